@@ -1,0 +1,50 @@
+//! The signed-in user's own organisation: profile and team.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use serde::{Deserialize, Serialize};
+
+/// An organisation as its own members (and the admin) see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct OrgProfile {
+    pub id: i64,
+    pub kind: String,
+    pub legal_name: String,
+    pub trade_name: String,
+    pub gstin: Option<String>,
+    pub address_line: String,
+    pub city: String,
+    pub state_code: i16,
+    pub pincode: String,
+    pub whatsapp: String,
+    pub approval: String,
+    pub approval_note: Option<String>,
+    pub upi_id: Option<String>,
+    pub pickup_address: Option<String>,
+    pub pickup_hours: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct TeamMember {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub whatsapp_opt_in: bool,
+    pub language: String,
+}
+
+impl OrgProfile {
+    pub fn state_name(&self) -> &'static str {
+        u8::try_from(self.state_code)
+            .ok()
+            .and_then(crate::domain::IndianState::by_code)
+            .map(|s| s.name)
+            .unwrap_or("Unknown state")
+    }
+}

@@ -1,0 +1,137 @@
+use super::OrgFilter;
+use super::api::{SetApproval, admin_summary, list_organisations};
+use crate::domain::{IndianState, OrgKind};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AdminHome() -> impl IntoView {
+    view! {
+        <Title text="Admin · AuroMart"/>
+        <crate::ui::gate::RoleGate kind=OrgKind::Platform children=|_| view! { <Console/> }/>
+    }
+}
+
+#[component]
+fn Console() -> impl IntoView {
+    let query = use_query_map();
+    let set_approval = ServerAction::<SetApproval>::new();
+    let filter = move || {
+        query.with(|q| {
+            let pending_default =
+                q.get("approval").is_none() && q.get("kind").is_none() && q.get("q").is_none();
+            OrgFilter {
+                kind: q.get("kind").unwrap_or_default(),
+                approval: if pending_default {
+                    "pending".into()
+                } else {
+                    q.get("approval").unwrap_or_default()
+                },
+                q: q.get("q").unwrap_or_default(),
+            }
+        })
+    };
+    let orgs = Resource::new(
+        move || (filter(), set_approval.version().get()),
+        |(f, _)| list_organisations(f),
+    );
+    let summary = Resource::new(move || set_approval.version().get(), |_| admin_summary());
+    let result = move || match set_approval.value().get() {
+        Some(Err(e)) => {
+            Some(view! { <div class="banner danger" role="alert">{e.to_string()}</div> }.into_any())
+        }
+        Some(Ok(row)) => Some(
+            view! {
+                <div class="banner ok" role="status" data-test="approval-result">
+                    {format!("{} is now {}.", row.trade_name, row.approval)}
+                </div>
+            }
+            .into_any(),
+        ),
+        None => None,
+    };
+    view! {
+        <h1 data-test="dashboard" data-kind="platform">"Admin"</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                summary.await.map(|s| view! {
+                    <section class="stats">
+                        <div class="stat"><b>{s.retailers}</b><span>"Retailers"</span></div>
+                        <div class="stat"><b>{s.distributors}</b><span>"Distributors"</span></div>
+                        <div class="stat"><b>{s.manufacturers}</b><span>"Manufacturers"</span></div>
+                        <div class="stat warn"><b data-test="pending-count">{s.pending}</b><span>"Waiting for approval"</span></div>
+                        <div class="stat"><b>{s.suspended}</b><span>"Suspended"</span></div>
+                        <div class="stat"><b>{s.users}</b><span>"Users"</span></div>
+                    </section>
+                })
+            })}
+        </Suspense>
+        <Form method="GET" action="" attr:class="filters">
+            <select name="approval" aria-label="Approval">
+                {[("pending", "Waiting for approval"), ("active", "Active"), ("suspended", "Suspended"), ("", "Any state")].into_iter().map(|(v, l)| {
+                    view! { <option value=v selected=move || filter().approval == v>{l}</option> }
+                }).collect_view()}
+            </select>
+            <select name="kind" aria-label="Kind">
+                {[("", "All kinds"), ("retailer", "Retailers"), ("distributor", "Distributors"), ("manufacturer", "Manufacturers")].into_iter().map(|(v, l)| {
+                    view! { <option value=v selected=move || filter().kind == v>{l}</option> }
+                }).collect_view()}
+            </select>
+            <input type="search" name="q" placeholder="Name, GSTIN, city, pincode, phone" prop:value=move || filter().q/>
+            <button type="submit">"Show"</button>
+        </Form>
+        {result}
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match orgs.await {
+                    Ok(rows) if rows.is_empty() => view! { <p class="muted" data-test="no-orgs">"No organisations match."</p> }.into_any(),
+                    Ok(rows) => view! {
+                        <ul class="orgs" data-test="org-list">
+                            {rows.into_iter().map(|o| {
+                                let state = u8::try_from(o.state_code).ok().and_then(IndianState::by_code).map(|s| s.name).unwrap_or("");
+                                let id = o.id.to_string();
+                                let (approve_label, suspend_label) = if o.approval == "pending" { ("Approve", "Reject") } else { ("Re-activate", "Suspend") };
+                                let (can_approve, can_suspend) = (o.approval != "active", o.approval != "suspended");
+                                let id2 = id.clone();
+                                view! {
+                                    <li class="card org" data-test="org-row" data-name=o.trade_name.clone()>
+                                        <div class="org-head">
+                                            <strong>{o.trade_name.clone()}</strong>
+                                            <span class="pill">{o.kind.clone()}</span>
+                                            <span class=format!("pill {}", o.approval)>{o.approval.clone()}</span>
+                                        </div>
+                                        <div class="muted">{format!("{} · {} · {}, {} {}", o.legal_name, o.gstin.clone().unwrap_or_else(|| "no GSTIN".into()), o.city, state, o.pincode)}</div>
+                                        <div class="muted">{format!("Owner {} {} · signed up {}", o.owner_name.clone().unwrap_or_default(), o.owner_phone.clone().unwrap_or_default(), o.created)}</div>
+                                        {o.approval_note.clone().map(|n| view! { <div class="muted">{format!("Note: {n}")}</div> })}
+                                        <div class="row-actions">
+                                            {can_approve.then(move || view! {
+                                                <ActionForm action=set_approval attr:class="inline">
+                                                    <input type="hidden" name="org_id" value=id.clone()/>
+                                                    <input type="hidden" name="to" value="active"/>
+                                                    <input type="hidden" name="note" value=""/>
+                                                    <button type="submit" data-test="approve">{approve_label}</button>
+                                                </ActionForm>
+                                            })}
+                                            {can_suspend.then(move || view! {
+                                                <ActionForm action=set_approval attr:class="inline suspend">
+                                                    <input type="hidden" name="org_id" value=id2.clone()/>
+                                                    <input type="hidden" name="to" value="suspended"/>
+                                                    <input type="text" name="note" placeholder="Reason (shown to them)" required/>
+                                                    <button type="submit" class="danger" data-test="suspend">{suspend_label}</button>
+                                                </ActionForm>
+                                            })}
+                                        </div>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

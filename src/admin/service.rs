@@ -1,0 +1,164 @@
+use super::{OrgFilter, OrgRow, PlatformSummary};
+use crate::domain::{ApprovalState, OrgKind};
+use crate::error::AppError;
+use crate::server::Ctx;
+use crate::server::guard::{internal, not_found};
+
+const ROW_SQL: &str = "SELECT o.id, o.kind, o.legal_name, o.trade_name, o.gstin, o.city, o.state_code, o.pincode,
+        o.whatsapp, o.approval, o.approval_note, w.name AS owner_name, w.phone AS owner_phone,
+        to_char(o.created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI') AS created
+   FROM organisations o
+   LEFT JOIN LATERAL (SELECT name, phone FROM users u WHERE u.org_id = o.id AND u.role = 'owner' ORDER BY u.id LIMIT 1) w ON true";
+
+pub async fn list(ctx: &Ctx, f: OrgFilter) -> Result<Vec<OrgRow>, AppError> {
+    let kind = match f.kind.trim() {
+        "" => None,
+        k => Some(
+            OrgKind::parse(k)
+                .filter(|k| *k != OrgKind::Platform)
+                .ok_or_else(|| AppError::field("kind", "Unknown kind of organisation"))?,
+        ),
+    };
+    let approval = match f.approval.trim() {
+        "" => None,
+        a => Some(
+            ApprovalState::parse(a)
+                .ok_or_else(|| AppError::field("approval", "Unknown approval state"))?,
+        ),
+    };
+    let q = f.q.trim();
+    if q.chars().count() > 100 {
+        return Err(AppError::field("q", "Search for at most 100 characters"));
+    }
+    let pattern = format!(
+        "%{}%",
+        q.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    sqlx::query_as(&format!(
+        "{ROW_SQL}
+          WHERE o.kind <> 'platform'
+            AND ($1::text IS NULL OR o.kind = $1)
+            AND ($2::text IS NULL OR o.approval = $2)
+            AND ($3 = '%%' OR o.legal_name ILIKE $3 OR o.trade_name ILIKE $3 OR o.gstin ILIKE $3
+                 OR o.city ILIKE $3 OR o.pincode LIKE $3 OR o.whatsapp LIKE $3)
+          ORDER BY (o.approval = 'pending') DESC, o.created_at DESC
+          LIMIT 500"
+    ))
+    .bind(kind.map(OrgKind::as_str))
+    .bind(approval.map(ApprovalState::as_str))
+    .bind(pattern)
+    .fetch_all(ctx.db())
+    .await
+    .map_err(internal)
+}
+
+async fn row(ctx: &Ctx, org_id: i64) -> Result<OrgRow, AppError> {
+    sqlx::query_as(&format!(
+        "{ROW_SQL} WHERE o.id = $1 AND o.kind <> 'platform'"
+    ))
+    .bind(org_id)
+    .fetch_optional(ctx.db())
+    .await
+    .map_err(internal)?
+    .ok_or_else(|| not_found("Organisation"))
+}
+
+pub async fn set_approval(
+    ctx: &Ctx,
+    org_id: i64,
+    to: &str,
+    note: &str,
+) -> Result<OrgRow, AppError> {
+    let to = ApprovalState::parse(to.trim())
+        .ok_or_else(|| AppError::field("to", "Choose approve or suspend"))?;
+    let note = note.trim();
+    if note.chars().count() > 500 {
+        return Err(AppError::field(
+            "note",
+            "Keep the note under 500 characters",
+        ));
+    }
+    if to == ApprovalState::Suspended && note.is_empty() {
+        return Err(AppError::field(
+            "note",
+            "Say why: the business sees this reason",
+        ));
+    }
+    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    let from: Option<String> = sqlx::query_scalar(
+        "SELECT approval FROM organisations WHERE id = $1 AND kind <> 'platform' FOR UPDATE",
+    )
+    .bind(org_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let from = from
+        .and_then(|f| ApprovalState::parse(&f))
+        .ok_or_else(|| not_found("Organisation"))?;
+    if from == to {
+        return Err(AppError::Conflict(format!(
+            "This business is already {}.",
+            to.label().to_lowercase()
+        )));
+    }
+    if to == ApprovalState::Pending {
+        return Err(AppError::field(
+            "to",
+            "A business cannot be sent back to waiting",
+        ));
+    }
+    sqlx::query(
+        "UPDATE organisations SET approval = $2, approval_note = NULLIF($3, ''), approval_changed_at = now(),
+                approval_changed_by = $4, updated_at = now() WHERE id = $1",
+    )
+    .bind(org_id)
+    .bind(to.as_str())
+    .bind(note)
+    .bind(ctx.user.user_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    sqlx::query("INSERT INTO approval_events (org_id, from_state, to_state, note, by_user) VALUES ($1, $2, $3, NULLIF($4, ''), $5)")
+        .bind(org_id)
+        .bind(from.as_str())
+        .bind(to.as_str())
+        .bind(note)
+        .bind(ctx.user.user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    row(ctx, org_id).await
+}
+
+pub async fn summary(ctx: &Ctx) -> Result<PlatformSummary, AppError> {
+    let (retailers, distributors, manufacturers, pending, suspended, users): (
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+    ) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE kind = 'retailer'),
+                count(*) FILTER (WHERE kind = 'distributor'),
+                count(*) FILTER (WHERE kind = 'manufacturer'),
+                count(*) FILTER (WHERE approval = 'pending' AND kind <> 'platform'),
+                count(*) FILTER (WHERE approval = 'suspended'),
+                (SELECT count(*) FROM users WHERE active)
+           FROM organisations",
+    )
+    .fetch_one(ctx.db())
+    .await
+    .map_err(internal)?;
+    Ok(PlatformSummary {
+        retailers,
+        distributors,
+        manufacturers,
+        pending,
+        suspended,
+        users,
+    })
+}

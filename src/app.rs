@@ -1,0 +1,77 @@
+//! The shell, the router and the pieces every page shares.
+
+use crate::auth::CurrentUser;
+use crate::auth::api::{Login, Logout, Signup, me};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+/// The signed-in user, refetched after every log-in, sign-up and log-out.
+pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#0f766e"/>
+                <meta name="description" content="Order from nearby distributors, get GST invoices on WhatsApp."/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" type="image/png" sizes="192x192" href="/icons/192.png"/>
+                <link rel="apple-touch-icon" href="/icons/180.png"/>
+                <link rel="stylesheet" href="/pkg/auromart.css"/>
+                <HydrationScripts options/>
+                <script>"if('serviceWorker' in navigator){addEventListener('load',function(){navigator.serviceWorker.register('/sw.js')})}"</script>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let login = ServerAction::<Login>::new();
+    let signup = ServerAction::<Signup>::new();
+    let logout = ServerAction::<Logout>::new();
+    let user: UserResource = Resource::new(
+        move || {
+            (
+                login.version().get(),
+                signup.version().get(),
+                logout.version().get(),
+            )
+        },
+        |_| me(),
+    );
+    provide_context(login);
+    provide_context(signup);
+    provide_context(logout);
+    provide_context(user);
+
+    view! {
+        <Title text="AuroMart"/>
+        <Router>
+            <crate::ui::layout::TopBar/>
+            <main class="page">
+                <Routes fallback=|| view! { <crate::ui::layout::NotFound/> }>
+                    <Route path=path!("") view=crate::ui::layout::Home/>
+                    <Route path=path!("login") view=crate::auth::pages::LoginPage/>
+                    <Route path=path!("signup") view=crate::auth::pages::SignupPage/>
+                    <Route path=path!("retailer") view=crate::dashboard::RetailerHome ssr=SsrMode::Async/>
+                    <Route path=path!("distributor") view=crate::dashboard::DistributorHome ssr=SsrMode::Async/>
+                    <Route path=path!("manufacturer") view=crate::dashboard::ManufacturerHome ssr=SsrMode::Async/>
+                    <Route path=path!("admin") view=crate::admin::pages::AdminHome ssr=SsrMode::Async/>
+                    <Route path=path!("offline") view=crate::ui::layout::Offline/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

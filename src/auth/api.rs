@@ -1,0 +1,69 @@
+//! Server functions for accounts. Thin: get the guard, call the service.
+
+use super::{CurrentUser, SignupForm};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Who is signed in (None when nobody is). Open to anyone.
+#[server(endpoint = "auth/me")]
+pub async fn me() -> Result<Option<CurrentUser>, AppError> {
+    crate::server::Public::get()?.current_user().await
+}
+
+/// Log in by phone or e-mail. Sets the session cookie and sends the browser home.
+#[server(endpoint = "auth/login")]
+pub async fn login(identifier: String, password: String) -> Result<CurrentUser, AppError> {
+    let public = crate::server::Public::get()?;
+    let result = super::service::login(&public, &identifier, password).await;
+    super::service::finish_form(
+        &public,
+        result,
+        |u| u.org_kind.home().to_string(),
+        |e| {
+            format!(
+                "/login?error={}&id={}",
+                urlencode(&e.to_string()),
+                urlencode(identifier.trim())
+            )
+        },
+    )
+}
+
+/// Open an account for a new retailer, distributor or manufacturer and sign its owner in.
+#[server(endpoint = "auth/signup")]
+pub async fn signup(form: SignupForm) -> Result<CurrentUser, AppError> {
+    let public = crate::server::Public::get()?;
+    let kind = form.kind.clone();
+    let result = super::service::signup(&public, form).await;
+    super::service::finish_form(
+        &public,
+        result,
+        |u| u.org_kind.home().to_string(),
+        |e| {
+            format!(
+                "/signup?as={}&error={}",
+                urlencode(&kind),
+                urlencode(&e.to_string())
+            )
+        },
+    )
+}
+
+/// End this session.
+#[server(endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let public = crate::server::Public::get()?;
+    super::service::logout(&public).await
+}
+
+#[cfg(feature = "ssr")]
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

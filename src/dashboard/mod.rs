@@ -1,0 +1,109 @@
+//! Each role's home page. Later features add their panels here.
+
+use crate::account::api::{my_organisation, my_team};
+use crate::account::{OrgProfile, TeamMember};
+use crate::auth::CurrentUser;
+use crate::domain::{OrgKind, Phone};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn RetailerHome() -> impl IntoView {
+    view! {
+        <Title text="My shop · AuroMart"/>
+        <crate::ui::gate::RoleGate kind=OrgKind::Retailer children=|u| view! { <Overview user=u/> }/>
+    }
+}
+
+#[component]
+pub fn DistributorHome() -> impl IntoView {
+    view! {
+        <Title text="Distributor dashboard · AuroMart"/>
+        <crate::ui::gate::RoleGate kind=OrgKind::Distributor children=|u| view! { <Overview user=u/> }/>
+    }
+}
+
+#[component]
+pub fn ManufacturerHome() -> impl IntoView {
+    view! {
+        <Title text="Brand dashboard · AuroMart"/>
+        <crate::ui::gate::RoleGate kind=OrgKind::Manufacturer children=|u| view! { <Overview user=u/> }/>
+    }
+}
+
+fn show_phone(digits: &str) -> String {
+    Phone::parse(digits)
+        .map(|p| p.to_string())
+        .unwrap_or_else(|_| digits.to_string())
+}
+
+/// The organisation's card and its team: what every member sees first.
+#[component]
+fn Overview(user: CurrentUser) -> impl IntoView {
+    let org = Resource::new(|| (), |_| my_organisation());
+    let team = Resource::new(|| (), |_| my_team());
+    let heading = match user.org_kind {
+        OrgKind::Retailer => "My shop",
+        OrgKind::Distributor => "Distributor dashboard",
+        OrgKind::Manufacturer => "Brand dashboard",
+        OrgKind::Platform => "Admin",
+    };
+    view! {
+        <h1 data-test="dashboard" data-kind=user.org_kind.as_str()>{heading}</h1>
+        <p class="muted">{format!("Namaste, {}.", user.name)}</p>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match org.await {
+                    Ok(o) => view! { <OrgCard org=o/> }.into_any(),
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+            {move || Suspend::new(async move {
+                match team.await {
+                    Ok(t) => view! { <TeamCard team=t/> }.into_any(),
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrgCard(org: OrgProfile) -> impl IntoView {
+    let state = format!("{} ({:02})", org.state_name(), org.state_code);
+    view! {
+        <section class="card" data-test="org-card">
+            <h2>{org.trade_name.clone()}</h2>
+            <dl class="facts">
+                <dt>"Legal name"</dt><dd>{org.legal_name.clone()}</dd>
+                <dt>"GSTIN"</dt><dd>{org.gstin.clone().unwrap_or_else(|| "Not registered".into())}</dd>
+                <dt>"Address"</dt><dd>{format!("{}, {} {}", org.address_line, org.city, org.pincode)}</dd>
+                <dt>"State"</dt><dd>{state}</dd>
+                <dt>"WhatsApp"</dt><dd>{show_phone(&org.whatsapp)}</dd>
+                <dt>"Status"</dt>
+                <dd data-test="approval" data-state=org.approval.clone()>
+                    {crate::domain::ApprovalState::parse(&org.approval).map(|a| a.label()).unwrap_or("Unknown")}
+                    {org.approval_note.clone().map(|n| view! { <span class="muted">{format!(" — {n}")}</span> })}
+                </dd>
+            </dl>
+        </section>
+    }
+}
+
+#[component]
+fn TeamCard(team: Vec<TeamMember>) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>"Team"</h2>
+            <ul class="list">
+                {team.into_iter().map(|m| view! {
+                    <li>
+                        <strong>{m.name}</strong>
+                        <span class="pill">{if m.role == "owner" { "Owner" } else { "Staff" }}</span>
+                        <span class="muted">{m.phone.as_deref().map(show_phone).or(m.email).unwrap_or_default()}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

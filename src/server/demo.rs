@@ -1,0 +1,447 @@
+//! The demo: 3 manufacturers, 6 distributors across Maharashtra and Karnataka,
+//! 40 retailers and an admin. Loaded once, in one transaction; running it again
+//! changes nothing.
+
+use crate::auth::service::{ValidSignup, create_account};
+use crate::domain::gstin::check_char;
+use crate::domain::{ApprovalState, Gstin, IndianState, OrgKind, Phone, Pincode};
+use crate::error::AppError;
+use sqlx::PgPool;
+
+pub const PASSWORD: &str = "Demo@2026";
+
+pub struct DemoLogin {
+    pub role: &'static str,
+    pub name: String,
+    pub phone: String,
+}
+
+struct Org<'a> {
+    kind: OrgKind,
+    legal: &'a str,
+    trade: &'a str,
+    city: &'a str,
+    address: &'a str,
+    state: u8,
+    pincode: &'a str,
+    owner: &'a str,
+    registered: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+const fn org<'a>(
+    kind: OrgKind,
+    legal: &'a str,
+    trade: &'a str,
+    city: &'a str,
+    address: &'a str,
+    state: u8,
+    pincode: &'a str,
+    owner: &'a str,
+) -> Org<'a> {
+    Org {
+        kind,
+        legal,
+        trade,
+        city,
+        address,
+        state,
+        pincode,
+        owner,
+        registered: true,
+    }
+}
+
+const BUSINESSES: &[Org<'static>] = &[
+    org(
+        OrgKind::Manufacturer,
+        "Sahyadri Foods Private Limited",
+        "Sahyadri Foods",
+        "Pune",
+        "Plot 14, MIDC Bhosari",
+        27,
+        "411026",
+        "Anil Deshmukh",
+    ),
+    org(
+        OrgKind::Manufacturer,
+        "Kaveri Home Essentials Private Limited",
+        "Kaveri Home",
+        "Mysuru",
+        "42 Hebbal Industrial Area",
+        29,
+        "570016",
+        "Lakshmi Narayan",
+    ),
+    org(
+        OrgKind::Manufacturer,
+        "Deccan Sleep Products LLP",
+        "DeccanSleep Mattresses",
+        "Hubballi",
+        "7 Gokul Road Industrial Estate",
+        29,
+        "580030",
+        "Imran Sheikh",
+    ),
+    org(
+        OrgKind::Distributor,
+        "Shree Ganesh Traders",
+        "Shree Ganesh Traders",
+        "Pune",
+        "112 Market Yard, Gultekdi",
+        27,
+        "411037",
+        "Ganesh Patil",
+    ),
+    org(
+        OrgKind::Distributor,
+        "Mumbadevi Wholesale Mart",
+        "Mumbadevi Wholesale",
+        "Mumbai",
+        "23 Abdul Rehman Street, Masjid Bunder",
+        27,
+        "400003",
+        "Rakesh Shah",
+    ),
+    org(
+        OrgKind::Distributor,
+        "Vidarbha Distributors",
+        "Vidarbha Distributors",
+        "Nagpur",
+        "5 Itwari Main Road",
+        27,
+        "440002",
+        "Sunita Wankhede",
+    ),
+    org(
+        OrgKind::Distributor,
+        "Namma Bengaluru Distributors Private Limited",
+        "Namma Distributors",
+        "Bengaluru",
+        "88 Avenue Road, Chickpet",
+        29,
+        "560002",
+        "Ravi Kumar",
+    ),
+    org(
+        OrgKind::Distributor,
+        "Chamundi Agencies",
+        "Chamundi Agencies",
+        "Mysuru",
+        "17 Sayyaji Rao Road",
+        29,
+        "570001",
+        "Manjunath Gowda",
+    ),
+    org(
+        OrgKind::Distributor,
+        "Hubli Trade Links",
+        "Hubli Trade Links",
+        "Hubballi",
+        "3 Durgadbail Market",
+        29,
+        "580028",
+        "Basavaraj Hiremath",
+    ),
+];
+
+/// Retailer towns: (city, state, first pincode, area names).
+const TOWNS: &[(&str, u8, u32, &[&str])] = &[
+    (
+        "Pune",
+        27,
+        411001,
+        &["Kothrud", "Hadapsar", "Aundh", "Kasba Peth", "Wakad"],
+    ),
+    (
+        "Mumbai",
+        27,
+        400050,
+        &[
+            "Bandra West",
+            "Dadar",
+            "Andheri East",
+            "Ghatkopar",
+            "Borivali",
+        ],
+    ),
+    (
+        "Nagpur",
+        27,
+        440010,
+        &["Dharampeth", "Sitabuldi", "Manish Nagar"],
+    ),
+    ("Nashik", 27, 422001, &["College Road", "Panchavati"]),
+    (
+        "Bengaluru",
+        29,
+        560011,
+        &[
+            "Jayanagar",
+            "Malleshwaram",
+            "Indiranagar",
+            "Koramangala",
+            "Rajajinagar",
+        ],
+    ),
+    (
+        "Mysuru",
+        29,
+        570004,
+        &["Saraswathipuram", "Kuvempunagar", "Vijayanagar"],
+    ),
+    ("Hubballi", 29, 580020, &["Vidyanagar", "Keshwapur"]),
+];
+const SHOP_NAMES: &[&str] = &[
+    "Sai",
+    "Laxmi",
+    "Balaji",
+    "Om",
+    "Annapurna",
+    "Mahalaxmi",
+    "New India",
+    "Royal",
+    "Sri Venkateshwara",
+    "Jai Bhavani",
+];
+const SHOP_KINDS: &[&str] = &[
+    "Kirana Stores",
+    "General Stores",
+    "Mattress House",
+    "Electronics",
+    "Garments",
+    "Provision Stores",
+    "Super Market",
+    "Laptop Point",
+];
+const OWNERS: &[&str] = &[
+    "Suresh", "Priya", "Mahesh", "Kavita", "Arjun", "Deepa", "Vijay", "Shobha", "Naveen", "Rekha",
+];
+const SURNAMES_MH: &[&str] = &["Jadhav", "Kulkarni", "More", "Pawar", "Shinde"];
+const SURNAMES_KA: &[&str] = &["Rao", "Shetty", "Gowda", "Hegde", "Naik"];
+
+/// A valid GSTIN for the n-th demo business: state, a made-up PAN, entity 1, Z, check.
+fn demo_gstin(state: u8, n: usize, entity: char) -> Result<Gstin, AppError> {
+    let letters = |k: usize| (b'A' + (k % 26) as u8) as char;
+    let first14 = format!(
+        "{state:02}AA{}{}{entity}{:04}{}1Z",
+        letters(n),
+        letters(n / 26 + 3),
+        1000 + n * 37,
+        letters(n + 7)
+    );
+    let check = check_char(first14.as_bytes()).ok_or(AppError::Internal)?;
+    Gstin::parse(&format!("{first14}{check}")).map_err(|_| AppError::Internal)
+}
+
+fn phone(prefix: u64, n: usize) -> Result<Phone, AppError> {
+    Phone::parse(&(prefix * 10_000_000 + n as u64).to_string()).map_err(|_| AppError::Internal)
+}
+
+fn signup(o: &Org<'_>, gstin: Option<Gstin>, owner_phone: Phone) -> Result<ValidSignup, AppError> {
+    Ok(ValidSignup {
+        kind: o.kind,
+        legal_name: o.legal.into(),
+        trade_name: o.trade.into(),
+        gstin: if o.registered { gstin } else { None },
+        address_line: o.address.into(),
+        city: o.city.into(),
+        state: IndianState::by_code(o.state).ok_or(AppError::Internal)?,
+        pincode: Pincode::parse(o.pincode).map_err(|_| AppError::Internal)?,
+        whatsapp: owner_phone.clone(),
+        owner_name: o.owner.into(),
+        phone: owner_phone,
+        email: None,
+        password: PASSWORD.into(),
+    })
+}
+
+/// Loads the demo unless it is there already; returns the log-ins to print.
+pub async fn seed(pool: &PgPool) -> Result<Vec<DemoLogin>, AppError> {
+    let internal = |e: sqlx::Error| {
+        tracing::error!(error = %e, "demo seed failed");
+        AppError::Internal
+    };
+    let admin_phone = phone(900, 1)?;
+    let mut logins = vec![DemoLogin {
+        role: "Admin",
+        name: "AuroMart Platform".into(),
+        phone: admin_phone.national().into(),
+    }];
+    let mut tx = pool.begin().await.map_err(internal)?;
+    // One seeder at a time, even with several servers starting together.
+    sqlx::query("SELECT pg_advisory_xact_lock(4242001)")
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE phone = $1)")
+        .bind(admin_phone.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(internal)?;
+    let hash = if exists {
+        String::new()
+    } else {
+        super::password::hash(PASSWORD.into())
+            .await
+            .map_err(|_| AppError::Internal)?
+    };
+
+    let admin = Org {
+        registered: false,
+        ..org(
+            OrgKind::Platform,
+            "AuroMart Technologies Private Limited",
+            "AuroMart Platform",
+            "Pune",
+            "9 Baner Road",
+            27,
+            "411045",
+            "Platform Admin",
+        )
+    };
+    if !exists {
+        create_account(
+            &mut tx,
+            &signup(&admin, None, admin_phone)?,
+            &hash,
+            ApprovalState::Active,
+        )
+        .await?;
+    }
+    let (mut m, mut d) = (0, 0);
+    for (i, o) in BUSINESSES.iter().enumerate() {
+        let (prefix, n, role) = match o.kind {
+            OrgKind::Manufacturer => {
+                m += 1;
+                (910, m, "Manufacturer")
+            }
+            _ => {
+                d += 1;
+                (920, d, "Distributor")
+            }
+        };
+        let p = phone(prefix, n)?;
+        logins.push(DemoLogin {
+            role,
+            name: o.trade.into(),
+            phone: p.national().into(),
+        });
+        if exists {
+            continue;
+        }
+        let entity = if o.legal.contains("Limited") {
+            'C'
+        } else {
+            'F'
+        };
+        // The last distributor stays pending, so the admin has one to approve.
+        let approval = if o.trade == "Hubli Trade Links" {
+            ApprovalState::Pending
+        } else {
+            ApprovalState::Active
+        };
+        create_account(
+            &mut tx,
+            &signup(o, Some(demo_gstin(o.state, i, entity)?), p)?,
+            &hash,
+            approval,
+        )
+        .await?;
+        if o.kind == OrgKind::Distributor {
+            let prefix: String = o
+                .trade
+                .split_whitespace()
+                .filter_map(|w| w.chars().next())
+                .collect::<String>()
+                .to_uppercase();
+            sqlx::query(
+                "UPDATE organisations SET upi_id = $2, invoice_prefix = $3, pickup_address = $4, pickup_hours = $5
+                  WHERE gstin IS NOT NULL AND trade_name = $1",
+            )
+            .bind(o.trade)
+            .bind(format!("{}@okaxis", o.trade.to_lowercase().replace(' ', "")))
+            .bind(prefix.chars().take(6).collect::<String>())
+            .bind(format!("{}, {} {}", o.address, o.city, o.pincode))
+            .bind("Mon–Sat 9:30 am – 7:30 pm")
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        }
+    }
+    let mut r = 0usize;
+    'towns: for round in 0.. {
+        for (city, state, pin0, areas) in TOWNS {
+            if r >= 40 {
+                break 'towns;
+            }
+            let Some(area) = areas.get(round) else {
+                continue;
+            };
+            r += 1;
+            let surnames = if *state == 27 {
+                SURNAMES_MH
+            } else {
+                SURNAMES_KA
+            };
+            let trade = format!(
+                "{} {}",
+                SHOP_NAMES[r % SHOP_NAMES.len()],
+                SHOP_KINDS[(r * 3) % SHOP_KINDS.len()]
+            );
+            let owner = format!(
+                "{} {}",
+                OWNERS[r % OWNERS.len()],
+                surnames[r % surnames.len()]
+            );
+            let p = phone(930, r)?;
+            logins.push(DemoLogin {
+                role: "Retailer",
+                name: format!("{trade}, {area}"),
+                phone: p.national().into(),
+            });
+            if exists {
+                continue;
+            }
+            let pincode = (pin0 + (round as u32) * 3).to_string();
+            let address = format!("Shop {}, {area}", 10 + r);
+            let o = Org {
+                registered: r % 3 != 0,
+                ..org(
+                    OrgKind::Retailer,
+                    &trade,
+                    &trade,
+                    city,
+                    &address,
+                    *state,
+                    &pincode,
+                    &owner,
+                )
+            };
+            create_account(
+                &mut tx,
+                &signup(&o, Some(demo_gstin(*state, 100 + r, 'P')?), p)?,
+                &hash,
+                ApprovalState::Active,
+            )
+            .await?;
+        }
+        if round > 10 {
+            break;
+        }
+    }
+    if !exists {
+        // A staff member for the first distributor, to show a team.
+        sqlx::query(
+            "INSERT INTO users (org_id, role, name, phone, password_hash)
+             SELECT id, 'staff', 'Sachin Pawar', $1, $2 FROM organisations WHERE trade_name = 'Shree Ganesh Traders'",
+        )
+        .bind(phone(920, 101)?.as_str())
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(logins)
+}

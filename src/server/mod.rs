@@ -1,0 +1,15 @@
+//! Server-only plumbing: configuration, database, sessions, the authorisation
+//! guard every server function goes through, and the HTTP router.
+
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod guard;
+pub mod icons;
+pub mod password;
+pub mod router;
+pub mod session;
+pub mod state;
+
+pub use guard::{Ctx, Public};
+pub use state::AppState;

@@ -1,0 +1,185 @@
+//! The HTTP router: Leptos pages and server functions, icons, the service
+//! worker, health check, and the cross-site POST guard.
+
+use super::AppState;
+use crate::app::{App, shell};
+use crate::error::AppError;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, ORIGIN};
+use http::{HeaderValue, Method, StatusCode};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+#[derive(Clone)]
+struct Assets {
+    icons: Arc<HashMap<String, Vec<u8>>>,
+    service_worker: Arc<String>,
+}
+
+/// The service worker with this build's version, so a new deploy replaces old caches.
+fn service_worker(site_root: &str, pkg_dir: &str, output_name: &str) -> String {
+    let mut hasher = Sha256::new();
+    for ext in ["js", "wasm", "css"] {
+        if let Ok(bytes) = std::fs::read(format!("{site_root}/{pkg_dir}/{output_name}.{ext}")) {
+            hasher.update(bytes);
+        }
+    }
+    let version = hex::encode(&hasher.finalize()[..6]);
+    include_str!("sw.js")
+        .replace("__VERSION__", &version)
+        .replace("__PKG__", &format!("/{pkg_dir}/{output_name}"))
+}
+
+pub fn build(state: AppState) -> Result<Router, png::EncodingError> {
+    let opts = &state.leptos_options;
+    let assets = Assets {
+        icons: Arc::new(super::icons::all()?),
+        service_worker: Arc::new(service_worker(
+            &opts.site_root,
+            &opts.site_pkg_dir,
+            &opts.output_name,
+        )),
+    };
+    let routes = generate_route_list(App);
+    let shell_options = opts.clone();
+    let context_state = state.clone();
+    let assets_router = Router::new()
+        .route("/icons/{file}", get(icon))
+        .route("/sw.js", get(sw))
+        .with_state(assets);
+    Ok(Router::new()
+        .route("/healthz", get(health))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state)
+        .merge(assets_router)
+        .layer(middleware::from_fn(error_status))
+        .layer(middleware::from_fn(cache_headers))
+        .layer(middleware::from_fn(same_origin_posts))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http()))
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    match sqlx::query_scalar::<_, i32>("SELECT 1")
+        .fetch_one(&state.db)
+        .await
+    {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+async fn icon(State(assets): State<Assets>, Path(file): Path<String>) -> Response {
+    match assets.icons.get(&file) {
+        Some(bytes) => (
+            [
+                (CONTENT_TYPE, "image/png"),
+                (CACHE_CONTROL, "public, max-age=604800"),
+            ],
+            bytes.clone(),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn sw(State(assets): State<Assets>) -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "no-cache"),
+        ],
+        assets.service_worker.as_str().to_owned(),
+    )
+        .into_response()
+}
+
+/// Leptos has no CSRF protection of its own: a state-changing request whose
+/// Origin names another site is refused (session cookies are also SameSite=Lax).
+async fn same_origin_posts(req: Request, next: Next) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let origin_host = req
+            .headers()
+            .get(ORIGIN)
+            .and_then(|o| o.to_str().ok())
+            .filter(|o| *o != "null")
+            .map(|o| {
+                o.split_once("://")
+                    .map(|(_, rest)| rest)
+                    .unwrap_or(o)
+                    .to_string()
+            });
+        let host = req.headers().get(HOST).and_then(|h| h.to_str().ok());
+        if let (Some(origin), Some(host)) = (origin_host, host)
+            && origin != host
+        {
+            return (StatusCode::FORBIDDEN, "Cross-site request refused").into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// Server functions answer every error with 500; this gives each `AppError`
+/// its proper status (401, 403, 404, 409, 422, 429, 503) in one place.
+async fn error_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = match axum::body::to_bytes(body, 1 << 20).await {
+        Ok(b) => b,
+        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response(),
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = match err {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Transport(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Pages and server-function answers are per user: never cached by proxies.
+async fn cache_headers(req: Request<Body>, next: Next) -> Response {
+    let is_pkg = req.uri().path().starts_with("/pkg/");
+    let mut res = next.run(req).await;
+    if !res.headers().contains_key(CACHE_CONTROL) {
+        let value = if is_pkg {
+            "public, max-age=300"
+        } else {
+            "private, no-store"
+        };
+        res.headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    res
+}

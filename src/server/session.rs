@@ -1,0 +1,149 @@
+//! Sessions stored in PostgreSQL. The cookie carries 32 random bytes; the table
+//! keeps only their SHA-256, so a leaked table cannot be replayed as cookies.
+
+use crate::auth::CurrentUser;
+use crate::domain::{ApprovalState, Language, MemberRole, OrgKind};
+use http::HeaderMap;
+use http::header::COOKIE;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::PgConnection;
+
+pub const COOKIE_NAME: &str = "am_session";
+
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// The session token from the request's Cookie headers, if any.
+pub fn token_from(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| {
+            *name == COOKIE_NAME
+                && value.len() == 64
+                && value.bytes().all(|b| b.is_ascii_hexdigit())
+        })
+        .map(|(_, value)| value.to_string())
+}
+
+pub fn set_cookie(token: &str, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+}
+
+pub fn clear_cookie(secure: bool) -> String {
+    set_cookie("", 0, secure)
+}
+
+pub async fn create(
+    conn: &mut PgConnection,
+    user_id: i64,
+    days: i64,
+    user_agent: Option<&str>,
+) -> Result<String, sqlx::Error> {
+    let token = new_token();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, expires_at, user_agent)
+         VALUES ($1, $2, now() + make_interval(days => $3::int), $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(days as i32)
+    .bind(user_agent.map(|ua| ua.chars().take(300).collect::<String>()))
+    .execute(&mut *conn)
+    .await?;
+    Ok(token)
+}
+
+pub async fn delete(conn: &mut PgConnection, token: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    user_id: i64,
+    name: String,
+    role: String,
+    language: String,
+    org_id: i64,
+    kind: String,
+    trade_name: String,
+    approval: String,
+}
+
+/// The user behind a live session, or None for a missing, expired or revoked one.
+pub async fn lookup(
+    conn: &mut PgConnection,
+    token: &str,
+) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT u.id AS user_id, u.name, u.role, u.language, o.id AS org_id, o.kind, o.trade_name, o.approval
+           FROM sessions s
+           JOIN users u ON u.id = s.user_id
+           JOIN organisations o ON o.id = u.org_id
+          WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.and_then(|r| {
+        Some(CurrentUser {
+            user_id: r.user_id,
+            name: r.name,
+            role: MemberRole::parse(&r.role)?,
+            language: Language::parse(&r.language).unwrap_or_default(),
+            org_id: r.org_id,
+            org_kind: OrgKind::parse(&r.kind)?,
+            org_name: r.trade_name,
+            approval: ApprovalState::parse(&r.approval)?,
+        })
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_only_a_well_formed_session_cookie() {
+        let token = new_token();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            COOKIE,
+            format!("theme=dark; {COOKIE_NAME}={token}; x=1")
+                .parse()
+                .expect("header"),
+        );
+        assert_eq!(token_from(&headers), Some(token));
+        let mut forged = HeaderMap::new();
+        forged.insert(
+            COOKIE,
+            format!("{COOKIE_NAME}=' OR 1=1 --")
+                .parse()
+                .expect("header"),
+        );
+        assert_eq!(token_from(&forged), None);
+    }
+
+    #[test]
+    fn cookie_is_http_only_and_same_site() {
+        let c = set_cookie("abc", 60, true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
+        assert!(!set_cookie("abc", 60, false).contains("Secure"));
+    }
+}

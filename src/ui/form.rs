@@ -1,0 +1,60 @@
+//! Form fields that show their own error next to them.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The latest error of an action, as a signal fields can read.
+pub type ErrorSignal = Signal<Option<AppError>>;
+
+#[component]
+pub fn Field(
+    /// Name the server function expects, e.g. `form[gstin]`.
+    name: &'static str,
+    /// Field key in `AppError::Invalid`, e.g. `gstin`.
+    key: &'static str,
+    label: &'static str,
+    #[prop(optional)] hint: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] inputmode: &'static str,
+    #[prop(optional, into)] value: String,
+    errors: ErrorSignal,
+) -> impl IntoView {
+    let reason = move || errors.get().and_then(|e| e.reason_for(key));
+    let id = format!("f-{key}");
+    let err_id = format!("e-{key}");
+    view! {
+        <div class="field" class:invalid=move || reason().is_some()>
+            <label for=id.clone()>{label}{required.then_some(view! { <span class="req">" *"</span> })}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                required=required
+                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                inputmode=(!inputmode.is_empty()).then_some(inputmode)
+                aria-describedby=err_id.clone()
+                aria-invalid=move || reason().is_some().to_string()
+            />
+            {(!hint.is_empty()).then(|| view! { <small class="hint">{hint}</small> })}
+            <small class="field-error" id=err_id data-field=key role="alert">{reason}</small>
+        </div>
+    }
+}
+
+/// A form-level message for errors not tied to one field.
+#[component]
+pub fn FormError(errors: ErrorSignal) -> impl IntoView {
+    move || {
+        errors.get().map(|e| {
+            let text = match &e {
+                AppError::Invalid(list) if list.len() > 1 => format!("Please correct the {} fields marked below.", list.len()),
+                AppError::Invalid(_) => String::new(),
+                other => other.to_string(),
+            };
+            (!text.is_empty()).then(|| view! { <div class="banner danger" role="alert" data-test="form-error">{text}</div> })
+        })
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests against a real PostgreSQL: each test gets its own fresh
+//! database and its own server on a free port, so tests run in parallel.
+
+mod accounts;
+mod common;
+mod role_matrix;
