@@ -17,4 +17,10 @@ pub mod ui;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
+    // Lets browser tests (and curious developers) know the WASM has taken over.
+    let _ = js_sys::Reflect::set(
+        &js_sys::global(),
+        &"__auromart_hydrated".into(),
+        &true.into(),
+    );
 }

@@ -369,66 +369,56 @@ pub async fn seed(pool: &PgPool) -> Result<Vec<DemoLogin>, AppError> {
             .map_err(internal)?;
         }
     }
-    let mut r = 0usize;
-    'towns: for round in 0.. {
-        for (city, state, pin0, areas) in TOWNS {
-            if r >= 40 {
-                break 'towns;
-            }
-            let Some(area) = areas.get(round) else {
-                continue;
-            };
-            r += 1;
-            let surnames = if *state == 27 {
-                SURNAMES_MH
-            } else {
-                SURNAMES_KA
-            };
-            let trade = format!(
-                "{} {}",
-                SHOP_NAMES[r % SHOP_NAMES.len()],
-                SHOP_KINDS[(r * 3) % SHOP_KINDS.len()]
-            );
-            let owner = format!(
-                "{} {}",
-                OWNERS[r % OWNERS.len()],
-                surnames[r % surnames.len()]
-            );
-            let p = phone(930, r)?;
-            logins.push(DemoLogin {
-                role: "Retailer",
-                name: format!("{trade}, {area}"),
-                phone: p.national().into(),
-            });
-            if exists {
-                continue;
-            }
-            let pincode = (pin0 + (round as u32) * 3).to_string();
-            let address = format!("Shop {}, {area}", 10 + r);
-            let o = Org {
-                registered: r % 3 != 0,
-                ..org(
-                    OrgKind::Retailer,
-                    &trade,
-                    &trade,
-                    city,
-                    &address,
-                    *state,
-                    &pincode,
-                    &owner,
-                )
-            };
-            create_account(
-                &mut tx,
-                &signup(&o, Some(demo_gstin(*state, 100 + r, 'P')?), p)?,
-                &hash,
-                ApprovalState::Active,
+    for r in 1..=40usize {
+        let (city, state, pin0, areas) = TOWNS[r % TOWNS.len()];
+        let round = r / TOWNS.len();
+        let area = areas[round % areas.len()];
+        let surnames = if state == 27 {
+            SURNAMES_MH
+        } else {
+            SURNAMES_KA
+        };
+        let trade = format!(
+            "{} {}",
+            SHOP_NAMES[r % SHOP_NAMES.len()],
+            SHOP_KINDS[(r * 3 + round) % SHOP_KINDS.len()]
+        );
+        let owner = format!(
+            "{} {}",
+            OWNERS[(r + round) % OWNERS.len()],
+            surnames[r % surnames.len()]
+        );
+        let p = phone(930, r)?;
+        logins.push(DemoLogin {
+            role: "Retailer",
+            name: format!("{trade}, {area}"),
+            phone: p.national().into(),
+        });
+        if exists {
+            continue;
+        }
+        let pincode = (pin0 + (round as u32) * 3).to_string();
+        let address = format!("Shop {}, {area}", 10 + r);
+        let o = Org {
+            registered: r % 3 != 0,
+            ..org(
+                OrgKind::Retailer,
+                &trade,
+                &trade,
+                city,
+                &address,
+                state,
+                &pincode,
+                &owner,
             )
-            .await?;
-        }
-        if round > 10 {
-            break;
-        }
+        };
+        create_account(
+            &mut tx,
+            &signup(&o, Some(demo_gstin(state, 100 + r, 'P')?), p)?,
+            &hash,
+            ApprovalState::Active,
+        )
+        .await?;
     }
     if !exists {
         // A staff member for the first distributor, to show a team.

@@ -1,0 +1,45 @@
+import { Page, expect } from '@playwright/test';
+
+export const PASSWORD = 'Demo@2026';
+export const DEMO = {
+  admin: '9000000001',
+  manufacturer: '9100000001',
+  distributor: '9200000001',
+  retailer: '9300000001',
+};
+
+/** A fresh mobile number per test run, so sign-ups never collide. */
+export function freshPhone(): string {
+  const n = (Date.now() * 1000 + Math.floor(Math.random() * 1000)) % 100_000_000;
+  return `97${String(n).padStart(8, '0')}`;
+}
+
+/** A valid GSTIN (check character per the GSTN algorithm) in the given state. */
+export function gstin(state: string, seed: number): string {
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const l = (k: number) => alphabet[10 + (k % 26)];
+  const first14 = `${state}AAB${l(seed)}${l(Math.floor(seed / 26))}${String(seed % 10000).padStart(4, '0')}F1Z`;
+  let sum = 0;
+  for (let i = 0; i < 14; i++) {
+    const p = alphabet.indexOf(first14[i]) * (i % 2 === 0 ? 1 : 2);
+    sum += Math.floor(p / 36) + (p % 36);
+  }
+  return first14 + alphabet[(36 - (sum % 36)) % 36];
+}
+
+/** Waits until the WASM has hydrated the page (buttons respond to Leptos). */
+export async function hydrated(page: Page) {
+  await page.waitForFunction(() => (window as any).__auromart_hydrated === true, undefined, { timeout: 20_000 });
+}
+
+export async function login(page: Page, phone: string, password = PASSWORD) {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.fill('input[name="identifier"]', phone);
+  await page.fill('input[name="password"]', password);
+  await page.click('form[data-test="login-form"] button[type="submit"]');
+}
+
+export async function expectDashboard(page: Page, kind: string) {
+  await expect(page.locator('[data-test="dashboard"]')).toHaveAttribute('data-kind', kind);
+}
