@@ -104,7 +104,7 @@ fn Console() -> impl IntoView {
                                             <span class=format!("pill {}", o.approval)>{o.approval.clone()}</span>
                                         </div>
                                         <div class="muted">{format!("{} · {} · {}, {} {}", o.legal_name, o.gstin.clone().unwrap_or_else(|| "no GSTIN".into()), o.city, state, o.pincode)}</div>
-                                        <div class="muted">{format!("Owner {} {} · signed up {}", o.owner_name.clone().unwrap_or_default(), o.owner_phone.clone().unwrap_or_default(), o.created)}</div>
+                                        <div class="muted">{format!("Owner {} {} · signed up {}", o.owner_name.clone().unwrap_or_default(), o.owner_phone.as_deref().map(crate::ui::show_phone).unwrap_or_default(), o.created)}</div>
                                         {o.approval_note.clone().map(|n| view! { <div class="muted">{format!("Note: {n}")}</div> })}
                                         <div class="row-actions">
                                             {can_approve.then(move || view! {

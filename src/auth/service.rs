@@ -207,14 +207,14 @@ pub fn validate_signup(f: SignupForm) -> Result<ValidSignup, AppError> {
     }
     let legal_name = c.take(
         "legal_name",
-        required_text(&f.legal_name, "legal name of the business", 200),
+        required_text(&f.legal_name, "the legal name of the business", 200),
     );
     let trade_name = if f.trade_name.trim().is_empty() {
         legal_name.clone()
     } else {
         c.take(
             "trade_name",
-            required_text(&f.trade_name, "shop or trade name", 200),
+            required_text(&f.trade_name, "the shop or trade name", 200),
         )
     };
     let gstin = if f.gstin.trim().is_empty() {
@@ -230,9 +230,9 @@ pub fn validate_signup(f: SignupForm) -> Result<ValidSignup, AppError> {
     };
     let address_line = c.take(
         "address_line",
-        required_text(&f.address_line, "address", 300),
+        required_text(&f.address_line, "the address", 300),
     );
-    let city = c.take("city", required_text(&f.city, "city or town", 100));
+    let city = c.take("city", required_text(&f.city, "the city or town", 100));
     let state = c.take("state_code", IndianState::parse_code(&f.state_code));
     let pincode = c.take("pincode", Pincode::parse(&f.pincode));
     let owner_name = c.take("owner_name", required_text(&f.owner_name, "your name", 120));

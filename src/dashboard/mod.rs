@@ -3,7 +3,8 @@
 use crate::account::api::{my_organisation, my_team};
 use crate::account::{OrgProfile, TeamMember};
 use crate::auth::CurrentUser;
-use crate::domain::{OrgKind, Phone};
+use crate::domain::OrgKind;
+use crate::ui::show_phone;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

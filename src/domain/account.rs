@@ -227,16 +227,15 @@ pub fn normalise_email(input: &str) -> Result<String, Invalid> {
     Ok(e)
 }
 
-/// A required free-text field: trimmed, 2..=max characters.
+/// A required free-text field: trimmed, 2..=max characters. `what` reads
+/// after "Enter": "your name", "the city or town".
 pub fn required_text(input: &str, what: &str, max: usize) -> Result<String, Invalid> {
     let t = input.trim();
     if t.chars().count() < 2 {
-        return Err(Invalid::new(format!("Enter the {what}")));
+        return Err(Invalid::new(format!("Enter {what}")));
     }
     if t.chars().count() > max {
-        return Err(Invalid::new(format!(
-            "The {what} can be at most {max} characters"
-        )));
+        return Err(Invalid::new(format!("Keep {what} under {max} characters")));
     }
     Ok(t.to_string())
 }
