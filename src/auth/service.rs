@@ -415,7 +415,7 @@ mod tests {
 
     #[test]
     fn valid_form_is_normalised() {
-        let v = validate_signup(form()).ok().expect("valid");
+        let v = validate_signup(form()).expect("valid");
         assert_eq!(v.trade_name, "Shree Ganesh Traders");
         assert_eq!(v.whatsapp.as_str(), "919822012345");
     }

@@ -32,12 +32,6 @@ pub fn ManufacturerHome() -> impl IntoView {
     }
 }
 
-fn show_phone(digits: &str) -> String {
-    Phone::parse(digits)
-        .map(|p| p.to_string())
-        .unwrap_or_else(|_| digits.to_string())
-}
-
 /// The organisation's card and its team: what every member sees first.
 #[component]
 fn Overview(user: CurrentUser) -> impl IntoView {
