@@ -65,10 +65,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=crate::ui::layout::Home/>
                     <Route path=path!("login") view=crate::auth::pages::LoginPage/>
                     <Route path=path!("signup") view=crate::auth::pages::SignupPage/>
-                    <Route path=path!("retailer") view=crate::dashboard::RetailerHome ssr=SsrMode::Async/>
-                    <Route path=path!("distributor") view=crate::dashboard::DistributorHome ssr=SsrMode::Async/>
+                    <Route path=path!("retailer") view=crate::orders::pages::RetailerOrders ssr=SsrMode::Async/>
+                    <Route path=path!("retailer/shop") view=crate::orders::pages::ShopPage ssr=SsrMode::Async/>
+                    <Route path=path!("retailer/cart") view=crate::orders::pages::CartPage ssr=SsrMode::Async/>
+                    <Route path=path!("orders/:id") view=crate::orders::pages::OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("distributor") view=crate::orders::pages::DistributorOrders ssr=SsrMode::Async/>
+                    <Route path=path!("distributor/stock") view=crate::trade::pages::StockPage ssr=SsrMode::Async/>
+                    <Route path=path!("distributor/brands") view=crate::trade::pages::LinksPage ssr=SsrMode::Async/>
+                    <Route path=path!("distributor/delivery") view=crate::trade::pages::DeliveryPage ssr=SsrMode::Async/>
                     <Route path=path!("manufacturer") view=crate::dashboard::ManufacturerHome ssr=SsrMode::Async/>
+                    <Route path=path!("manufacturer/products") view=crate::catalog::pages::ProductsPage ssr=SsrMode::Async/>
+                    <Route path=path!("manufacturer/distributors") view=crate::trade::pages::LinksPage ssr=SsrMode::Async/>
                     <Route path=path!("admin") view=crate::admin::pages::AdminHome ssr=SsrMode::Async/>
+                    <Route path=path!("admin/categories") view=crate::catalog::pages::CategoriesPage ssr=SsrMode::Async/>
                     <Route path=path!("offline") view=crate::ui::layout::Offline/>
                 </Routes>
             </main>

@@ -5,11 +5,14 @@ pub mod account;
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod catalog;
 pub mod dashboard;
 pub mod domain;
 pub mod error;
+pub mod orders;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod trade;
 pub mod ui;
 
 #[cfg(feature = "hydrate")]

@@ -68,6 +68,7 @@ async fn run() -> Result<(), StartError> {
 
     let addr = leptos.leptos_options.site_addr;
     let state = AppState::new(leptos.leptos_options, config, pool);
+    auromart::server::spawn_workers(&state);
     let app = router::build(state)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await

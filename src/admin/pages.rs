@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 pub fn AdminHome() -> impl IntoView {
     view! {
         <Title text="Admin · AuroMart"/>
-        <crate::ui::gate::RoleGate kind=OrgKind::Platform children=|_| view! { <Console/> }/>
+        <crate::ui::gate::RoleGate kinds=&[OrgKind::Platform] children=|_| view! { <Console/> }/>
     }
 }
 
@@ -54,6 +54,7 @@ fn Console() -> impl IntoView {
         None => None,
     };
     view! {
+        <crate::ui::nav::RoleNav kind=OrgKind::Platform/>
         <h1 data-test="dashboard" data-kind="platform">"Admin"</h1>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -9,26 +9,36 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
-pub fn RetailerHome() -> impl IntoView {
-    view! {
-        <Title text="My shop · AuroMart"/>
-        <crate::ui::gate::RoleGate kind=OrgKind::Retailer children=|u| view! { <Overview user=u/> }/>
-    }
-}
-
-#[component]
-pub fn DistributorHome() -> impl IntoView {
-    view! {
-        <Title text="Distributor dashboard · AuroMart"/>
-        <crate::ui::gate::RoleGate kind=OrgKind::Distributor children=|u| view! { <Overview user=u/> }/>
-    }
-}
-
-#[component]
 pub fn ManufacturerHome() -> impl IntoView {
     view! {
         <Title text="Brand dashboard · AuroMart"/>
-        <crate::ui::gate::RoleGate kind=OrgKind::Manufacturer children=|u| view! { <Overview user=u/> }/>
+        <crate::ui::gate::RoleGate kinds=&[OrgKind::Manufacturer] children=|u| view! { <Overview user=u/> }/>
+    }
+}
+
+/// The organisation's card and its team, below each role's main panel.
+#[component]
+pub fn Profile() -> impl IntoView {
+    let org = Resource::new(|| (), |_| my_organisation());
+    let team = Resource::new(|| (), |_| my_team());
+    view! {
+        <details class="profile">
+            <summary>"Business profile and team"</summary>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match org.await {
+                        Ok(o) => view! { <OrgCard org=o/> }.into_any(),
+                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+                {move || Suspend::new(async move {
+                    match team.await {
+                        Ok(t) => view! { <TeamCard team=t/> }.into_any(),
+                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </details>
     }
 }
 
@@ -44,6 +54,7 @@ fn Overview(user: CurrentUser) -> impl IntoView {
         OrgKind::Platform => "Admin",
     };
     view! {
+        <crate::ui::nav::RoleNav kind=user.org_kind/>
         <h1 data-test="dashboard" data-kind=user.org_kind.as_str()>{heading}</h1>
         <p class="muted">{format!("Namaste, {}.", user.name)}</p>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>

@@ -2,8 +2,11 @@
 //! the database or the network, so every rule is unit-tested beside its code.
 
 pub mod account;
+pub mod catalog;
+pub mod gst;
 pub mod gstin;
 pub mod money;
+pub mod order;
 pub mod phone;
 pub mod pincode;
 pub mod state;

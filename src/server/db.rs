@@ -10,6 +10,16 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 pub async fn connect(url: &SecretString, max_connections: u32) -> Result<PgPool, sqlx::Error> {
     PgPoolOptions::new()
         .max_connections(max_connections)
+        // Catalog search: how alike a typed word must be to a word of the product
+        // text (pg_trgm's `<%`); 0.3 lets "biskit" find "biscuits".
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                sqlx::query("SET pg_trgm.word_similarity_threshold = 0.3")
+                    .execute(conn)
+                    .await?;
+                Ok(())
+            })
+        })
         .acquire_timeout(Duration::from_secs(5))
         .connect(url.expose_secret())
         .await

@@ -12,4 +12,4 @@ pub mod session;
 pub mod state;
 
 pub use guard::{Ctx, Public};
-pub use state::AppState;
+pub use state::{AppState, spawn_workers};

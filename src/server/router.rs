@@ -56,9 +56,11 @@ pub fn build(state: AppState) -> Result<Router, png::EncodingError> {
     let assets_router = Router::new()
         .route("/icons/{file}", get(icon))
         .route("/sw.js", get(sw))
+        .route("/catalog/sample.csv", get(sample_csv))
         .with_state(assets);
     Ok(Router::new()
         .route("/healthz", get(health))
+        .route("/events", get(crate::orders::live::events))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -68,6 +70,7 @@ pub fn build(state: AppState) -> Result<Router, png::EncodingError> {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
         .merge(assets_router)
+        .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024))
         .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn(cache_headers))
         .layer(middleware::from_fn(same_origin_posts))
@@ -100,6 +103,20 @@ async fn icon(State(assets): State<Assets>, Path(file): Path<String>) -> Respons
             .into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
+}
+
+async fn sample_csv() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"auromart-products-sample.csv\"",
+            ),
+        ],
+        crate::catalog::SAMPLE_CSV,
+    )
+        .into_response()
 }
 
 async fn sw(State(assets): State<Assets>) -> Response {

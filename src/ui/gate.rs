@@ -18,7 +18,7 @@ fn set_status(_code: u16) {
 }
 
 #[component]
-pub fn RoleGate<F, V>(kind: OrgKind, children: F) -> impl IntoView
+pub fn RoleGate<F, V>(kinds: &'static [OrgKind], children: F) -> impl IntoView
 where
     F: Fn(CurrentUser) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
@@ -33,7 +33,7 @@ where
                     let children = children.clone();
                     Suspend::new(async move {
                         match user.await {
-                            Ok(Some(u)) if u.org_kind == kind => view! {
+                            Ok(Some(u)) if kinds.contains(&u.org_kind) => view! {
                                 <ApprovalBanner approval=u.approval/>
                                 {children(u)}
                             }.into_any(),
@@ -42,7 +42,7 @@ where
                                 view! {
                                     <section class="card refused" data-test="refused">
                                         <h1>"Not your page"</h1>
-                                        <p>{format!("This page is for {} accounts. You are logged in as a {}.", kind.label().to_lowercase(), u.org_kind.label().to_lowercase())}</p>
+                                        <p>{format!("This page is for {} accounts. You are logged in as a {}.", kinds.iter().map(|k| k.label().to_lowercase()).collect::<Vec<_>>().join(" or "), u.org_kind.label().to_lowercase())}</p>
                                         <A href=u.org_kind.home() attr:class="button">"Go to my dashboard"</A>
                                     </section>
                                 }.into_any()

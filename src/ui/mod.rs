@@ -3,10 +3,27 @@
 pub mod form;
 pub mod gate;
 pub mod layout;
+pub mod live;
+pub mod nav;
 
 /// "919812345678" as "+91 98123 45678" (or as stored, if it is not a mobile number).
 pub fn show_phone(digits: &str) -> String {
     crate::domain::Phone::parse(digits)
         .map(|p| p.to_string())
         .unwrap_or_else(|_| digits.to_string())
+}
+
+/// Paise as "₹1,23,456.00".
+pub fn money(paise: i64) -> String {
+    crate::domain::Paise(paise).to_string()
+}
+
+/// Basis points as a GST rate: 1800 → "18%", 25 → "0.25%".
+pub fn rate(bp: i32) -> String {
+    let (whole, frac) = (bp / 100, bp % 100);
+    match frac {
+        0 => format!("{whole}%"),
+        f if f % 10 == 0 => format!("{whole}.{}%", f / 10),
+        f => format!("{whole}.{f:02}%"),
+    }
 }

@@ -59,6 +59,7 @@ pub async fn spawn_app_with(mut config: Config) -> TestApp {
         .site_root("target/site")
         .build();
     let state = AppState::new(options, config, pool.clone());
+    auromart::server::spawn_workers(&state);
     let app = router::build(state).expect("router builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

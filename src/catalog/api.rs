@@ -1,0 +1,47 @@
+use super::{Category, ImportReport, SkuRow};
+use crate::domain::catalog::SkuInput;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Approved categories, plus the caller's own proposals (manufacturers) or all
+/// proposals (admin).
+#[server(endpoint = "catalog/categories")]
+pub async fn categories() -> Result<Vec<Category>, AppError> {
+    let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::ALL).await?;
+    super::service::categories(&ctx).await
+}
+
+/// A manufacturer proposes a new category; the admin approves it.
+#[server(endpoint = "catalog/propose_category")]
+pub async fn propose_category(name: String) -> Result<Category, AppError> {
+    let ctx = crate::server::Ctx::require_active(&[crate::domain::OrgKind::Manufacturer]).await?;
+    super::service::propose_category(&ctx, &name).await
+}
+
+/// The admin approves or rejects a proposed category.
+#[server(endpoint = "catalog/decide_category")]
+pub async fn decide_category(id: i64, approve: bool) -> Result<Category, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
+    super::service::decide_category(&ctx, id, approve).await
+}
+
+/// The manufacturer's own SKUs, optionally filtered by text.
+#[server(endpoint = "catalog/my_skus")]
+pub async fn my_skus(q: String) -> Result<Vec<SkuRow>, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Manufacturer]).await?;
+    super::service::my_skus(&ctx, &q).await
+}
+
+/// Create (id empty) or edit one of the manufacturer's SKUs.
+#[server(endpoint = "catalog/save_sku")]
+pub async fn save_sku(id: Option<i64>, sku: SkuInput) -> Result<SkuRow, AppError> {
+    let ctx = crate::server::Ctx::require_active(&[crate::domain::OrgKind::Manufacturer]).await?;
+    super::service::save_sku(&ctx, id, sku).await
+}
+
+/// Import SKUs from CSV: every row is checked; nothing is written unless all are good.
+#[server(endpoint = "catalog/import_csv")]
+pub async fn import_csv(csv: String) -> Result<ImportReport, AppError> {
+    let ctx = crate::server::Ctx::require_active(&[crate::domain::OrgKind::Manufacturer]).await?;
+    super::service::import_csv(&ctx, &csv).await
+}

@@ -1,0 +1,76 @@
+//! Manufacturers' catalog: categories (approved by the admin), SKUs, CSV import.
+
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Category {
+    pub id: i64,
+    pub name: String,
+    /// proposed | approved | rejected
+    pub status: String,
+    pub proposed_by_name: Option<String>,
+}
+
+/// A SKU as its manufacturer sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct SkuRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub brand: String,
+    pub category_id: i64,
+    pub category: String,
+    pub hsn: String,
+    pub mrp_paise: i64,
+    pub unit: String,
+    pub pack_size: i32,
+    pub active: bool,
+    /// GST rate in force today, in basis points; None blocks the SKU from sale.
+    pub rate_bp: Option<i32>,
+    /// Distributors carrying it, and their stock on hand.
+    pub distributors: i64,
+    pub stock_on_hand: i64,
+}
+
+/// One refused CSV row: line number (1 = header), field and reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    pub line: usize,
+    pub field: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Rows written: all of them, or none when `errors` is not empty.
+    pub imported: usize,
+    pub updated: usize,
+    pub errors: Vec<RowError>,
+}
+
+/// The CSV header the import expects, in this order.
+pub const CSV_HEADER: [&str; 8] = [
+    "code",
+    "name",
+    "brand",
+    "category",
+    "hsn",
+    "mrp",
+    "unit",
+    "pack_size",
+];
+/// At most this many rows in one file.
+pub const CSV_MAX_ROWS: usize = 100_000;
+
+pub const SAMPLE_CSV: &str = "code,name,brand,category,hsn,mrp,unit,pack_size
+SAH-MARIE-200,Marie Gold Biscuits 200 g,Sahyadri,Biscuits,1905,30.00,pack,1
+SAH-BHUJIA-400,Aloo Bhujia 400 g,Sahyadri,Namkeen,2106,110,pack,1
+SAH-GHEE-1L,Cow Ghee 1 litre,Sahyadri,Dairy,0405,650,litre,1
+";

@@ -1,0 +1,267 @@
+//! Rules for SKUs and listings, shared by the catalog form, the CSV import and
+//! the server.
+
+use super::{Invalid, Paise};
+use serde::{Deserialize, Serialize};
+
+pub const UNITS: &[(&str, &str)] = &[
+    ("pcs", "Piece"),
+    ("pack", "Pack"),
+    ("box", "Box"),
+    ("kg", "Kilogram"),
+    ("g", "Gram"),
+    ("litre", "Litre"),
+    ("ml", "Millilitre"),
+    ("dozen", "Dozen"),
+    ("set", "Set"),
+    ("pair", "Pair"),
+    ("metre", "Metre"),
+];
+
+/// The largest quantity one order line may ask for: more is a typo, not an order.
+pub const MAX_LINE_QTY: i64 = 100_000;
+/// The most lines one order may have.
+pub const MAX_ORDER_LINES: usize = 500;
+
+/// A SKU as typed (form or CSV row); `validate` turns it into `ValidSku`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkuInput {
+    pub code: String,
+    pub name: String,
+    pub brand: String,
+    pub category: String,
+    pub hsn: String,
+    pub mrp: String,
+    pub unit: String,
+    pub pack_size: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidSku {
+    pub code: String,
+    pub name: String,
+    pub brand: String,
+    pub category: String,
+    pub hsn: String,
+    pub mrp: Paise,
+    pub unit: String,
+    pub pack_size: i32,
+}
+
+pub fn parse_hsn(input: &str) -> Result<String, Invalid> {
+    let h: String = input
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if !(h.len() == 4 || h.len() == 6 || h.len() == 8) || !h.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Invalid::new(
+            "An HSN code has 4, 6 or 8 digits, like 1905 or 19053100",
+        ));
+    }
+    Ok(h)
+}
+
+pub fn parse_unit(input: &str) -> Result<String, Invalid> {
+    let u = input.trim().to_lowercase();
+    let u = match u.as_str() {
+        "piece" | "pieces" | "pc" | "nos" | "no" => "pcs".to_string(),
+        "l" | "ltr" | "liter" => "litre".to_string(),
+        "kgs" => "kg".to_string(),
+        _ => u,
+    };
+    if UNITS.iter().any(|(code, _)| *code == u) {
+        Ok(u)
+    } else {
+        let list: Vec<_> = UNITS.iter().map(|(c, _)| *c).collect();
+        Err(Invalid::new(format!(
+            "Unit must be one of: {}",
+            list.join(", ")
+        )))
+    }
+}
+
+/// A whole number in 1..=max, with a message naming `what`.
+pub fn parse_count(input: &str, what: &str, max: i64) -> Result<i64, Invalid> {
+    let t = input.trim().replace(',', "");
+    let n: i64 = t
+        .parse()
+        .map_err(|_| Invalid::new(format!("{what} must be a whole number")))?;
+    if n < 1 {
+        return Err(Invalid::new(format!("{what} must be at least 1")));
+    }
+    if n > max {
+        return Err(Invalid::new(format!("{what} can be at most {max}")));
+    }
+    Ok(n)
+}
+
+fn text(input: &str, what: &str, min: usize, max: usize) -> Result<String, Invalid> {
+    let t = input.trim();
+    let n = t.chars().count();
+    if n < min {
+        return Err(Invalid::new(format!("Enter the {what}")));
+    }
+    if n > max {
+        return Err(Invalid::new(format!(
+            "The {what} can be at most {max} characters"
+        )));
+    }
+    Ok(t.to_string())
+}
+
+impl SkuInput {
+    /// Every problem, by field, or the clean SKU.
+    pub fn validate(&self) -> Result<ValidSku, Vec<(&'static str, String)>> {
+        let mut errors = Vec::new();
+        let mut take = |field: &'static str, r: Result<String, Invalid>| match r {
+            Ok(v) => v,
+            Err(e) => {
+                errors.push((field, e.0));
+                String::new()
+            }
+        };
+        let code = take("code", {
+            let c = self.code.trim();
+            if c.is_empty()
+                || c.len() > 40
+                || !c
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || "._/-".contains(ch))
+            {
+                Err(Invalid::new("SKU code: 1–40 letters, digits or . _ / -"))
+            } else {
+                Ok(c.to_string())
+            }
+        });
+        let name = take("name", text(&self.name, "product name", 2, 160));
+        let brand = take("brand", text(&self.brand, "brand", 1, 80));
+        let category = take("category", text(&self.category, "category", 2, 80));
+        let hsn = take("hsn", parse_hsn(&self.hsn));
+        let unit = take("unit", parse_unit(&self.unit));
+        let mrp = match Paise::parse(&self.mrp) {
+            Ok(p) if p.0 <= 0 => {
+                errors.push(("mrp", "MRP must be more than zero".to_string()));
+                Paise::ZERO
+            }
+            Ok(p) if p.0 > 100_000_000_000 => {
+                errors.push(("mrp", "MRP looks too large: check the amount".to_string()));
+                Paise::ZERO
+            }
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(("mrp", format!("MRP: {}", e.0)));
+                Paise::ZERO
+            }
+        };
+        let pack_size = if self.pack_size.trim().is_empty() {
+            1
+        } else {
+            match parse_count(&self.pack_size, "Pack size", 100_000) {
+                Ok(n) => n as i32,
+                Err(e) => {
+                    errors.push(("pack_size", e.0));
+                    1
+                }
+            }
+        };
+        if errors.is_empty() {
+            Ok(ValidSku {
+                code,
+                name,
+                brand,
+                category,
+                hsn,
+                mrp,
+                unit,
+                pack_size,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// A distributor's price may not exceed the MRP (Legal Metrology (Packaged Commodities) Rules, 2011).
+pub fn check_price(price: Paise, mrp: Paise) -> Result<(), Invalid> {
+    if price.0 <= 0 {
+        return Err(Invalid::new("Price must be more than zero"));
+    }
+    if price > mrp {
+        return Err(Invalid::new(format!(
+            "Price {price} is above the MRP {mrp}: selling above MRP is not allowed"
+        )));
+    }
+    Ok(())
+}
+
+/// Lower-cased text that catalog search matches against.
+pub fn search_text(name: &str, brand: &str, category: &str) -> String {
+    format!("{name} {brand} {category}").to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> SkuInput {
+        SkuInput {
+            code: "SAH-MARIE-200".into(),
+            name: "Marie Gold Biscuits 200 g".into(),
+            brand: "Sahyadri".into(),
+            category: "Biscuits".into(),
+            hsn: "1905".into(),
+            mrp: "30".into(),
+            unit: "Pack".into(),
+            pack_size: "".into(),
+        }
+    }
+
+    #[test]
+    fn a_good_sku_is_cleaned() {
+        let v = good().validate().expect("valid");
+        assert_eq!(
+            (v.mrp, v.unit.as_str(), v.pack_size),
+            (Paise(3000), "pack", 1)
+        );
+    }
+
+    #[test]
+    fn every_bad_field_is_reported() {
+        let bad = SkuInput {
+            code: "bad code!".into(),
+            hsn: "19A5".into(),
+            mrp: "-5".into(),
+            unit: "crate".into(),
+            pack_size: "0".into(),
+            name: "".into(),
+            ..good()
+        };
+        let errors = bad.validate().expect_err("invalid");
+        let fields: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
+        assert_eq!(
+            fields,
+            vec!["code", "name", "hsn", "unit", "mrp", "pack_size"]
+        );
+    }
+
+    #[test]
+    fn prices_never_above_mrp() {
+        assert!(check_price(Paise(3000), Paise(3000)).is_ok());
+        assert!(
+            check_price(Paise(3001), Paise(3000))
+                .expect_err("above")
+                .0
+                .contains("above the MRP")
+        );
+        assert!(check_price(Paise(0), Paise(3000)).is_err());
+    }
+
+    #[test]
+    fn counts_refuse_zero_negative_and_absurd() {
+        assert_eq!(parse_count("12", "Quantity", MAX_LINE_QTY), Ok(12));
+        for bad in ["0", "-3", "1.5", "abc", "100001", "99999999999999999999"] {
+            assert!(parse_count(bad, "Quantity", MAX_LINE_QTY).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! The retailer's carts, one per distributor, kept in the browser (localStorage)
+//! so a patchy connection never loses them. Totals use the shared GST rule.
+
+use super::{Offer, Product};
+use crate::domain::catalog::MAX_LINE_QTY;
+use crate::domain::gst::tax_on;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartItem {
+    pub listing_id: i64,
+    pub sku_id: i64,
+    pub name: String,
+    pub unit: String,
+    pub price_paise: i64,
+    pub rate_bp: i32,
+    pub available: i32,
+    pub min_order_qty: i32,
+    pub qty: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistributorCart {
+    pub distributor_id: i64,
+    pub distributor_name: String,
+    /// Idempotency key for placing this cart; a new one after each placed order.
+    pub key: String,
+    pub items: Vec<CartItem>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub taxable: i64,
+    pub tax: i64,
+    pub total: i64,
+    pub units: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Carts(pub Vec<DistributorCart>);
+
+impl DistributorCart {
+    pub fn totals(&self) -> Totals {
+        self.items.iter().fold(Totals::default(), |t, i| {
+            let taxable = i.price_paise.saturating_mul(i.qty);
+            let tax = tax_on(taxable, i.rate_bp);
+            Totals {
+                taxable: t.taxable + taxable,
+                tax: t.tax + tax,
+                total: t.total + taxable + tax,
+                units: t.units + i.qty,
+            }
+        })
+    }
+}
+
+impl Carts {
+    pub fn count(&self) -> usize {
+        self.0.iter().map(|c| c.items.len()).sum()
+    }
+
+    pub fn qty_of(&self, listing_id: i64) -> i64 {
+        self.0
+            .iter()
+            .flat_map(|c| &c.items)
+            .find(|i| i.listing_id == listing_id)
+            .map(|i| i.qty)
+            .unwrap_or(0)
+    }
+
+    /// Adds `qty` (at least the minimum order) of an offer to that distributor's cart.
+    pub fn add(
+        &mut self,
+        product: &Product,
+        offer: &Offer,
+        qty: i64,
+        new_key: impl FnOnce() -> String,
+    ) {
+        let cart = match self
+            .0
+            .iter()
+            .position(|c| c.distributor_id == offer.distributor_id)
+        {
+            Some(i) => &mut self.0[i],
+            None => {
+                self.0.push(DistributorCart {
+                    distributor_id: offer.distributor_id,
+                    distributor_name: offer.distributor_name.clone(),
+                    key: new_key(),
+                    items: Vec::new(),
+                });
+                let last = self.0.len() - 1;
+                &mut self.0[last]
+            }
+        };
+        match cart
+            .items
+            .iter_mut()
+            .find(|i| i.listing_id == offer.listing_id)
+        {
+            Some(item) => item.qty = (item.qty + qty).min(MAX_LINE_QTY),
+            None => cart.items.push(CartItem {
+                listing_id: offer.listing_id,
+                sku_id: product.sku_id,
+                name: product.name.clone(),
+                unit: product.unit.clone(),
+                price_paise: offer.price_paise,
+                rate_bp: offer.rate_bp,
+                available: offer.available,
+                min_order_qty: offer.min_order_qty,
+                qty: qty.max(i64::from(offer.min_order_qty)).min(MAX_LINE_QTY),
+            }),
+        }
+    }
+
+    /// Sets a line's quantity; 0 removes it (and an empty cart).
+    pub fn set_qty(&mut self, distributor_id: i64, listing_id: i64, qty: i64) {
+        if let Some(cart) = self
+            .0
+            .iter_mut()
+            .find(|c| c.distributor_id == distributor_id)
+        {
+            if qty <= 0 {
+                cart.items.retain(|i| i.listing_id != listing_id);
+            } else if let Some(item) = cart.items.iter_mut().find(|i| i.listing_id == listing_id) {
+                item.qty = qty.min(MAX_LINE_QTY);
+            }
+        }
+        self.0.retain(|c| !c.items.is_empty());
+    }
+
+    pub fn clear(&mut self, distributor_id: i64) {
+        self.0.retain(|c| c.distributor_id != distributor_id);
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod storage {
+    use super::Carts;
+    const KEY: &str = "auromart.carts.v1";
+
+    fn local() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok()?
+    }
+
+    pub fn load() -> Carts {
+        local()
+            .and_then(|s| s.get_item(KEY).ok().flatten())
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn save(carts: &Carts) {
+        if let (Some(s), Ok(json)) = (local(), serde_json::to_string(carts)) {
+            let _ = s.set_item(KEY, &json);
+        }
+    }
+
+    pub fn new_key() -> String {
+        let r = || (js_sys::Math::random() * 4_294_967_296.0) as u64;
+        format!(
+            "c{:x}{:08x}{:08x}{:08x}",
+            js_sys::Date::now() as u64,
+            r(),
+            r(),
+            r()
+        )
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+mod storage {
+    use super::Carts;
+    pub fn load() -> Carts {
+        Carts::default()
+    }
+    pub fn save(_: &Carts) {}
+    pub fn new_key() -> String {
+        String::new()
+    }
+}
+
+pub use storage::{load, new_key, save};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn product(id: i64) -> Product {
+        Product {
+            sku_id: id,
+            name: format!("P{id}"),
+            brand: "B".into(),
+            category: "C".into(),
+            unit: "pack".into(),
+            pack_size: 1,
+            mrp_paise: 5000,
+            offers: vec![],
+        }
+    }
+    fn offer(listing: i64, dist: i64, price: i64, rate: i32) -> Offer {
+        Offer {
+            sku_id: listing,
+            listing_id: listing,
+            distributor_id: dist,
+            distributor_name: format!("D{dist}"),
+            price_paise: price,
+            available: 100,
+            min_order_qty: 2,
+            rate_bp: rate,
+        }
+    }
+
+    #[test]
+    fn carts_per_distributor_with_exact_totals() {
+        let mut c = Carts::default();
+        c.add(&product(1), &offer(1, 10, 2750, 500), 1, || {
+            "k1xxxxxx".into()
+        });
+        c.add(&product(2), &offer(2, 10, 10_000, 1800), 3, || {
+            unreachable!("cart exists")
+        });
+        c.add(&product(3), &offer(3, 20, 999, 0), 5, || "k2xxxxxx".into());
+        assert_eq!(c.0.len(), 2);
+        assert_eq!(c.qty_of(1), 2, "raised to the minimum order");
+        let t = c.0[0].totals();
+        // 2 × 27.50 = 55.00 at 5% = 2.75; 3 × 100 = 300 at 18% = 54
+        assert_eq!(
+            t,
+            Totals {
+                taxable: 35_500,
+                tax: 275 + 5_400,
+                total: 35_500 + 5_675,
+                units: 5
+            }
+        );
+        c.set_qty(10, 1, 0);
+        c.set_qty(10, 2, 0);
+        assert_eq!(c.0.len(), 1, "an emptied cart disappears");
+        c.set_qty(20, 3, 1_000_000);
+        assert_eq!(c.qty_of(3), MAX_LINE_QTY);
+    }
+}

@@ -1,0 +1,143 @@
+//! Retailer ordering and the order workflow: browse, place, accept, deliver.
+
+pub mod api;
+pub mod cart;
+#[cfg(feature = "ssr")]
+pub mod live;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use serde::{Deserialize, Serialize};
+
+/// One distributor's offer of a product to this retailer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Offer {
+    pub sku_id: i64,
+    pub listing_id: i64,
+    pub distributor_id: i64,
+    pub distributor_name: String,
+    pub price_paise: i64,
+    pub available: i32,
+    pub min_order_qty: i32,
+    pub rate_bp: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    pub sku_id: i64,
+    pub name: String,
+    pub brand: String,
+    pub category: String,
+    pub unit: String,
+    pub pack_size: i32,
+    pub mrp_paise: i64,
+    pub offers: Vec<Offer>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrowseFilter {
+    pub q: String,
+    /// Category id, or empty for all.
+    pub category: String,
+    pub brand: String,
+    /// Rupees, or empty.
+    pub min_price: String,
+    pub max_price: String,
+    pub in_stock: bool,
+    pub page: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrowsePage {
+    pub products: Vec<Product>,
+    pub has_more: bool,
+    /// Brands among the matches, for the brand filter.
+    pub brands: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartLine {
+    pub listing_id: i64,
+    pub qty: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewOrder {
+    pub distributor_id: i64,
+    pub lines: Vec<CartLine>,
+    /// Made by the browser once per cart; a retried request with the same key
+    /// returns the first order instead of placing another.
+    pub idempotency_key: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct OrderSummary {
+    pub id: i64,
+    pub retailer_id: i64,
+    pub retailer_name: String,
+    pub retailer_city: String,
+    pub distributor_id: i64,
+    pub distributor_name: String,
+    pub state: String,
+    pub delivery_mode: Option<String>,
+    pub total_paise: i64,
+    pub line_count: i32,
+    pub note: Option<String>,
+    /// Placed at, shown in Asia/Kolkata.
+    pub placed: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct OrderLineRow {
+    pub line_no: i32,
+    pub sku_id: i64,
+    pub name: String,
+    pub brand: String,
+    pub hsn: String,
+    pub unit: String,
+    pub qty: i32,
+    pub unit_price_paise: i64,
+    pub tax_rate_bp: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct OrderEventRow {
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub by_name: Option<String>,
+    pub by_org: Option<String>,
+    pub via: String,
+    pub note: Option<String>,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderDetail {
+    pub order: OrderSummary,
+    pub lines: Vec<OrderLineRow>,
+    pub events: Vec<OrderEventRow>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderFilter {
+    /// An order state, "open" (not final), or empty for all.
+    pub state: String,
+    /// YYYY-MM-DD, inclusive, in Asia/Kolkata; empty for no bound.
+    pub from: String,
+    pub to: String,
+    /// Retailer or distributor name.
+    pub q: String,
+}
+
+/// Badge counts for the order panel.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderCounts {
+    pub new: i64,
+    pub open: i64,
+}

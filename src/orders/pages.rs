@@ -1,0 +1,553 @@
+//! Order pages: the order panels (retailer and distributor), one order with its
+//! timeline, the shop (browse and search) and the carts.
+
+use super::api::{ActOnOrder, PlaceOrder, browse, count_orders, get_order, list_orders};
+use super::cart::{self, Carts};
+use super::{BrowseFilter, CartLine, NewOrder, OrderDetail, OrderFilter, OrderSummary};
+use crate::domain::OrgKind;
+use crate::domain::order::{DeliveryMode, OrderAction, OrderState, Party, available_actions};
+use crate::error::AppError;
+use crate::ui::gate::RoleGate;
+use crate::ui::live::{orders_version, provide_live_orders};
+use crate::ui::nav::RoleNav;
+use crate::ui::{money, rate};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn state_label(s: &str) -> &'static str {
+    OrderState::parse(s)
+        .map(OrderState::label)
+        .unwrap_or("Unknown")
+}
+
+fn mode_label(m: &Option<String>) -> Option<&'static str> {
+    m.as_deref()
+        .and_then(DeliveryMode::parse)
+        .map(DeliveryMode::label)
+}
+
+/// The retailer's home: their orders, live.
+#[component]
+pub fn RetailerOrders() -> impl IntoView {
+    view! {
+        <Title text="My orders · AuroMart"/>
+        <RoleGate kinds=&[OrgKind::Retailer] children=|u| view! {
+            <OrdersHome kind=u.org_kind title="My orders"/>
+            <crate::dashboard::Profile/>
+        }/>
+    }
+}
+
+/// The distributor's home: incoming orders, live, with a badge for new ones.
+#[component]
+pub fn DistributorOrders() -> impl IntoView {
+    view! {
+        <Title text="Orders · AuroMart"/>
+        <RoleGate kinds=&[OrgKind::Distributor] children=|u| view! {
+            <OrdersHome kind=u.org_kind title="Orders"/>
+            <crate::dashboard::Profile/>
+        }/>
+    }
+}
+
+#[component]
+fn OrdersHome(kind: OrgKind, title: &'static str) -> impl IntoView {
+    provide_live_orders();
+    let version = orders_version();
+    let counts = Resource::new(move || version.get(), |_| count_orders());
+    let badge = Signal::derive(move || {
+        counts
+            .get()
+            .and_then(Result::ok)
+            .map(|c| c.new)
+            .unwrap_or(0)
+    });
+    view! {
+        <RoleNav kind badge/>
+        <h1 data-test="dashboard" data-kind=kind.as_str()>{title}</h1>
+        <OrdersPanel kind/>
+    }
+}
+
+#[component]
+fn OrdersPanel(kind: OrgKind) -> impl IntoView {
+    let query = use_query_map();
+    let version = orders_version();
+    let filter = move || {
+        query.with(|q| OrderFilter {
+            state: q.get("state").unwrap_or_else(|| {
+                if kind == OrgKind::Distributor {
+                    "open".into()
+                } else {
+                    String::new()
+                }
+            }),
+            from: q.get("from").unwrap_or_default(),
+            to: q.get("to").unwrap_or_default(),
+            q: q.get("q").unwrap_or_default(),
+        })
+    };
+    let act = ServerAction::<ActOnOrder>::new();
+    let orders = Resource::new(
+        move || (filter(), version.get(), act.version().get()),
+        |(f, _, _)| list_orders(f),
+    );
+    let states: Vec<(&str, &str)> = [("open", "Open"), ("placed", "New"), ("", "All")]
+        .into_iter()
+        .chain(
+            OrderState::ALL
+                .iter()
+                .skip(1)
+                .map(|s| (s.as_str(), s.label())),
+        )
+        .collect();
+    view! {
+        <Form method="GET" action="" attr:class="filters orders-filter">
+            <select name="state" aria-label="Status">
+                {states.into_iter().map(|(v, l)| view! { <option value=v selected=move || filter().state == v>{l}</option> }).collect_view()}
+            </select>
+            <input type="date" name="from" aria-label="From" prop:value=move || filter().from/>
+            <input type="date" name="to" aria-label="To" prop:value=move || filter().to/>
+            <input type="search" name="q" placeholder=if kind == OrgKind::Retailer { "Distributor" } else { "Retailer" } prop:value=move || filter().q/>
+            <button type="submit">"Show"</button>
+        </Form>
+        {move || act.value().get().and_then(Result::err).map(|e| view! { <div class="banner danger" role="alert">{e.to_string()}</div> })}
+        <Transition fallback=|| view! { <p class="muted">"Loading orders…"</p> }>
+            {move || Suspend::new(async move {
+                match orders.await {
+                    Ok(list) if list.is_empty() => view! { <p class="muted card" data-test="no-orders">"No orders here yet."</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="orders" data-test="order-list">
+                            {list.into_iter().map(|o| view! { <OrderCard order=o kind act/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn OrderCard(order: OrderSummary, kind: OrgKind, act: ServerAction<ActOnOrder>) -> impl IntoView {
+    let party = if kind == OrgKind::Retailer {
+        Party::Retailer
+    } else {
+        Party::Distributor
+    };
+    let state = OrderState::parse(&order.state).unwrap_or(OrderState::Placed);
+    let mode = order.delivery_mode.as_deref().and_then(DeliveryMode::parse);
+    let quick: Vec<OrderAction> = available_actions(state, mode, party)
+        .into_iter()
+        .filter(|a| !a.needs_reason(state))
+        .collect();
+    let other = if kind == OrgKind::Retailer {
+        order.distributor_name.clone()
+    } else {
+        format!("{}, {}", order.retailer_name, order.retailer_city)
+    };
+    let id = order.id;
+    view! {
+        <li class="card order" data-test="order-row" data-id=id data-state=state.as_str()>
+            <A href=format!("/orders/{id}") attr:class="order-head">
+                <strong>{format!("#{id}")}</strong>
+                <span class="order-who">{other}</span>
+                <span class=format!("pill state-{}", order.state) data-test="order-state">{state_label(&order.state)}</span>
+            </A>
+            <div class="muted">
+                {format!("{} · {} line{} · {}", order.placed, order.line_count, if order.line_count == 1 { "" } else { "s" }, money(order.total_paise))}
+                {mode_label(&order.delivery_mode).map(|m| format!(" · {m}"))}
+            </div>
+            {(!quick.is_empty()).then(|| view! {
+                <div class="row-actions">
+                    {quick.into_iter().map(|a| view! {
+                        <ActionForm action=act attr:class="inline">
+                            <input type="hidden" name="id" value=id/>
+                            <input type="hidden" name="action" value=a.as_str()/>
+                            <input type="hidden" name="reason" value=""/>
+                            <button type="submit" data-test=format!("act-{}", a.as_str()) class:ghost=matches!(a, OrderAction::Cancel)>{a.label()}</button>
+                        </ActionForm>
+                    }).collect_view()}
+                    <A href=format!("/orders/{id}") attr:class="button ghost">"Details"</A>
+                </div>
+            })}
+        </li>
+    }
+}
+
+/// One order: lines, totals, the actions the caller may take and the timeline.
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    view! {
+        <Title text="Order · AuroMart"/>
+        <RoleGate kinds=&[OrgKind::Retailer, OrgKind::Distributor] children=|u| view! { <OrderView kind=u.org_kind/> }/>
+    }
+}
+
+#[component]
+fn OrderView(kind: OrgKind) -> impl IntoView {
+    provide_live_orders();
+    let version = orders_version();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let act = ServerAction::<ActOnOrder>::new();
+    let detail = Resource::new(
+        move || (id(), version.get(), act.version().get()),
+        |(id, _, _)| get_order(id),
+    );
+    view! {
+        <RoleNav kind/>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <OrderBody detail=d kind act/> }.into_any(),
+                    Err(e) => view! { <p class="card error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) -> impl IntoView {
+    let o = detail.order.clone();
+    let party = if kind == OrgKind::Retailer {
+        Party::Retailer
+    } else {
+        Party::Distributor
+    };
+    let state = OrderState::parse(&o.state).unwrap_or(OrderState::Placed);
+    let mode = o.delivery_mode.as_deref().and_then(DeliveryMode::parse);
+    let actions = available_actions(state, mode, party);
+    let error = move || act.value().get().and_then(Result::err);
+    let id = o.id;
+    let taxable: i64 = detail
+        .lines
+        .iter()
+        .map(|l| l.unit_price_paise * i64::from(l.qty))
+        .sum();
+    let tax: i64 = detail
+        .lines
+        .iter()
+        .map(|l| crate::domain::gst::tax_on(l.unit_price_paise * i64::from(l.qty), l.tax_rate_bp))
+        .sum();
+    view! {
+        <h1>{format!("Order #{id}")}</h1>
+        <section class="card">
+            <div class="order-head">
+                <span class=format!("pill state-{}", o.state) data-test="order-state">{state_label(&o.state)}</span>
+                {mode_label(&o.delivery_mode).map(|m| view! { <span class="pill">{m}</span> })}
+            </div>
+            <dl class="facts">
+                <dt>"Retailer"</dt><dd>{format!("{}, {}", o.retailer_name, o.retailer_city)}</dd>
+                <dt>"Distributor"</dt><dd>{o.distributor_name.clone()}</dd>
+                <dt>"Placed"</dt><dd>{o.placed.clone()}</dd>
+                {o.note.clone().map(|n| view! { <dt>"Note"</dt><dd>{n}</dd> })}
+            </dl>
+            {move || error().map(|e| view! { <div class="banner danger" role="alert" data-test="act-error">{e.to_string()}</div> })}
+            {(!actions.is_empty()).then(|| view! {
+                <div class="row-actions">
+                    {actions.into_iter().map(|a| {
+                        let needs = a.needs_reason(state);
+                        view! {
+                            <ActionForm action=act attr:class="inline">
+                                <input type="hidden" name="id" value=id/>
+                                <input type="hidden" name="action" value=a.as_str()/>
+                                {if needs {
+                                    view! { <input type="text" name="reason" required placeholder="Reason (the other side sees it)"/> }.into_any()
+                                } else {
+                                    view! { <input type="hidden" name="reason" value=""/> }.into_any()
+                                }}
+                                <button type="submit" data-test=format!("act-{}", a.as_str())
+                                    class:danger=matches!(a, OrderAction::Reject | OrderAction::Cancel)>{a.label()}</button>
+                            </ActionForm>
+                        }
+                    }).collect_view()}
+                </div>
+            })}
+        </section>
+        <section class="card">
+            <h2>"Items"</h2>
+            <table class="lines">
+                <thead><tr><th>"Item"</th><th class="num">"Qty"</th><th class="num">"Rate"</th><th class="num">"Amount"</th></tr></thead>
+                <tbody>
+                    {detail.lines.into_iter().map(|l| view! {
+                        <tr>
+                            <td>{l.name}<small class="muted">{format!(" · HSN {} · GST {}", l.hsn, rate(l.tax_rate_bp))}</small></td>
+                            <td class="num">{format!("{} {}", l.qty, l.unit)}</td>
+                            <td class="num">{money(l.unit_price_paise)}</td>
+                            <td class="num">{money(l.unit_price_paise * i64::from(l.qty))}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr><td colspan="3">"Taxable value"</td><td class="num">{money(taxable)}</td></tr>
+                    <tr><td colspan="3">"GST"</td><td class="num">{money(tax)}</td></tr>
+                    <tr class="grand"><td colspan="3">"Total with GST"</td><td class="num">{money(taxable + tax)}</td></tr>
+                </tfoot>
+            </table>
+        </section>
+        <section class="card">
+            <h2>"Timeline"</h2>
+            <ol class="timeline" data-test="timeline">
+                {detail.events.into_iter().map(|e| view! {
+                    <li data-state=e.to_state.clone()>
+                        <strong>{state_label(&e.to_state)}</strong>
+                        <span class="muted">{format!(" {} · {}{}", e.at, e.by_name.unwrap_or_default(), e.by_org.map(|o| format!(", {o}")).unwrap_or_default())}</span>
+                        {(e.via != "web").then(|| view! { <span class="pill">{format!("via {}", e.via)}</span> })}
+                        {e.note.map(|n| view! { <div>{n}</div> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// Browse and search products from distributors that serve the retailer.
+#[component]
+pub fn ShopPage() -> impl IntoView {
+    view! {
+        <Title text="Shop · AuroMart"/>
+        <RoleGate kinds=&[OrgKind::Retailer] children=|_| view! { <Shop/> }/>
+    }
+}
+
+#[component]
+fn Shop() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        query.with(|q| BrowseFilter {
+            q: q.get("q").unwrap_or_default(),
+            category: q.get("category").unwrap_or_default(),
+            brand: q.get("brand").unwrap_or_default(),
+            min_price: q.get("min").unwrap_or_default(),
+            max_price: q.get("max").unwrap_or_default(),
+            in_stock: q.get("in_stock").is_some_and(|v| v == "on" || v == "true"),
+            page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0),
+        })
+    };
+    let page = Resource::new(filter, browse);
+    let categories = Resource::new(|| (), |_| crate::catalog::api::categories());
+    let carts = RwSignal::new(Carts::default());
+    Effect::new(move |_| carts.set(cart::load()));
+    view! {
+        <RoleNav kind=OrgKind::Retailer/>
+        <h1>"Shop"</h1>
+        <Form method="GET" action="" attr:class="filters shop-filter">
+            <input type="search" name="q" placeholder="Search products, brands, categories" prop:value=move || filter().q data-test="search"/>
+            <select name="category" aria-label="Category">
+                <option value="">"All categories"</option>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        categories.await.unwrap_or_default().into_iter().map(|c| {
+                            let id = c.id.to_string();
+                            let selected = filter().category == id;
+                            view! { <option value=id selected=selected>{c.name}</option> }
+                        }).collect_view()
+                    })}
+                </Suspense>
+            </select>
+            <input type="text" name="brand" placeholder="Brand" prop:value=move || filter().brand/>
+            <input type="text" name="min" inputmode="decimal" placeholder="Min ₹" prop:value=move || filter().min_price/>
+            <input type="text" name="max" inputmode="decimal" placeholder="Max ₹" prop:value=move || filter().max_price/>
+            <label class="check"><input type="checkbox" name="in_stock" prop:checked=move || filter().in_stock/>" In stock"</label>
+            <button type="submit">"Search"</button>
+        </Form>
+        <p class="muted cartline">
+            <A href="/retailer/cart">{move || format!("Cart: {} item(s)", carts.with(Carts::count))}</A>
+        </p>
+        <Transition fallback=|| view! { <p class="muted">"Loading products…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) if p.products.is_empty() => view! {
+                        <p class="card muted" data-test="no-products">"No products match. Try fewer words, or another spelling."</p>
+                    }.into_any(),
+                    Ok(p) => {
+                        let more = p.has_more;
+                        view! {
+                            <ul class="products" data-test="product-list">
+                                {p.products.into_iter().map(|product| view! { <ProductCard product carts/> }).collect_view()}
+                            </ul>
+                            {more.then(|| view! {
+                                <A href=move || {
+                                    let f = filter();
+                                    format!("?q={}&category={}&brand={}&min={}&max={}&page={}", f.q, f.category, f.brand, f.min_price, f.max_price, f.page + 1)
+                                } attr:class="button ghost">"More products"</A>
+                            })}
+                        }.into_any()
+                    }
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ProductCard(product: super::Product, carts: RwSignal<Carts>) -> impl IntoView {
+    let p = product.clone();
+    view! {
+        <li class="card product" data-test="product" data-name=product.name.clone()>
+            <div class="product-head">
+                <strong>{product.name.clone()}</strong>
+                <span class="muted">{format!("{} · {} · MRP {}", product.brand, product.category, money(product.mrp_paise))}</span>
+            </div>
+            <ul class="offers">
+                {product.offers.iter().cloned().map(|o| {
+                    let p = p.clone();
+                    let offer = o.clone();
+                    let listing = o.listing_id;
+                    view! {
+                        <li class="offer" data-test="offer" data-distributor=o.distributor_name.clone()>
+                            <span class="offer-who">{o.distributor_name.clone()}</span>
+                            <span class="offer-price">{format!("{} / {}", money(o.price_paise), p.unit)}</span>
+                            <span class="muted">{if o.available > 0 { format!("{} in stock", o.available) } else { "Out of stock".to_string() }}
+                                {(o.min_order_qty > 1).then(|| format!(" · min {}", o.min_order_qty))}</span>
+                            <button type="button" data-test="add" disabled=o.available <= 0
+                                on:click=move |_| {
+                                    carts.update(|c| c.add(&p, &offer, 1, cart::new_key));
+                                    carts.with_untracked(cart::save);
+                                }>
+                                {move || match carts.with(|c| c.qty_of(listing)) { 0 => "Add".to_string(), n => format!("In cart: {n} · add") }}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </li>
+    }
+}
+
+/// The carts, one per distributor; each is placed as one order.
+#[component]
+pub fn CartPage() -> impl IntoView {
+    view! {
+        <Title text="Cart · AuroMart"/>
+        <RoleGate kinds=&[OrgKind::Retailer] children=|_| view! { <CartView/> }/>
+    }
+}
+
+#[component]
+fn CartView() -> impl IntoView {
+    let carts = RwSignal::new(Carts::default());
+    let loaded = RwSignal::new(false);
+    Effect::new(move |_| {
+        carts.set(cart::load());
+        loaded.set(true);
+    });
+    let place = ServerAction::<PlaceOrder>::new();
+    let placed = RwSignal::new(None::<OrderSummary>);
+    Effect::new(move |_| {
+        if let Some(Ok(order)) = place.value().get() {
+            carts.update(|c| c.clear(order.distributor_id));
+            carts.with_untracked(cart::save);
+            placed.set(Some(order));
+        }
+    });
+    let errors = move || place.value().get().and_then(Result::err);
+    view! {
+        <RoleNav kind=OrgKind::Retailer/>
+        <h1>"Cart"</h1>
+        {move || placed.get().map(|o| view! {
+            <div class="banner ok" role="status" data-test="placed">
+                {format!("Order #{} placed with {} for {}. ", o.id, o.distributor_name, money(o.total_paise))}
+                <A href=format!("/orders/{}", o.id)>"Track it"</A>
+            </div>
+        })}
+        {move || errors().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| view! { <div class="banner danger" role="alert">{e.to_string()}</div> })}
+        {move || (loaded.get() && carts.with(|c| c.0.is_empty())).then(|| view! {
+            <p class="card muted" data-test="empty-cart">"Your cart is empty. "<A href="/retailer/shop">"Go shopping"</A></p>
+        })}
+        <For each=move || carts.with(|c| c.0.iter().map(|d| d.distributor_id).collect::<Vec<_>>()) key=|id| *id let:distributor_id>
+            <DistributorCartView distributor_id carts place errors=Signal::derive(errors)/>
+        </For>
+    }
+}
+
+#[component]
+fn DistributorCartView(
+    distributor_id: i64,
+    carts: RwSignal<Carts>,
+    place: ServerAction<PlaceOrder>,
+    errors: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let cart = Memo::new(move |_| {
+        carts.with(|c| {
+            c.0.iter()
+                .find(|d| d.distributor_id == distributor_id)
+                .cloned()
+        })
+    });
+    let totals =
+        Memo::new(move |_| cart.with(|c| c.as_ref().map(|c| c.totals()).unwrap_or_default()));
+    let note = RwSignal::new(String::new());
+    let line_error = move |listing: i64| {
+        errors
+            .get()
+            .and_then(|e| e.reason_for(&format!("line-{listing}")))
+    };
+    let submit = move |_| {
+        if let Some(c) = cart.get_untracked() {
+            place.dispatch(PlaceOrder {
+                order: NewOrder {
+                    distributor_id,
+                    lines: c
+                        .items
+                        .iter()
+                        .map(|i| CartLine {
+                            listing_id: i.listing_id,
+                            qty: i.qty,
+                        })
+                        .collect(),
+                    idempotency_key: c.key.clone(),
+                    note: note.get_untracked(),
+                },
+            });
+        }
+    };
+    view! {
+        <section class="card cart" data-test="cart" data-distributor=distributor_id>
+            <h2>{move || cart.with(|c| c.as_ref().map(|c| c.distributor_name.clone()).unwrap_or_default())}</h2>
+            <ul class="cart-lines">
+                <For each=move || cart.with(|c| c.as_ref().map(|c| c.items.iter().map(|i| i.listing_id).collect::<Vec<_>>()).unwrap_or_default())
+                    key=|id| *id let:listing_id>
+                    {
+                        let item = move || cart.with(|c| c.as_ref().and_then(|c| c.items.iter().find(|i| i.listing_id == listing_id).cloned()));
+                        let set = move |qty: i64| {
+                            carts.update(|c| c.set_qty(distributor_id, listing_id, qty));
+                            carts.with_untracked(cart::save);
+                        };
+                        view! {
+                            <li class="cart-line" data-test="cart-line">
+                                <span class="cart-name">{move || item().map(|i| i.name).unwrap_or_default()}</span>
+                                <span class="muted">{move || item().map(|i| format!("{} / {} · GST {}", money(i.price_paise), i.unit, rate(i.rate_bp))).unwrap_or_default()}</span>
+                                <span class="qty">
+                                    <button type="button" class="ghost" aria-label="Less" on:click=move |_| set(item().map(|i| i.qty - 1).unwrap_or(0))>"−"</button>
+                                    <input type="number" min="0" inputmode="numeric" data-test="qty" aria-label="Quantity"
+                                        prop:value=move || item().map(|i| i.qty.to_string()).unwrap_or_default()
+                                        on:input=move |ev| { if let Ok(q) = event_target_value(&ev).trim().parse::<i64>() { set(q) } }/>
+                                    <button type="button" class="ghost" aria-label="More" on:click=move |_| set(item().map(|i| i.qty + 1).unwrap_or(1))>"+"</button>
+                                </span>
+                                <span class="num">{move || item().map(|i| money(i.price_paise * i.qty)).unwrap_or_default()}</span>
+                                <small class="field-error" role="alert" data-test="line-error">{move || line_error(listing_id)}</small>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+            <dl class="facts totals">
+                <dt>"Taxable value"</dt><dd class="num" data-test="taxable">{move || money(totals.get().taxable)}</dd>
+                <dt>"GST"</dt><dd class="num" data-test="tax">{move || money(totals.get().tax)}</dd>
+                <dt>"Total"</dt><dd class="num grand" data-test="total">{move || money(totals.get().total)}</dd>
+            </dl>
+            <input type="text" placeholder="Note for the distributor (optional)" maxlength="500"
+                prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
+            <button type="button" class="big" data-test="place" disabled=move || place.pending().get() on:click=submit>
+                {move || if place.pending().get() { "Placing…".to_string() } else { format!("Place order · {}", money(totals.get().total)) }}
+            </button>
+        </section>
+    }
+}

@@ -1,0 +1,716 @@
+use super::{
+    BrowseFilter, BrowsePage, NewOrder, Offer, OrderCounts, OrderDetail, OrderFilter, OrderSummary,
+    Product,
+};
+use crate::domain::catalog::{MAX_LINE_QTY, MAX_ORDER_LINES};
+use crate::domain::order::{DeliveryMode, OrderAction, OrderState, Party, transition};
+use crate::domain::{OrgKind, Paise};
+use crate::error::{AppError, FieldError};
+use crate::server::Ctx;
+use crate::server::guard::{internal, not_found};
+use crate::trade::service::move_stock;
+use sqlx::PgConnection;
+use std::collections::{HashMap, HashSet};
+
+pub const PARTIES: [OrgKind; 2] = [OrgKind::Retailer, OrgKind::Distributor];
+const PAGE_SIZE: i64 = 24;
+
+fn rupees_filter(text: &str, field: &str) -> Result<Option<i64>, AppError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    Paise::parse(text)
+        .map(|p| Some(p.0))
+        .map_err(|e| AppError::field(field, e.0))
+}
+
+pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> {
+    let q = f.q.trim().to_lowercase();
+    if q.chars().count() > 100 {
+        return Err(AppError::field("q", "Search for at most 100 characters"));
+    }
+    let category: Option<i64> = match f.category.trim() {
+        "" => None,
+        c => Some(
+            c.parse()
+                .map_err(|_| AppError::field("category", "Unknown category"))?,
+        ),
+    };
+    let min = rupees_filter(&f.min_price, "min_price")?;
+    let max = rupees_filter(&f.max_price, "max_price")?;
+    let offset = i64::from(f.page.min(1000)) * PAGE_SIZE;
+    // Distributors who deliver to the retailer's pincode. Search tolerates typos and
+    // partial words: pg_trgm word similarity (threshold set per connection) or a substring.
+    let rows: Vec<(i64, String, String, String, String, i32, i64)> = sqlx::query_as(
+        "WITH serving AS (
+             SELECT dp.distributor_id FROM distributor_pincodes dp
+               JOIN organisations d ON d.id = dp.distributor_id AND d.approval = 'active' AND d.delivers
+              WHERE dp.pincode = (SELECT pincode FROM organisations WHERE id = $1))
+         SELECT s.id, s.name, s.brand, c.name, s.unit, s.pack_size, s.mrp_paise
+           FROM skus s JOIN categories c ON c.id = s.category_id
+          WHERE s.active
+            AND ($2 = '' OR $2 <% s.search_text OR s.search_text LIKE '%' || $2 || '%')
+            AND ($3::bigint IS NULL OR s.category_id = $3)
+            AND ($4 = '' OR lower(s.brand) = lower($4))
+            AND EXISTS (SELECT 1 FROM listings l
+                         WHERE l.sku_id = s.id AND l.active AND l.distributor_id IN (SELECT distributor_id FROM serving)
+                           AND ($5::bigint IS NULL OR l.price_paise >= $5) AND ($6::bigint IS NULL OR l.price_paise <= $6)
+                           AND (NOT $7 OR l.on_hand - l.reserved > 0))
+          ORDER BY CASE WHEN $2 = '' THEN 0 ELSE word_similarity($2, s.search_text) END DESC, s.name
+          LIMIT $8 OFFSET $9",
+    )
+    .bind(ctx.user.org_id)
+    .bind(&q)
+    .bind(category)
+    .bind(f.brand.trim())
+    .bind(min)
+    .bind(max)
+    .bind(f.in_stock)
+    .bind(PAGE_SIZE + 1)
+    .bind(offset)
+    .fetch_all(ctx.db())
+    .await
+    .map_err(internal)?;
+    let has_more = rows.len() as i64 > PAGE_SIZE;
+    let rows: Vec<_> = rows.into_iter().take(PAGE_SIZE as usize).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let offers: Vec<Offer> = sqlx::query_as(
+        "SELECT l.sku_id, l.id AS listing_id, d.id AS distributor_id, d.trade_name AS distributor_name, l.price_paise,
+                l.on_hand - l.reserved AS available, l.min_order_qty,
+                gst_rate_bp(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, l.price_paise) AS rate_bp
+           FROM listings l
+           JOIN skus s ON s.id = l.sku_id
+           JOIN organisations d ON d.id = l.distributor_id AND d.approval = 'active' AND d.delivers
+           JOIN distributor_pincodes dp ON dp.distributor_id = d.id AND dp.pincode = (SELECT pincode FROM organisations WHERE id = $1)
+          WHERE l.sku_id = ANY($2) AND l.active
+            AND gst_rate_bp(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, l.price_paise) IS NOT NULL
+          ORDER BY l.price_paise, d.trade_name",
+    )
+    .bind(ctx.user.org_id)
+    .bind(&ids)
+    .fetch_all(ctx.db())
+    .await
+    .map_err(internal)?;
+    let mut by_sku: HashMap<i64, Vec<Offer>> = HashMap::new();
+    for o in offers {
+        by_sku.entry(o.sku_id).or_default().push(o);
+    }
+    let mut brands: Vec<String> = rows
+        .iter()
+        .map(|r| r.2.clone())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    brands.sort();
+    let products = rows
+        .into_iter()
+        .filter_map(
+            |(sku_id, name, brand, category, unit, pack_size, mrp_paise)| {
+                let offers = by_sku.remove(&sku_id)?;
+                Some(Product {
+                    sku_id,
+                    name,
+                    brand,
+                    category,
+                    unit,
+                    pack_size,
+                    mrp_paise,
+                    offers,
+                })
+            },
+        )
+        .collect();
+    Ok(BrowsePage {
+        products,
+        has_more,
+        brands,
+    })
+}
+
+fn valid_key(key: &str) -> bool {
+    (8..=64).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[derive(sqlx::FromRow)]
+struct LockedListing {
+    id: i64,
+    sku_id: i64,
+    name: String,
+    brand: String,
+    hsn: String,
+    unit: String,
+    price_paise: i64,
+    mrp_paise: i64,
+    on_hand: i32,
+    reserved: i32,
+    min_order_qty: i32,
+    rate_bp: Option<i32>,
+}
+
+pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError> {
+    if !valid_key(&order.idempotency_key) {
+        return Err(AppError::field(
+            "idempotency_key",
+            "Reload the page and try again",
+        ));
+    }
+    if order.lines.is_empty() {
+        return Err(AppError::field("lines", "Your cart is empty"));
+    }
+    if order.lines.len() > MAX_ORDER_LINES {
+        return Err(AppError::field(
+            "lines",
+            format!("An order can have at most {MAX_ORDER_LINES} lines: split it into two"),
+        ));
+    }
+    let note = order.note.trim();
+    if note.chars().count() > 500 {
+        return Err(AppError::field(
+            "note",
+            "Keep the note under 500 characters",
+        ));
+    }
+    let mut seen = HashSet::new();
+    let mut problems = Vec::new();
+    for line in &order.lines {
+        let field = format!("line-{}", line.listing_id);
+        if !seen.insert(line.listing_id) {
+            problems.push(FieldError {
+                field,
+                reason: "This product is in the cart twice".into(),
+            });
+        } else if line.qty < 1 {
+            problems.push(FieldError {
+                field,
+                reason: "Quantity must be at least 1".into(),
+            });
+        } else if line.qty > MAX_LINE_QTY {
+            problems.push(FieldError {
+                field,
+                reason: format!("Quantity can be at most {MAX_LINE_QTY}"),
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+
+    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    if let Some(existing) = find_by_key(&mut tx, ctx.user.org_id, &order.idempotency_key).await? {
+        return summary(&mut tx, existing).await;
+    }
+    let retailer: (i16, String) =
+        sqlx::query_as("SELECT state_code, pincode FROM organisations WHERE id = $1")
+            .bind(ctx.user.org_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal)?;
+    let serves: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM organisations d JOIN distributor_pincodes p ON p.distributor_id = d.id
+                         WHERE d.id = $1 AND d.kind = 'distributor' AND d.approval = 'active' AND d.delivers AND p.pincode = $2)",
+    )
+    .bind(order.distributor_id)
+    .bind(&retailer.1)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    if !serves {
+        return Err(AppError::field(
+            "distributor",
+            "This distributor does not serve your pincode",
+        ));
+    }
+    let mut ids: Vec<i64> = order.lines.iter().map(|l| l.listing_id).collect();
+    ids.sort_unstable();
+    // Lock the listings in id order so concurrent orders never deadlock.
+    let locked: Vec<LockedListing> = sqlx::query_as(
+        "SELECT l.id, s.id AS sku_id, s.name, s.brand, s.hsn, s.unit, l.price_paise, s.mrp_paise, l.on_hand, l.reserved, l.min_order_qty,
+                gst_rate_bp(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, l.price_paise) AS rate_bp
+           FROM listings l JOIN skus s ON s.id = l.sku_id
+          WHERE l.id = ANY($1) AND l.distributor_id = $2 AND l.active AND s.active
+          ORDER BY l.id FOR UPDATE OF l",
+    )
+    .bind(&ids)
+    .bind(order.distributor_id)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let by_id: HashMap<i64, &LockedListing> = locked.iter().map(|l| (l.id, l)).collect();
+    let mut total: i64 = 0;
+    for line in &order.lines {
+        let field = format!("line-{}", line.listing_id);
+        let Some(l) = by_id.get(&line.listing_id) else {
+            problems.push(FieldError {
+                field,
+                reason: "No longer sold by this distributor: remove it from the cart".into(),
+            });
+            continue;
+        };
+        let available = i64::from(l.on_hand - l.reserved);
+        if l.rate_bp.is_none() {
+            problems.push(FieldError {
+                field,
+                reason: format!("{} cannot be sold yet (no GST rate for its HSN)", l.name),
+            });
+        } else if line.qty < i64::from(l.min_order_qty) {
+            problems.push(FieldError {
+                field,
+                reason: format!(
+                    "{}: the minimum order is {} {}",
+                    l.name, l.min_order_qty, l.unit
+                ),
+            });
+        } else if line.qty > available {
+            let reason = if available <= 0 {
+                format!("{}: out of stock", l.name)
+            } else {
+                format!(
+                    "{}: only {available} {} available, you asked for {}",
+                    l.name, l.unit, line.qty
+                )
+            };
+            problems.push(FieldError { field, reason });
+        }
+        total = total.saturating_add(l.price_paise.saturating_mul(line.qty));
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Invalid(problems));
+    }
+    let order_id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO orders (retailer_id, distributor_id, placed_by, idempotency_key, line_count, total_paise, note, state_code, pincode)
+         VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9)
+         ON CONFLICT (retailer_id, idempotency_key) DO NOTHING RETURNING id",
+    )
+    .bind(ctx.user.org_id)
+    .bind(order.distributor_id)
+    .bind(ctx.user.user_id)
+    .bind(&order.idempotency_key)
+    .bind(order.lines.len() as i32)
+    .bind(total)
+    .bind(note)
+    .bind(retailer.0)
+    .bind(&retailer.1)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let Some(order_id) = order_id else {
+        // The same request is being placed right now by a retry: answer with that order.
+        drop(tx);
+        let mut conn = ctx.db().acquire().await.map_err(internal)?;
+        let existing = find_by_key(&mut conn, ctx.user.org_id, &order.idempotency_key)
+            .await?
+            .ok_or(AppError::Internal)?;
+        return summary(&mut conn, existing).await;
+    };
+    let mut line_no = Vec::new();
+    let (
+        mut listing_ids,
+        mut sku_ids,
+        mut names,
+        mut brands,
+        mut hsns,
+        mut units,
+        mut qtys,
+        mut prices,
+        mut mrps,
+        mut rates,
+    ) = (
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+    );
+    for (i, line) in order.lines.iter().enumerate() {
+        let l = by_id[&line.listing_id];
+        line_no.push(i as i32 + 1);
+        listing_ids.push(l.id);
+        sku_ids.push(l.sku_id);
+        names.push(l.name.as_str());
+        brands.push(l.brand.as_str());
+        hsns.push(l.hsn.as_str());
+        units.push(l.unit.as_str());
+        qtys.push(line.qty as i32);
+        prices.push(l.price_paise);
+        mrps.push(l.mrp_paise);
+        rates.push(l.rate_bp.unwrap_or(0));
+    }
+    sqlx::query(
+        "INSERT INTO order_lines (order_id, line_no, listing_id, sku_id, name, brand, hsn, unit, qty, unit_price_paise, mrp_paise, tax_rate_bp)
+         SELECT $1, * FROM UNNEST($2::int[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::bigint[], $11::bigint[], $12::int[])",
+    )
+    .bind(order_id)
+    .bind(&line_no)
+    .bind(&listing_ids)
+    .bind(&sku_ids)
+    .bind(&names)
+    .bind(&brands)
+    .bind(&hsns)
+    .bind(&units)
+    .bind(&qtys)
+    .bind(&prices)
+    .bind(&mrps)
+    .bind(&rates)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    // Reserve every line and record it in the stock ledger, in one statement.
+    let reserved = sqlx::query(
+        "WITH q AS (SELECT * FROM UNNEST($1::bigint[], $2::int[]) AS t(listing_id, qty)),
+              moved AS (UPDATE listings l SET reserved = l.reserved + q.qty, updated_at = now() FROM q
+                         WHERE l.id = q.listing_id AND l.on_hand - l.reserved >= q.qty
+                         RETURNING l.id, q.qty, l.on_hand, l.reserved)
+         INSERT INTO stock_movements (listing_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, order_id, by_user)
+         SELECT id, 'reserved', 0, qty, on_hand, reserved, $3, $4 FROM moved",
+    )
+    .bind(&listing_ids)
+    .bind(&qtys)
+    .bind(order_id)
+    .bind(ctx.user.user_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    if reserved.rows_affected() as usize != listing_ids.len() {
+        return Err(internal("reservation count mismatch under lock"));
+    }
+    record_event(
+        &mut tx,
+        order_id,
+        None,
+        OrderState::Placed,
+        ctx,
+        (note != "").then_some(note),
+    )
+    .await?;
+    enqueue(&mut tx, order_id, "placed").await?;
+    notify(&mut tx, order_id).await?;
+    let result = summary(&mut tx, order_id).await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(result)
+}
+
+async fn find_by_key(
+    conn: &mut PgConnection,
+    retailer: i64,
+    key: &str,
+) -> Result<Option<i64>, AppError> {
+    sqlx::query_scalar("SELECT id FROM orders WHERE retailer_id = $1 AND idempotency_key = $2")
+        .bind(retailer)
+        .bind(key)
+        .fetch_optional(conn)
+        .await
+        .map_err(internal)
+}
+
+async fn record_event(
+    conn: &mut PgConnection,
+    order_id: i64,
+    from: Option<OrderState>,
+    to: OrderState,
+    ctx: &Ctx,
+    note: Option<&str>,
+) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO order_events (order_id, from_state, to_state, by_user, by_org, note) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(order_id)
+        .bind(from.map(OrderState::as_str))
+        .bind(to.as_str())
+        .bind(ctx.user.user_id)
+        .bind(ctx.user.org_id)
+        .bind(note)
+        .execute(conn)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// Writes the WhatsApp messages an order event causes, in the caller's transaction.
+/// New orders go to the distributor's owner and staff; everything else to the retailer's
+/// owner (and the distributor, when the retailer cancels). The dedupe key makes a
+/// repeated event write nothing new.
+async fn enqueue(conn: &mut PgConnection, order_id: i64, event: &str) -> Result<(), AppError> {
+    let (template, to_distributor) = match event {
+        "placed" => ("order_placed", true),
+        "cancelled_by_retailer" => ("order_cancelled", true),
+        "accepted" => ("order_accepted", false),
+        "rejected" => ("order_rejected", false),
+        "cancelled" => ("order_cancelled", false),
+        _ => ("order_status", false),
+    };
+    sqlx::query(
+        "INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id)
+         SELECT 'order:' || o.id || ':' || $2 || ':' || u.id, COALESCE(u.phone, org.whatsapp), u.id, $3, u.language,
+                jsonb_build_array(o.id::text, r.trade_name, d.trade_name, o.state, o.line_count::text,
+                                  to_char(o.total_paise / 100.0, 'FM999999999990.00')),
+                o.id
+           FROM orders o
+           JOIN organisations r ON r.id = o.retailer_id
+           JOIN organisations d ON d.id = o.distributor_id
+           JOIN organisations org ON org.id = CASE WHEN $4 THEN o.distributor_id ELSE o.retailer_id END
+           JOIN users u ON u.org_id = org.id AND u.active AND (u.role = 'owner' OR $4)
+          WHERE o.id = $1 AND COALESCE(u.phone, org.whatsapp) IS NOT NULL
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(order_id)
+    .bind(event)
+    .bind(template)
+    .bind(to_distributor)
+    .execute(conn)
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
+async fn notify(conn: &mut PgConnection, order_id: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "SELECT pg_notify('order_changes', json_build_object('order', id, 'retailer', retailer_id, 'distributor', distributor_id)::text)
+           FROM orders WHERE id = $1",
+    )
+    .bind(order_id)
+    .execute(conn)
+    .await
+    .map_err(internal)?;
+    Ok(())
+}
+
+const SUMMARY_SQL: &str = "SELECT o.id, o.retailer_id, r.trade_name AS retailer_name, r.city AS retailer_city, o.distributor_id,
+        d.trade_name AS distributor_name, o.state, o.delivery_mode, o.total_paise, o.line_count, o.note,
+        to_char(o.created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI') AS placed
+   FROM orders o JOIN organisations r ON r.id = o.retailer_id JOIN organisations d ON d.id = o.distributor_id";
+
+async fn summary(conn: &mut PgConnection, id: i64) -> Result<OrderSummary, AppError> {
+    sqlx::query_as(&format!("{SUMMARY_SQL} WHERE o.id = $1"))
+        .bind(id)
+        .fetch_one(conn)
+        .await
+        .map_err(internal)
+}
+
+/// The column that ties an order to the caller's organisation.
+fn party_column(ctx: &Ctx) -> &'static str {
+    if ctx.user.org_kind == OrgKind::Retailer {
+        "o.retailer_id"
+    } else {
+        "o.distributor_id"
+    }
+}
+
+fn parse_day(text: &str, field: &str) -> Result<Option<String>, AppError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let ok = t.len() == 10
+        && t.as_bytes()[4] == b'-'
+        && t.as_bytes()[7] == b'-'
+        && t.bytes()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if ok {
+        Ok(Some(t.to_string()))
+    } else {
+        Err(AppError::field(field, "Use a date like 2026-11-25"))
+    }
+}
+
+pub async fn list(ctx: &Ctx, f: OrderFilter) -> Result<Vec<OrderSummary>, AppError> {
+    let state = match f.state.trim() {
+        "" | "all" => None,
+        "open" => Some("open".to_string()),
+        s => Some(
+            OrderState::parse(s)
+                .ok_or_else(|| AppError::field("state", "Unknown order status"))?
+                .as_str()
+                .to_string(),
+        ),
+    };
+    let from = parse_day(&f.from, "from")?;
+    let to = parse_day(&f.to, "to")?;
+    let q = f.q.trim().to_lowercase();
+    let other = if ctx.user.org_kind == OrgKind::Retailer {
+        "d"
+    } else {
+        "r"
+    };
+    sqlx::query_as(&format!(
+        "{SUMMARY_SQL}
+          WHERE {party} = $1
+            AND ($2::text IS NULL OR o.state = $2 OR ($2 = 'open' AND o.state NOT IN ('delivered', 'picked_up', 'rejected', 'cancelled')))
+            AND ($3::date IS NULL OR o.created_at >= ($3::date::timestamp AT TIME ZONE 'Asia/Kolkata'))
+            AND ($4::date IS NULL OR o.created_at < (($4::date + 1)::timestamp AT TIME ZONE 'Asia/Kolkata'))
+            AND ($5 = '' OR lower({other}.trade_name) LIKE '%' || $5 || '%')
+          ORDER BY o.created_at DESC LIMIT 200",
+        party = party_column(ctx)
+    ))
+    .bind(ctx.user.org_id)
+    .bind(state)
+    .bind(from)
+    .bind(to)
+    .bind(q)
+    .fetch_all(ctx.db())
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("22008") => AppError::field("from", "That date does not exist"),
+        _ => internal(e),
+    })
+}
+
+async fn load_detail(conn: &mut PgConnection, id: i64) -> Result<OrderDetail, AppError> {
+    let order = summary(&mut *conn, id).await?;
+    let lines = sqlx::query_as(
+        "SELECT line_no, sku_id, name, brand, hsn, unit, qty, unit_price_paise, tax_rate_bp FROM order_lines WHERE order_id = $1 ORDER BY line_no",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal)?;
+    let events = sqlx::query_as(
+        "SELECT e.from_state, e.to_state, u.name AS by_name, o.trade_name AS by_org, e.via, e.note,
+                to_char(e.at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI') AS at
+           FROM order_events e LEFT JOIN users u ON u.id = e.by_user LEFT JOIN organisations o ON o.id = e.by_org
+          WHERE e.order_id = $1 ORDER BY e.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal)?;
+    Ok(OrderDetail {
+        order,
+        lines,
+        events,
+    })
+}
+
+pub async fn detail(ctx: &Ctx, id: i64) -> Result<OrderDetail, AppError> {
+    let mut conn = ctx.db().acquire().await.map_err(internal)?;
+    let mine: bool = sqlx::query_scalar(&format!(
+        "SELECT EXISTS (SELECT 1 FROM orders o WHERE o.id = $1 AND {} = $2)",
+        party_column(ctx)
+    ))
+    .bind(id)
+    .bind(ctx.user.org_id)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(internal)?;
+    if !mine {
+        return Err(not_found("Order"));
+    }
+    load_detail(&mut conn, id).await
+}
+
+pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<OrderDetail, AppError> {
+    let action = OrderAction::parse(action.trim())
+        .ok_or_else(|| AppError::field("action", "Unknown action"))?;
+    let reason = reason.trim();
+    if reason.chars().count() > 300 {
+        return Err(AppError::field(
+            "reason",
+            "Keep the reason under 300 characters",
+        ));
+    }
+    let party = if ctx.user.org_kind == OrgKind::Retailer {
+        Party::Retailer
+    } else {
+        Party::Distributor
+    };
+    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    let row: Option<(String, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT o.state, o.delivery_mode FROM orders o WHERE o.id = $1 AND {} = $2 FOR UPDATE",
+        party_column(ctx)
+    ))
+    .bind(id)
+    .bind(ctx.user.org_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let (state, mode) = row.ok_or_else(|| not_found("Order"))?;
+    let from = OrderState::parse(&state).ok_or(AppError::Internal)?;
+    let mode = mode.as_deref().and_then(DeliveryMode::parse);
+    let next = transition(from, mode, action, party, reason)
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    let new_mode = match action {
+        OrderAction::Accept(m) => Some(m),
+        _ => mode,
+    };
+    // Stock: released when an order ends unfulfilled, sold when it is handed over.
+    let lines: Vec<(i64, i32)> = sqlx::query_as(
+        "SELECT listing_id, qty FROM order_lines WHERE order_id = $1 ORDER BY listing_id",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let stock_kind = match next {
+        OrderState::Rejected | OrderState::Cancelled => Some(("released", 0, -1)),
+        OrderState::Delivered | OrderState::PickedUp => Some(("sold", -1, -1)),
+        _ => None,
+    };
+    if let Some((kind, on_hand_sign, reserved_sign)) = stock_kind {
+        for (listing_id, qty) in &lines {
+            move_stock(
+                &mut tx,
+                *listing_id,
+                kind,
+                on_hand_sign * qty,
+                reserved_sign * qty,
+                Some(id),
+                None,
+                Some(ctx.user.user_id),
+            )
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| {
+                internal(format!(
+                    "stock for listing {listing_id} does not cover order {id}"
+                ))
+            })?;
+        }
+    }
+    sqlx::query(
+        "UPDATE orders SET state = $2, delivery_mode = $3, updated_at = now() WHERE id = $1",
+    )
+    .bind(id)
+    .bind(next.as_str())
+    .bind(new_mode.map(DeliveryMode::as_str))
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let note = match action {
+        OrderAction::Accept(m) => Some(m.label().to_string()),
+        _ => Some(reason.to_string()).filter(|r| !r.is_empty()),
+    };
+    record_event(&mut tx, id, Some(from), next, ctx, note.as_deref()).await?;
+    let event = match (next, party) {
+        (OrderState::Cancelled, Party::Retailer) => "cancelled_by_retailer",
+        (OrderState::Accepted, _) => "accepted",
+        (OrderState::Rejected, _) => "rejected",
+        (OrderState::Cancelled, _) => "cancelled",
+        (other, _) => other.as_str(),
+    };
+    enqueue(&mut tx, id, event).await?;
+    notify(&mut tx, id).await?;
+    let detail = load_detail(&mut tx, id).await?;
+    tx.commit().await.map_err(internal)?;
+    Ok(detail)
+}
+
+pub async fn counts(ctx: &Ctx) -> Result<OrderCounts, AppError> {
+    let (new, open): (i64, i64) = sqlx::query_as(&format!(
+        "SELECT count(*) FILTER (WHERE o.state = 'placed'),
+                count(*) FILTER (WHERE o.state NOT IN ('delivered', 'picked_up', 'rejected', 'cancelled'))
+           FROM orders o WHERE {} = $1",
+        party_column(ctx)
+    ))
+    .bind(ctx.user.org_id)
+    .fetch_one(ctx.db())
+    .await
+    .map_err(internal)?;
+    Ok(OrderCounts { new, open })
+}

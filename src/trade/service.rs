@@ -1,0 +1,494 @@
+use super::{DeliveryOptions, LinkRow, ListingRow, Partner, StockMove};
+use crate::domain::catalog::{MAX_LINE_QTY, check_price, parse_count};
+use crate::domain::{OrgKind, Paise, Pincode};
+use crate::error::{AppError, Checks};
+use crate::server::Ctx;
+use crate::server::guard::{internal, not_found};
+use sqlx::PgConnection;
+
+pub const TRADERS: [OrgKind; 2] = [OrgKind::Manufacturer, OrgKind::Distributor];
+
+/// (manufacturer_id, distributor_id) for a link between the caller and `other`.
+fn pair(ctx: &Ctx, other: i64) -> (i64, i64) {
+    if ctx.user.org_kind == OrgKind::Manufacturer {
+        (ctx.user.org_id, other)
+    } else {
+        (other, ctx.user.org_id)
+    }
+}
+
+fn other_kind(ctx: &Ctx) -> OrgKind {
+    if ctx.user.org_kind == OrgKind::Manufacturer {
+        OrgKind::Distributor
+    } else {
+        OrgKind::Manufacturer
+    }
+}
+
+/// The state a link shows when the caller is the one who asked.
+fn asked_state(ctx: &Ctx) -> &'static str {
+    if ctx.user.org_kind == OrgKind::Manufacturer {
+        "invited"
+    } else {
+        "requested"
+    }
+}
+
+fn link_sql(ctx: &Ctx) -> String {
+    let (me, other) = if ctx.user.org_kind == OrgKind::Manufacturer {
+        ("manufacturer_id", "distributor_id")
+    } else {
+        ("distributor_id", "manufacturer_id")
+    };
+    let theirs = if ctx.user.org_kind == OrgKind::Manufacturer {
+        "requested"
+    } else {
+        "invited"
+    };
+    format!(
+        "SELECT o.id AS other_id, o.trade_name AS other_name, o.city AS other_city, l.state, (l.state = '{theirs}') AS awaiting_me
+           FROM links l JOIN organisations o ON o.id = l.{other}
+          WHERE l.{me} = $1"
+    )
+}
+
+pub async fn links(ctx: &Ctx) -> Result<Vec<LinkRow>, AppError> {
+    sqlx::query_as(&format!(
+        "{} ORDER BY (l.state = 'active') DESC, o.trade_name",
+        link_sql(ctx)
+    ))
+    .bind(ctx.user.org_id)
+    .fetch_all(ctx.db())
+    .await
+    .map_err(internal)
+}
+
+async fn link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
+    sqlx::query_as(&format!("{} AND o.id = $2", link_sql(ctx)))
+        .bind(ctx.user.org_id)
+        .bind(other)
+        .fetch_optional(ctx.db())
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| not_found("Link"))
+}
+
+pub async fn partners(ctx: &Ctx, q: &str) -> Result<Vec<Partner>, AppError> {
+    let q = q.trim().to_lowercase();
+    sqlx::query_as(
+        "SELECT id, trade_name AS name, city, state_code FROM organisations
+          WHERE kind = $1 AND approval = 'active' AND ($2 = '' OR lower(trade_name) LIKE '%' || $2 || '%' OR lower(city) LIKE $2 || '%')
+          ORDER BY trade_name LIMIT 100",
+    )
+    .bind(other_kind(ctx).as_str())
+    .bind(q)
+    .fetch_all(ctx.db())
+    .await
+    .map_err(internal)
+}
+
+pub async fn ask_link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
+    let ok: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM organisations WHERE id = $1 AND kind = $2 AND approval = 'active')")
+        .bind(other)
+        .bind(other_kind(ctx).as_str())
+        .fetch_one(ctx.db())
+        .await
+        .map_err(internal)?;
+    if !ok {
+        return Err(not_found("Business"));
+    }
+    let (m, d) = pair(ctx, other);
+    let mine = asked_state(ctx);
+    // Asking again after the other side asked links at once.
+    sqlx::query(
+        "INSERT INTO links (manufacturer_id, distributor_id, state) VALUES ($1, $2, $3)
+         ON CONFLICT (manufacturer_id, distributor_id) DO UPDATE SET
+             state = CASE WHEN links.state IN ('invited', 'requested') AND links.state <> $3 THEN 'active'
+                          WHEN links.state = 'ended' THEN $3 ELSE links.state END,
+             changed_at = now()",
+    )
+    .bind(m)
+    .bind(d)
+    .bind(mine)
+    .execute(ctx.db())
+    .await
+    .map_err(internal)?;
+    link(ctx, other).await
+}
+
+pub async fn answer_link(ctx: &Ctx, other: i64, accept: bool) -> Result<LinkRow, AppError> {
+    let (m, d) = pair(ctx, other);
+    let theirs = if ctx.user.org_kind == OrgKind::Manufacturer {
+        "requested"
+    } else {
+        "invited"
+    };
+    let done = sqlx::query("UPDATE links SET state = $4, changed_at = now() WHERE manufacturer_id = $1 AND distributor_id = $2 AND state = $3")
+        .bind(m)
+        .bind(d)
+        .bind(theirs)
+        .bind(if accept { "active" } else { "ended" })
+        .execute(ctx.db())
+        .await
+        .map_err(internal)?;
+    if done.rows_affected() == 0 {
+        let current = link(ctx, other).await?;
+        return Err(AppError::Conflict(format!(
+            "There is no request from {} to answer (the link is {}).",
+            current.other_name, current.state
+        )));
+    }
+    link(ctx, other).await
+}
+
+pub async fn end_link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
+    let (m, d) = pair(ctx, other);
+    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    let done = sqlx::query("UPDATE links SET state = 'ended', changed_at = now() WHERE manufacturer_id = $1 AND distributor_id = $2 AND state <> 'ended'")
+        .bind(m)
+        .bind(d)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    if done.rows_affected() == 0 {
+        return Err(not_found("Link"));
+    }
+    sqlx::query(
+        "UPDATE listings l SET active = false, updated_at = now() FROM skus s
+          WHERE s.id = l.sku_id AND s.manufacturer_id = $1 AND l.distributor_id = $2",
+    )
+    .bind(m)
+    .bind(d)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    link(ctx, other).await
+}
+
+const STOCK_SQL: &str = "SELECT l.id AS listing_id, s.id AS sku_id, s.code, s.name, s.brand, c.name AS category, m.trade_name AS manufacturer,
+        s.unit, s.mrp_paise, l.price_paise, COALESCE(l.on_hand, 0) AS on_hand, COALESCE(l.reserved, 0) AS reserved,
+        COALESCE(l.min_order_qty, 1) AS min_order_qty, COALESCE(l.active, false) AS active,
+        gst_rate_bp(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, COALESCE(l.price_paise, s.mrp_paise)) AS rate_bp
+   FROM skus s
+   JOIN categories c ON c.id = s.category_id
+   JOIN organisations m ON m.id = s.manufacturer_id
+   JOIN links k ON k.manufacturer_id = s.manufacturer_id AND k.distributor_id = $1 AND k.state = 'active'
+   LEFT JOIN listings l ON l.sku_id = s.id AND l.distributor_id = $1";
+
+pub async fn stock(ctx: &Ctx, q: &str, carried_only: bool) -> Result<Vec<ListingRow>, AppError> {
+    let q = q.trim().to_lowercase();
+    if q.chars().count() > 100 {
+        return Err(AppError::field("q", "Search for at most 100 characters"));
+    }
+    sqlx::query_as(&format!(
+        "{STOCK_SQL}
+          WHERE s.active AND ($2 = '' OR s.search_text LIKE '%' || $2 || '%' OR lower(s.code) LIKE $2 || '%')
+            AND (NOT $3 OR l.id IS NOT NULL)
+          ORDER BY (l.id IS NULL), s.name LIMIT 500"
+    ))
+    .bind(ctx.user.org_id)
+    .bind(q)
+    .bind(carried_only)
+    .fetch_all(ctx.db())
+    .await
+    .map_err(internal)
+}
+
+async fn listing_by_sku(ctx: &Ctx, sku_id: i64) -> Result<ListingRow, AppError> {
+    sqlx::query_as(&format!("{STOCK_SQL} WHERE s.id = $2"))
+        .bind(ctx.user.org_id)
+        .bind(sku_id)
+        .fetch_optional(ctx.db())
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| not_found("Product"))
+}
+
+pub async fn save_listing(
+    ctx: &Ctx,
+    sku_id: i64,
+    price: &str,
+    min_qty: &str,
+    active: bool,
+) -> Result<ListingRow, AppError> {
+    // Only SKUs of linked manufacturers are visible through STOCK_SQL.
+    let current = listing_by_sku(ctx, sku_id).await?;
+    let mut c = Checks::new();
+    let price = c.take("price", Paise::parse(price));
+    if let Some(p) = price {
+        c.take("price", check_price(p, Paise(current.mrp_paise)));
+    }
+    let min_qty = c.take(
+        "min_order_qty",
+        parse_count(min_qty, "Minimum order", MAX_LINE_QTY),
+    );
+    c.finish()?;
+    let (Some(price), Some(min_qty)) = (price, min_qty) else {
+        return Err(AppError::Internal);
+    };
+    if active && current.rate_bp.is_none() {
+        return Err(AppError::field(
+            "price",
+            "This product has no known GST rate yet, so it cannot be sold: the manufacturer has been told",
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO listings (distributor_id, sku_id, price_paise, min_order_qty, active) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (distributor_id, sku_id) DO UPDATE SET price_paise = $3, min_order_qty = $4, active = $5, updated_at = now()",
+    )
+    .bind(ctx.user.org_id)
+    .bind(sku_id)
+    .bind(price.0)
+    .bind(min_qty as i32)
+    .bind(active)
+    .execute(ctx.db())
+    .await
+    .map_err(internal)?;
+    listing_by_sku(ctx, sku_id).await
+}
+
+/// Applies a stock change to a locked listing and records it in the ledger.
+pub async fn move_stock(
+    conn: &mut PgConnection,
+    listing_id: i64,
+    kind: &str,
+    on_hand_delta: i32,
+    reserved_delta: i32,
+    order_id: Option<i64>,
+    note: Option<&str>,
+    by_user: Option<i64>,
+) -> Result<Option<(i32, i32)>, sqlx::Error> {
+    sqlx::query_as(
+        "WITH moved AS (
+             UPDATE listings SET on_hand = on_hand + $3, reserved = reserved + $4, updated_at = now()
+              WHERE id = $1 AND on_hand + $3 >= reserved + $4 AND reserved + $4 >= 0
+              RETURNING id, on_hand, reserved)
+         INSERT INTO stock_movements (listing_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, order_id, note, by_user)
+         SELECT id, $2, $3, $4, on_hand, reserved, $5, $6, $7 FROM moved
+         RETURNING on_hand_after, reserved_after",
+    )
+    .bind(listing_id)
+    .bind(kind)
+    .bind(on_hand_delta)
+    .bind(reserved_delta)
+    .bind(order_id)
+    .bind(note)
+    .bind(by_user)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn adjust_stock(
+    ctx: &Ctx,
+    listing_id: i64,
+    kind: &str,
+    qty: &str,
+    note: &str,
+) -> Result<ListingRow, AppError> {
+    let note = note.trim();
+    if note.chars().count() > 300 {
+        return Err(AppError::field(
+            "note",
+            "Keep the note under 300 characters",
+        ));
+    }
+    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    let row: Option<(i64, i32, i32)> =
+        sqlx::query_as("SELECT sku_id, on_hand, reserved FROM listings WHERE id = $1 AND distributor_id = $2 FOR UPDATE")
+            .bind(listing_id)
+            .bind(ctx.user.org_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?;
+    let (sku_id, on_hand, reserved) = row.ok_or_else(|| not_found("Product"))?;
+    let delta = match kind {
+        "received" => parse_count(qty, "Quantity received", 1_000_000)
+            .map_err(|e| AppError::field("qty", e.0))?,
+        "damaged" => -parse_count(qty, "Quantity damaged", 1_000_000)
+            .map_err(|e| AppError::field("qty", e.0))?,
+        "correction" => {
+            let counted: i64 = qty
+                .trim()
+                .replace(',', "")
+                .parse()
+                .map_err(|_| AppError::field("qty", "Enter the number you counted"))?;
+            if !(0..=10_000_000).contains(&counted) {
+                return Err(AppError::field(
+                    "qty",
+                    "Enter the number you counted (0 or more)",
+                ));
+            }
+            counted - on_hand as i64
+        }
+        _ => {
+            return Err(AppError::field(
+                "kind",
+                "Choose received, damaged or stock count",
+            ));
+        }
+    } as i32;
+    if on_hand + delta < reserved {
+        return Err(AppError::field(
+            "qty",
+            format!(
+                "Only {} can leave stock: {reserved} of the {on_hand} on hand are reserved for open orders",
+                on_hand - reserved
+            ),
+        ));
+    }
+    if delta == 0 {
+        return Err(AppError::field("qty", "Stock is already at that count"));
+    }
+    move_stock(
+        &mut tx,
+        listing_id,
+        kind,
+        delta,
+        0,
+        None,
+        Some(note).filter(|n| !n.is_empty()),
+        Some(ctx.user.user_id),
+    )
+    .await
+    .map_err(internal)?
+    .ok_or_else(|| AppError::Conflict("Stock changed meanwhile: please try again".into()))?;
+    tx.commit().await.map_err(internal)?;
+    listing_by_sku(ctx, sku_id).await
+}
+
+pub async fn stock_history(ctx: &Ctx, listing_id: i64) -> Result<Vec<StockMove>, AppError> {
+    let owned: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM listings WHERE id = $1 AND distributor_id = $2)",
+    )
+    .bind(listing_id)
+    .bind(ctx.user.org_id)
+    .fetch_one(ctx.db())
+    .await
+    .map_err(internal)?;
+    if !owned {
+        return Err(not_found("Product"));
+    }
+    sqlx::query_as(
+        "SELECT m.kind, m.on_hand_delta, m.reserved_delta, m.on_hand_after, m.reserved_after, m.order_id, m.note, u.name AS by_name,
+                to_char(m.at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI') AS at
+           FROM stock_movements m LEFT JOIN users u ON u.id = m.by_user
+          WHERE m.listing_id = $1 ORDER BY m.id DESC LIMIT 200",
+    )
+    .bind(listing_id)
+    .fetch_all(ctx.db())
+    .await
+    .map_err(internal)
+}
+
+pub async fn delivery_options(ctx: &Ctx) -> Result<DeliveryOptions, AppError> {
+    let (delivers, offers_pickup, pickup_address, pickup_hours): (bool, bool, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT delivers, offers_pickup, pickup_address, pickup_hours FROM organisations WHERE id = $1")
+            .bind(ctx.user.org_id)
+            .fetch_one(ctx.db())
+            .await
+            .map_err(internal)?;
+    let pins: Vec<String> = sqlx::query_scalar(
+        "SELECT pincode FROM distributor_pincodes WHERE distributor_id = $1 ORDER BY pincode",
+    )
+    .bind(ctx.user.org_id)
+    .fetch_all(ctx.db())
+    .await
+    .map_err(internal)?;
+    Ok(DeliveryOptions {
+        delivers,
+        pincodes: pins.join(", "),
+        offers_pickup,
+        pickup_address: pickup_address.unwrap_or_default(),
+        pickup_hours: pickup_hours.unwrap_or_default(),
+    })
+}
+
+/// "411001, 411002 411003" → validated, de-duplicated pincodes, or the bad ones named.
+pub fn parse_pincodes(text: &str) -> Result<Vec<String>, AppError> {
+    let mut pins = Vec::new();
+    let mut bad = Vec::new();
+    for token in text
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+    {
+        match Pincode::parse(token) {
+            Ok(p) => pins.push(p.as_str().to_string()),
+            Err(_) => bad.push(token.to_string()),
+        }
+    }
+    if !bad.is_empty() {
+        return Err(AppError::field(
+            "pincodes",
+            format!("Not pincodes: {}", bad.join(", ")),
+        ));
+    }
+    pins.sort();
+    pins.dedup();
+    if pins.len() > 2000 {
+        return Err(AppError::field("pincodes", "At most 2,000 pincodes"));
+    }
+    Ok(pins)
+}
+
+pub async fn save_delivery_options(
+    ctx: &Ctx,
+    o: DeliveryOptions,
+) -> Result<DeliveryOptions, AppError> {
+    let pins = parse_pincodes(&o.pincodes)?;
+    let mut c = Checks::new();
+    if o.delivers && pins.is_empty() {
+        c.add("pincodes", "List the pincodes you deliver to");
+    }
+    if o.offers_pickup && o.pickup_address.trim().chars().count() < 5 {
+        c.add("pickup_address", "Enter the address retailers collect from");
+    }
+    if !o.delivers && !o.offers_pickup {
+        c.add("delivers", "Offer delivery, pickup, or both");
+    }
+    if o.pickup_hours.chars().count() > 120 || o.pickup_address.chars().count() > 300 {
+        c.add("pickup_hours", "Keep the address and hours short");
+    }
+    c.finish()?;
+    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    sqlx::query("UPDATE organisations SET delivers = $2, offers_pickup = $3, pickup_address = NULLIF($4, ''), pickup_hours = NULLIF($5, ''), updated_at = now() WHERE id = $1")
+        .bind(ctx.user.org_id)
+        .bind(o.delivers)
+        .bind(o.offers_pickup)
+        .bind(o.pickup_address.trim())
+        .bind(o.pickup_hours.trim())
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    sqlx::query("DELETE FROM distributor_pincodes WHERE distributor_id = $1")
+        .bind(ctx.user.org_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    sqlx::query(
+        "INSERT INTO distributor_pincodes (distributor_id, pincode) SELECT $1, UNNEST($2::text[])",
+    )
+    .bind(ctx.user.org_id)
+    .bind(&pins)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    delivery_options(ctx).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pincode_lists() {
+        assert_eq!(
+            super::parse_pincodes("411001, 411002\n411001;560001").map_err(|e| e.to_string()),
+            Ok(vec!["411001".into(), "411002".into(), "560001".into()])
+        );
+        let err = super::parse_pincodes("411001, 4110, abc").expect_err("bad");
+        assert_eq!(
+            err.reason_for("pincodes").as_deref(),
+            Some("Not pincodes: 4110, abc")
+        );
+    }
+}

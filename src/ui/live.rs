@@ -1,0 +1,49 @@
+//! Live order updates in the browser: one EventSource on `/events` per tab; every
+//! order change for this organisation bumps a version that order lists, badges
+//! and timelines refetch on. Without JavaScript the pages are still correct, just
+//! not live.
+
+use leptos::prelude::*;
+
+/// Bumped whenever an order of this organisation changes.
+#[derive(Clone, Copy)]
+pub struct OrdersVersion(pub RwSignal<u64>);
+
+pub fn provide_live_orders() -> OrdersVersion {
+    let version = OrdersVersion(RwSignal::new(0));
+    provide_context(version);
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        connect(version.0);
+    });
+    version
+}
+
+pub fn orders_version() -> RwSignal<u64> {
+    use_context::<OrdersVersion>()
+        .map(|v| v.0)
+        .unwrap_or_else(|| RwSignal::new(0))
+}
+
+#[cfg(feature = "hydrate")]
+fn connect(version: RwSignal<u64>) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let Ok(source) = web_sys::EventSource::new("/events") else {
+        return;
+    };
+    let on_order =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
+            version.update(|v| *v += 1);
+        });
+    let _ = source.add_event_listener_with_callback("order", on_order.as_ref().unchecked_ref());
+    // After a dropped connection EventSource reconnects by itself; refetch then, in
+    // case changes were missed while offline.
+    let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+        version.update(|v| *v += 1);
+    });
+    source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    on_order.forget();
+    on_open.forget();
+    on_cleanup(move || source.close());
+}
