@@ -3,10 +3,11 @@
 //! The list of cases is checked against the server's own registry of server
 //! functions, so a new function without a case fails this test.
 
-use crate::common::{Client, TestApp, pairs, signup_form, spawn_app};
+use crate::common::trade::{Market, order_form, sku_form};
+use crate::common::{Client, TestApp, pairs, spawn_app};
 use auromart::domain::OrgKind;
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 const ALL_KINDS: [OrgKind; 4] = [
     OrgKind::Retailer,
@@ -14,22 +15,41 @@ const ALL_KINDS: [OrgKind; 4] = [
     OrgKind::Manufacturer,
     OrgKind::Platform,
 ];
+const TRADERS: &[OrgKind] = &[OrgKind::Manufacturer, OrgKind::Distributor];
+const PARTIES: &[OrgKind] = &[OrgKind::Retailer, OrgKind::Distributor];
 
-/// Two organisations of each kind, each with a signed-in owner.
+/// Two tenants of each trading kind (tenant 0 with a market of catalog, stock
+/// and orders; tenant 1 with nothing), and the admin.
 struct World {
     app: TestApp,
-    users: HashMap<(OrgKind, usize), (Client, i64)>,
-    /// A distributor no one else touches, for approval calls.
+    t0: Market,
+    t1: Market,
+    admin: Client,
     spare_org: i64,
+    proposed_category: i64,
+    order_for_retailer: i64,
+    order_for_distributor: i64,
     next: std::sync::atomic::AtomicU32,
 }
 
 impl World {
     fn user(&self, kind: OrgKind, tenant: usize) -> &Client {
-        &self.users[&(kind, tenant)].0
+        let m = if tenant == 0 { &self.t0 } else { &self.t1 };
+        match kind {
+            OrgKind::Retailer => &m.retailer,
+            OrgKind::Distributor => &m.distributor,
+            OrgKind::Manufacturer => &m.manufacturer,
+            OrgKind::Platform => &self.admin,
+        }
     }
     fn org(&self, kind: OrgKind, tenant: usize) -> i64 {
-        self.users[&(kind, tenant)].1
+        let m = if tenant == 0 { &self.t0 } else { &self.t1 };
+        match kind {
+            OrgKind::Retailer => m.retailer_org,
+            OrgKind::Distributor => m.distributor_org,
+            OrgKind::Manufacturer => m.manufacturer_org,
+            OrgKind::Platform => 0,
+        }
     }
     fn fresh(&self) -> u32 {
         self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -37,125 +57,434 @@ impl World {
 }
 
 enum Who {
-    /// Open to anonymous visitors.
     Anyone,
-    /// Only members of these kinds.
     Kinds(&'static [OrgKind]),
 }
 
 /// How a member of the right kind but another organisation is kept out.
 enum Tenancy {
-    /// The function takes no row id: it can only ever read the caller's own
-    /// organisation. The check asserts the answer is about the caller's org.
-    OwnOrgOnly(fn(&Value, i64) -> bool),
-    /// Platform-wide functions have a single tenant (the platform).
+    /// No row ids in the arguments: the answer is about the caller's own
+    /// organisation only. The check gets (world, kind, tenant, answer).
+    OwnOrgOnly(fn(&World, OrgKind, usize, &Value) -> bool),
+    /// The arguments name tenant 0's rows: tenant 1 must be refused.
+    Rows,
+    /// Writes only into the caller's own organisation.
+    Creates,
+    /// Lists approved organisations of the other kind: a public directory by design.
+    Directory,
+    /// Platform-wide: the platform is the only tenant.
     Platform,
-    /// Open functions with no tenant data.
+    /// Open to anonymous visitors; no tenant data.
     None,
 }
+
+type Args = fn(&World, OrgKind) -> Vec<(String, String)>;
 
 struct Case {
     endpoint: &'static str,
     who: Who,
-    args: fn(&World) -> Vec<(String, String)>,
+    args: Args,
     tenancy: Tenancy,
 }
 
-fn no_args(_: &World) -> Vec<(String, String)> {
+fn no_args(_: &World, _: OrgKind) -> Vec<(String, String)> {
     Vec::new()
 }
 
+fn ids(v: &Value, key: &str) -> Vec<i64> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(|x| x[key].as_i64()).collect())
+        .unwrap_or_default()
+}
+
 fn cases() -> Vec<Case> {
+    use Tenancy::*;
+    use Who::*;
     vec![
         Case {
             endpoint: "auth/me",
-            who: Who::Anyone,
+            who: Anyone,
             args: no_args,
-            tenancy: Tenancy::None,
+            tenancy: None,
         },
         Case {
             endpoint: "auth/login",
-            who: Who::Anyone,
-            args: |_| pairs(&[("identifier", "9800000001"), ("password", "Kirana@Pune7")]),
-            tenancy: Tenancy::None,
+            who: Anyone,
+            args: |_, _| pairs(&[("identifier", "9800000001"), ("password", "Kirana@Pune7")]),
+            tenancy: None,
         },
         Case {
             endpoint: "auth/signup",
-            who: Who::Anyone,
-            args: |w| signup_form(OrgKind::Retailer, 500 + w.fresh()),
-            tenancy: Tenancy::None,
+            who: Anyone,
+            args: |w, _| crate::common::signup_form(OrgKind::Retailer, 500 + w.fresh()),
+            tenancy: None,
         },
         Case {
             endpoint: "auth/logout",
-            who: Who::Anyone,
+            who: Anyone,
             args: no_args,
-            tenancy: Tenancy::None,
+            tenancy: None,
         },
         Case {
             endpoint: "account/organisation",
-            who: Who::Kinds(&ALL_KINDS),
+            who: Kinds(&ALL_KINDS),
             args: no_args,
-            tenancy: Tenancy::OwnOrgOnly(|v, org| v["id"] == org),
+            tenancy: OwnOrgOnly(|w, k, t, v| v["id"] == w.org(k, t)),
         },
         Case {
             endpoint: "account/team",
-            who: Who::Kinds(&ALL_KINDS),
+            who: Kinds(&ALL_KINDS),
             args: no_args,
-            tenancy: Tenancy::OwnOrgOnly(|v, _| v.as_array().is_some_and(|a| a.len() == 1)),
+            tenancy: OwnOrgOnly(|_, _, _, v| v.as_array().is_some_and(|a| a.len() == 1)),
         },
         Case {
             endpoint: "admin/organisations",
-            who: Who::Kinds(&[OrgKind::Platform]),
-            args: |_| {
+            who: Kinds(&[OrgKind::Platform]),
+            args: |_, _| {
                 pairs(&[
                     ("filter[kind]", ""),
                     ("filter[approval]", ""),
                     ("filter[q]", ""),
                 ])
             },
-            tenancy: Tenancy::Platform,
+            tenancy: Platform,
         },
         Case {
             endpoint: "admin/set_approval",
-            who: Who::Kinds(&[OrgKind::Platform]),
-            args: |w| {
+            who: Kinds(&[OrgKind::Platform]),
+            args: |w, _| {
                 pairs(&[
                     ("org_id", &w.spare_org.to_string()),
                     ("to", "suspended"),
                     ("note", "matrix test"),
                 ])
             },
-            tenancy: Tenancy::Platform,
+            tenancy: Platform,
         },
         Case {
             endpoint: "admin/summary",
-            who: Who::Kinds(&[OrgKind::Platform]),
+            who: Kinds(&[OrgKind::Platform]),
             args: no_args,
-            tenancy: Tenancy::Platform,
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "catalog/categories",
+            who: Kinds(&ALL_KINDS),
+            args: no_args,
+            // Manufacturer 0's proposal is seen by itself only (and the admin).
+            tenancy: OwnOrgOnly(|w, k, t, v| {
+                ids(v, "id").contains(&w.proposed_category)
+                    == (k == OrgKind::Manufacturer && t == 0)
+            }),
+        },
+        Case {
+            endpoint: "catalog/propose_category",
+            who: Kinds(&[OrgKind::Manufacturer]),
+            args: |w, _| pairs(&[("name", &format!("Matrix category {}", w.fresh()))]),
+            tenancy: Creates,
+        },
+        Case {
+            endpoint: "catalog/decide_category",
+            who: Kinds(&[OrgKind::Platform]),
+            args: |w, _| {
+                pairs(&[
+                    ("id", &w.proposed_category.to_string()),
+                    ("approve", "true"),
+                ])
+            },
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "catalog/my_skus",
+            who: Kinds(&[OrgKind::Manufacturer]),
+            args: |_, _| pairs(&[("q", "")]),
+            tenancy: OwnOrgOnly(|w, _, t, v| ids(v, "id").contains(&w.t0.sku_id) == (t == 0)),
+        },
+        Case {
+            endpoint: "catalog/save_sku",
+            who: Kinds(&[OrgKind::Manufacturer]),
+            args: |w, _| {
+                let mut f = sku_form("MARIE-1", "Marie Gold Biscuits 200 g", "1905", "30");
+                f.push(("id".into(), w.t0.sku_id.to_string()));
+                f
+            },
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "catalog/import_csv",
+            who: Kinds(&[OrgKind::Manufacturer]),
+            args: |w, _| {
+                pairs(&[(
+                    "csv",
+                    &format!(
+                        "code,name,brand,category,hsn,mrp,unit,pack_size\nCSV-{0},Matrix biscuit {0},Sahyadri,Biscuits,1905,10,pack,1\n",
+                        w.fresh()
+                    ),
+                )])
+            },
+            tenancy: Creates,
+        },
+        Case {
+            endpoint: "trade/links",
+            who: Kinds(TRADERS),
+            args: no_args,
+            // Tenant 0 has its active link and one pending request; tenant 1 only the request.
+            tenancy: OwnOrgOnly(|_, _, t, v| {
+                v.as_array().map(Vec::len) == Some(if t == 0 { 2 } else { 1 })
+            }),
+        },
+        Case {
+            endpoint: "trade/partners",
+            who: Kinds(TRADERS),
+            args: |_, _| pairs(&[("q", "")]),
+            tenancy: Directory,
+        },
+        Case {
+            endpoint: "trade/ask_link",
+            who: Kinds(TRADERS),
+            args: |w, k| {
+                pairs(&[(
+                    "other_id",
+                    &w.org(
+                        if k == OrgKind::Manufacturer {
+                            OrgKind::Distributor
+                        } else {
+                            OrgKind::Manufacturer
+                        },
+                        0,
+                    )
+                    .to_string(),
+                )])
+            },
+            tenancy: Creates,
+        },
+        Case {
+            endpoint: "trade/answer_link",
+            who: Kinds(TRADERS),
+            // Tenant 0 answers the request tenant 1 of the other kind sent it.
+            args: |w, k| {
+                pairs(&[
+                    (
+                        "other_id",
+                        &w.org(
+                            if k == OrgKind::Manufacturer {
+                                OrgKind::Distributor
+                            } else {
+                                OrgKind::Manufacturer
+                            },
+                            1,
+                        )
+                        .to_string(),
+                    ),
+                    ("accept", "true"),
+                ])
+            },
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "trade/end_link",
+            who: Kinds(TRADERS),
+            args: |w, k| {
+                pairs(&[(
+                    "other_id",
+                    &w.org(
+                        if k == OrgKind::Manufacturer {
+                            OrgKind::Distributor
+                        } else {
+                            OrgKind::Manufacturer
+                        },
+                        1,
+                    )
+                    .to_string(),
+                )])
+            },
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "trade/stock",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: |_, _| pairs(&[("q", ""), ("carried_only", "false")]),
+            tenancy: OwnOrgOnly(|w, _, t, v| {
+                ids(v, "listing_id").contains(&w.t0.listing_id) == (t == 0)
+            }),
+        },
+        Case {
+            endpoint: "trade/save_listing",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: |w, _| {
+                pairs(&[
+                    ("sku_id", &w.t0.sku_id.to_string()),
+                    ("price", "27.50"),
+                    ("min_order_qty", "1"),
+                    ("active", "true"),
+                ])
+            },
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "trade/adjust_stock",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: |w, _| {
+                pairs(&[
+                    ("listing_id", &w.t0.listing_id.to_string()),
+                    ("kind", "received"),
+                    ("qty", "1"),
+                    ("note", ""),
+                ])
+            },
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "trade/stock_history",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: |w, _| pairs(&[("listing_id", &w.t0.listing_id.to_string())]),
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "trade/delivery_options",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: no_args,
+            tenancy: OwnOrgOnly(|_, _, t, v| (v["pincodes"] == "411037, 411038") == (t == 0)),
+        },
+        Case {
+            endpoint: "trade/save_delivery_options",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: |_, _| {
+                pairs(&[
+                    ("options[delivers]", "true"),
+                    ("options[pincodes]", "411037, 411038"),
+                    ("options[offers_pickup]", "false"),
+                    ("options[pickup_address]", ""),
+                    ("options[pickup_hours]", ""),
+                ])
+            },
+            tenancy: Creates,
+        },
+        Case {
+            endpoint: "orders/browse",
+            who: Kinds(&[OrgKind::Retailer]),
+            args: |_, _| {
+                pairs(&[
+                    ("filter[q]", ""),
+                    ("filter[category]", ""),
+                    ("filter[brand]", ""),
+                    ("filter[min_price]", ""),
+                    ("filter[max_price]", ""),
+                    ("filter[in_stock]", "false"),
+                    ("filter[page]", "0"),
+                ])
+            },
+            // Retailer 1 is in another pincode: distributor 0 does not serve it.
+            tenancy: OwnOrgOnly(|_, _, t, v| {
+                (v["products"].as_array().map(Vec::len).unwrap_or(0) > 0) == (t == 0)
+            }),
+        },
+        Case {
+            endpoint: "orders/place",
+            who: Kinds(&[OrgKind::Retailer]),
+            args: |w, _| order_form(w.t0.distributor_org, &[(w.t0.listing_id, 1)], Option::None),
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "orders/list",
+            who: Kinds(PARTIES),
+            args: |_, _| {
+                pairs(&[
+                    ("filter[state]", ""),
+                    ("filter[from]", ""),
+                    ("filter[to]", ""),
+                    ("filter[q]", ""),
+                ])
+            },
+            tenancy: OwnOrgOnly(|w, _, t, v| {
+                ids(v, "id").contains(&w.order_for_retailer) == (t == 0)
+            }),
+        },
+        Case {
+            endpoint: "orders/detail",
+            who: Kinds(PARTIES),
+            args: |w, _| pairs(&[("id", &w.order_for_distributor.to_string())]),
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "orders/act",
+            who: Kinds(PARTIES),
+            args: |w, k| match k {
+                OrgKind::Retailer => pairs(&[
+                    ("id", &w.order_for_retailer.to_string()),
+                    ("action", "cancel"),
+                    ("reason", ""),
+                ]),
+                _ => pairs(&[
+                    ("id", &w.order_for_distributor.to_string()),
+                    ("action", "accept_deliver"),
+                    ("reason", ""),
+                ]),
+            },
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "orders/counts",
+            who: Kinds(PARTIES),
+            args: no_args,
+            tenancy: OwnOrgOnly(|_, _, t, v| (v["open"].as_i64().unwrap_or(0) > 0) == (t == 0)),
         },
     ]
 }
 
 async fn world() -> World {
     let app = spawn_app().await;
-    let mut users = HashMap::new();
-    let mut n = 100;
-    for kind in [
-        OrgKind::Retailer,
-        OrgKind::Distributor,
-        OrgKind::Manufacturer,
-    ] {
-        for tenant in 0..2 {
-            n += 1;
-            users.insert((kind, tenant), app.active(kind, n).await);
-        }
-    }
-    users.insert((OrgKind::Platform, 0), app.admin().await);
+    let t0 = app.market(100, 50).await;
+    // Tenant 1: the same kinds, nothing linked or stocked, retailer in another pincode.
+    let (manufacturer, manufacturer_org) = app.active(OrgKind::Manufacturer, 110).await;
+    let (distributor, distributor_org) = app.active(OrgKind::Distributor, 111).await;
+    let (retailer, retailer_org) = app.retailer_elsewhere(112).await;
+    let t1 = Market {
+        manufacturer,
+        manufacturer_org,
+        distributor,
+        distributor_org,
+        retailer,
+        retailer_org,
+        sku_id: 0,
+        listing_id: 0,
+    };
+    // Pending requests across tenants: distributor 1 asks manufacturer 0, manufacturer 1 invites distributor 0.
+    t1.distributor
+        .call(
+            "trade/ask_link",
+            &pairs(&[("other_id", &t0.manufacturer_org.to_string())]),
+        )
+        .await
+        .ok();
+    t1.manufacturer
+        .call(
+            "trade/ask_link",
+            &pairs(&[("other_id", &t0.distributor_org.to_string())]),
+        )
+        .await
+        .ok();
+    let (admin, _) = app.admin().await;
     let (_, spare_org) = app.signup(OrgKind::Distributor, 199).await;
+    let proposed = t0
+        .manufacturer
+        .call(
+            "catalog/propose_category",
+            &pairs(&[("name", "Proposal of M0")]),
+        )
+        .await;
+    let proposed_category = proposed.ok()["id"].as_i64().expect("category id");
+    let order_for_retailer = t0.order(1).await["id"].as_i64().expect("order");
+    let order_for_distributor = t0.order(1).await["id"].as_i64().expect("order");
     World {
         app,
-        users,
+        t0,
+        t1,
+        admin,
         spare_org,
+        proposed_category,
+        order_for_retailer,
+        order_for_distributor,
         next: 0.into(),
     }
 }
@@ -187,69 +516,95 @@ async fn every_server_function_refuses_the_wrong_caller() {
     let anonymous = w.app.client();
     let mut checked = 0;
     for case in cases() {
-        match case.who {
-            Who::Anyone => {
-                let a = anonymous.call(case.endpoint, &(case.args)(&w)).await;
+        let Who::Kinds(kinds) = case.who else {
+            let a = anonymous
+                .call(case.endpoint, &(case.args)(&w, OrgKind::Retailer))
+                .await;
+            assert_ne!(
+                a.error_kind().as_deref(),
+                Some("Unauthenticated"),
+                "{}: open to anyone",
+                case.endpoint
+            );
+            continue;
+        };
+        let a = anonymous
+            .call(case.endpoint, &(case.args)(&w, kinds[0]))
+            .await;
+        assert_eq!(
+            a.error_kind().as_deref(),
+            Some("Unauthenticated"),
+            "{} as anonymous: {a:?}",
+            case.endpoint
+        );
+        assert_eq!(a.status, 401, "{}", case.endpoint);
+        for kind in ALL_KINDS {
+            let a = w
+                .user(kind, 0)
+                .call(case.endpoint, &(case.args)(&w, kind))
+                .await;
+            if kinds.contains(&kind) {
                 assert!(
-                    a.status < 400 || a.error_kind().as_deref() != Some("Unauthenticated"),
-                    "{}: open to anyone",
+                    a.status < 400,
+                    "{} as {kind:?} must work (positive control): {a:?}",
                     case.endpoint
                 );
-            }
-            Who::Kinds(kinds) => {
-                let a = anonymous.call(case.endpoint, &(case.args)(&w)).await;
+            } else {
                 assert_eq!(
                     a.error_kind().as_deref(),
-                    Some("Unauthenticated"),
-                    "{} as anonymous: {a:?}",
+                    Some("Forbidden"),
+                    "{} as {kind:?}: {a:?}",
                     case.endpoint
                 );
-                assert_eq!(a.status, 401);
-                for kind in ALL_KINDS {
-                    let a = w.user(kind, 0).call(case.endpoint, &(case.args)(&w)).await;
-                    if kinds.contains(&kind) {
-                        assert!(
-                            a.status < 400,
-                            "{} as {kind:?} must work (positive control): {a:?}",
-                            case.endpoint
-                        );
-                    } else {
-                        assert_eq!(
-                            a.error_kind().as_deref(),
-                            Some("Forbidden"),
-                            "{} as {kind:?}: {a:?}",
-                            case.endpoint
-                        );
-                        assert_eq!(a.status, 403);
-                    }
-                    checked += 1;
-                }
-                match case.tenancy {
-                    Tenancy::OwnOrgOnly(is_own) => {
-                        for &kind in kinds.iter().filter(|k| **k != OrgKind::Platform) {
-                            for tenant in 0..2 {
-                                let a = w
-                                    .user(kind, tenant)
-                                    .call(case.endpoint, &(case.args)(&w))
-                                    .await;
-                                let own = w.org(kind, tenant);
-                                assert!(
-                                    is_own(a.ok(), own),
-                                    "{} as {kind:?} #{tenant} saw another tenant: {}",
-                                    case.endpoint,
-                                    a.body
-                                );
-                            }
-                        }
-                    }
-                    Tenancy::Platform => assert_eq!(kinds, &[OrgKind::Platform]),
-                    Tenancy::None => panic!(
-                        "{}: a members-only function must say how tenants are kept apart",
-                        case.endpoint
-                    ),
-                }
+                assert_eq!(a.status, 403);
             }
+            checked += 1;
+        }
+        for &kind in kinds.iter().filter(|k| **k != OrgKind::Platform) {
+            match case.tenancy {
+                Tenancy::OwnOrgOnly(is_own) => {
+                    for tenant in 0..2 {
+                        let a = w
+                            .user(kind, tenant)
+                            .call(case.endpoint, &(case.args)(&w, kind))
+                            .await;
+                        assert!(
+                            is_own(&w, kind, tenant, a.ok()),
+                            "{} as {kind:?} #{tenant} saw another tenant's data: {}",
+                            case.endpoint,
+                            a.body
+                        );
+                    }
+                }
+                Tenancy::Rows => {
+                    let a = w
+                        .user(kind, 1)
+                        .call(case.endpoint, &(case.args)(&w, kind))
+                        .await;
+                    assert!(
+                        matches!(a.status, 403 | 404 | 409 | 422),
+                        "{} as {kind:?} of another organisation must be refused: {a:?}",
+                        case.endpoint
+                    );
+                }
+                Tenancy::Creates | Tenancy::Directory => {}
+                Tenancy::Platform => panic!(
+                    "{}: platform functions are for the admin only",
+                    case.endpoint
+                ),
+                Tenancy::None => panic!(
+                    "{}: a members-only function must say how tenants are kept apart",
+                    case.endpoint
+                ),
+            }
+            checked += 1;
         }
     }
-    assert!(checked >= 20, "the matrix ran ({checked} calls)");
+    assert!(checked >= 100, "the matrix ran ({checked} calls)");
+    // Tenant 0's stock was never touched by tenant 1's attempts.
+    let (on_hand, _) = w.t0.stock(&w.app.db).await;
+    assert_eq!(
+        on_hand, 51,
+        "50 received at set-up plus the one positive control"
+    );
 }

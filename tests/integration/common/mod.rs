@@ -1,6 +1,8 @@
 //! spawn_app(): a fresh database, migrations, the real router on port 0, and
 //! HTTP clients that call server functions the way the browser does.
 
+pub mod trade;
+
 use auromart::domain::OrgKind;
 use auromart::domain::gstin::check_char;
 use auromart::server::config::Config;
