@@ -269,7 +269,9 @@ pub fn transition(
     let next = match (from, action) {
         (S::Placed, A::Accept(_)) => distributor_only(S::Accepted)?,
         (S::Placed, A::Reject) => distributor_only(S::Rejected)?,
-        (S::Placed, A::Cancel) => S::Cancelled,
+        // Before acceptance the distributor rejects (with a reason); only the retailer cancels.
+        (S::Placed, A::Cancel) if party == Party::Retailer => S::Cancelled,
+        (S::Placed, A::Cancel) => return Err(only("retailer")),
         (S::Accepted | S::Packed, A::Cancel) => distributor_only(S::Cancelled)?,
         (S::Accepted, A::Pack) => distributor_only(S::Packed)?,
         (S::Packed, A::Dispatch) => {

@@ -66,6 +66,8 @@ pub struct CartLine {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewOrder {
     pub distributor_id: i64,
+    /// Absent in a form post when the cart is empty.
+    #[serde(default)]
     pub lines: Vec<CartLine>,
     /// Made by the browser once per cart; a retried request with the same key
     /// returns the first order instead of placing another.

@@ -396,7 +396,7 @@ fn ProductCard(product: super::Product, carts: RwSignal<Carts>) -> impl IntoView
                 <span class="muted">{format!("{} · {} · MRP {}", product.brand, product.category, money(product.mrp_paise))}</span>
             </div>
             <ul class="offers">
-                {product.offers.iter().cloned().map(|o| {
+                {product.offers.iter().map(|o| {
                     let p = p.clone();
                     let offer = o.clone();
                     let listing = o.listing_id;

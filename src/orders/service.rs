@@ -8,7 +8,7 @@ use crate::domain::{OrgKind, Paise};
 use crate::error::{AppError, FieldError};
 use crate::server::Ctx;
 use crate::server::guard::{internal, not_found};
-use crate::trade::service::move_stock;
+use crate::trade::service::{Movement, move_stock};
 use sqlx::PgConnection;
 use std::collections::{HashMap, HashSet};
 
@@ -387,7 +387,7 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
         None,
         OrderState::Placed,
         ctx,
-        (note != "").then_some(note),
+        (!note.is_empty()).then_some(note),
     )
     .await?;
     enqueue(&mut tx, order_id, "placed").await?;
@@ -654,23 +654,23 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
     };
     if let Some((kind, on_hand_sign, reserved_sign)) = stock_kind {
         for (listing_id, qty) in &lines {
-            move_stock(
-                &mut tx,
-                *listing_id,
+            let movement = Movement {
+                listing_id: *listing_id,
                 kind,
-                on_hand_sign * qty,
-                reserved_sign * qty,
-                Some(id),
-                None,
-                Some(ctx.user.user_id),
-            )
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| {
-                internal(format!(
-                    "stock for listing {listing_id} does not cover order {id}"
-                ))
-            })?;
+                on_hand_delta: on_hand_sign * qty,
+                reserved_delta: reserved_sign * qty,
+                order_id: Some(id),
+                note: None,
+                by_user: Some(ctx.user.user_id),
+            };
+            move_stock(&mut tx, &movement)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| {
+                    internal(format!(
+                        "stock for listing {listing_id} does not cover order {id}"
+                    ))
+                })?;
         }
     }
     sqlx::query(

@@ -248,16 +248,22 @@ pub async fn save_listing(
     listing_by_sku(ctx, sku_id).await
 }
 
-/// Applies a stock change to a locked listing and records it in the ledger.
+/// One change to a listing's stock, as written to the ledger.
+pub struct Movement<'a> {
+    pub listing_id: i64,
+    pub kind: &'a str,
+    pub on_hand_delta: i32,
+    pub reserved_delta: i32,
+    pub order_id: Option<i64>,
+    pub note: Option<&'a str>,
+    pub by_user: Option<i64>,
+}
+
+/// Applies a stock change and records it in the ledger; None when it would make
+/// stock negative or exceed what is on hand.
 pub async fn move_stock(
     conn: &mut PgConnection,
-    listing_id: i64,
-    kind: &str,
-    on_hand_delta: i32,
-    reserved_delta: i32,
-    order_id: Option<i64>,
-    note: Option<&str>,
-    by_user: Option<i64>,
+    m: &Movement<'_>,
 ) -> Result<Option<(i32, i32)>, sqlx::Error> {
     sqlx::query_as(
         "WITH moved AS (
@@ -268,13 +274,13 @@ pub async fn move_stock(
          SELECT id, $2, $3, $4, on_hand, reserved, $5, $6, $7 FROM moved
          RETURNING on_hand_after, reserved_after",
     )
-    .bind(listing_id)
-    .bind(kind)
-    .bind(on_hand_delta)
-    .bind(reserved_delta)
-    .bind(order_id)
-    .bind(note)
-    .bind(by_user)
+    .bind(m.listing_id)
+    .bind(m.kind)
+    .bind(m.on_hand_delta)
+    .bind(m.reserved_delta)
+    .bind(m.order_id)
+    .bind(m.note)
+    .bind(m.by_user)
     .fetch_optional(conn)
     .await
 }
@@ -340,19 +346,19 @@ pub async fn adjust_stock(
     if delta == 0 {
         return Err(AppError::field("qty", "Stock is already at that count"));
     }
-    move_stock(
-        &mut tx,
+    let movement = Movement {
         listing_id,
         kind,
-        delta,
-        0,
-        None,
-        Some(note).filter(|n| !n.is_empty()),
-        Some(ctx.user.user_id),
-    )
-    .await
-    .map_err(internal)?
-    .ok_or_else(|| AppError::Conflict("Stock changed meanwhile: please try again".into()))?;
+        on_hand_delta: delta,
+        reserved_delta: 0,
+        order_id: None,
+        note: Some(note).filter(|n| !n.is_empty()),
+        by_user: Some(ctx.user.user_id),
+    };
+    move_stock(&mut tx, &movement)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::Conflict("Stock changed meanwhile: please try again".into()))?;
     tx.commit().await.map_err(internal)?;
     listing_by_sku(ctx, sku_id).await
 }

@@ -3,4 +3,5 @@
 
 mod accounts;
 mod common;
+mod orders;
 mod role_matrix;
