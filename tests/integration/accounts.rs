@@ -10,7 +10,7 @@ async fn count(app: &crate::common::TestApp, table: &str) -> i64 {
         .expect("count")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retailer_signs_up_logs_out_and_logs_in_by_phone_or_email() {
     let app = spawn_app().await;
     let client = app.client();
@@ -42,7 +42,7 @@ async fn retailer_signs_up_logs_out_and_logs_in_by_phone_or_email() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_cookie_is_http_only_and_same_site_and_stored_hashed() {
     let app = spawn_app().await;
     let res = app
@@ -87,7 +87,7 @@ async fn session_cookie_is_http_only_and_same_site_and_stored_hashed() {
     assert_eq!(plain, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_signup_names_every_field_and_writes_nothing() {
     let app = spawn_app().await;
     let mut form = signup_form(OrgKind::Distributor, 3);
@@ -134,7 +134,7 @@ async fn bad_signup_names_every_field_and_writes_nothing() {
     assert_eq!(count(&app, "users").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn duplicate_phone_email_or_gstin_is_refused_clearly() {
     let app = spawn_app().await;
     app.signup(OrgKind::Distributor, 10).await;
@@ -186,7 +186,7 @@ async fn duplicate_phone_email_or_gstin_is_refused_clearly() {
     assert_eq!(count(&app, "users").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_wrong_passwords_in_a_minute_lock_the_account_for_a_while() {
     let app = spawn_app().await;
     app.signup(OrgKind::Retailer, 20).await;
@@ -248,7 +248,7 @@ async fn ten_wrong_passwords_in_a_minute_lock_the_account_for_a_while() {
     again.ok();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn distributor_waits_for_approval_then_admin_approves() {
     let app = spawn_app().await;
     let (dist, dist_org) = app.signup(OrgKind::Distributor, 30).await;
@@ -315,7 +315,7 @@ async fn distributor_waits_for_approval_then_admin_approves() {
     assert_eq!(summary.ok()["distributors"], 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_render_on_the_server_and_refuse_other_roles() {
     let app = spawn_app().await;
     let anon = app.client();
@@ -342,7 +342,7 @@ async fn pages_render_on_the_server_and_refuse_other_roles() {
     assert_eq!(status, 404);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plain_form_log_in_works_without_javascript() {
     let app = spawn_app().await;
     app.signup(OrgKind::Retailer, 50).await;
@@ -379,7 +379,7 @@ async fn plain_form_log_in_works_without_javascript() {
     assert!(html.contains("Test Shop 50"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_posts_are_refused() {
     let app = spawn_app().await;
     let res = app
@@ -395,7 +395,7 @@ async fn cross_site_posts_are_refused() {
     assert_eq!(count(&app, "organisations").await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn icons_and_service_worker_are_served() {
     let app = spawn_app().await;
     let c = app.client();

@@ -7,7 +7,7 @@ use auromart::domain::OrgKind;
 use futures::StreamExt;
 use std::time::Duration;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_concurrent_orders_never_oversell_fifty_units() {
     let app = spawn_app().await;
     let m = app.market(10, 50).await;
@@ -68,7 +68,7 @@ async fn two_hundred_concurrent_orders_never_oversell_fifty_units() {
     assert_eq!(sold, 50);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_order_request_twice_makes_one_order() {
     let app = spawn_app().await;
     let m = app.market(20, 10).await;
@@ -99,7 +99,7 @@ async fn the_same_order_request_twice_makes_one_order() {
     assert_eq!(m.stock(&app.db).await, (10, 5), "reserved once per order");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn short_stock_names_the_line_and_what_is_available() {
     let app = spawn_app().await;
     let m = app.market(30, 7).await;
@@ -123,7 +123,7 @@ async fn short_stock_names_the_line_and_what_is_available() {
     assert_eq!(orders, 0, "nothing half-written");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_quantities_and_prices_are_refused_clearly() {
     let app = spawn_app().await;
     let m = app.market(40, 10).await;
@@ -213,7 +213,7 @@ async fn bad_quantities_and_prices_are_refused_clearly() {
     assert_eq!(m.stock(&app.db).await, (10, 0));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_workflow_moves_stock_and_writes_the_outbox() {
     let app = spawn_app().await;
     let m = app.market(50, 20).await;
@@ -311,7 +311,7 @@ async fn the_workflow_moves_stock_and_writes_the_outbox() {
     assert_eq!(outbox_to_distributor, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_tolerates_typos_and_partial_words() {
     let app = spawn_app().await;
     let m = app.market(60, 5).await;
@@ -369,7 +369,7 @@ async fn search_tolerates_typos_and_partial_words() {
     assert!(search("laptop").await.is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_distributor_hears_of_a_new_order_live() {
     let app = spawn_app().await;
     let m = app.market(70, 5).await;

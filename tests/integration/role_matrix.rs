@@ -489,7 +489,7 @@ async fn world() -> World {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_server_function_has_a_case() {
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(p, _)| p.to_string())
@@ -510,7 +510,7 @@ async fn every_server_function_has_a_case() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_server_function_refuses_the_wrong_caller() {
     let w = world().await;
     let anonymous = w.app.client();

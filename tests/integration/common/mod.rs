@@ -145,6 +145,8 @@ impl TestApp {
             http: reqwest::Client::builder()
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
+                // A hung request fails its test, naming the URL, instead of hanging the suite.
+                .timeout(std::time::Duration::from_secs(60))
                 .build()
                 .expect("client"),
             base: self.base.clone(),
