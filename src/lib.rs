@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! AuroMart: B2B ordering and billing for India's hyper-local trade.
 //! One crate, two builds: `ssr` (the server binary) and `hydrate` (the WASM client).
 

@@ -51,6 +51,7 @@ test('a retailer signs up, sees field errors, then lands on the dashboard', asyn
   await page.click('form[data-test="signup-form"] button[type="submit"]');
   await expect(page).toHaveURL(/\/retailer$/);
   await expectDashboard(page, 'retailer');
+  await page.click('details.profile summary');
   await expect(page.locator('[data-test="org-card"]')).toContainText('Shree Sai Kirana Stores');
   await expect(page.locator('[data-test="org-card"]')).toContainText('Not registered');
   await expect(page.locator('[data-test="who"]')).toContainText('Sai Kulkarni');
@@ -74,6 +75,7 @@ test('admin approves a new distributor, who then trades from a working dashboard
   await dist.click('form[data-test="signup-form"] button[type="submit"]');
   await expect(dist).toHaveURL(/\/distributor$/);
   await expect(dist.locator('[data-test="approval-pending"]')).toBeVisible();
+  await dist.click('details.profile summary');
   await expect(dist.locator('[data-test="approval"]')).toHaveAttribute('data-state', 'pending');
 
   const admin = await (await browser.newContext()).newPage();
@@ -88,6 +90,7 @@ test('admin approves a new distributor, who then trades from a working dashboard
   await dist.reload();
   await expectDashboard(dist, 'distributor');
   await expect(dist.locator('[data-test="approval-pending"]')).toHaveCount(0);
+  await dist.click('details.profile summary');
   await expect(dist.locator('[data-test="approval"]')).toHaveAttribute('data-state', 'active');
 });
 

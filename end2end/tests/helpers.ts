@@ -38,6 +38,9 @@ export async function login(page: Page, phone: string, password = PASSWORD) {
   await page.fill('input[name="identifier"]', phone);
   await page.fill('input[name="password"]', password);
   await page.click('form[data-test="login-form"] button[type="submit"]');
+  if (password === PASSWORD) {
+    await page.waitForURL((url) => url.pathname !== '/login');
+  }
 }
 
 export async function expectDashboard(page: Page, kind: string) {

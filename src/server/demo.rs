@@ -432,6 +432,278 @@ pub async fn seed(pool: &PgPool) -> Result<Vec<DemoLogin>, AppError> {
         .await
         .map_err(internal)?;
     }
+    if !exists {
+        seed_catalog(&mut tx).await.map_err(internal)?;
+    }
     tx.commit().await.map_err(internal)?;
     Ok(logins)
+}
+
+/// (manufacturer, code, name, brand, category, hsn, MRP in paise, unit)
+const SKUS: &[(&str, &str, &str, &str, &str, &str, i64, &str)] = &[
+    (
+        "Sahyadri Foods",
+        "SF-MARIE-200",
+        "Marie Gold Biscuits 200 g",
+        "Sahyadri",
+        "Biscuits",
+        "1905",
+        3_000,
+        "pack",
+    ),
+    (
+        "Sahyadri Foods",
+        "SF-GLUCO-100",
+        "Glucose Biscuits 100 g",
+        "Sahyadri",
+        "Biscuits",
+        "1905",
+        1_000,
+        "pack",
+    ),
+    (
+        "Sahyadri Foods",
+        "SF-CREAM-75",
+        "Elaichi Cream Biscuits 75 g",
+        "Sahyadri",
+        "Biscuits",
+        "1905",
+        2_000,
+        "pack",
+    ),
+    (
+        "Sahyadri Foods",
+        "SF-BHUJIA-400",
+        "Aloo Bhujia 400 g",
+        "Sahyadri",
+        "Namkeen",
+        "2106",
+        11_000,
+        "pack",
+    ),
+    (
+        "Sahyadri Foods",
+        "SF-CHIWDA-200",
+        "Poha Chiwda 200 g",
+        "Sahyadri",
+        "Namkeen",
+        "2106",
+        5_500,
+        "pack",
+    ),
+    (
+        "Sahyadri Foods",
+        "SF-GHEE-1L",
+        "Cow Ghee 1 litre",
+        "Sahyadri",
+        "Dairy",
+        "0405",
+        65_000,
+        "litre",
+    ),
+    (
+        "Sahyadri Foods",
+        "SF-ATTA-5K",
+        "Chakki Atta 5 kg",
+        "Sahyadri",
+        "Staples",
+        "1101",
+        28_500,
+        "pack",
+    ),
+    (
+        "Sahyadri Foods",
+        "SF-SUGAR-1K",
+        "Sugar 1 kg",
+        "Sahyadri",
+        "Staples",
+        "1701",
+        5_200,
+        "pack",
+    ),
+    (
+        "Sahyadri Foods",
+        "SF-TEA-500",
+        "Assam Tea 500 g",
+        "Sahyadri",
+        "Beverages",
+        "0902",
+        29_000,
+        "pack",
+    ),
+    (
+        "Sahyadri Foods",
+        "SF-WATER-1L",
+        "Packaged Drinking Water 1 litre (12)",
+        "Sahyadri",
+        "Beverages",
+        "2201",
+        24_000,
+        "box",
+    ),
+    (
+        "Kaveri Home",
+        "KH-SOAP-SANDAL",
+        "Sandal Soap 125 g",
+        "Kaveri",
+        "Personal care",
+        "3401",
+        5_500,
+        "pcs",
+    ),
+    (
+        "Kaveri Home",
+        "KH-SOAP-NEEM",
+        "Neem Soap 100 g",
+        "Kaveri",
+        "Personal care",
+        "3401",
+        4_000,
+        "pcs",
+    ),
+    (
+        "Kaveri Home",
+        "KH-OIL-COCO-500",
+        "Coconut Hair Oil 500 ml",
+        "Kaveri",
+        "Personal care",
+        "3305",
+        21_000,
+        "pcs",
+    ),
+    (
+        "Kaveri Home",
+        "KH-SHAMPOO-340",
+        "Herbal Shampoo 340 ml",
+        "Kaveri",
+        "Personal care",
+        "3305",
+        24_500,
+        "pcs",
+    ),
+    (
+        "Kaveri Home",
+        "KH-PASTE-150",
+        "Clove Toothpaste 150 g",
+        "Kaveri",
+        "Personal care",
+        "3306",
+        9_900,
+        "pcs",
+    ),
+    (
+        "Kaveri Home",
+        "KH-DET-1K",
+        "Detergent Powder 1 kg",
+        "Kaveri",
+        "Home care",
+        "3402",
+        12_000,
+        "pack",
+    ),
+    (
+        "Kaveri Home",
+        "KH-DISH-500",
+        "Dishwash Liquid 500 ml",
+        "Kaveri",
+        "Home care",
+        "3402",
+        10_500,
+        "pcs",
+    ),
+    (
+        "DeccanSleep Mattresses",
+        "DS-ORTHO-Q6",
+        "Ortho Memory Foam Mattress Queen 6 inch",
+        "DeccanSleep",
+        "Mattresses",
+        "9404",
+        1_899_900,
+        "pcs",
+    ),
+    (
+        "DeccanSleep Mattresses",
+        "DS-COIR-S4",
+        "Coir Mattress Single 4 inch",
+        "DeccanSleep",
+        "Mattresses",
+        "9404",
+        649_900,
+        "pcs",
+    ),
+    (
+        "DeccanSleep Mattresses",
+        "DS-SPRING-K8",
+        "Pocket Spring Mattress King 8 inch",
+        "DeccanSleep",
+        "Mattresses",
+        "9404",
+        3_499_900,
+        "pcs",
+    ),
+    (
+        "DeccanSleep Mattresses",
+        "DS-PILLOW-2",
+        "Fibre Pillow (pair)",
+        "DeccanSleep",
+        "Mattresses",
+        "9404",
+        129_900,
+        "pair",
+    ),
+];
+
+/// SKUs for each demo brand, every active distributor linked with every brand and
+/// carrying its SKUs at 85–95% of MRP with some stock, delivering to the
+/// retailers of its own city (Pune also serves Nashik).
+async fn seed_catalog(tx: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
+    for (maker, code, name, brand, category, hsn, mrp, unit) in SKUS {
+        sqlx::query(
+            "INSERT INTO skus (manufacturer_id, code, name, brand, category_id, hsn, mrp_paise, unit, search_text)
+             SELECT m.id, $2, $3, $4, c.id, $6, $7, $8, $9
+               FROM organisations m, categories c WHERE m.trade_name = $1 AND lower(c.name) = lower($5)",
+        )
+        .bind(maker)
+        .bind(code)
+        .bind(name)
+        .bind(brand)
+        .bind(category)
+        .bind(hsn)
+        .bind(mrp)
+        .bind(unit)
+        .bind(crate::domain::catalog::search_text(name, brand, category))
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO links (manufacturer_id, distributor_id, state)
+         SELECT m.id, d.id, 'active' FROM organisations m, organisations d
+          WHERE m.kind = 'manufacturer' AND d.kind = 'distributor' AND d.approval = 'active'",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO listings (distributor_id, sku_id, price_paise, on_hand, min_order_qty)
+         SELECT d.id, s.id, (s.mrp_paise * (85 + (s.id + d.id) % 11) / 100), 20 + ((s.id * 37 + d.id * 11) % 480),
+                CASE WHEN s.mrp_paise > 100000 THEN 1 ELSE 6 END
+           FROM links k JOIN organisations d ON d.id = k.distributor_id JOIN skus s ON s.manufacturer_id = k.manufacturer_id",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO stock_movements (listing_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, note)
+         SELECT id, 'received', on_hand, 0, on_hand, 0, 'Opening stock' FROM listings",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO distributor_pincodes (distributor_id, pincode)
+         SELECT DISTINCT d.id, r.pincode FROM organisations d JOIN organisations r
+             ON r.kind = 'retailer' AND (r.city = d.city OR (d.city = 'Pune' AND r.city = 'Nashik'))
+          WHERE d.kind = 'distributor'
+         UNION SELECT d.id, d.pincode FROM organisations d WHERE d.kind = 'distributor'",
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
