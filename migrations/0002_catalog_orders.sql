@@ -94,7 +94,10 @@ CREATE TABLE skus (
     updated_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
     UNIQUE (manufacturer_id, code)
 );
-CREATE INDEX skus_search_trgm_idx ON skus USING gin (search_text gin_trgm_ops);
+-- GiST trigram index: filters by word similarity (<%) and, more importantly, returns
+-- the closest matches first (ORDER BY q <<-> search_text) without ranking every row.
+CREATE INDEX skus_search_trgm_idx ON skus USING gist (search_text gist_trgm_ops(siglen = 96));
+CREATE INDEX skus_name_idx ON skus (name);
 CREATE INDEX skus_category_idx ON skus (category_id);
 CREATE INDEX skus_manufacturer_idx ON skus (manufacturer_id, name);
 

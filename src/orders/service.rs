@@ -39,26 +39,32 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
     let min = rupees_filter(&f.min_price, "min_price")?;
     let max = rupees_filter(&f.max_price, "max_price")?;
     let offset = i64::from(f.page.min(1000)) * PAGE_SIZE;
-    // Distributors who deliver to the retailer's pincode. Search tolerates typos and
-    // partial words: pg_trgm word similarity (threshold set per connection) or a substring.
-    let rows: Vec<(i64, String, String, String, String, i32, i64)> = sqlx::query_as(
-        "WITH serving AS (
-             SELECT dp.distributor_id FROM distributor_pincodes dp
-               JOIN organisations d ON d.id = dp.distributor_id AND d.approval = 'active' AND d.delivers
-              WHERE dp.pincode = (SELECT pincode FROM organisations WHERE id = $1))
-         SELECT s.id, s.name, s.brand, c.name, s.unit, s.pack_size, s.mrp_paise
+    // Products offered by approved distributors who deliver to the retailer's pincode.
+    // A search is typo-tolerant: pg_trgm word similarity (`<%`, threshold set per
+    // connection), closest first straight from the GiST index (`<<->`); without a
+    // search, products come in name order.
+    let offered = "EXISTS (SELECT 1 FROM listings l
+                            JOIN distributor_pincodes dp ON dp.distributor_id = l.distributor_id
+                                 AND dp.pincode = (SELECT pincode FROM organisations WHERE id = $1)
+                            JOIN organisations d ON d.id = l.distributor_id AND d.approval = 'active' AND d.delivers
+                           WHERE l.sku_id = s.id AND l.active
+                             AND ($5::bigint IS NULL OR l.price_paise >= $5) AND ($6::bigint IS NULL OR l.price_paise <= $6)
+                             AND (NOT $7 OR l.on_hand - l.reserved > 0))";
+    let (matching, order) = if q.is_empty() {
+        ("$2 = ''", "s.name")
+    } else {
+        ("$2 <% s.search_text", "$2 <<-> s.search_text")
+    };
+    let rows: Vec<(i64, String, String, String, String, i32, i64)> = sqlx::query_as(&format!(
+        "SELECT s.id, s.name, s.brand, c.name, s.unit, s.pack_size, s.mrp_paise
            FROM skus s JOIN categories c ON c.id = s.category_id
-          WHERE s.active
-            AND ($2 = '' OR $2 <% s.search_text OR s.search_text LIKE '%' || $2 || '%')
+          WHERE s.active AND {matching}
             AND ($3::bigint IS NULL OR s.category_id = $3)
             AND ($4 = '' OR lower(s.brand) = lower($4))
-            AND EXISTS (SELECT 1 FROM listings l
-                         WHERE l.sku_id = s.id AND l.active AND l.distributor_id IN (SELECT distributor_id FROM serving)
-                           AND ($5::bigint IS NULL OR l.price_paise >= $5) AND ($6::bigint IS NULL OR l.price_paise <= $6)
-                           AND (NOT $7 OR l.on_hand - l.reserved > 0))
-          ORDER BY CASE WHEN $2 = '' THEN 0 ELSE word_similarity($2, s.search_text) END DESC, s.name
-          LIMIT $8 OFFSET $9",
-    )
+            AND {offered}
+          ORDER BY {order}
+          LIMIT $8 OFFSET $9"
+    ))
     .bind(ctx.user.org_id)
     .bind(&q)
     .bind(category)

@@ -1,0 +1,419 @@
+//! AuroMart load tool: drives a real AuroMart server over HTTP, the way the
+//! browser calls server functions, and compares order placement with pgbench on
+//! the same PostgreSQL.
+//!
+//!     cargo bench --features ssr --bench load                 # defaults below
+//!     LOAD_SKUS=1000000 LOAD_SECONDS=20 cargo bench --features ssr --bench load
+//!
+//! Environment: LOAD_PG (server URL to create the bench databases on; default
+//! postgres://postgres@127.0.0.1:5432/postgres), LOAD_SKUS (catalog size, 100000),
+//! LOAD_CLIENTS (concurrent retailers, 16), LOAD_SECONDS (per phase, 10),
+//! LOAD_RATE (orders/s for the fixed-rate phase, 500).
+//!
+//! The server runs in this process on its own runtime and port; the catalog is
+//! loaded with SQL (fast), everything measured goes through HTTP.
+
+use auromart::server::config::Config;
+use auromart::server::{AppState, db, router, spawn_workers};
+use leptos::config::LeptosOptions;
+use sqlx::{Connection, PgConnection};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn with_db(url: &str, name: &str) -> String {
+    match url.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{name}"),
+        None => url.to_string(),
+    }
+}
+
+struct Stats(Vec<Duration>);
+
+impl Stats {
+    fn pct(&mut self, p: f64) -> f64 {
+        self.0.sort_unstable();
+        if self.0.is_empty() {
+            return 0.0;
+        }
+        let i = ((self.0.len() as f64 * p).ceil() as usize).clamp(1, self.0.len()) - 1;
+        self.0[i].as_secs_f64() * 1000.0
+    }
+    fn line(&mut self, what: &str, elapsed: Duration) -> String {
+        let n = self.0.len();
+        format!(
+            "{what:<34} {n:>7} in {:>5.1}s = {:>7.0}/s   p50 {:>6.2} ms  p95 {:>6.2} ms  p99 {:>6.2} ms",
+            elapsed.as_secs_f64(),
+            n as f64 / elapsed.as_secs_f64(),
+            self.pct(0.50),
+            self.pct(0.95),
+            self.pct(0.99)
+        )
+    }
+}
+
+const WORDS: &[&str] = &[
+    "Marie",
+    "Glucose",
+    "Cream",
+    "Bhujia",
+    "Chiwda",
+    "Ghee",
+    "Atta",
+    "Sugar",
+    "Tea",
+    "Soap",
+    "Shampoo",
+    "Paste",
+    "Oil",
+    "Detergent",
+    "Mattress",
+    "Pillow",
+    "Cookies",
+    "Rusk",
+    "Namkeen",
+    "Masala",
+];
+const SIZES: &[&str] = &[
+    "50 g",
+    "100 g",
+    "200 g",
+    "400 g",
+    "500 g",
+    "1 kg",
+    "5 kg",
+    "1 litre",
+    "Pack of 6",
+    "Family pack",
+];
+const QUERIES: &[&str] = &[
+    "marie",
+    "biskut",
+    "bhujia 400",
+    "ghee 1 litre",
+    "shampo",
+    "detergnt",
+    "mattres",
+    "atta 5",
+    "cookies",
+    "tea 500",
+];
+
+async fn seed(conn: &mut PgConnection, skus: usize) -> Result<(), sqlx::Error> {
+    let t = Instant::now();
+    sqlx::query(
+        "INSERT INTO organisations (kind, legal_name, trade_name, gstin, address_line, city, state_code, pincode, whatsapp, approval)
+         VALUES ('manufacturer', 'Bench Foods Private Limited', 'Bench Foods', '27AABCB1234C1Z1', '1 MIDC', 'Pune', 27, '411026', '919100000099', 'active'),
+                ('distributor', 'Bench Traders', 'Bench Traders', '27AABFB1234F1Z2', '2 Market Yard', 'Pune', 27, '411037', '919200000099', 'active')",
+    )
+    .execute(&mut *conn)
+    .await?;
+    let names: Vec<String> = (0..skus)
+        .map(|i| {
+            format!(
+                "{} {} {}",
+                WORDS[i % WORDS.len()],
+                WORDS[(i / 7) % WORDS.len()],
+                SIZES[(i / 3) % SIZES.len()]
+            )
+        })
+        .collect();
+    for (chunk_no, chunk) in names.chunks(20_000).enumerate() {
+        let codes: Vec<String> = (0..chunk.len())
+            .map(|i| format!("B{}", chunk_no * 20_000 + i))
+            .collect();
+        let search: Vec<String> = chunk
+            .iter()
+            .map(|n| format!("{} bench biscuits", n.to_lowercase()))
+            .collect();
+        sqlx::query(
+            "INSERT INTO skus (manufacturer_id, code, name, brand, category_id, hsn, mrp_paise, unit, search_text)
+             SELECT (SELECT id FROM organisations WHERE trade_name = 'Bench Foods'), c, n, 'Bench', (SELECT id FROM categories WHERE name = 'Biscuits'),
+                    '1905', 1000 + (row_number() OVER ()) % 50000, 'pack', s
+               FROM UNNEST($1::text[], $2::text[], $3::text[]) AS t(c, n, s)",
+        )
+        .bind(&codes)
+        .bind(chunk)
+        .bind(&search)
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO links (manufacturer_id, distributor_id, state) SELECT m.id, d.id, 'active' FROM organisations m, organisations d
+          WHERE m.trade_name = 'Bench Foods' AND d.trade_name = 'Bench Traders'",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO listings (distributor_id, sku_id, price_paise, on_hand)
+         SELECT (SELECT id FROM organisations WHERE trade_name = 'Bench Traders'), id, mrp_paise - 100, 1000000 FROM skus",
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("INSERT INTO distributor_pincodes SELECT id, '411037' FROM organisations WHERE trade_name = 'Bench Traders'").execute(&mut *conn).await?;
+    sqlx::query("ANALYZE").execute(&mut *conn).await?;
+    println!("seeded {skus} SKUs in {:.1}s", t.elapsed().as_secs_f64());
+    Ok(())
+}
+
+async fn call(
+    http: &reqwest::Client,
+    base: &str,
+    endpoint: &str,
+    form: &[(String, String)],
+) -> Result<(u16, String), reqwest::Error> {
+    let res = http
+        .post(format!("{base}/api/{endpoint}"))
+        .header("Accept", "application/json")
+        .form(form)
+        .send()
+        .await?;
+    let status = res.status().as_u16();
+    Ok((status, res.text().await?))
+}
+
+fn p(k: &str, v: impl ToString) -> (String, String) {
+    (k.to_string(), v.to_string())
+}
+
+fn main() {
+    let admin = std::env::var("LOAD_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let skus: usize = env_or("LOAD_SKUS", 100_000);
+    let clients: usize = env_or("LOAD_CLIENTS", 16);
+    let seconds: u64 = env_or("LOAD_SECONDS", 10);
+    let rate: u64 = env_or("LOAD_RATE", 500);
+
+    // The server: its own runtime (its own threads), as a separate process would be.
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (base, listing_ids, distributor_id) = server_rt.block_on(async {
+        let mut conn = PgConnection::connect(&admin)
+            .await
+            .expect("connect LOAD_PG");
+        sqlx::query("DROP DATABASE IF EXISTS auromart_bench WITH (FORCE)")
+            .execute(&mut conn)
+            .await
+            .expect("drop");
+        sqlx::query("CREATE DATABASE auromart_bench")
+            .execute(&mut conn)
+            .await
+            .expect("create");
+        let url = with_db(&admin, "auromart_bench");
+        let config = Config {
+            database_url: url.clone(),
+            database_max_connections: 20,
+            ..Config::default()
+        };
+        let pool = db::connect(&config.database_url().expect("url"), 20)
+            .await
+            .expect("pool");
+        db::migrate(&pool).await.expect("migrate");
+        let mut c = pool.acquire().await.expect("conn");
+        seed(&mut c, skus).await.expect("seed");
+        let listing_ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM listings ORDER BY id LIMIT 5000")
+                .fetch_all(&mut *c)
+                .await
+                .expect("listings");
+        let distributor_id: i64 =
+            sqlx::query_scalar("SELECT id FROM organisations WHERE trade_name = 'Bench Traders'")
+                .fetch_one(&mut *c)
+                .await
+                .expect("distributor");
+        let state = AppState::new(
+            LeptosOptions::builder()
+                .output_name("auromart")
+                .site_root("target/site")
+                .build(),
+            config,
+            pool,
+        );
+        spawn_workers(&state);
+        let app = router::build(state).expect("router");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move { axum::serve(listener, app.into_make_service()).await });
+        (format!("http://{addr}"), listing_ids, distributor_id)
+    });
+    let server_rt = Arc::new(server_rt);
+
+    let load_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    load_rt.block_on(async move {
+        // Retailers sign up over HTTP, as in the browser.
+        let mut shops = Vec::new();
+        for i in 0..clients {
+            let http = reqwest::Client::builder().cookie_store(true).build().expect("client");
+            let form = vec![
+                p("form[kind]", "retailer"), p("form[legal_name]", format!("Bench Shop {i}")), p("form[trade_name]", ""), p("form[gstin]", ""),
+                p("form[address_line]", "Shop 1, Kothrud"), p("form[city]", "Pune"), p("form[state_code]", "27"), p("form[pincode]", "411037"),
+                p("form[whatsapp]", ""), p("form[owner_name]", "Bench Owner"), p("form[phone]", format!("96{:08}", i)), p("form[email]", ""),
+                p("form[password]", "Bench#Shop2026"),
+            ];
+            let (status, body) = call(&http, &base, "auth/signup", &form).await.expect("signup");
+            assert!(status < 400, "signup failed: {body}");
+            shops.push(http);
+        }
+        let shops = Arc::new(shops);
+        println!("\nAuroMart load test: {skus} SKUs, {clients} concurrent retailers, {seconds}s per phase, 2 cores shared by server, load and PostgreSQL\n");
+
+        // Catalog search, as typed (with typos), concurrent.
+        let mut search = Stats(Vec::new());
+        let t = Instant::now();
+        let mut tasks = Vec::new();
+        for c in 0..clients {
+            let (shops, base) = (shops.clone(), base.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut times = Vec::new();
+                for i in 0..50 {
+                    let q = QUERIES[(c + i) % QUERIES.len()];
+                    let form = vec![p("filter[q]", q), p("filter[category]", ""), p("filter[brand]", ""), p("filter[min_price]", ""), p("filter[max_price]", ""), p("filter[in_stock]", "false"), p("filter[page]", "0")];
+                    let s = Instant::now();
+                    let (status, body) = call(&shops[c], &base, "orders/browse", &form).await.expect("browse");
+                    assert!(status < 400, "browse failed: {body}");
+                    times.push(s.elapsed());
+                }
+                times
+            }));
+        }
+        for task in tasks {
+            search.0.extend(task.await.expect("task"));
+        }
+        println!("{}", search.line("catalog search (typos)", t.elapsed()));
+
+        // Order placement at full speed.
+        let key = Arc::new(AtomicU64::new(0));
+        let place = move |c: usize, key: Arc<AtomicU64>, shops: Arc<Vec<reqwest::Client>>, base: String, listings: Arc<Vec<i64>>| async move {
+            let k = key.fetch_add(1, Ordering::Relaxed);
+            let lines = 1 + (k % 3) as usize;
+            let mut form = vec![p("order[distributor_id]", distributor_id), p("order[idempotency_key]", format!("bench-{k:012}")), p("order[note]", "")];
+            for l in 0..lines {
+                form.push(p(&format!("order[lines][{l}][listing_id]"), listings[(k as usize * 7 + l * 131) % listings.len()]));
+                form.push(p(&format!("order[lines][{l}][qty]"), 1 + (k % 5)));
+            }
+            let s = Instant::now();
+            let (status, body) = call(&shops[c], &base, "orders/place", &form).await.expect("place");
+            assert!(status < 400, "order failed: {body}");
+            s.elapsed()
+        };
+        let listings = Arc::new(listing_ids);
+        let mut orders = Stats(Vec::new());
+        let t = Instant::now();
+        let deadline = t + Duration::from_secs(seconds);
+        let mut tasks = Vec::new();
+        for c in 0..clients {
+            let (shops, base, key, listings) = (shops.clone(), base.clone(), key.clone(), listings.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut times = Vec::new();
+                while Instant::now() < deadline {
+                    times.push(place(c, key.clone(), shops.clone(), base.clone(), listings.clone()).await);
+                }
+                times
+            }));
+        }
+        for task in tasks {
+            orders.0.extend(task.await.expect("task"));
+        }
+        let elapsed = t.elapsed();
+        let max_rate = orders.0.len() as f64 / elapsed.as_secs_f64();
+        println!("{}", orders.line("order placement, max throughput", elapsed));
+
+        // Fixed rate: LOAD_RATE orders/s, open loop.
+        let mut fixed = Stats(Vec::new());
+        let t = Instant::now();
+        let total = rate * seconds;
+        let mut tasks = Vec::new();
+        for i in 0..total {
+            let at = t + Duration::from_nanos(i * 1_000_000_000 / rate);
+            tokio::time::sleep_until(at.into()).await;
+            let (shops, base, key, listings) = (shops.clone(), base.clone(), key.clone(), listings.clone());
+            tasks.push(tokio::spawn(async move { place(i as usize % clients, key, shops, base, listings).await }));
+        }
+        for task in tasks {
+            fixed.0.push(task.await.expect("task"));
+        }
+        println!("{}", fixed.line(&format!("order placement at {rate}/s"), t.elapsed()));
+
+        // pgbench (TPC-B) on the same server with the same client count.
+        let pg_tps = pgbench(&admin, clients, seconds);
+        match pg_tps {
+            Some(tps) => println!("{:<34} {tps:>7.0} TPS   order placement / pgbench = {:.2}", format!("pgbench TPC-B, {clients} clients"), max_rate / tps),
+            None => println!("pgbench not found: install postgresql-contrib (or the server package) to compare"),
+        }
+    });
+    drop(server_rt);
+}
+
+fn pgbench(admin: &str, clients: usize, seconds: u64) -> Option<f64> {
+    use std::process::Command;
+    let bin = [
+        "pgbench",
+        "/usr/lib/postgresql/15/bin/pgbench",
+        "/usr/lib/postgresql/16/bin/pgbench",
+        "/usr/lib/postgresql/17/bin/pgbench",
+    ]
+    .into_iter()
+    .find(|b| Command::new(b).arg("--version").output().is_ok())?;
+    let url = with_db(admin, "auromart_pgbench");
+    let _ = Command::new("psql")
+        .args([
+            admin,
+            "-qc",
+            "DROP DATABASE IF EXISTS auromart_pgbench WITH (FORCE)",
+        ])
+        .output();
+    let _ = Command::new("psql")
+        .args([admin, "-qc", "CREATE DATABASE auromart_pgbench"])
+        .output();
+    let init = Command::new(bin)
+        .args(["-i", "-q", "-s", "10", &url])
+        .output()
+        .ok()?;
+    if !init.status.success() {
+        return None;
+    }
+    let run = Command::new(bin)
+        .args([
+            "-c",
+            &clients.to_string(),
+            "-j",
+            "2",
+            "-T",
+            &seconds.to_string(),
+            &url,
+        ])
+        .output()
+        .ok()?;
+    let out = String::from_utf8_lossy(&run.stdout);
+    let tps = out
+        .lines()
+        .find(|l| l.starts_with("tps ="))?
+        .split_whitespace()
+        .nth(2)?
+        .parse()
+        .ok();
+    let _ = Command::new("psql")
+        .args([
+            admin,
+            "-qc",
+            "DROP DATABASE IF EXISTS auromart_pgbench WITH (FORCE)",
+        ])
+        .output();
+    tps
+}
