@@ -273,6 +273,18 @@ fn main() {
         let shops = Arc::new(shops);
         println!("\nAuroMart load test: {skus} SKUs, {clients} concurrent retailers, {seconds}s per phase, 2 cores shared by server, load and PostgreSQL\n");
 
+        // Catalog search by one shop at a time: the latency a person sees.
+        let mut single = Stats(Vec::new());
+        let t = Instant::now();
+        for i in 0..200 {
+            let form = vec![p("filter[q]", QUERIES[i % QUERIES.len()]), p("filter[category]", ""), p("filter[brand]", ""), p("filter[min_price]", ""), p("filter[max_price]", ""), p("filter[in_stock]", "false"), p("filter[page]", "0")];
+            let s = Instant::now();
+            let (status, body) = call(&shops[0], &base, "orders/browse", &form).await.expect("browse");
+            assert!(status < 400, "browse failed: {body}");
+            single.0.push(s.elapsed());
+        }
+        println!("{}", single.line("catalog search, one shop", t.elapsed()));
+
         // Catalog search, as typed (with typos), concurrent.
         let mut search = Stats(Vec::new());
         let t = Instant::now();
@@ -295,7 +307,7 @@ fn main() {
         for task in tasks {
             search.0.extend(task.await.expect("task"));
         }
-        println!("{}", search.line("catalog search (typos)", t.elapsed()));
+        println!("{}", search.line(&format!("catalog search, {clients} shops at once"), t.elapsed()));
 
         // Order placement at full speed.
         let key = Arc::new(AtomicU64::new(0));

@@ -205,30 +205,30 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
     }
 
     let mut tx = ctx.db().begin().await.map_err(internal)?;
-    if let Some(existing) = find_by_key(&mut tx, ctx.user.org_id, &order.idempotency_key).await? {
-        return summary(&mut tx, existing).await;
-    }
-    let retailer: (i16, String) =
-        sqlx::query_as("SELECT state_code, pincode FROM organisations WHERE id = $1")
-            .bind(ctx.user.org_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(internal)?;
-    let serves: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM organisations d JOIN distributor_pincodes p ON p.distributor_id = d.id
-                         WHERE d.id = $1 AND d.kind = 'distributor' AND d.approval = 'active' AND d.delivers AND p.pincode = $2)",
+    // Who is ordering, whether this request was placed before, and whether the
+    // distributor serves the shop's pincode: one round trip.
+    let (state_code, pincode, city, existing, distributor_name): (i16, String, String, Option<i64>, Option<String>) = sqlx::query_as(
+        "SELECT r.state_code, r.pincode, r.city,
+                (SELECT id FROM orders WHERE retailer_id = r.id AND idempotency_key = $2),
+                (SELECT d.trade_name FROM organisations d JOIN distributor_pincodes p ON p.distributor_id = d.id AND p.pincode = r.pincode
+                  WHERE d.id = $3 AND d.kind = 'distributor' AND d.approval = 'active' AND d.delivers)
+           FROM organisations r WHERE r.id = $1",
     )
+    .bind(ctx.user.org_id)
+    .bind(&order.idempotency_key)
     .bind(order.distributor_id)
-    .bind(&retailer.1)
     .fetch_one(&mut *tx)
     .await
     .map_err(internal)?;
-    if !serves {
+    if let Some(existing) = existing {
+        return summary(&mut tx, existing).await;
+    }
+    let Some(distributor_name) = distributor_name else {
         return Err(AppError::field(
             "distributor",
             "This distributor does not serve your pincode",
         ));
-    }
+    };
     let mut ids: Vec<i64> = order.lines.iter().map(|l| l.listing_id).collect();
     ids.sort_unstable();
     // Lock the listings in id order so concurrent orders never deadlock.
@@ -285,10 +285,54 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
-    let order_id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO orders (retailer_id, distributor_id, placed_by, idempotency_key, line_count, total_paise, note, state_code, pincode)
-         VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9)
-         ON CONFLICT (retailer_id, idempotency_key) DO NOTHING RETURNING id",
+    let mut lines = OrderLines::default();
+    for (i, line) in order.lines.iter().enumerate() {
+        let l = by_id[&line.listing_id];
+        lines.line_no.push(i as i32 + 1);
+        lines.listing_ids.push(l.id);
+        lines.sku_ids.push(l.sku_id);
+        lines.names.push(l.name.as_str());
+        lines.brands.push(l.brand.as_str());
+        lines.hsns.push(l.hsn.as_str());
+        lines.units.push(l.unit.as_str());
+        lines.qtys.push(line.qty as i32);
+        lines.prices.push(l.price_paise);
+        lines.mrps.push(l.mrp_paise);
+        lines.rates.push(l.rate_bp.unwrap_or(0));
+    }
+    // The order, its lines, the reservation and its ledger rows, the timeline's first
+    // event, the WhatsApp alerts to the distributor's people and the live-update
+    // notification: one statement, in this transaction.
+    let created: Option<(i64, String, i64)> = sqlx::query_as(
+        "WITH o AS (
+             INSERT INTO orders (retailer_id, distributor_id, placed_by, idempotency_key, line_count, total_paise, note, state_code, pincode)
+             VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9)
+             ON CONFLICT (retailer_id, idempotency_key) DO NOTHING
+             RETURNING id, to_char(created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI') AS placed),
+         lines AS (
+             INSERT INTO order_lines (order_id, line_no, listing_id, sku_id, name, brand, hsn, unit, qty, unit_price_paise, mrp_paise, tax_rate_bp)
+             SELECT o.id, t.* FROM o, UNNEST($10::int[], $11::bigint[], $12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[],
+                                             $17::int[], $18::bigint[], $19::bigint[], $20::int[]) AS t),
+         moved AS (
+             UPDATE listings l SET reserved = l.reserved + q.qty, updated_at = now()
+               FROM UNNEST($11::bigint[], $17::int[]) AS q(listing_id, qty), o
+              WHERE l.id = q.listing_id AND l.on_hand - l.reserved >= q.qty
+             RETURNING l.id, q.qty, l.on_hand, l.reserved, o.id AS order_id),
+         ledger AS (
+             INSERT INTO stock_movements (listing_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, order_id, by_user)
+             SELECT id, 'reserved', 0, qty, on_hand, reserved, order_id, $3 FROM moved),
+         event AS (
+             INSERT INTO order_events (order_id, from_state, to_state, by_user, by_org, note)
+             SELECT o.id, NULL, 'placed', $3, $1, NULLIF($7, '') FROM o),
+         alert AS (
+             INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id)
+             SELECT 'order:' || o.id || ':placed:' || u.id, COALESCE(u.phone, d.whatsapp), u.id, 'order_placed', u.language,
+                    jsonb_build_array(o.id::text, $21::text, d.trade_name, 'placed', $5::text, to_char($6 / 100.0, 'FM999999999990.00')), o.id
+               FROM o, organisations d JOIN users u ON u.org_id = d.id AND u.active
+              WHERE d.id = $2 AND COALESCE(u.phone, d.whatsapp) IS NOT NULL
+             ON CONFLICT (dedupe_key) DO NOTHING)
+         SELECT o.id, o.placed, (SELECT count(*) FROM moved)
+           FROM o, pg_notify('order_changes', json_build_object('order', o.id, 'retailer', $1, 'distributor', $2)::text)",
     )
     .bind(ctx.user.org_id)
     .bind(order.distributor_id)
@@ -297,12 +341,24 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
     .bind(order.lines.len() as i32)
     .bind(total)
     .bind(note)
-    .bind(retailer.0)
-    .bind(&retailer.1)
+    .bind(state_code)
+    .bind(&pincode)
+    .bind(&lines.line_no)
+    .bind(&lines.listing_ids)
+    .bind(&lines.sku_ids)
+    .bind(&lines.names)
+    .bind(&lines.brands)
+    .bind(&lines.hsns)
+    .bind(&lines.units)
+    .bind(&lines.qtys)
+    .bind(&lines.prices)
+    .bind(&lines.mrps)
+    .bind(&lines.rates)
+    .bind(&ctx.user.org_name)
     .fetch_optional(&mut *tx)
     .await
     .map_err(internal)?;
-    let Some(order_id) = order_id else {
+    let Some((order_id, placed, reserved)) = created else {
         // The same request is being placed right now by a retry: answer with that order.
         drop(tx);
         let mut conn = ctx.db().acquire().await.map_err(internal)?;
@@ -311,96 +367,40 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
             .ok_or(AppError::Internal)?;
         return summary(&mut conn, existing).await;
     };
-    let mut line_no = Vec::new();
-    let (
-        mut listing_ids,
-        mut sku_ids,
-        mut names,
-        mut brands,
-        mut hsns,
-        mut units,
-        mut qtys,
-        mut prices,
-        mut mrps,
-        mut rates,
-    ) = (
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-        vec![],
-    );
-    for (i, line) in order.lines.iter().enumerate() {
-        let l = by_id[&line.listing_id];
-        line_no.push(i as i32 + 1);
-        listing_ids.push(l.id);
-        sku_ids.push(l.sku_id);
-        names.push(l.name.as_str());
-        brands.push(l.brand.as_str());
-        hsns.push(l.hsn.as_str());
-        units.push(l.unit.as_str());
-        qtys.push(line.qty as i32);
-        prices.push(l.price_paise);
-        mrps.push(l.mrp_paise);
-        rates.push(l.rate_bp.unwrap_or(0));
-    }
-    sqlx::query(
-        "INSERT INTO order_lines (order_id, line_no, listing_id, sku_id, name, brand, hsn, unit, qty, unit_price_paise, mrp_paise, tax_rate_bp)
-         SELECT $1, * FROM UNNEST($2::int[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::bigint[], $11::bigint[], $12::int[])",
-    )
-    .bind(order_id)
-    .bind(&line_no)
-    .bind(&listing_ids)
-    .bind(&sku_ids)
-    .bind(&names)
-    .bind(&brands)
-    .bind(&hsns)
-    .bind(&units)
-    .bind(&qtys)
-    .bind(&prices)
-    .bind(&mrps)
-    .bind(&rates)
-    .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    // Reserve every line and record it in the stock ledger, in one statement.
-    let reserved = sqlx::query(
-        "WITH q AS (SELECT * FROM UNNEST($1::bigint[], $2::int[]) AS t(listing_id, qty)),
-              moved AS (UPDATE listings l SET reserved = l.reserved + q.qty, updated_at = now() FROM q
-                         WHERE l.id = q.listing_id AND l.on_hand - l.reserved >= q.qty
-                         RETURNING l.id, q.qty, l.on_hand, l.reserved)
-         INSERT INTO stock_movements (listing_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, order_id, by_user)
-         SELECT id, 'reserved', 0, qty, on_hand, reserved, $3, $4 FROM moved",
-    )
-    .bind(&listing_ids)
-    .bind(&qtys)
-    .bind(order_id)
-    .bind(ctx.user.user_id)
-    .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    if reserved.rows_affected() as usize != listing_ids.len() {
+    if reserved as usize != lines.listing_ids.len() {
         return Err(internal("reservation count mismatch under lock"));
     }
-    record_event(
-        &mut tx,
-        order_id,
-        None,
-        OrderState::Placed,
-        ctx,
-        (!note.is_empty()).then_some(note),
-    )
-    .await?;
-    enqueue(&mut tx, order_id, "placed").await?;
-    notify(&mut tx, order_id).await?;
-    let result = summary(&mut tx, order_id).await?;
     tx.commit().await.map_err(internal)?;
-    Ok(result)
+    Ok(OrderSummary {
+        id: order_id,
+        retailer_id: ctx.user.org_id,
+        retailer_name: ctx.user.org_name.clone(),
+        retailer_city: city,
+        distributor_id: order.distributor_id,
+        distributor_name,
+        state: OrderState::Placed.as_str().to_string(),
+        delivery_mode: None,
+        total_paise: total,
+        line_count: order.lines.len() as i32,
+        note: (!note.is_empty()).then(|| note.to_string()),
+        placed,
+    })
+}
+
+/// Order lines as columns, for one UNNEST insert.
+#[derive(Default)]
+struct OrderLines<'a> {
+    line_no: Vec<i32>,
+    listing_ids: Vec<i64>,
+    sku_ids: Vec<i64>,
+    names: Vec<&'a str>,
+    brands: Vec<&'a str>,
+    hsns: Vec<&'a str>,
+    units: Vec<&'a str>,
+    qtys: Vec<i32>,
+    prices: Vec<i64>,
+    mrps: Vec<i64>,
+    rates: Vec<i32>,
 }
 
 async fn find_by_key(
