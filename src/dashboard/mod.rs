@@ -19,44 +19,20 @@ pub fn ManufacturerHome() -> impl IntoView {
 /// The organisation's card and its team, below each role's main panel.
 #[component]
 pub fn Profile() -> impl IntoView {
-    let org = Resource::new(|| (), |_| my_organisation());
-    let team = Resource::new(|| (), |_| my_team());
     view! {
         <details class="profile">
             <summary>"Business profile and team"</summary>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match org.await {
-                        Ok(o) => view! { <OrgCard org=o/> }.into_any(),
-                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-                {move || Suspend::new(async move {
-                    match team.await {
-                        Ok(t) => view! { <TeamCard team=t/> }.into_any(),
-                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <ProfileCards/>
         </details>
     }
 }
 
-/// The organisation's card and its team: what every member sees first.
+/// The organisation's card and its team.
 #[component]
-fn Overview(user: CurrentUser) -> impl IntoView {
+fn ProfileCards() -> impl IntoView {
     let org = Resource::new(|| (), |_| my_organisation());
     let team = Resource::new(|| (), |_| my_team());
-    let heading = match user.org_kind {
-        OrgKind::Retailer => "My shop",
-        OrgKind::Distributor => "Distributor dashboard",
-        OrgKind::Manufacturer => "Brand dashboard",
-        OrgKind::Platform => "Admin",
-    };
     view! {
-        <crate::ui::nav::RoleNav kind=user.org_kind/>
-        <h1 data-test="dashboard" data-kind=user.org_kind.as_str()>{heading}</h1>
-        <p class="muted">{format!("Namaste, {}.", user.name)}</p>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match org.await {
@@ -71,6 +47,17 @@ fn Overview(user: CurrentUser) -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The manufacturer's overview: its organisation and team.
+#[component]
+fn Overview(user: CurrentUser) -> impl IntoView {
+    view! {
+        <crate::ui::nav::RoleNav kind=user.org_kind/>
+        <h1 data-test="dashboard" data-kind=user.org_kind.as_str()>"Brand dashboard"</h1>
+        <p class="muted">{format!("Namaste, {}.", user.name)}</p>
+        <ProfileCards/>
     }
 }
 
