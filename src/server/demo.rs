@@ -440,7 +440,18 @@ pub async fn seed(pool: &PgPool) -> Result<Vec<DemoLogin>, AppError> {
 }
 
 /// (manufacturer, code, name, brand, category, hsn, MRP in paise, unit)
-const SKUS: &[(&str, &str, &str, &str, &str, &str, i64, &str)] = &[
+type DemoSku = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    &'static str,
+);
+
+const SKUS: &[DemoSku] = &[
     (
         "Sahyadri Foods",
         "SF-MARIE-200",

@@ -19,6 +19,10 @@ pub struct LinkRow {
     pub state: String,
     /// The caller must answer (the other side asked).
     pub awaiting_me: bool,
+    /// The brand's SKUs the distributor sells, and their units on hand and reserved.
+    pub carried: i64,
+    pub on_hand: i64,
+    pub reserved: i64,
 }
 
 /// An organisation of the other kind that the caller could link with.

@@ -196,6 +196,9 @@ fn Links(kind: OrgKind) -> impl IntoView {
                             <li data-test="link" data-name=l.other_name.clone() data-state=l.state.clone()>
                                 <strong>{l.other_name.clone()}</strong>
                                 <span class="muted">{l.other_city.clone()}</span>
+                                {(l.state == "active").then(|| view! {
+                                    <span class="muted" data-test="link-stock">{format!("{} products carried · {} on hand · {} reserved", l.carried, l.on_hand, l.reserved)}</span>
+                                })}
                                 <span class=format!("pill {}", l.state)>{match (l.state.as_str(), l.awaiting_me) {
                                     ("active", _) => "Linked",
                                     ("ended", _) => "Ended",

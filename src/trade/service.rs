@@ -46,8 +46,14 @@ fn link_sql(ctx: &Ctx) -> String {
         "invited"
     };
     format!(
-        "SELECT o.id AS other_id, o.trade_name AS other_name, o.city AS other_city, l.state, (l.state = '{theirs}') AS awaiting_me
+        "SELECT o.id AS other_id, o.trade_name AS other_name, o.city AS other_city, l.state, (l.state = '{theirs}') AS awaiting_me,
+                st.carried, st.on_hand, st.reserved
            FROM links l JOIN organisations o ON o.id = l.{other}
+           CROSS JOIN LATERAL (
+               SELECT count(*) FILTER (WHERE li.active) AS carried, COALESCE(sum(li.on_hand), 0)::bigint AS on_hand,
+                      COALESCE(sum(li.reserved), 0)::bigint AS reserved
+                 FROM listings li JOIN skus s ON s.id = li.sku_id
+                WHERE li.distributor_id = l.distributor_id AND s.manufacturer_id = l.manufacturer_id) st
           WHERE l.{me} = $1"
     )
 }
