@@ -86,6 +86,7 @@ pub struct OrderSummary {
     pub distributor_name: String,
     pub state: String,
     pub delivery_mode: Option<String>,
+    /// Lines' value plus GST (the amount the retailer pays).
     pub total_paise: i64,
     pub line_count: i32,
     pub note: Option<String>,

@@ -280,7 +280,12 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
             };
             problems.push(FieldError { field, reason });
         }
-        total = total.saturating_add(l.price_paise.saturating_mul(line.qty));
+        // The total the retailer pays: each line's value plus its GST, rounded per
+        // line exactly as the cart shows it.
+        let taxable = l.price_paise.saturating_mul(line.qty);
+        total = total
+            .saturating_add(taxable)
+            .saturating_add(crate::domain::gst::tax_on(taxable, l.rate_bp.unwrap_or(0)));
     }
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));

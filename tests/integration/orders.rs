@@ -217,7 +217,12 @@ async fn bad_quantities_and_prices_are_refused_clearly() {
 async fn the_workflow_moves_stock_and_writes_the_outbox() {
     let app = spawn_app().await;
     let m = app.market(50, 20).await;
-    let id = m.order(4).await["id"].as_i64().expect("id");
+    let placed_order = m.order(4).await;
+    assert_eq!(
+        placed_order["total_paise"], 11_550,
+        "4 × ₹27.50 = ₹110.00 plus 5% GST ₹5.50"
+    );
+    let id = placed_order["id"].as_i64().expect("id");
     // New order → WhatsApp alert to the distributor's owner, in the same transaction.
     let placed: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT recipient, template, dedupe_key FROM outbox WHERE order_id = $1 ORDER BY id",
