@@ -91,6 +91,16 @@ fn no_args(_: &World, _: OrgKind) -> Vec<(String, String)> {
     Vec::new()
 }
 
+/// The org id of tenant `tenant` of the other trading kind, as text.
+fn partner(w: &World, k: OrgKind, tenant: usize) -> String {
+    let other = if k == OrgKind::Manufacturer {
+        OrgKind::Distributor
+    } else {
+        OrgKind::Manufacturer
+    };
+    w.org(other, tenant).to_string()
+}
+
 fn ids(v: &Value, key: &str) -> Vec<i64> {
     v.as_array()
         .map(|a| a.iter().filter_map(|x| x[key].as_i64()).collect())
@@ -242,62 +252,20 @@ fn cases() -> Vec<Case> {
         Case {
             endpoint: "trade/ask_link",
             who: Kinds(TRADERS),
-            args: |w, k| {
-                pairs(&[(
-                    "other_id",
-                    &w.org(
-                        if k == OrgKind::Manufacturer {
-                            OrgKind::Distributor
-                        } else {
-                            OrgKind::Manufacturer
-                        },
-                        0,
-                    )
-                    .to_string(),
-                )])
-            },
+            args: |w, k| pairs(&[("other_id", &partner(w, k, 0))]),
             tenancy: Creates,
         },
         Case {
             endpoint: "trade/answer_link",
             who: Kinds(TRADERS),
             // Tenant 0 answers the request tenant 1 of the other kind sent it.
-            args: |w, k| {
-                pairs(&[
-                    (
-                        "other_id",
-                        &w.org(
-                            if k == OrgKind::Manufacturer {
-                                OrgKind::Distributor
-                            } else {
-                                OrgKind::Manufacturer
-                            },
-                            1,
-                        )
-                        .to_string(),
-                    ),
-                    ("accept", "true"),
-                ])
-            },
+            args: |w, k| pairs(&[("other_id", &partner(w, k, 1)), ("accept", "true")]),
             tenancy: Rows,
         },
         Case {
             endpoint: "trade/end_link",
             who: Kinds(TRADERS),
-            args: |w, k| {
-                pairs(&[(
-                    "other_id",
-                    &w.org(
-                        if k == OrgKind::Manufacturer {
-                            OrgKind::Distributor
-                        } else {
-                            OrgKind::Manufacturer
-                        },
-                        1,
-                    )
-                    .to_string(),
-                )])
-            },
+            args: |w, k| pairs(&[("other_id", &partner(w, k, 1))]),
             tenancy: Rows,
         },
         Case {
