@@ -8,7 +8,6 @@ use crate::domain::{OrgKind, Paise};
 use crate::error::{AppError, FieldError};
 use crate::server::Ctx;
 use crate::server::guard::{internal, not_found};
-use crate::trade::service::{Movement, move_stock};
 use sqlx::PgConnection;
 use std::collections::{HashMap, HashSet};
 
@@ -651,37 +650,42 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
         _ => mode,
     };
     // Stock: released when an order ends unfulfilled, sold when it is handed over.
-    let lines: Vec<(i64, i32)> = sqlx::query_as(
-        "SELECT listing_id, qty FROM order_lines WHERE order_id = $1 ORDER BY listing_id",
-    )
-    .bind(id)
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(internal)?;
     let stock_kind = match next {
         OrderState::Rejected | OrderState::Cancelled => Some(("released", 0, -1)),
         OrderState::Delivered | OrderState::PickedUp => Some(("sold", -1, -1)),
         _ => None,
     };
     if let Some((kind, on_hand_sign, reserved_sign)) = stock_kind {
-        for (listing_id, qty) in &lines {
-            let movement = Movement {
-                listing_id: *listing_id,
-                kind,
-                on_hand_delta: on_hand_sign * qty,
-                reserved_delta: reserved_sign * qty,
-                order_id: Some(id),
-                note: None,
-                by_user: Some(ctx.user.user_id),
-            };
-            move_stock(&mut tx, &movement)
-                .await
-                .map_err(internal)?
-                .ok_or_else(|| {
-                    internal(format!(
-                        "stock for listing {listing_id} does not cover order {id}"
-                    ))
-                })?;
+        // Lock the order's listings in id order (as placement does), then move every
+        // line and write its ledger row in one statement.
+        let locked: Vec<i64> = sqlx::query_scalar(
+            "SELECT l.id FROM listings l JOIN order_lines ol ON ol.listing_id = l.id
+              WHERE ol.order_id = $1 ORDER BY l.id FOR UPDATE OF l",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(internal)?;
+        let moved = sqlx::query(
+            "WITH moved AS (
+                 UPDATE listings l SET on_hand = l.on_hand + $2 * ol.qty, reserved = l.reserved + $3 * ol.qty, updated_at = now()
+                   FROM order_lines ol
+                  WHERE ol.order_id = $1 AND l.id = ol.listing_id
+                    AND l.on_hand + $2 * ol.qty >= l.reserved + $3 * ol.qty AND l.reserved + $3 * ol.qty >= 0
+                 RETURNING l.id, ol.qty, l.on_hand, l.reserved)
+             INSERT INTO stock_movements (listing_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, order_id, by_user)
+             SELECT id, $4, $2 * qty, $3 * qty, on_hand, reserved, $1, $5 FROM moved",
+        )
+        .bind(id)
+        .bind(on_hand_sign)
+        .bind(reserved_sign)
+        .bind(kind)
+        .bind(ctx.user.user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        if moved.rows_affected() as usize != locked.len() {
+            return Err(internal(format!("stock does not cover order {id}")));
         }
     }
     sqlx::query(
