@@ -183,6 +183,24 @@ fn p(k: &str, v: impl ToString) -> (String, String) {
     (k.to_string(), v.to_string())
 }
 
+/// A catalog search as the shop page sends it: text only, no other filters.
+fn browse_form(q: &str) -> Vec<(String, String)> {
+    let mut form = vec![
+        p("filter[q]", q),
+        p("filter[in_stock]", "false"),
+        p("filter[page]", "0"),
+    ];
+    for empty in [
+        "filter[category]",
+        "filter[brand]",
+        "filter[min_price]",
+        "filter[max_price]",
+    ] {
+        form.push(p(empty, ""));
+    }
+    form
+}
+
 fn main() {
     let admin = std::env::var("LOAD_PG")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
@@ -277,7 +295,7 @@ fn main() {
         let mut single = Stats(Vec::new());
         let t = Instant::now();
         for i in 0..200 {
-            let form = vec![p("filter[q]", QUERIES[i % QUERIES.len()]), p("filter[category]", ""), p("filter[brand]", ""), p("filter[min_price]", ""), p("filter[max_price]", ""), p("filter[in_stock]", "false"), p("filter[page]", "0")];
+            let form = browse_form(QUERIES[i % QUERIES.len()]);
             let s = Instant::now();
             let (status, body) = call(&shops[0], &base, "orders/browse", &form).await.expect("browse");
             assert!(status < 400, "browse failed: {body}");
@@ -295,7 +313,7 @@ fn main() {
                 let mut times = Vec::new();
                 for i in 0..50 {
                     let q = QUERIES[(c + i) % QUERIES.len()];
-                    let form = vec![p("filter[q]", q), p("filter[category]", ""), p("filter[brand]", ""), p("filter[min_price]", ""), p("filter[max_price]", ""), p("filter[in_stock]", "false"), p("filter[page]", "0")];
+                    let form = browse_form(q);
                     let s = Instant::now();
                     let (status, body) = call(&shops[c], &base, "orders/browse", &form).await.expect("browse");
                     assert!(status < 400, "browse failed: {body}");
