@@ -56,7 +56,7 @@ node_tools() {
   fi
 }
 
-browser_tools() { apt_install chromium poppler-utils; }
+browser_tools() { apt_install chromium poppler-utils fonts-noto-core; }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   rust_tools; node_tools; browser_tools

@@ -73,6 +73,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("distributor/stock") view=crate::trade::pages::StockPage ssr=SsrMode::Async/>
                     <Route path=path!("distributor/brands") view=crate::trade::pages::LinksPage ssr=SsrMode::Async/>
                     <Route path=path!("distributor/delivery") view=crate::trade::pages::DeliveryPage ssr=SsrMode::Async/>
+                    <Route path=path!("distributor/invoices") view=crate::invoices::pages::InvoicesPage ssr=SsrMode::Async/>
+                    <Route path=path!("distributor/billing") view=crate::invoices::pages::BillingPage ssr=SsrMode::Async/>
+                    <Route path=path!("retailer/invoices") view=crate::invoices::pages::InvoicesPage ssr=SsrMode::Async/>
                     <Route path=path!("manufacturer") view=crate::dashboard::ManufacturerHome ssr=SsrMode::Async/>
                     <Route path=path!("manufacturer/products") view=crate::catalog::pages::ProductsPage ssr=SsrMode::Async/>
                     <Route path=path!("manufacturer/distributors") view=crate::trade::pages::LinksPage ssr=SsrMode::Async/>

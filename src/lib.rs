@@ -10,7 +10,10 @@ pub mod catalog;
 pub mod dashboard;
 pub mod domain;
 pub mod error;
+pub mod invoices;
 pub mod orders;
+#[cfg(feature = "ssr")]
+pub mod pdf;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod trade;

@@ -18,6 +18,8 @@ enum StartError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("loading the demo failed: {0}")]
     Demo(auromart::error::AppError),
+    #[error("loading fonts failed: {0}")]
+    Fonts(#[from] auromart::pdf::fonts::FontError),
     #[error("drawing the icons failed: {0}")]
     Icons(#[from] png::EncodingError),
     #[error("cannot listen on {addr}: {source}")]
@@ -60,6 +62,7 @@ async fn run() -> Result<(), StartError> {
             source,
         })?;
     db::migrate(&pool).await?;
+    auromart::pdf::fonts::Fonts::install(Path::new(&config.font_dir))?;
 
     if config.demo_data {
         let logins = demo::seed(&pool).await.map_err(StartError::Demo)?;

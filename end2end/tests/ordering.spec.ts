@@ -1,5 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { hydrated, login } from './helpers';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 
 // Steps 1–5 of the brief across three browser contexts, with live updates.
 test('brand adds a SKU, distributor stocks it, shop finds it misspelt and orders, distributor accepts and delivers live', async ({ browser }) => {
@@ -82,4 +84,27 @@ test('brand adds a SKU, distributor stocks it, shop finds it misspelt and orders
     await expect(shop.locator('[data-test="order-state"]').first()).toHaveText(label, { timeout: 15_000 });
   }
   await expect(shop.locator('[data-test="timeline"] li')).toHaveCount(5);
+
+  // 6. Acceptance issued the GST invoice: the order page links it, and the shop downloads
+  // it from its invoices dashboard as a valid PDF carrying that invoice number.
+  const onOrder = shop.locator('[data-test="order-invoice-download"]');
+  await expect(onOrder).toBeVisible({ timeout: 15_000 });
+  const number = (await onOrder.getAttribute('data-number'))!;
+  expect(number).toMatch(/^SGT\/\d{4}\/\d+$/);
+  await shop.goto('/retailer/invoices');
+  await hydrated(shop);
+  const invoiceRow = shop.locator(`[data-test="invoice-row"][data-number="${number}"]`);
+  await expect(invoiceRow).toContainText('₹252.00');
+  const [download] = await Promise.all([
+    shop.waitForEvent('download'),
+    invoiceRow.locator('[data-test="invoice-download"]').click(),
+  ]);
+  expect(download.suggestedFilename()).toBe(`${number.replaceAll('/', '-')}.pdf`);
+  const file = await download.path();
+  const bytes = fs.readFileSync(file);
+  expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+  const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
+  expect(text).toContain('TAX INVOICE');
+  expect(text).toContain(number);
+  expect(text).toContain(tag);
 });

@@ -5,6 +5,7 @@ pub mod account;
 pub mod catalog;
 pub mod gst;
 pub mod gstin;
+pub mod invoice;
 pub mod money;
 pub mod order;
 pub mod phone;

@@ -96,6 +96,98 @@ pub fn group_indian(mut n: u64) -> String {
     parts.join(",")
 }
 
+const ONES: [&str; 20] = [
+    "Zero",
+    "One",
+    "Two",
+    "Three",
+    "Four",
+    "Five",
+    "Six",
+    "Seven",
+    "Eight",
+    "Nine",
+    "Ten",
+    "Eleven",
+    "Twelve",
+    "Thirteen",
+    "Fourteen",
+    "Fifteen",
+    "Sixteen",
+    "Seventeen",
+    "Eighteen",
+    "Nineteen",
+];
+const TENS: [&str; 10] = [
+    "", "", "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety",
+];
+
+/// 0..=99 in words: "Seventy-Eight".
+fn two_digits(n: u64) -> String {
+    match n {
+        0..=19 => ONES[n as usize].to_string(),
+        _ if n % 10 == 0 => TENS[(n / 10) as usize].to_string(),
+        _ => format!("{}-{}", TENS[(n / 10) as usize], ONES[(n % 10) as usize]),
+    }
+}
+
+/// A whole number in words with Indian numbering (thousand, lakh, crore); a count of
+/// crores above 99 is itself written the same way ("One Thousand Two Hundred Crore").
+pub fn number_in_words(n: u64) -> String {
+    if n == 0 {
+        return ONES[0].to_string();
+    }
+    let mut parts = Vec::new();
+    let crore = n / 1_00_00_000;
+    let rest = n % 1_00_00_000;
+    if crore > 0 {
+        parts.push(format!("{} Crore", number_in_words(crore)));
+    }
+    let lakh = rest / 1_00_000;
+    let thousand = rest / 1_000 % 100;
+    let hundred = rest / 100 % 10;
+    let last = rest % 100;
+    if lakh > 0 {
+        parts.push(format!("{} Lakh", two_digits(lakh)));
+    }
+    if thousand > 0 {
+        parts.push(format!("{} Thousand", two_digits(thousand)));
+    }
+    if hundred > 0 {
+        parts.push(format!("{} Hundred", ONES[hundred as usize]));
+    }
+    if last > 0 {
+        parts.push(two_digits(last));
+    }
+    parts.join(" ")
+}
+
+/// The amount as every Indian invoice writes it:
+/// "Rupees One Crore Twenty-Three Lakh Forty-Five Thousand Six Hundred Seventy-Eight
+/// and Fifty Paise Only".
+pub fn amount_in_words(paise: i64) -> String {
+    let abs = paise.unsigned_abs();
+    let (rupees, p) = (abs / 100, abs % 100);
+    let minus = if paise < 0 { "Minus " } else { "" };
+    match (rupees, p) {
+        (0, 0) => "Rupees Zero Only".to_string(),
+        (0, p) => format!("{minus}{} Paise Only", two_digits(p)),
+        (r, 0) => format!("{minus}Rupees {} Only", number_in_words(r)),
+        (r, p) => format!(
+            "{minus}Rupees {} and {} Paise Only",
+            number_in_words(r),
+            two_digits(p)
+        ),
+    }
+}
+
+/// "1,23,45,678.50" — figures for a table column, without the rupee sign.
+pub fn plain(paise: i64) -> String {
+    let sign = if paise < 0 { "-" } else { "" };
+    let abs = paise.unsigned_abs();
+    format!("{sign}{}.{:02}", group_indian(abs / 100), abs % 100)
+}
+
 impl fmt::Display for Paise {
     /// ₹1,23,45,678.50 — always two decimals, minus sign before the rupee sign.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -140,5 +232,40 @@ mod tests {
         for bad in ["", "abc", "1.234", "1.2.3", "12a", "."] {
             assert!(Paise::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn writes_amounts_in_indian_words() {
+        let cases = [
+            (
+                1_234_567_850,
+                "Rupees One Crore Twenty-Three Lakh Forty-Five Thousand Six Hundred Seventy-Eight and Fifty Paise Only",
+            ),
+            (30_000_000, "Rupees Three Lakh Only"),
+            (0, "Rupees Zero Only"),
+            (5, "Five Paise Only"),
+            (100, "Rupees One Only"),
+            (1_100, "Rupees Eleven Only"),
+            (2_000_00, "Rupees Two Thousand Only"),
+            (
+                10_101_01,
+                "Rupees Ten Thousand One Hundred One and One Paise Only",
+            ),
+            (
+                99_999_999_999,
+                "Rupees Ninety-Nine Crore Ninety-Nine Lakh Ninety-Nine Thousand Nine Hundred Ninety-Nine and Ninety-Nine Paise Only",
+            ),
+            (
+                1_200_000_000_000,
+                "Rupees One Thousand Two Hundred Crore Only",
+            ),
+            (53_100, "Rupees Five Hundred Thirty-One Only"),
+            (-150, "Minus Rupees One and Fifty Paise Only"),
+        ];
+        for (paise, words) in cases {
+            assert_eq!(amount_in_words(paise), words, "{paise}");
+        }
+        assert_eq!(plain(1_234_567_850), "1,23,45,678.50");
+        assert_eq!(plain(-5), "-0.05");
     }
 }

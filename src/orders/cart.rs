@@ -3,7 +3,7 @@
 
 use super::{Offer, Product};
 use crate::domain::catalog::MAX_LINE_QTY;
-use crate::domain::gst::tax_on;
+use crate::domain::gst::{Supply, TaxLine, compute};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,12 +26,19 @@ pub struct DistributorCart {
     /// Idempotency key for placing this cart; a new one after each placed order.
     pub key: String,
     pub items: Vec<CartItem>,
+    /// The distributor is in the shop's state (CGST + SGST), else IGST.
+    #[serde(default)]
+    pub intra_state: bool,
+    /// The distributor rounds totals to whole rupees.
+    #[serde(default)]
+    pub round_off: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
     pub taxable: i64,
     pub tax: i64,
+    pub round_off: i64,
     pub total: i64,
     pub units: i64,
 }
@@ -40,17 +47,32 @@ pub struct Totals {
 pub struct Carts(pub Vec<DistributorCart>);
 
 impl DistributorCart {
+    /// The same figures the order and its invoice will carry (`domain::gst::compute`).
     pub fn totals(&self) -> Totals {
-        self.items.iter().fold(Totals::default(), |t, i| {
-            let taxable = i.price_paise.saturating_mul(i.qty);
-            let tax = tax_on(taxable, i.rate_bp);
-            Totals {
-                taxable: t.taxable + taxable,
-                tax: t.tax + tax,
-                total: t.total + taxable + tax,
-                units: t.units + i.qty,
-            }
-        })
+        let supply = if self.intra_state {
+            Supply::IntraState
+        } else {
+            Supply::InterState
+        };
+        let lines: Vec<TaxLine<'_>> = self
+            .items
+            .iter()
+            .map(|i| TaxLine {
+                hsn: "",
+                qty: i.qty.max(1),
+                unit_price_paise: i.price_paise,
+                discount_paise: 0,
+                rate_bp: i.rate_bp,
+            })
+            .collect();
+        let c = compute(&lines, supply, self.round_off).unwrap_or_default();
+        Totals {
+            taxable: c.taxable,
+            tax: c.tax.total(),
+            round_off: c.round_off,
+            total: c.grand_total,
+            units: self.items.iter().map(|i| i.qty).sum(),
+        }
     }
 }
 
@@ -88,11 +110,16 @@ impl Carts {
                     distributor_name: offer.distributor_name.clone(),
                     key: new_key(),
                     items: Vec::new(),
+                    intra_state: offer.intra_state,
+                    round_off: offer.round_off,
                 });
                 let last = self.0.len() - 1;
                 &mut self.0[last]
             }
         };
+        // The distributor's tax facts may have changed since the cart was saved.
+        cart.intra_state = offer.intra_state;
+        cart.round_off = offer.round_off;
         match cart
             .items
             .iter_mut()
@@ -208,6 +235,8 @@ mod tests {
             available: 100,
             min_order_qty: 2,
             rate_bp: rate,
+            intra_state: dist == 10,
+            round_off: dist == 20,
         }
     }
 
@@ -224,15 +253,23 @@ mod tests {
         assert_eq!(c.0.len(), 2);
         assert_eq!(c.qty_of(1), 2, "raised to the minimum order");
         let t = c.0[0].totals();
-        // 2 × 27.50 = 55.00 at 5% = 2.75; 3 × 100 = 300 at 18% = 54
+        // Intra-state: 2 × 27.50 = 55.00 at 2.5% + 2.5% = 1.375 → 1.38 each;
+        // 3 × 100 = 300 at 9% + 9% = 27 each.
         assert_eq!(
             t,
             Totals {
                 taxable: 35_500,
-                tax: 275 + 5_400,
-                total: 35_500 + 5_675,
+                tax: 2 * 138 + 2 * 2_700,
+                round_off: 0,
+                total: 35_500 + 5_676,
                 units: 5
             }
+        );
+        // Inter-state with round-off: 5 × 9.99 = 49.95, no tax, rounds to 50.00.
+        let t = c.0[1].totals();
+        assert_eq!(
+            (t.taxable, t.tax, t.round_off, t.total),
+            (4_995, 0, 5, 5_000)
         );
         c.set_qty(10, 1, 0);
         c.set_qty(10, 2, 0);

@@ -22,6 +22,10 @@ pub struct Offer {
     pub available: i32,
     pub min_order_qty: i32,
     pub rate_bp: i32,
+    /// The distributor is in the retailer's state: CGST + SGST, else IGST.
+    pub intra_state: bool,
+    /// The distributor rounds invoice totals to whole rupees.
+    pub round_off: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,6 +127,9 @@ pub struct OrderEventRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderDetail {
     pub order: OrderSummary,
+    /// Supplier and retailer are in one state (CGST + SGST), else IGST.
+    pub intra_state: bool,
+    pub round_off: bool,
     pub lines: Vec<OrderLineRow>,
     pub events: Vec<OrderEventRow>,
 }

@@ -5,6 +5,7 @@ use super::api::{ActOnOrder, PlaceOrder, browse, count_orders, get_order, list_o
 use super::cart::{self, Carts};
 use super::{BrowseFilter, CartLine, NewOrder, OrderDetail, OrderFilter, OrderSummary};
 use crate::domain::OrgKind;
+use crate::domain::gst::{Supply, TaxLine, compute};
 use crate::domain::order::{DeliveryMode, OrderAction, OrderState, Party, available_actions};
 use crate::error::AppError;
 use crate::ui::gate::RoleGate;
@@ -224,16 +225,24 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
     let actions = available_actions(state, mode, party);
     let error = move || act.value().get().and_then(Result::err);
     let id = o.id;
-    let taxable: i64 = detail
+    let supply = if detail.intra_state {
+        Supply::IntraState
+    } else {
+        Supply::InterState
+    };
+    let tax_lines: Vec<TaxLine<'_>> = detail
         .lines
         .iter()
-        .map(|l| l.unit_price_paise * i64::from(l.qty))
-        .sum();
-    let tax: i64 = detail
-        .lines
-        .iter()
-        .map(|l| crate::domain::gst::tax_on(l.unit_price_paise * i64::from(l.qty), l.tax_rate_bp))
-        .sum();
+        .map(|l| TaxLine {
+            hsn: &l.hsn,
+            qty: i64::from(l.qty),
+            unit_price_paise: l.unit_price_paise,
+            discount_paise: 0,
+            rate_bp: l.tax_rate_bp,
+        })
+        .collect();
+    let totals = compute(&tax_lines, supply, detail.round_off).unwrap_or_default();
+    drop(tax_lines);
     view! {
         <h1>{format!("Order #{id}")}</h1>
         <section class="card">
@@ -284,12 +293,21 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
                     }).collect_view()}
                 </tbody>
                 <tfoot>
-                    <tr><td colspan="3">"Taxable value"</td><td class="num">{money(taxable)}</td></tr>
-                    <tr><td colspan="3">"GST"</td><td class="num">{money(tax)}</td></tr>
-                    <tr class="grand"><td colspan="3">"Total with GST"</td><td class="num">{money(taxable + tax)}</td></tr>
+                    <tr><td colspan="3">"Taxable value"</td><td class="num">{money(totals.taxable)}</td></tr>
+                    {if detail.intra_state {
+                        view! {
+                            <tr><td colspan="3">"CGST"</td><td class="num">{money(totals.tax.cgst)}</td></tr>
+                            <tr><td colspan="3">"SGST"</td><td class="num">{money(totals.tax.sgst)}</td></tr>
+                        }.into_any()
+                    } else {
+                        view! { <tr><td colspan="3">"IGST"</td><td class="num">{money(totals.tax.igst)}</td></tr> }.into_any()
+                    }}
+                    {(totals.round_off != 0).then(|| view! { <tr><td colspan="3">"Round off"</td><td class="num">{money(totals.round_off)}</td></tr> })}
+                    <tr class="grand"><td colspan="3">"Total with GST"</td><td class="num" data-test="order-total">{money(totals.grand_total)}</td></tr>
                 </tfoot>
             </table>
         </section>
+        <crate::invoices::pages::OrderInvoices order_id=id/>
         <section class="card">
             <h2>"Timeline"</h2>
             <ol class="timeline" data-test="timeline">
@@ -541,6 +559,7 @@ fn DistributorCartView(
             <dl class="facts totals">
                 <dt>"Taxable value"</dt><dd class="num" data-test="taxable">{move || money(totals.get().taxable)}</dd>
                 <dt>"GST"</dt><dd class="num" data-test="tax">{move || money(totals.get().tax)}</dd>
+                {move || (totals.get().round_off != 0).then(|| view! { <dt>"Round off"</dt><dd class="num">{money(totals.get().round_off)}</dd> })}
                 <dt>"Total"</dt><dd class="num grand" data-test="total">{move || money(totals.get().total)}</dd>
             </dl>
             <input type="text" placeholder="Note for the distributor (optional)" maxlength="500"

@@ -82,7 +82,8 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
     let offers: Vec<Offer> = sqlx::query_as(
         "SELECT l.sku_id, l.id AS listing_id, d.id AS distributor_id, d.trade_name AS distributor_name, l.price_paise,
                 l.on_hand - l.reserved AS available, l.min_order_qty,
-                gst_rate_bp(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, l.price_paise) AS rate_bp
+                gst_rate_bp(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, l.price_paise) AS rate_bp,
+                d.state_code = (SELECT state_code FROM organisations WHERE id = $1) AS intra_state, d.round_off
            FROM listings l
            JOIN skus s ON s.id = l.sku_id
            JOIN organisations d ON d.id = l.distributor_id AND d.approval = 'active' AND d.delivers
@@ -206,12 +207,22 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
     let mut tx = ctx.db().begin().await.map_err(internal)?;
     // Who is ordering, whether this request was placed before, and whether the
     // distributor serves the shop's pincode: one round trip.
-    let (state_code, pincode, city, existing, distributor_name): (i16, String, String, Option<i64>, Option<String>) = sqlx::query_as(
+    #[allow(clippy::type_complexity)]
+    let (state_code, pincode, city, existing, distributor_name, supplier_state, round_off): (
+        i16,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<i16>,
+        Option<bool>,
+    ) = sqlx::query_as(
         "SELECT r.state_code, r.pincode, r.city,
                 (SELECT id FROM orders WHERE retailer_id = r.id AND idempotency_key = $2),
                 (SELECT d.trade_name FROM organisations d JOIN distributor_pincodes p ON p.distributor_id = d.id AND p.pincode = r.pincode
-                  WHERE d.id = $3 AND d.kind = 'distributor' AND d.approval = 'active' AND d.delivers)
-           FROM organisations r WHERE r.id = $1",
+                  WHERE d.id = $3 AND d.kind = 'distributor' AND d.approval = 'active' AND d.delivers),
+                d.state_code, d.round_off
+           FROM organisations r LEFT JOIN organisations d ON d.id = $3 WHERE r.id = $1",
     )
     .bind(ctx.user.org_id)
     .bind(&order.idempotency_key)
@@ -244,7 +255,6 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
     .await
     .map_err(internal)?;
     let by_id: HashMap<i64, &LockedListing> = locked.iter().map(|l| (l.id, l)).collect();
-    let mut total: i64 = 0;
     for line in &order.lines {
         let field = format!("line-{}", line.listing_id);
         let Some(l) = by_id.get(&line.listing_id) else {
@@ -279,16 +289,35 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
             };
             problems.push(FieldError { field, reason });
         }
-        // The total the retailer pays: each line's value plus its GST, rounded per
-        // line exactly as the cart shows it.
-        let taxable = l.price_paise.saturating_mul(line.qty);
-        total = total
-            .saturating_add(taxable)
-            .saturating_add(crate::domain::gst::tax_on(taxable, l.rate_bp.unwrap_or(0)));
     }
     if !problems.is_empty() {
         return Err(AppError::Invalid(problems));
     }
+    // The total the retailer pays, by the same rule as the cart and the invoice:
+    // GST per line and head (CGST + SGST or IGST), optional round-off.
+    let supply = crate::domain::gst::supply_kind(
+        u8::try_from(supplier_state.unwrap_or(0)).unwrap_or(0),
+        u8::try_from(state_code).unwrap_or(0),
+        false,
+    );
+    let round_off = round_off.unwrap_or(false);
+    let tax_lines: Vec<crate::domain::gst::TaxLine<'_>> = order
+        .lines
+        .iter()
+        .map(|line| {
+            let l = by_id[&line.listing_id];
+            crate::domain::gst::TaxLine {
+                hsn: &l.hsn,
+                qty: line.qty,
+                unit_price_paise: l.price_paise,
+                discount_paise: 0,
+                rate_bp: l.rate_bp.unwrap_or(0),
+            }
+        })
+        .collect();
+    let total = crate::domain::gst::compute(&tax_lines, supply, round_off)
+        .map_err(|e| AppError::field("lines", e.to_string()))?
+        .grand_total;
     let mut lines = OrderLines::default();
     for (i, line) in order.lines.iter().enumerate() {
         let l = by_id[&line.listing_id];
@@ -309,8 +338,8 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
     // notification: one statement, in this transaction.
     let created: Option<(i64, String, i64)> = sqlx::query_as(
         "WITH o AS (
-             INSERT INTO orders (retailer_id, distributor_id, placed_by, idempotency_key, line_count, total_paise, note, state_code, pincode)
-             VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9)
+             INSERT INTO orders (retailer_id, distributor_id, placed_by, idempotency_key, line_count, total_paise, note, state_code, pincode, round_off)
+             VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $22)
              ON CONFLICT (retailer_id, idempotency_key) DO NOTHING
              RETURNING id, to_char(created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI') AS placed),
          lines AS (
@@ -359,6 +388,7 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
     .bind(&lines.mrps)
     .bind(&lines.rates)
     .bind(&ctx.user.org_name)
+    .bind(round_off)
     .fetch_optional(&mut *tx)
     .await
     .map_err(internal)?;
@@ -574,6 +604,15 @@ pub async fn list(ctx: &Ctx, f: OrderFilter) -> Result<Vec<OrderSummary>, AppErr
 
 async fn load_detail(conn: &mut PgConnection, id: i64) -> Result<OrderDetail, AppError> {
     let order = summary(&mut *conn, id).await?;
+    let (intra_state, round_off): (bool, bool) = sqlx::query_as(
+        "SELECT d.state_code = r.state_code, o.round_off
+           FROM orders o JOIN organisations d ON d.id = o.distributor_id JOIN organisations r ON r.id = o.retailer_id
+          WHERE o.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(internal)?;
     let lines = sqlx::query_as(
         "SELECT line_no, sku_id, name, brand, hsn, unit, qty, unit_price_paise, tax_rate_bp FROM order_lines WHERE order_id = $1 ORDER BY line_no",
     )
@@ -593,6 +632,8 @@ async fn load_detail(conn: &mut PgConnection, id: i64) -> Result<OrderDetail, Ap
     .map_err(internal)?;
     Ok(OrderDetail {
         order,
+        intra_state,
+        round_off,
         lines,
         events,
     })
@@ -645,6 +686,10 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
     let mode = mode.as_deref().and_then(DeliveryMode::parse);
     let next = transition(from, mode, action, party, reason)
         .map_err(|e| AppError::Conflict(e.to_string()))?;
+    if next == OrderState::Accepted {
+        // Accepting issues the tax invoice: the profile must carry what it prints.
+        crate::invoices::service::check_can_invoice(&mut tx, ctx.user.org_id).await?;
+    }
     let new_mode = match action {
         OrderAction::Accept(m) => Some(m),
         _ => mode,
@@ -702,6 +747,18 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
         _ => Some(reason.to_string()).filter(|r| !r.is_empty()),
     };
     record_event(&mut tx, id, Some(from), next, ctx, note.as_deref()).await?;
+    // The GST documents, in this same transaction: the invoice on acceptance, a
+    // credit note when an invoiced order is cancelled.
+    match next {
+        OrderState::Accepted => {
+            crate::invoices::service::issue_invoice(&mut tx, id, ctx.user.user_id).await?;
+        }
+        OrderState::Cancelled => {
+            crate::invoices::service::issue_credit_note(&mut tx, id, ctx.user.user_id, reason)
+                .await?;
+        }
+        _ => {}
+    }
     let event = match (next, party) {
         (OrderState::Cancelled, Party::Retailer) => "cancelled_by_retailer",
         (OrderState::Accepted, _) => "accepted",

@@ -23,6 +23,8 @@ pub struct Config {
     pub login_lockout_secs: i64,
     /// Load the demo organisations and users at start (idempotent).
     pub demo_data: bool,
+    /// Folder holding NotoSansDevanagari-Regular.ttf / -Bold.ttf (Debian fonts-noto-core).
+    pub font_dir: String,
 }
 
 impl Default for Config {
@@ -36,6 +38,7 @@ impl Default for Config {
             login_window_secs: 60,
             login_lockout_secs: 15 * 60,
             demo_data: false,
+            font_dir: crate::pdf::fonts::NOTO_DIR.to_string(),
         }
     }
 }
@@ -117,6 +120,7 @@ impl Config {
         env_field!(login_window_secs, "AUROMART_LOGIN_WINDOW_SECS");
         env_field!(login_lockout_secs, "AUROMART_LOGIN_LOCKOUT_SECS");
         env_field!(demo_data, "AUROMART_DEMO_DATA");
+        env_field!(font_dir, "AUROMART_FONT_DIR");
         Ok(())
     }
 

@@ -361,7 +361,7 @@ pub async fn seed(pool: &PgPool) -> Result<Vec<DemoLogin>, AppError> {
             )
             .bind(o.trade)
             .bind(format!("{}@okaxis", o.trade.to_lowercase().replace(' ', "")))
-            .bind(prefix.chars().take(6).collect::<String>())
+            .bind(prefix.chars().take(5).collect::<String>())
             .bind(format!("{}, {} {}", o.address, o.city, o.pincode))
             .bind("Mon–Sat 9:30 am – 7:30 pm")
             .execute(&mut *tx)

@@ -69,7 +69,20 @@ pub fn accepts_html(parts: &Parts) -> bool {
 impl Ctx {
     /// Signed in as a member of one of `kinds`.
     pub async fn require(kinds: &[OrgKind]) -> Result<Ctx, AppError> {
-        let public = Public::get()?;
+        Ctx::require_in(Public::get()?, kinds).await
+    }
+
+    /// The same checks for a plain axum handler (downloads), which has the state and
+    /// request parts instead of a Leptos context.
+    pub async fn from_parts(
+        state: AppState,
+        parts: Parts,
+        kinds: &[OrgKind],
+    ) -> Result<Ctx, AppError> {
+        Ctx::require_in(Public { state, parts }, kinds).await
+    }
+
+    async fn require_in(public: Public, kinds: &[OrgKind]) -> Result<Ctx, AppError> {
         let Some(user) = public.current_user().await? else {
             return Err(AppError::Unauthenticated);
         };

@@ -61,6 +61,18 @@ pub fn build(state: AppState) -> Result<Router, png::EncodingError> {
     Ok(Router::new()
         .route("/healthz", get(health))
         .route("/events", get(crate::orders::live::events))
+        .route(
+            "/invoices/{id}/pdf",
+            get(crate::invoices::routes::invoice_pdf),
+        )
+        .route(
+            "/invoices/{id}/einvoice.json",
+            get(crate::invoices::routes::einvoice_json),
+        )
+        .route(
+            "/statements/{month}/{distributor}/{retailer}/pdf",
+            get(crate::invoices::routes::statement_pdf),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -170,19 +182,34 @@ async fn error_status(req: Request, next: Next) -> Response {
         Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response(),
     };
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = match err {
-            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Transport(_) => StatusCode::BAD_REQUEST,
-            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        };
+        parts.status = status_of(&err);
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The HTTP status each error means.
+pub fn status_of(err: &AppError) -> StatusCode {
+    match err {
+        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Transport(_) => StatusCode::BAD_REQUEST,
+        AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// A plain (non-server-function) handler's error: its status and the message.
+pub fn error_response(err: AppError) -> Response {
+    (
+        status_of(&err),
+        [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+        err.to_string(),
+    )
+        .into_response()
 }
 
 /// Pages and server-function answers are per user: never cached by proxies.

@@ -11,12 +11,15 @@ pub fn RoleNav(kind: OrgKind, #[prop(optional)] badge: Option<Signal<i64>>) -> i
             ("/retailer", "My orders"),
             ("/retailer/shop", "Shop"),
             ("/retailer/cart", "Cart"),
+            ("/retailer/invoices", "Invoices"),
         ],
         OrgKind::Distributor => &[
             ("/distributor", "Orders"),
             ("/distributor/stock", "Stock"),
             ("/distributor/brands", "Brands"),
+            ("/distributor/invoices", "Invoices"),
             ("/distributor/delivery", "Delivery"),
+            ("/distributor/billing", "Billing"),
         ],
         OrgKind::Manufacturer => &[
             ("/manufacturer", "Overview"),

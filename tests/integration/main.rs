@@ -3,5 +3,6 @@
 
 mod accounts;
 mod common;
+mod invoices;
 mod orders;
 mod role_matrix;

@@ -219,8 +219,8 @@ async fn the_workflow_moves_stock_and_writes_the_outbox() {
     let m = app.market(50, 20).await;
     let placed_order = m.order(4).await;
     assert_eq!(
-        placed_order["total_paise"], 11_550,
-        "4 × ₹27.50 = ₹110.00 plus 5% GST ₹5.50"
+        placed_order["total_paise"], 11_600,
+        "4 × ₹27.50 = ₹110.00 plus CGST 2.5% ₹2.75 and SGST 2.5% ₹2.75, rounded off +₹0.50"
     );
     let id = placed_order["id"].as_i64().expect("id");
     // New order → WhatsApp alert to the distributor's owner, in the same transaction.
@@ -287,7 +287,10 @@ async fn the_workflow_moves_stock_and_writes_the_outbox() {
     .fetch_one(&app.db)
     .await
     .expect("count");
-    assert_eq!(to_retailer, 4, "accepted, packed, ready, picked up");
+    assert_eq!(
+        to_retailer, 5,
+        "accepted (and its invoice), packed, ready, picked up"
+    );
 
     // Rejection needs a reason and releases the stock.
     let id2 = m.order(5).await["id"].as_i64().expect("id");

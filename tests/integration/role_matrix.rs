@@ -29,6 +29,7 @@ struct World {
     proposed_category: i64,
     order_for_retailer: i64,
     order_for_distributor: i64,
+    invoiced_order: i64,
     next: std::sync::atomic::AtomicU32,
 }
 
@@ -392,6 +393,54 @@ fn cases() -> Vec<Case> {
             tenancy: Rows,
         },
         Case {
+            endpoint: "invoices/list",
+            who: Kinds(PARTIES),
+            args: |_, _| {
+                pairs(&[
+                    ("filter[kind]", ""),
+                    ("filter[from]", ""),
+                    ("filter[to]", ""),
+                    ("filter[q]", ""),
+                ])
+            },
+            tenancy: OwnOrgOnly(|_, _, t, v| {
+                v.as_array().is_some_and(|a| !a.is_empty()) == (t == 0)
+            }),
+        },
+        Case {
+            endpoint: "invoices/for_order",
+            who: Kinds(PARTIES),
+            args: |w, _| pairs(&[("order_id", &w.invoiced_order.to_string())]),
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "invoices/statements",
+            who: Kinds(PARTIES),
+            args: no_args,
+            tenancy: OwnOrgOnly(|_, _, t, v| {
+                v.as_array().is_some_and(|a| !a.is_empty()) == (t == 0)
+            }),
+        },
+        Case {
+            endpoint: "invoices/billing",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: no_args,
+            tenancy: OwnOrgOnly(|_, _, t, v| (v["upi_id"] == "testshop101@okaxis") == (t == 0)),
+        },
+        Case {
+            endpoint: "invoices/save_billing",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: |_, _| {
+                pairs(&[
+                    ("upi_id", "testshop101@okaxis"),
+                    ("invoice_prefix", "T100"),
+                    ("round_off", "true"),
+                    ("einvoice_enabled", "false"),
+                ])
+            },
+            tenancy: Creates,
+        },
+        Case {
             endpoint: "orders/counts",
             who: Kinds(PARTIES),
             args: no_args,
@@ -444,6 +493,10 @@ async fn world() -> World {
     let proposed_category = proposed.ok()["id"].as_i64().expect("category id");
     let order_for_retailer = t0.order(1).await["id"].as_i64().expect("order");
     let order_for_distributor = t0.order(1).await["id"].as_i64().expect("order");
+    let invoiced_order = t0.order(1).await["id"].as_i64().expect("order");
+    t0.act(&t0.distributor, invoiced_order, "accept_deliver", "")
+        .await
+        .ok();
     World {
         app,
         t0,
@@ -453,6 +506,7 @@ async fn world() -> World {
         proposed_category,
         order_for_retailer,
         order_for_distributor,
+        invoiced_order,
         next: 0.into(),
     }
 }

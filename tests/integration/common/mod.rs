@@ -214,6 +214,27 @@ impl Client {
     }
 }
 
+impl Client {
+    /// GETs a download: status, content type and the raw bytes.
+    pub async fn download(&self, path: &str) -> (u16, String, Vec<u8>) {
+        let res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        let content_type = res
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let bytes = res.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+        (status, content_type, bytes)
+    }
+}
+
 pub fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
     items
         .iter()

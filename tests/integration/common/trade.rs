@@ -85,6 +85,18 @@ impl TestApp {
             .ok();
         distributor
             .call(
+                "invoices/save_billing",
+                &pairs(&[
+                    ("upi_id", &format!("testshop{}@okaxis", n + 1)),
+                    ("invoice_prefix", &format!("T{n}")),
+                    ("round_off", "true"),
+                    ("einvoice_enabled", "false"),
+                ]),
+            )
+            .await
+            .ok();
+        distributor
+            .call(
                 "trade/save_delivery_options",
                 &pairs(&[
                     ("options[delivers]", "true"),

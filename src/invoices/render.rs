@@ -1,0 +1,590 @@
+//! The tax invoice and credit note as an A4 PDF: every rule-46 field, the HSN-wise
+//! summary accountants ask for, the delivery mode and a UPI QR code for the amount due.
+
+use crate::domain::gst::{Supply, half_rate_label, rate_label};
+use crate::domain::invoice::{DocKind, Document, PartyDoc, date_label};
+use crate::domain::money::{Paise, plain};
+use crate::pdf::canvas::{A4_HEIGHT, Align, Canvas, PdfError};
+use crate::pdf::fonts::Weight::{Bold, Regular};
+
+const LEFT: f32 = 32.0;
+const RIGHT: f32 = 563.0;
+const BOTTOM: f32 = A4_HEIGHT - 56.0;
+const SMALL: f32 = 7.5;
+const BODY: f32 = 8.5;
+const LINE: f32 = 10.5;
+
+struct Column {
+    title: &'static str,
+    width: f32,
+    align: Align,
+}
+
+fn col(title: &'static str, width: f32, align: Align) -> Column {
+    Column {
+        title,
+        width,
+        align,
+    }
+}
+
+/// The line table's columns: the item column takes what the tax columns leave.
+fn columns(supply: Supply) -> Vec<Column> {
+    use Align::{Left, Right};
+    let mut cols = vec![
+        col("#", 16.0, Left),
+        col("Item", 0.0, Left),
+        col("HSN", 38.0, Left),
+        col("Qty", 44.0, Right),
+        col("Rate", 46.0, Right),
+        col("Disc.", 36.0, Right),
+        col("Taxable", 56.0, Right),
+        col("GST", 32.0, Right),
+    ];
+    match supply {
+        Supply::IntraState => {
+            cols.push(col("CGST", 46.0, Right));
+            cols.push(col("SGST", 46.0, Right));
+        }
+        Supply::InterState => cols.push(col("IGST", 56.0, Right)),
+    }
+    cols.push(col("Amount", 60.0, Right));
+    let used: f32 = cols.iter().map(|c| c.width).sum();
+    cols[1].width = RIGHT - LEFT - used;
+    cols
+}
+
+/// The x where a cell's text is anchored.
+fn anchor(x: f32, c: &Column) -> f32 {
+    match c.align {
+        Align::Left => x + 2.0,
+        Align::Right => x + c.width - 2.0,
+        Align::Center => x + c.width / 2.0,
+    }
+}
+
+fn party_lines(p: &PartyDoc) -> Vec<String> {
+    let mut lines = Vec::new();
+    if p.legal_name != p.trade_name {
+        lines.push(p.legal_name.clone());
+    }
+    lines.push(p.address.clone());
+    lines.push(format!("{} – {}", p.city, p.pincode));
+    lines.push(format!("State: {}, code {:02}", p.state_name, p.state_code));
+    lines.push(match &p.gstin {
+        Some(g) => format!("GSTIN: {g}"),
+        None => "GSTIN: unregistered".to_string(),
+    });
+    lines.push(format!("Phone: +{}", p.phone));
+    lines
+}
+
+/// Draws a party block in a column; returns the y below it.
+fn party(c: &mut Canvas, x: f32, y: f32, width: f32, label: &str, p: &PartyDoc) -> f32 {
+    let mut y = y;
+    c.text_grey(x, y, SMALL, Regular, Align::Left, label, 0.35);
+    y += LINE + 1.0;
+    for line in c.wrap(&p.trade_name, 11.0, Bold, width) {
+        c.text(x, y, 11.0, Bold, Align::Left, &line);
+        y += 13.0;
+    }
+    for text in party_lines(p) {
+        for line in c.wrap(&text, BODY, Regular, width) {
+            c.text(x, y, BODY, Regular, Align::Left, &line);
+            y += LINE;
+        }
+    }
+    y
+}
+
+/// Label/value pairs at the right of the header; returns the y below them.
+fn facts(c: &mut Canvas, x: f32, y: f32, rows: &[(&str, String)]) -> f32 {
+    let mut y = y;
+    for (label, value) in rows {
+        c.text_grey(x, y, BODY, Regular, Align::Left, label, 0.35);
+        for line in c.wrap(value, BODY, Bold, RIGHT - x - 78.0) {
+            c.text(x + 78.0, y, BODY, Bold, Align::Left, &line);
+            y += LINE + 1.0;
+        }
+    }
+    y
+}
+
+fn table_header(c: &mut Canvas, y: f32, cols: &[Column]) -> f32 {
+    c.fill(LEFT, y, RIGHT - LEFT, 14.0, 0.9);
+    let mut x = LEFT;
+    for col in cols {
+        c.text(anchor(x, col), y + 10.0, SMALL, Bold, col.align, col.title);
+        x += col.width;
+    }
+    y + 14.0
+}
+
+fn page_header(c: &mut Canvas, doc: &Document) -> f32 {
+    c.text_grey(
+        LEFT,
+        34.0,
+        SMALL,
+        Regular,
+        Align::Left,
+        &format!("{} {} (continued)", doc.kind.title(), doc.number),
+        0.35,
+    );
+    44.0
+}
+
+pub fn render(doc: &Document) -> Result<Vec<u8>, PdfError> {
+    layout(doc)?.finish()
+}
+
+/// Lays the document out on as many pages as it needs.
+pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
+    let mut c = Canvas::new(&format!("{} {}", doc.kind.title(), doc.number))?;
+    let title = match doc.kind {
+        DocKind::Invoice => "TAX INVOICE",
+        DocKind::CreditNote => "CREDIT NOTE",
+    };
+    c.text(LEFT, 44.0, 15.0, Bold, Align::Left, title);
+    c.text_grey(
+        RIGHT,
+        44.0,
+        SMALL,
+        Regular,
+        Align::Right,
+        "Original for recipient",
+        0.35,
+    );
+    c.rule(LEFT, 52.0, RIGHT, 52.0, 1.0, 0.0);
+
+    // Supplier, and the document's own facts.
+    let mid = 330.0;
+    let below_supplier = party(
+        &mut c,
+        LEFT,
+        66.0,
+        mid - LEFT - 12.0,
+        "Supplier",
+        &doc.supplier,
+    );
+    let place = format!("{} ({:02})", doc.place_of_supply_name, doc.place_of_supply);
+    let mut rows: Vec<(&str, String)> = match doc.kind {
+        DocKind::Invoice => vec![
+            ("Invoice no.", doc.number.clone()),
+            ("Invoice date", doc.date_label()),
+        ],
+        DocKind::CreditNote => vec![
+            ("Credit note no.", doc.number.clone()),
+            ("Date", doc.date_label()),
+        ],
+    };
+    if let Some((number, date)) = &doc.refers_to {
+        rows.push(("Against invoice", number.clone()));
+        rows.push(("Invoice date", date_label(date)));
+    }
+    rows.push((
+        "Order",
+        format!("#{} of {}", doc.order_id, doc.order_placed),
+    ));
+    rows.push(("Place of supply", place));
+    rows.push((
+        "Reverse charge",
+        if doc.reverse_charge { "Yes" } else { "No" }.to_string(),
+    ));
+    rows.push(("Delivery", doc.delivery_mode.label().to_string()));
+    rows.push((
+        "Supply",
+        match doc.supply {
+            Supply::IntraState => "Intra-state (CGST + SGST)".replace("SGST", doc.state_tax_name()),
+            Supply::InterState => "Inter-state (IGST)".to_string(),
+        },
+    ));
+    let below_facts = facts(&mut c, mid, 66.0, &rows);
+    let mut y = below_supplier.max(below_facts) + 4.0;
+    c.rule(LEFT, y, RIGHT, y, 0.5, 0.6);
+    y += 14.0;
+
+    // Recipient (bill to and ship to: the goods go to the recipient's shop).
+    let below_recipient = party(
+        &mut c,
+        LEFT,
+        y,
+        mid - LEFT - 12.0,
+        "Recipient (bill to / ship to)",
+        &doc.recipient,
+    );
+    let ship = match doc.delivery_mode {
+        crate::domain::order::DeliveryMode::Deliver => {
+            "Delivered by the supplier to the recipient's address".to_string()
+        }
+        crate::domain::order::DeliveryMode::Pickup => {
+            "Collected by the recipient from the supplier and carried to the address shown"
+                .to_string()
+        }
+    };
+    let mut yr = y;
+    c.text_grey(
+        mid,
+        yr,
+        SMALL,
+        Regular,
+        Align::Left,
+        "Movement of goods",
+        0.35,
+    );
+    yr += LINE + 1.0;
+    for line in c.wrap(&ship, BODY, Regular, RIGHT - mid) {
+        c.text(mid, yr, BODY, Regular, Align::Left, &line);
+        yr += LINE;
+    }
+    if doc.recipient.gstin.is_none() {
+        yr += 2.0;
+        for line in c.wrap(
+            "Unregistered recipient (B2C): place of supply is the recipient's address.",
+            SMALL,
+            Regular,
+            RIGHT - mid,
+        ) {
+            c.text_grey(mid, yr, SMALL, Regular, Align::Left, &line, 0.35);
+            yr += LINE;
+        }
+    }
+    if let Some(reason) = &doc.reason {
+        yr += 2.0;
+        for line in c.wrap(&format!("Reason: {reason}"), BODY, Regular, RIGHT - mid) {
+            c.text(mid, yr, BODY, Regular, Align::Left, &line);
+            yr += LINE;
+        }
+    }
+    y = below_recipient.max(yr) + 6.0;
+
+    // The lines.
+    let cols = columns(doc.supply);
+    y = table_header(&mut c, y, &cols);
+    for (i, (line, amounts)) in doc.lines.iter().zip(&doc.computed.lines).enumerate() {
+        let item = if line.brand.is_empty() {
+            line.name.clone()
+        } else {
+            format!("{} — {}", line.name, line.brand)
+        };
+        let item_lines = c.wrap(&item, SMALL, Regular, cols[1].width - 4.0);
+        let height = item_lines.len() as f32 * 9.0 + 5.0;
+        if y + height > BOTTOM {
+            c.new_page();
+            y = page_header(&mut c, doc);
+            y = table_header(&mut c, y, &cols);
+        }
+        let mut cells: Vec<String> = vec![
+            (i + 1).to_string(),
+            String::new(),
+            line.hsn.clone(),
+            format!("{} {}", line.qty, line.unit),
+            plain(line.unit_price_paise),
+            plain(amounts.discount),
+            plain(amounts.taxable),
+            rate_label(line.rate_bp),
+        ];
+        match doc.supply {
+            Supply::IntraState => {
+                cells.push(plain(amounts.tax.cgst));
+                cells.push(plain(amounts.tax.sgst));
+            }
+            Supply::InterState => cells.push(plain(amounts.tax.igst)),
+        }
+        cells.push(plain(amounts.total));
+        let mut x = LEFT;
+        for (col, cell) in cols.iter().zip(&cells) {
+            if col.title == "Item" {
+                for (k, l) in item_lines.iter().enumerate() {
+                    c.text(
+                        x + 2.0,
+                        y + 9.0 + k as f32 * 9.0,
+                        SMALL,
+                        Regular,
+                        Align::Left,
+                        l,
+                    );
+                }
+            } else {
+                c.text(anchor(x, col), y + 9.0, SMALL, Regular, col.align, cell);
+            }
+            x += col.width;
+        }
+        y += height;
+        c.rule(LEFT, y, RIGHT, y, 0.3, 0.8);
+    }
+
+    // Totals at the right, amount in words at the left.
+    let t = &doc.computed;
+    let mut totals: Vec<(String, String)> = Vec::new();
+    if t.discount != 0 {
+        totals.push(("Total value".into(), plain(t.value)));
+        totals.push(("Less discount".into(), plain(-t.discount)));
+    }
+    totals.push(("Taxable value".into(), plain(t.taxable)));
+    match doc.supply {
+        Supply::IntraState => {
+            totals.push(("CGST".into(), plain(t.tax.cgst)));
+            totals.push((doc.state_tax_name().into(), plain(t.tax.sgst)));
+        }
+        Supply::InterState => totals.push(("IGST".into(), plain(t.tax.igst))),
+    }
+    if t.round_off != 0 {
+        totals.push(("Round off".into(), plain(t.round_off)));
+    }
+    let needed = totals.len() as f32 * (LINE + 1.0) + 60.0;
+    if y + needed > BOTTOM {
+        c.new_page();
+        y = page_header(&mut c, doc);
+    }
+    y += 6.0;
+    let label_x = RIGHT - 190.0;
+    let top = y;
+    for (label, value) in &totals {
+        y += LINE + 1.0;
+        c.text(label_x, y, BODY, Regular, Align::Left, label);
+        c.text(RIGHT, y, BODY, Regular, Align::Right, value);
+    }
+    y += 6.0;
+    c.rule(label_x, y, RIGHT, y, 0.5, 0.0);
+    y += 14.0;
+    let due = match doc.kind {
+        DocKind::Invoice => "Total amount due",
+        DocKind::CreditNote => "Total credit",
+    };
+    c.text(label_x, y, 10.0, Bold, Align::Left, due);
+    c.text(
+        RIGHT,
+        y,
+        10.0,
+        Bold,
+        Align::Right,
+        &Paise(t.grand_total).to_string(),
+    );
+    let mut yw = top + LINE + 1.0;
+    c.text_grey(
+        LEFT,
+        yw,
+        SMALL,
+        Regular,
+        Align::Left,
+        "Amount in words",
+        0.35,
+    );
+    for line in c.wrap(&doc.amount_in_words, BODY, Bold, label_x - LEFT - 20.0) {
+        yw += LINE + 1.0;
+        c.text(LEFT, yw, BODY, Bold, Align::Left, &line);
+    }
+    y = y.max(yw) + 16.0;
+
+    // HSN-wise summary.
+    let hsn_rows = t.hsn.len() as f32 * 11.0 + 50.0;
+    if y + hsn_rows > BOTTOM {
+        c.new_page();
+        y = page_header(&mut c, doc);
+    }
+    c.text(LEFT, y, BODY, Bold, Align::Left, "HSN-wise tax summary");
+    y += 6.0;
+    let mut hcols = vec![
+        col("HSN", 70.0, Align::Left),
+        col("Qty", 60.0, Align::Right),
+        col("Taxable value", 90.0, Align::Right),
+        col("Rate", 50.0, Align::Right),
+    ];
+    match doc.supply {
+        Supply::IntraState => {
+            hcols.push(col("CGST", 75.0, Align::Right));
+            hcols.push(col(
+                if doc.utgst { "UTGST" } else { "SGST" },
+                75.0,
+                Align::Right,
+            ));
+        }
+        Supply::InterState => hcols.push(col("IGST", 150.0, Align::Right)),
+    }
+    let used: f32 = hcols.iter().map(|c| c.width).sum();
+    hcols.push(col("Total tax", RIGHT - LEFT - used, Align::Right));
+    y = table_header(&mut c, y, &hcols);
+    let mut hsn_cells: Vec<Vec<String>> = t
+        .hsn
+        .iter()
+        .map(|h| {
+            let mut cells = vec![h.hsn.clone(), h.qty.to_string(), plain(h.taxable)];
+            match doc.supply {
+                Supply::IntraState => {
+                    cells.push(format!(
+                        "{} + {}",
+                        half_rate_label(h.rate_bp),
+                        half_rate_label(h.rate_bp)
+                    ));
+                    cells.push(plain(h.tax.cgst));
+                    cells.push(plain(h.tax.sgst));
+                }
+                Supply::InterState => {
+                    cells.push(rate_label(h.rate_bp));
+                    cells.push(plain(h.tax.igst));
+                }
+            }
+            cells.push(plain(h.tax.total()));
+            cells
+        })
+        .collect();
+    let mut total_row = vec![
+        "Total".to_string(),
+        String::new(),
+        plain(t.taxable),
+        String::new(),
+    ];
+    match doc.supply {
+        Supply::IntraState => {
+            total_row.push(plain(t.tax.cgst));
+            total_row.push(plain(t.tax.sgst));
+        }
+        Supply::InterState => total_row.push(plain(t.tax.igst)),
+    }
+    total_row.push(plain(t.tax.total()));
+    hsn_cells.push(total_row);
+    let last = hsn_cells.len() - 1;
+    for (r, cells) in hsn_cells.iter().enumerate() {
+        let weight = if r == last { Bold } else { Regular };
+        let mut x = LEFT;
+        for (col, cell) in hcols.iter().zip(cells) {
+            c.text(anchor(x, col), y + 9.0, SMALL, weight, col.align, cell);
+            x += col.width;
+        }
+        y += 12.0;
+        c.rule(LEFT, y, RIGHT, y, 0.3, 0.8);
+    }
+    y += 14.0;
+
+    // Payment QR, declarations and the signature block.
+    if y + 130.0 > BOTTOM {
+        c.new_page();
+        y = page_header(&mut c, doc);
+    }
+    let qr_size = 104.0;
+    let mut text_x = LEFT;
+    if let Some(uri) = &doc.upi_uri {
+        c.qr(LEFT - 8.0, y - 8.0, qr_size, uri)?;
+        text_x = LEFT + qr_size;
+        c.text(
+            text_x,
+            y + 14.0,
+            BODY,
+            Bold,
+            Align::Left,
+            "Scan to pay with any UPI app",
+        );
+        c.text(
+            text_x,
+            y + 26.0,
+            BODY,
+            Regular,
+            Align::Left,
+            &format!("{} to {}", Paise(t.grand_total), doc.upi_id),
+        );
+        c.text_grey(
+            text_x,
+            y + 37.0,
+            SMALL,
+            Regular,
+            Align::Left,
+            &format!("Reference {}", doc.number),
+            0.35,
+        );
+    }
+    let mut yd = y + 56.0;
+    for line in [
+        format!(
+            "Tax is payable on reverse charge: {}.",
+            if doc.reverse_charge { "Yes" } else { "No" }
+        ),
+        "Computer-generated document issued through AuroMart.".to_string(),
+    ] {
+        c.text_grey(text_x, yd, SMALL, Regular, Align::Left, &line, 0.35);
+        yd += LINE;
+    }
+    let sign_x = RIGHT;
+    c.text(
+        sign_x,
+        y + 10.0,
+        BODY,
+        Bold,
+        Align::Right,
+        &format!("For {}", doc.supplier.trade_name),
+    );
+    c.rule(sign_x - 150.0, y + 58.0, sign_x, y + 58.0, 0.5, 0.0);
+    c.text(
+        sign_x,
+        y + 70.0,
+        BODY,
+        Regular,
+        Align::Right,
+        "Authorised signatory",
+    );
+
+    // "Page 1 of 2" on every page.
+    let pages = c.page_count();
+    for i in 0..pages {
+        c.on_page(i);
+        c.text_grey(
+            RIGHT,
+            A4_HEIGHT - 28.0,
+            SMALL,
+            Regular,
+            Align::Right,
+            &format!("{} · page {} of {pages}", doc.number, i + 1),
+            0.35,
+        );
+    }
+    Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+    use crate::invoices::sample::sample_document;
+
+    #[test]
+    fn a_twenty_line_invoice_is_small() {
+        for intra in [true, false] {
+            let pdf = render(&sample_document(20, intra)).expect("renders");
+            assert!(pdf.starts_with(b"%PDF-"));
+            assert!(pdf.len() < 60_000, "{} bytes", pdf.len());
+        }
+    }
+
+    /// `SAMPLE_PDF=/tmp/invoice.pdf cargo test --features ssr --lib write_sample -- --ignored`
+    /// writes the sample invoice to look at (e.g. `pdftoppm -png -r 80`).
+    #[test]
+    #[ignore]
+    fn write_sample() {
+        let path =
+            std::env::var("SAMPLE_PDF").unwrap_or_else(|_| "/tmp/auromart-invoice.pdf".into());
+        let lines = std::env::var("SAMPLE_LINES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(20);
+        let intra = std::env::var("SAMPLE_INTER").is_err();
+        std::fs::write(
+            &path,
+            render(&sample_document(lines, intra)).expect("renders"),
+        )
+        .expect("write");
+    }
+
+    #[test]
+    fn long_invoices_continue_on_more_pages() {
+        assert!(
+            super::layout(&sample_document(20, true))
+                .expect("lays out")
+                .page_count()
+                <= 2
+        );
+        assert!(
+            super::layout(&sample_document(120, true))
+                .expect("lays out")
+                .page_count()
+                >= 3
+        );
+    }
+}

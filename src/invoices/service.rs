@@ -1,0 +1,554 @@
+//! Issuing, listing and fetching invoices and credit notes.
+//!
+//! Numbers: the series row (distributor, financial year, kind) is incremented with an
+//! upsert inside the transaction that accepts or cancels the order. Its row lock
+//! serialises concurrent issues for one distributor until commit, and a rolled-back
+//! transaction rolls the number back with it, so the series has no gaps and no
+//! duplicates.
+
+use super::{BillingSettings, InvoiceFilter, InvoiceRow, StatementRow};
+use crate::domain::OrgKind;
+use crate::domain::invoice::{
+    self, DEFAULT_PREFIX, DocKind, DocLine, Document, DocumentInput, FinancialYear, PartyDoc,
+};
+use crate::domain::order::DeliveryMode;
+use crate::error::AppError;
+use crate::server::Ctx;
+use crate::server::guard::{internal, not_found};
+use sha2::{Digest, Sha256};
+use sqlx::PgConnection;
+
+#[derive(sqlx::FromRow)]
+struct PartyRow {
+    legal_name: String,
+    trade_name: String,
+    gstin: Option<String>,
+    address_line: String,
+    city: String,
+    pincode: String,
+    state_code: i16,
+    whatsapp: String,
+}
+
+impl PartyRow {
+    fn doc(self) -> PartyDoc {
+        let code = u8::try_from(self.state_code).unwrap_or(0);
+        PartyDoc {
+            state_name: crate::domain::IndianState::by_code(code)
+                .map(|s| s.name.to_string())
+                .unwrap_or_default(),
+            legal_name: self.legal_name,
+            trade_name: self.trade_name,
+            gstin: self.gstin,
+            address: self.address_line,
+            city: self.city,
+            pincode: self.pincode,
+            state_code: code,
+            phone: self.whatsapp,
+        }
+    }
+}
+
+const PARTY_COLUMNS: &str =
+    "legal_name, trade_name, gstin, address_line, city, pincode, state_code, whatsapp";
+
+async fn party(conn: &mut PgConnection, org_id: i64) -> Result<PartyRow, AppError> {
+    sqlx::query_as(&format!(
+        "SELECT {PARTY_COLUMNS} FROM organisations WHERE id = $1"
+    ))
+    .bind(org_id)
+    .fetch_one(conn)
+    .await
+    .map_err(internal)
+}
+
+/// What the distributor's profile lacks before it may accept orders, as a sentence.
+pub async fn check_can_invoice(
+    conn: &mut PgConnection,
+    distributor_id: i64,
+) -> Result<(), AppError> {
+    let (gstin, state, upi): (Option<String>, i16, Option<String>) =
+        sqlx::query_as("SELECT gstin, state_code, upi_id FROM organisations WHERE id = $1")
+            .bind(distributor_id)
+            .fetch_one(conn)
+            .await
+            .map_err(internal)?;
+    let missing =
+        invoice::missing_for_invoicing(gstin.as_deref(), u8::try_from(state).ok(), upi.as_deref());
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(format!(
+            "Complete your billing settings before accepting orders: add your {}. Invoices need it.",
+            missing.join(" and ")
+        )))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct OrderHead {
+    retailer_id: i64,
+    distributor_id: i64,
+    delivery_mode: Option<String>,
+    placed: String,
+    today: String,
+    year: i32,
+    month: i32,
+    upi_id: Option<String>,
+    invoice_prefix: Option<String>,
+    round_off: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    name: String,
+    brand: String,
+    hsn: String,
+    unit: String,
+    qty: i32,
+    unit_price_paise: i64,
+    tax_rate_bp: i32,
+}
+
+/// Takes the next number of a series, inside the caller's transaction.
+async fn next_seq(
+    conn: &mut PgConnection,
+    distributor_id: i64,
+    fy: FinancialYear,
+    kind: DocKind,
+) -> Result<i64, AppError> {
+    sqlx::query_scalar(
+        "INSERT INTO document_series (distributor_id, fy, kind, last_seq) VALUES ($1, $2, $3, 1)
+         ON CONFLICT (distributor_id, fy, kind) DO UPDATE SET last_seq = document_series.last_seq + 1
+         RETURNING last_seq",
+    )
+    .bind(distributor_id)
+    .bind(fy.0)
+    .bind(kind.as_str())
+    .fetch_one(conn)
+    .await
+    .map_err(internal)
+}
+
+/// Issues the tax invoice for an order just accepted, in the caller's transaction:
+/// takes the next number, freezes the document, renders and stores the PDF, and
+/// queues the WhatsApp document message to the retailer. Returns the invoice id.
+pub async fn issue_invoice(
+    conn: &mut PgConnection,
+    order_id: i64,
+    by_user: i64,
+) -> Result<i64, AppError> {
+    issue(conn, order_id, by_user, DocKind::Invoice, None).await
+}
+
+/// Issues a credit note reversing an order's invoice (the order was cancelled after
+/// it was invoiced). No invoice, no credit note: returns None.
+pub async fn issue_credit_note(
+    conn: &mut PgConnection,
+    order_id: i64,
+    by_user: i64,
+    reason: &str,
+) -> Result<Option<i64>, AppError> {
+    let invoiced: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, number, to_char(issued_on, 'YYYY-MM-DD') FROM invoices WHERE order_id = $1 AND kind = 'invoice'",
+    )
+    .bind(order_id)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(internal)?;
+    let Some(invoice) = invoiced else {
+        return Ok(None);
+    };
+    issue(
+        conn,
+        order_id,
+        by_user,
+        DocKind::CreditNote,
+        Some((invoice, reason)),
+    )
+    .await
+    .map(Some)
+}
+
+async fn issue(
+    conn: &mut PgConnection,
+    order_id: i64,
+    by_user: i64,
+    kind: DocKind,
+    against: Option<((i64, String, String), &str)>,
+) -> Result<i64, AppError> {
+    let head: OrderHead = sqlx::query_as(
+        "SELECT o.retailer_id, o.distributor_id, o.delivery_mode,
+                to_char(o.created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY') AS placed,
+                to_char(now() AT TIME ZONE 'Asia/Kolkata', 'YYYY-MM-DD') AS today,
+                extract(year FROM now() AT TIME ZONE 'Asia/Kolkata')::int AS year,
+                extract(month FROM now() AT TIME ZONE 'Asia/Kolkata')::int AS month,
+                d.upi_id, d.invoice_prefix, o.round_off
+           FROM orders o JOIN organisations d ON d.id = o.distributor_id
+          WHERE o.id = $1",
+    )
+    .bind(order_id)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(internal)?;
+    let lines: Vec<LineRow> = sqlx::query_as(
+        "SELECT name, brand, hsn, unit, qty, unit_price_paise, tax_rate_bp
+           FROM order_lines WHERE order_id = $1 ORDER BY line_no",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal)?;
+    let supplier = party(conn, head.distributor_id).await?.doc();
+    let recipient = party(conn, head.retailer_id).await?.doc();
+    let fy = FinancialYear::of(head.year, u32::try_from(head.month).unwrap_or(1));
+    let seq = next_seq(conn, head.distributor_id, fy, kind).await?;
+    let prefix = head
+        .invoice_prefix
+        .clone()
+        .unwrap_or_else(|| DEFAULT_PREFIX.to_string());
+    let number = invoice::document_number(&prefix, fy, kind, seq)
+        .map_err(|e| AppError::Conflict(e.to_string()))?;
+    let (refers_to, reason) = match &against {
+        Some(((_, number, date), reason)) => (
+            Some((number.clone(), date.clone())),
+            Some(
+                format!("Order #{order_id} cancelled. {reason}")
+                    .trim()
+                    .to_string(),
+            ),
+        ),
+        None => (None, None),
+    };
+    let doc = Document::build(DocumentInput {
+        kind,
+        number,
+        date: head.today.clone(),
+        fy,
+        order_id,
+        order_placed: head.placed,
+        supplier,
+        recipient,
+        delivery_mode: head
+            .delivery_mode
+            .as_deref()
+            .and_then(DeliveryMode::parse)
+            .unwrap_or(DeliveryMode::Deliver),
+        lines: lines
+            .into_iter()
+            .map(|l| DocLine {
+                name: l.name,
+                brand: l.brand,
+                hsn: l.hsn,
+                qty: i64::from(l.qty),
+                unit: l.unit,
+                unit_price_paise: l.unit_price_paise,
+                discount_paise: 0,
+                rate_bp: l.tax_rate_bp,
+            })
+            .collect(),
+        round_off: head.round_off,
+        upi_id: head.upi_id.unwrap_or_default(),
+        refers_to,
+        reason,
+    })
+    .map_err(|e| internal(format!("order {order_id}: {e}")))?;
+    let pdf = super::render::render(&doc).map_err(|e| internal(format!("invoice PDF: {e}")))?;
+    let sha = hex::encode(Sha256::digest(&pdf));
+    let data = serde_json::to_value(&doc).map_err(internal)?;
+    let t = &doc.computed;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO invoices (kind, distributor_id, retailer_id, order_id, refers_to, fy, seq, number, issued_on, issued_by,
+                               supply, place_of_supply, b2b, taxable_paise, cgst_paise, sgst_paise, igst_paise, round_off_paise,
+                               total_paise, data, pdf, pdf_sha256)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::date, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+         RETURNING id",
+    )
+    .bind(kind.as_str())
+    .bind(head.distributor_id)
+    .bind(head.retailer_id)
+    .bind(order_id)
+    .bind(against.as_ref().map(|((id, _, _), _)| *id))
+    .bind(fy.0)
+    .bind(seq)
+    .bind(&doc.number)
+    .bind(&doc.date)
+    .bind(by_user)
+    .bind(match doc.supply {
+        crate::domain::gst::Supply::IntraState => "intra_state",
+        crate::domain::gst::Supply::InterState => "inter_state",
+    })
+    .bind(i16::from(doc.place_of_supply))
+    .bind(doc.is_b2b())
+    .bind(t.taxable)
+    .bind(t.tax.cgst)
+    .bind(t.tax.sgst)
+    .bind(t.tax.igst)
+    .bind(t.round_off)
+    .bind(t.grand_total)
+    .bind(data)
+    .bind(&pdf)
+    .bind(sha)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(internal)?;
+    // The retailer's owner gets the document on WhatsApp (sent by the outbox worker).
+    let template = match kind {
+        DocKind::Invoice => "invoice_issued",
+        DocKind::CreditNote => "credit_note_issued",
+    };
+    sqlx::query(
+        "INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id, document_kind, document_id)
+         SELECT $1 || ':' || i.id || ':' || u.id, COALESCE(u.phone, r.whatsapp), u.id, $1, u.language,
+                jsonb_build_array(i.number, d.trade_name, to_char(i.total_paise / 100.0, 'FM999999999990.00'), i.order_id::text),
+                i.order_id, $1, i.id
+           FROM invoices i
+           JOIN organisations r ON r.id = i.retailer_id
+           JOIN organisations d ON d.id = i.distributor_id
+           JOIN users u ON u.org_id = r.id AND u.active AND u.role = 'owner'
+          WHERE i.id = $2 AND COALESCE(u.phone, r.whatsapp) IS NOT NULL
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(template)
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .map_err(internal)?;
+    Ok(id)
+}
+
+/// The column tying an invoice to the caller's organisation.
+fn party_column(ctx: &Ctx) -> &'static str {
+    if ctx.user.org_kind == OrgKind::Retailer {
+        "i.retailer_id"
+    } else {
+        "i.distributor_id"
+    }
+}
+
+const ROW_SQL: &str = "SELECT i.id, i.kind, i.number, to_char(i.issued_on, 'DD Mon YYYY') AS issued_on, i.order_id,
+        i.retailer_id, r.trade_name AS retailer_name, i.distributor_id, d.trade_name AS distributor_name,
+        i.taxable_paise, i.cgst_paise + i.sgst_paise + i.igst_paise AS tax_paise, i.total_paise,
+        ref.number AS refers_to_number, (d.einvoice_enabled AND i.b2b AND i.kind = 'invoice') AS einvoice
+   FROM invoices i
+   JOIN organisations r ON r.id = i.retailer_id
+   JOIN organisations d ON d.id = i.distributor_id
+   LEFT JOIN invoices ref ON ref.id = i.refers_to";
+
+fn day(text: &str, field: &str) -> Result<Option<String>, AppError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let ok = t.len() == 10
+        && t.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if ok {
+        Ok(Some(t.to_string()))
+    } else {
+        Err(AppError::field(field, "Use a date like 2026-11-25"))
+    }
+}
+
+pub async fn list(ctx: &Ctx, f: InvoiceFilter) -> Result<Vec<InvoiceRow>, AppError> {
+    let kind = match f.kind.trim() {
+        "" | "all" => None,
+        k @ ("invoice" | "credit_note") => Some(k.to_string()),
+        _ => return Err(AppError::field("kind", "Choose invoices or credit notes")),
+    };
+    let from = day(&f.from, "from")?;
+    let to = day(&f.to, "to")?;
+    let q = f.q.trim().to_lowercase();
+    let other = if ctx.user.org_kind == OrgKind::Retailer {
+        "d"
+    } else {
+        "r"
+    };
+    sqlx::query_as(&format!(
+        "{ROW_SQL}
+          WHERE {party} = $1
+            AND ($2::text IS NULL OR i.kind = $2)
+            AND ($3::date IS NULL OR i.issued_on >= $3::date)
+            AND ($4::date IS NULL OR i.issued_on <= $4::date)
+            AND ($5 = '' OR lower(i.number) LIKE '%' || $5 || '%' OR lower({other}.trade_name) LIKE '%' || $5 || '%')
+          ORDER BY i.issued_on DESC, i.id DESC LIMIT 200",
+        party = party_column(ctx)
+    ))
+    .bind(ctx.user.org_id)
+    .bind(kind)
+    .bind(from)
+    .bind(to)
+    .bind(q)
+    .fetch_all(ctx.db())
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("22008") => {
+            AppError::field("from", "That date does not exist")
+        }
+        _ => internal(e),
+    })
+}
+
+/// The invoices of one order the caller is party to (for the order page).
+pub async fn for_order(ctx: &Ctx, order_id: i64) -> Result<Vec<InvoiceRow>, AppError> {
+    let column = if ctx.user.org_kind == OrgKind::Retailer {
+        "retailer_id"
+    } else {
+        "distributor_id"
+    };
+    let mine: bool = sqlx::query_scalar(&format!(
+        "SELECT EXISTS (SELECT 1 FROM orders WHERE id = $1 AND {column} = $2)"
+    ))
+    .bind(order_id)
+    .bind(ctx.user.org_id)
+    .fetch_one(ctx.db())
+    .await
+    .map_err(internal)?;
+    if !mine {
+        return Err(not_found("Order"));
+    }
+    sqlx::query_as(&format!(
+        "{ROW_SQL} WHERE i.order_id = $1 AND {} = $2 ORDER BY i.id",
+        party_column(ctx)
+    ))
+    .bind(order_id)
+    .bind(ctx.user.org_id)
+    .fetch_all(ctx.db())
+    .await
+    .map_err(internal)
+}
+
+/// Months with documents, per retailer–distributor pair the caller is part of.
+pub async fn statements(ctx: &Ctx) -> Result<Vec<StatementRow>, AppError> {
+    sqlx::query_as(&format!(
+        "SELECT to_char(date_trunc('month', i.issued_on), 'YYYY-MM') AS month,
+                i.retailer_id, r.trade_name AS retailer_name, i.distributor_id, d.trade_name AS distributor_name,
+                count(*) FILTER (WHERE i.kind = 'invoice') AS invoices,
+                count(*) FILTER (WHERE i.kind = 'credit_note') AS credit_notes,
+                COALESCE(sum(CASE WHEN i.kind = 'invoice' THEN i.total_paise ELSE -i.total_paise END), 0)::bigint AS net_paise
+           FROM invoices i
+           JOIN organisations r ON r.id = i.retailer_id
+           JOIN organisations d ON d.id = i.distributor_id
+          WHERE {} = $1
+          GROUP BY 1, 2, 3, 4, 5
+          ORDER BY 1 DESC, 3, 5 LIMIT 500",
+        party_column(ctx)
+    ))
+    .bind(ctx.user.org_id)
+    .fetch_all(ctx.db())
+    .await
+    .map_err(internal)
+}
+
+/// The stored PDF of a document the caller is party to.
+pub async fn pdf(ctx: &Ctx, id: i64) -> Result<(String, Vec<u8>), AppError> {
+    sqlx::query_as(&format!(
+        "SELECT i.number, i.pdf FROM invoices i WHERE i.id = $1 AND {} = $2",
+        party_column(ctx)
+    ))
+    .bind(id)
+    .bind(ctx.user.org_id)
+    .fetch_optional(ctx.db())
+    .await
+    .map_err(internal)?
+    .ok_or_else(|| not_found("Invoice"))
+}
+
+/// The frozen document of an invoice the caller's distributor issued.
+pub async fn document(ctx: &Ctx, id: i64) -> Result<(Document, bool), AppError> {
+    let row: Option<(serde_json::Value, bool)> = sqlx::query_as(&format!(
+        "SELECT i.data, d.einvoice_enabled FROM invoices i JOIN organisations d ON d.id = i.distributor_id
+          WHERE i.id = $1 AND {} = $2",
+        party_column(ctx)
+    ))
+    .bind(id)
+    .bind(ctx.user.org_id)
+    .fetch_optional(ctx.db())
+    .await
+    .map_err(internal)?;
+    let (data, enabled) = row.ok_or_else(|| not_found("Invoice"))?;
+    let doc = serde_json::from_value(data).map_err(internal)?;
+    Ok((doc, enabled))
+}
+
+pub async fn billing(ctx: &Ctx) -> Result<BillingSettings, AppError> {
+    let mut conn = ctx.db().acquire().await.map_err(internal)?;
+    billing_of(&mut conn, ctx.user.org_id).await
+}
+
+async fn billing_of(conn: &mut PgConnection, org: i64) -> Result<BillingSettings, AppError> {
+    let row: (Option<String>, i16, Option<String>, Option<String>, bool, bool, i32, i32, Option<i64>) =
+        sqlx::query_as(
+            "SELECT o.gstin, o.state_code, o.upi_id, o.invoice_prefix, o.round_off, o.einvoice_enabled,
+                    extract(year FROM now() AT TIME ZONE 'Asia/Kolkata')::int,
+                    extract(month FROM now() AT TIME ZONE 'Asia/Kolkata')::int,
+                    (SELECT s.last_seq FROM document_series s WHERE s.distributor_id = o.id AND s.kind = 'invoice'
+                        AND s.fy = CASE WHEN extract(month FROM now() AT TIME ZONE 'Asia/Kolkata') >= 4
+                                        THEN extract(year FROM now() AT TIME ZONE 'Asia/Kolkata')::int
+                                        ELSE extract(year FROM now() AT TIME ZONE 'Asia/Kolkata')::int - 1 END)
+               FROM organisations o WHERE o.id = $1",
+        )
+        .bind(org)
+        .fetch_one(conn)
+        .await
+        .map_err(internal)?;
+    let (gstin, state_code, upi, prefix, round_off, einvoice, year, month, last) = row;
+    let missing = invoice::missing_for_invoicing(
+        gstin.as_deref(),
+        u8::try_from(state_code).ok(),
+        upi.as_deref(),
+    )
+    .into_iter()
+    .map(String::from)
+    .collect();
+    let prefix = prefix.unwrap_or_else(|| DEFAULT_PREFIX.to_string());
+    let fy = FinancialYear::of(year, u32::try_from(month).unwrap_or(1));
+    let next_number =
+        invoice::document_number(&prefix, fy, DocKind::Invoice, last.unwrap_or(0) + 1)
+            .unwrap_or_else(|e| e.to_string());
+    Ok(BillingSettings {
+        gstin,
+        state_code,
+        upi_id: upi.unwrap_or_default(),
+        invoice_prefix: prefix,
+        round_off,
+        einvoice_enabled: einvoice,
+        missing,
+        next_number,
+    })
+}
+
+pub async fn save_billing(
+    ctx: &Ctx,
+    upi_id: &str,
+    prefix: &str,
+    round_off: bool,
+    einvoice: bool,
+) -> Result<BillingSettings, AppError> {
+    let mut checks = crate::error::Checks::default();
+    let upi = checks.take("upi_id", invoice::check_vpa(upi_id));
+    let prefix = checks.take("invoice_prefix", invoice::check_prefix(prefix));
+    checks.finish()?;
+    let (Some(upi), Some(prefix)) = (upi, prefix) else {
+        return Err(AppError::Internal);
+    };
+    let mut conn = ctx.db().acquire().await.map_err(internal)?;
+    sqlx::query(
+        "UPDATE organisations SET upi_id = $2, invoice_prefix = $3, round_off = $4, einvoice_enabled = $5, updated_at = now()
+          WHERE id = $1",
+    )
+    .bind(ctx.user.org_id)
+    .bind(upi)
+    .bind(prefix)
+    .bind(round_off)
+    .bind(einvoice)
+    .execute(&mut *conn)
+    .await
+    .map_err(internal)?;
+    billing_of(&mut conn, ctx.user.org_id).await
+}

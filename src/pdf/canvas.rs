@@ -1,0 +1,493 @@
+//! A small drawing surface for A4 documents on top of printpdf: shaped text (any mix
+//! of Latin and Devanagari), rules, filled boxes and QR codes, in points from the
+//! page's top-left corner. `finish` subsets each font to the glyphs used (so a
+//! 20-line invoice stays a few tens of kilobytes) and writes the PDF.
+
+use super::fonts::{FaceId, Fonts, Weight, script_runs};
+use allsorts::binary::read::ReadScope;
+use allsorts::font_data::FontData;
+use allsorts::subset::{CmapTarget, SubsetProfile, subset};
+use printpdf::{
+    Codepoint, Color, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextMatrix,
+};
+use std::collections::BTreeMap;
+
+pub const A4_WIDTH: f32 = 595.28;
+pub const A4_HEIGHT: f32 = 841.89;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("fonts: {0}")]
+    Font(#[from] super::fonts::FontError),
+    #[error("font subsetting failed: {0}")]
+    Subset(String),
+    #[error("QR code: {0}")]
+    Qr(String),
+}
+
+#[derive(Clone)]
+struct Glyph {
+    gid: u16,
+    x: f32,
+    y: f32,
+    text: String,
+}
+
+enum Prim {
+    Text {
+        face: FaceId,
+        size: f32,
+        glyphs: Vec<Glyph>,
+        grey: f32,
+    },
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        grey: f32,
+    },
+    Rule {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        grey: f32,
+    },
+}
+
+/// A shaped run ready to place: glyphs relative to the pen start.
+struct Shaped {
+    face: FaceId,
+    glyphs: Vec<(u16, f32, f32, String)>,
+    advance: f32,
+}
+
+pub struct Canvas {
+    fonts: &'static Fonts,
+    pages: Vec<Vec<Prim>>,
+    current: usize,
+    title: String,
+}
+
+/// How text sits against its x coordinate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+    Center,
+}
+
+impl Canvas {
+    pub fn new(title: &str) -> Result<Canvas, PdfError> {
+        Ok(Canvas {
+            fonts: Fonts::get()?,
+            pages: vec![Vec::new()],
+            current: 0,
+            title: title.to_string(),
+        })
+    }
+
+    pub fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.current = self.pages.len() - 1;
+    }
+
+    /// Draw on an earlier page (for "page 1 of 3" footers).
+    pub fn on_page(&mut self, index: usize) {
+        self.current = index.min(self.pages.len() - 1);
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    fn page(&mut self) -> &mut Vec<Prim> {
+        &mut self.pages[self.current]
+    }
+
+    fn shape(&self, text: &str, size: f32, weight: Weight) -> Vec<Shaped> {
+        script_runs(text)
+            .into_iter()
+            .map(|(deva, run)| {
+                let face = match (deva, weight) {
+                    (false, Weight::Regular) => FaceId::Sans,
+                    (false, Weight::Bold) => FaceId::SansBold,
+                    (true, Weight::Regular) => FaceId::Deva,
+                    (true, Weight::Bold) => FaceId::DevaBold,
+                };
+                let loaded = self.fonts.face(face);
+                let scale = size / loaded.units_per_em;
+                let mut buffer = rustybuzz::UnicodeBuffer::new();
+                buffer.push_str(run);
+                buffer.guess_segment_properties();
+                let out = rustybuzz::shape(&loaded.face, &[], buffer);
+                let infos = out.glyph_infos();
+                let positions = out.glyph_positions();
+                // Cluster boundaries (byte offsets, ascending for left-to-right text)
+                // give each cluster's text to its first glyph, for copy and search.
+                let mut starts: Vec<usize> = infos.iter().map(|i| i.cluster as usize).collect();
+                starts.sort_unstable();
+                starts.dedup();
+                let cluster_text = |c: usize| -> &str {
+                    let next = starts
+                        .iter()
+                        .find(|&&s| s > c)
+                        .copied()
+                        .unwrap_or(run.len());
+                    run.get(c..next).unwrap_or("")
+                };
+                let mut pen = 0.0f32;
+                let mut last_cluster = usize::MAX;
+                let mut glyphs = Vec::with_capacity(infos.len());
+                for (info, pos) in infos.iter().zip(positions) {
+                    let cluster = info.cluster as usize;
+                    let text = if cluster != last_cluster {
+                        cluster_text(cluster).to_string()
+                    } else {
+                        String::new()
+                    };
+                    last_cluster = cluster;
+                    glyphs.push((
+                        info.glyph_id as u16,
+                        pen + pos.x_offset as f32 * scale,
+                        pos.y_offset as f32 * scale,
+                        text,
+                    ));
+                    pen += pos.x_advance as f32 * scale;
+                }
+                Shaped {
+                    face,
+                    glyphs,
+                    advance: pen,
+                }
+            })
+            .collect()
+    }
+
+    /// Width of `text` in points.
+    pub fn measure(&self, text: &str, size: f32, weight: Weight) -> f32 {
+        self.shape(text, size, weight)
+            .iter()
+            .map(|s| s.advance)
+            .sum()
+    }
+
+    /// Draws one line of text with its baseline at `y` (points from the top).
+    /// Returns the width drawn.
+    pub fn text(
+        &mut self,
+        x: f32,
+        y: f32,
+        size: f32,
+        weight: Weight,
+        align: Align,
+        text: &str,
+    ) -> f32 {
+        self.text_grey(x, y, size, weight, align, text, 0.0)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn text_grey(
+        &mut self,
+        x: f32,
+        y: f32,
+        size: f32,
+        weight: Weight,
+        align: Align,
+        text: &str,
+        grey: f32,
+    ) -> f32 {
+        let runs = self.shape(text, size, weight);
+        let width: f32 = runs.iter().map(|r| r.advance).sum();
+        let mut pen = match align {
+            Align::Left => x,
+            Align::Right => x - width,
+            Align::Center => x - width / 2.0,
+        };
+        let baseline = A4_HEIGHT - y;
+        for run in runs {
+            let glyphs = run
+                .glyphs
+                .into_iter()
+                .map(|(gid, dx, dy, text)| Glyph {
+                    gid,
+                    x: pen + dx,
+                    y: baseline + dy,
+                    text,
+                })
+                .collect();
+            self.page().push(Prim::Text {
+                face: run.face,
+                size,
+                glyphs,
+                grey,
+            });
+            pen += run.advance;
+        }
+        width
+    }
+
+    /// Breaks `text` into lines no wider than `width` (at spaces; a single word wider
+    /// than the line is broken between characters).
+    pub fn wrap(&self, text: &str, size: f32, weight: Weight, width: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut line = String::new();
+        for word in text.split_whitespace() {
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if self.measure(&candidate, size, weight) <= width {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            if self.measure(word, size, weight) <= width {
+                line = word.to_string();
+            } else {
+                let mut part = String::new();
+                for c in word.chars() {
+                    part.push(c);
+                    if self.measure(&part, size, weight) > width && part.chars().count() > 1 {
+                        part.pop();
+                        lines.push(std::mem::take(&mut part));
+                        part.push(c);
+                    }
+                }
+                line = part;
+            }
+        }
+        if !line.is_empty() || lines.is_empty() {
+            lines.push(line);
+        }
+        lines
+    }
+
+    /// A filled box; `grey` 0 is black, 1 white. `y` is the box's top.
+    pub fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, grey: f32) {
+        self.page().push(Prim::Fill {
+            x,
+            y: A4_HEIGHT - y - h,
+            w,
+            h,
+            grey,
+        });
+    }
+
+    pub fn rule(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32, grey: f32) {
+        self.page().push(Prim::Rule {
+            x1,
+            y1: A4_HEIGHT - y1,
+            x2,
+            y2: A4_HEIGHT - y2,
+            width,
+            grey,
+        });
+    }
+
+    /// A QR code of `data` with its top-left at (x, y), `size` points square
+    /// (quiet zone included). Dark modules are drawn as rectangles, a row's run of
+    /// dark modules as one.
+    pub fn qr(&mut self, x: f32, y: f32, size: f32, data: &str) -> Result<(), PdfError> {
+        let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M)
+            .map_err(|e| PdfError::Qr(e.to_string()))?;
+        let n = code.width();
+        let colors = code.to_colors();
+        let quiet = 4;
+        let module = size / (n + 2 * quiet) as f32;
+        for row in 0..n {
+            let mut col = 0;
+            while col < n {
+                if colors[row * n + col] == qrcode::Color::Dark {
+                    let start = col;
+                    while col < n && colors[row * n + col] == qrcode::Color::Dark {
+                        col += 1;
+                    }
+                    self.fill(
+                        x + (quiet + start) as f32 * module,
+                        y + (quiet + row) as f32 * module,
+                        (col - start) as f32 * module,
+                        module,
+                        0.0,
+                    );
+                } else {
+                    col += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Subsets the fonts to the glyphs used and writes the PDF.
+    pub fn finish(self) -> Result<Vec<u8>, PdfError> {
+        // Glyphs used per face, with the text each stands for.
+        let mut used: BTreeMap<FaceId, BTreeMap<u16, String>> = BTreeMap::new();
+        for prim in self.pages.iter().flatten() {
+            if let Prim::Text { face, glyphs, .. } = prim {
+                let set = used.entry(*face).or_default();
+                for g in glyphs {
+                    let entry = set.entry(g.gid).or_default();
+                    if entry.is_empty() && !g.text.is_empty() {
+                        entry.clone_from(&g.text);
+                    }
+                }
+            }
+        }
+        let mut doc = PdfDocument::new(&self.title);
+        doc.metadata.info.producer = "AuroMart".into();
+        doc.metadata.info.creator = "AuroMart".into();
+        // Per face: its printpdf id and the old → new glyph id map.
+        let mut faces: BTreeMap<FaceId, (printpdf::FontId, BTreeMap<u16, u16>)> = BTreeMap::new();
+        for (face, glyphs) in &used {
+            let source = self.fonts.face(*face).bytes;
+            let ids: Vec<u16> = std::iter::once(0)
+                .chain(glyphs.keys().copied().filter(|g| *g != 0))
+                .collect();
+            let scope = ReadScope::new(source);
+            let data = scope
+                .read::<FontData<'_>>()
+                .map_err(|e| PdfError::Subset(e.to_string()))?;
+            let provider = data
+                .table_provider(0)
+                .map_err(|e| PdfError::Subset(e.to_string()))?;
+            let bytes = subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
+                .map_err(|e| PdfError::Subset(e.to_string()))?;
+            let mut warnings = Vec::new();
+            let parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
+                .ok_or_else(|| PdfError::Subset("subset font does not parse".into()))?;
+            // allsorts numbers the kept glyphs by their position in `ids`.
+            let map = ids
+                .iter()
+                .enumerate()
+                .map(|(new, old)| (*old, new as u16))
+                .collect();
+            faces.insert(*face, (doc.add_font(&parsed), map));
+        }
+        let pages = self
+            .pages
+            .into_iter()
+            .map(|prims| PdfPage::new(Mm(210.0), Mm(297.0), to_ops(prims, &faces, &used)))
+            .collect();
+        doc.with_pages(pages);
+        let mut warnings = Vec::new();
+        let opts = PdfSaveOptions {
+            subset_fonts: false,
+            ..Default::default()
+        };
+        Ok(doc.save(&opts, &mut warnings))
+    }
+}
+
+fn grey(value: f32) -> Color {
+    Color::Rgb(Rgb {
+        r: value,
+        g: value,
+        b: value,
+        icc_profile: None,
+    })
+}
+
+fn to_ops(
+    prims: Vec<Prim>,
+    faces: &BTreeMap<FaceId, (printpdf::FontId, BTreeMap<u16, u16>)>,
+    used: &BTreeMap<FaceId, BTreeMap<u16, String>>,
+) -> Vec<Op> {
+    let mut ops = Vec::new();
+    for prim in prims {
+        match prim {
+            Prim::Fill {
+                x,
+                y,
+                w,
+                h,
+                grey: g,
+            } => {
+                ops.push(Op::SetFillColor { col: grey(g) });
+                ops.push(Op::DrawRectangle {
+                    rectangle: Rect {
+                        x: Pt(x),
+                        y: Pt(y),
+                        width: Pt(w),
+                        height: Pt(h),
+                        mode: Some(PaintMode::Fill),
+                        winding_order: None,
+                    },
+                });
+            }
+            Prim::Rule {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+                grey: g,
+            } => {
+                ops.push(Op::SetOutlineColor { col: grey(g) });
+                ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+                ops.push(Op::DrawLine {
+                    line: Line {
+                        points: vec![
+                            LinePoint {
+                                p: Point {
+                                    x: Pt(x1),
+                                    y: Pt(y1),
+                                },
+                                bezier: false,
+                            },
+                            LinePoint {
+                                p: Point {
+                                    x: Pt(x2),
+                                    y: Pt(y2),
+                                },
+                                bezier: false,
+                            },
+                        ],
+                        is_closed: false,
+                    },
+                });
+            }
+            Prim::Text {
+                face,
+                size,
+                glyphs,
+                grey: g,
+            } => {
+                let Some((font_id, map)) = faces.get(&face) else {
+                    continue;
+                };
+                let texts = used.get(&face);
+                ops.push(Op::SetFillColor { col: grey(g) });
+                ops.push(Op::StartTextSection);
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(font_id.clone()),
+                    size: Pt(size),
+                });
+                for glyph in glyphs {
+                    let gid = map.get(&glyph.gid).copied().unwrap_or(0);
+                    let text = texts
+                        .and_then(|t| t.get(&glyph.gid))
+                        .cloned()
+                        .unwrap_or_default();
+                    ops.push(Op::SetTextMatrix {
+                        matrix: TextMatrix::Translate(Pt(glyph.x), Pt(glyph.y)),
+                    });
+                    ops.push(Op::ShowText {
+                        items: vec![TextItem::GlyphIds(vec![Codepoint {
+                            gid,
+                            offset: 0.0,
+                            cid: (!text.is_empty()).then_some(text),
+                        }])],
+                    });
+                }
+                ops.push(Op::EndTextSection);
+            }
+        }
+    }
+    ops
+}

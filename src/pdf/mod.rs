@@ -1,0 +1,4 @@
+//! PDF documents (server only): fonts, shaping and a small A4 canvas over printpdf.
+
+pub mod canvas;
+pub mod fonts;

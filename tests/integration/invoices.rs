@@ -1,0 +1,513 @@
+//! GST invoices: issued on acceptance with gapless numbers (also under concurrent
+//! acceptances), every rule-46 field in the PDF (read back with pdftotext), the UPI
+//! QR code decoding to the exact payment request, immutability, downloads refused
+//! to other tenants, credit notes, statements, e-invoice export and bad input.
+
+use crate::common::trade::Market;
+use crate::common::{TestApp, gstin, pairs, spawn_app};
+use auromart::domain::OrgKind;
+use auromart::domain::invoice::{DocKind, FinancialYear, document_number, upi_uri};
+use std::process::Command;
+
+/// Today's financial year in India, from the database clock the server uses.
+async fn this_fy(app: &TestApp) -> FinancialYear {
+    let (y, m): (i32, i32) = sqlx::query_as(
+        "SELECT extract(year FROM now() AT TIME ZONE 'Asia/Kolkata')::int,
+                extract(month FROM now() AT TIME ZONE 'Asia/Kolkata')::int",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("clock");
+    FinancialYear::of(y, m as u32)
+}
+
+fn temp_path(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!(
+        "auromart-test-{}-{}-{name}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    ))
+}
+
+/// The PDF's text as poppler's pdftotext reads it, whitespace collapsed.
+fn pdf_text(pdf: &[u8]) -> String {
+    let path = temp_path("doc.pdf");
+    std::fs::write(&path, pdf).expect("write pdf");
+    let out = Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (Debian poppler-utils; .ci/tools.sh installs it)");
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success(), "pdftotext failed: {out:?}");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Rasterises page 1 at 150 dpi and decodes the QR codes on it.
+fn qr_codes(pdf: &[u8]) -> Vec<String> {
+    let path = temp_path("qr.pdf");
+    let prefix = temp_path("page");
+    std::fs::write(&path, pdf).expect("write pdf");
+    let status = Command::new("pdftoppm")
+        .args(["-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&path)
+        .arg(&prefix)
+        .status()
+        .expect("pdftoppm runs");
+    assert!(status.success());
+    let png = prefix.with_extension("png");
+    let png = if png.exists() {
+        png
+    } else {
+        std::path::PathBuf::from(format!("{}.png", prefix.display()))
+    };
+    let image = image::open(&png).expect("page image").to_luma8();
+    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_file(&png);
+    let mut prepared = rqrr::PreparedImage::prepare(image);
+    prepared
+        .detect_grids()
+        .into_iter()
+        .filter_map(|g| g.decode().ok().map(|(_, content)| content))
+        .collect()
+}
+
+async fn accept(m: &Market, order: i64, mode: &str) -> i64 {
+    m.act(&m.distributor, order, mode, "").await.ok();
+    let list = m
+        .retailer
+        .call(
+            "invoices/for_order",
+            &pairs(&[("order_id", &order.to_string())]),
+        )
+        .await;
+    list.ok()[0]["id"].as_i64().expect("invoice id")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accepting_an_order_issues_a_complete_tax_invoice() {
+    let app = spawn_app().await;
+    let m = app.market(700, 50).await;
+    let order = m.order(10).await;
+    // 10 × ₹27.50 = ₹275.00; CGST 2.5% = 6.875 → 6.88; SGST the same; ₹288.76 → ₹289.00.
+    assert_eq!(order["total_paise"], 28_900);
+    let order_id = order["id"].as_i64().expect("id");
+    let invoice_id = accept(&m, order_id, "accept_deliver").await;
+    let fy = this_fy(&app).await;
+    let number = document_number("T700", fy, DocKind::Invoice, 1).expect("number");
+
+    let (status, content_type, pdf) = m
+        .retailer
+        .download(&format!("/invoices/{invoice_id}/pdf"))
+        .await;
+    assert_eq!((status, content_type.as_str()), (200, "application/pdf"));
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    assert!(pdf.len() < 60_000, "fonts are subset: {} bytes", pdf.len());
+
+    let text = pdf_text(&pdf);
+    for expected in [
+        "TAX INVOICE".to_string(),
+        "Test Shop 701".into(),
+        "Test Business 701".into(),
+        format!("GSTIN: {}", gstin(701)),
+        "Test Shop 702".into(),
+        format!("GSTIN: {}", gstin(702)),
+        "12 Market Yard".into(),
+        "Pune – 411037".into(),
+        "State: Maharashtra, code 27".into(),
+        format!("Invoice no. {number}"),
+        "Invoice date".into(),
+        "Place of supply Maharashtra (27)".into(),
+        "Reverse charge No".into(),
+        "Delivery Delivery by distributor".into(),
+        "1905".into(),
+        "Marie Gold Biscuits 200 g".into(),
+        "10 pack".into(),
+        "27.50".into(),
+        "275.00".into(),
+        "5%".into(),
+        "6.88".into(),
+        "Taxable value 275.00".into(),
+        "CGST 6.88".into(),
+        "SGST 6.88".into(),
+        "Round off 0.24".into(),
+        "Total amount due ₹289.00".into(),
+        "Rupees Two Hundred Eighty-Nine Only".into(),
+        "HSN-wise tax summary".into(),
+        "2.5% + 2.5%".into(),
+        "Tax is payable on reverse charge: No.".into(),
+        "For Test Shop 701".into(),
+        "Authorised signatory".into(),
+        "testshop701@okaxis".into(),
+    ] {
+        assert!(
+            text.contains(&expected),
+            "PDF text lacks {expected:?}:\n{text}"
+        );
+    }
+
+    // The QR code is the exact UPI payment request for the amount due.
+    let codes = qr_codes(&pdf);
+    assert_eq!(
+        codes,
+        vec![upi_uri(
+            "testshop701@okaxis",
+            "Test Shop 701",
+            28_900,
+            &format!("Invoice {number}"),
+            &number
+        )]
+    );
+
+    // Downloading again gives the same bytes, for both parties.
+    let (_, _, again) = m
+        .distributor
+        .download(&format!("/invoices/{invoice_id}/pdf"))
+        .await;
+    assert_eq!(again, pdf);
+
+    // Stored, and never changed or deleted.
+    let changed = sqlx::query("UPDATE invoices SET total_paise = 1 WHERE id = $1")
+        .bind(invoice_id)
+        .execute(&app.db)
+        .await;
+    assert!(changed.is_err(), "issued invoices are immutable");
+    let deleted = sqlx::query("DELETE FROM invoices WHERE id = $1")
+        .bind(invoice_id)
+        .execute(&app.db)
+        .await;
+    assert!(deleted.is_err());
+
+    // The retailer's owner gets the invoice on WhatsApp (queued in the same transaction).
+    let queued: (String, String, i64) = sqlx::query_as(
+        "SELECT recipient, template, document_id FROM outbox WHERE document_kind = 'invoice_issued'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("outbox row");
+    assert_eq!(
+        queued,
+        ("919800000702".into(), "invoice_issued".into(), invoice_id)
+    );
+
+    // Listed for both parties with its figures.
+    let listed = m
+        .retailer
+        .call(
+            "invoices/list",
+            &pairs(&[
+                ("filter[kind]", "invoice"),
+                ("filter[from]", ""),
+                ("filter[to]", ""),
+                ("filter[q]", ""),
+            ]),
+        )
+        .await;
+    let row = &listed.ok()[0];
+    assert_eq!(row["number"], number.as_str());
+    assert_eq!(row["taxable_paise"], 27_500);
+    assert_eq!(row["tax_paise"], 1_376);
+    assert_eq!(row["total_paise"], 28_900);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_tenants_cannot_download_an_invoice() {
+    let app = spawn_app().await;
+    let m = app.market(710, 10).await;
+    let order_id = m.order(1).await["id"].as_i64().expect("id");
+    let invoice_id = accept(&m, order_id, "accept_pickup").await;
+    let path = format!("/invoices/{invoice_id}/pdf");
+    let (other_retailer, _) = app.signup(OrgKind::Retailer, 720).await;
+    let (other_distributor, _) = app.active(OrgKind::Distributor, 721).await;
+    assert_eq!(other_retailer.download(&path).await.0, 404);
+    assert_eq!(other_distributor.download(&path).await.0, 404);
+    assert_eq!(m.manufacturer.download(&path).await.0, 403);
+    assert_eq!(app.client().download(&path).await.0, 401);
+    assert_eq!(m.retailer.download("/invoices/abc/pdf").await.0, 404);
+    // The order's documents are refused too, not just empty.
+    let a = other_retailer
+        .call(
+            "invoices/for_order",
+            &pairs(&[("order_id", &order_id.to_string())]),
+        )
+        .await;
+    assert_eq!(a.status, 404);
+    // Statements of another pair are refused.
+    let month: String =
+        sqlx::query_scalar("SELECT to_char(now() AT TIME ZONE 'Asia/Kolkata', 'YYYY-MM')")
+            .fetch_one(&app.db)
+            .await
+            .expect("month");
+    let statement = format!(
+        "/statements/{month}/{}/{}/pdf",
+        m.distributor_org, m.retailer_org
+    );
+    assert_eq!(other_retailer.download(&statement).await.0, 404);
+    assert_eq!(other_distributor.download(&statement).await.0, 404);
+    assert_eq!(m.retailer.download(&statement).await.0, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_acceptances_get_consecutive_numbers_without_gaps() {
+    let app = spawn_app().await;
+    let m = app.market(730, 500).await;
+    let mut orders = Vec::new();
+    for _ in 0..40 {
+        orders.push(m.order(1).await["id"].as_i64().expect("id"));
+    }
+    let mut tasks = Vec::new();
+    for id in orders.clone() {
+        let client = crate::common::Client {
+            http: m.distributor.http.clone(),
+            base: app.base.clone(),
+        };
+        tasks.push(tokio::spawn(async move {
+            client
+                .call(
+                    "orders/act",
+                    &pairs(&[
+                        ("id", &id.to_string()),
+                        ("action", "accept_deliver"),
+                        ("reason", ""),
+                    ]),
+                )
+                .await
+        }));
+    }
+    for t in tasks {
+        let a = t.await.expect("task");
+        assert!(a.status < 400, "{a:?}");
+    }
+    let fy = this_fy(&app).await;
+    let numbers: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT seq, number FROM invoices WHERE distributor_id = $1 AND kind = 'invoice' ORDER BY seq",
+    )
+    .bind(m.distributor_org)
+    .fetch_all(&app.db)
+    .await
+    .expect("invoices");
+    assert_eq!(numbers.len(), 40, "one invoice per accepted order");
+    for (i, (seq, number)) in numbers.iter().enumerate() {
+        assert_eq!(*seq, i as i64 + 1, "consecutive, no gaps");
+        assert_eq!(
+            number,
+            &document_number("T730", fy, DocKind::Invoice, *seq).expect("number")
+        );
+    }
+    let orders_invoiced: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT order_id) FROM invoices WHERE order_id = ANY($1)",
+    )
+    .bind(&orders)
+    .fetch_one(&app.db)
+    .await
+    .expect("count");
+    assert_eq!(orders_invoiced, 40);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_incomplete_profile_cannot_accept_and_is_told_what_is_missing() {
+    let app = spawn_app().await;
+    let m = app.market(740, 10).await;
+    let order_id = m.order(1).await["id"].as_i64().expect("id");
+    sqlx::query("UPDATE organisations SET upi_id = NULL WHERE id = $1")
+        .bind(m.distributor_org)
+        .execute(&app.db)
+        .await
+        .expect("clear upi");
+    let a = m.act(&m.distributor, order_id, "accept_deliver", "").await;
+    assert_eq!(a.status, 409);
+    assert!(
+        a.body["Conflict"]
+            .as_str()
+            .is_some_and(|s| s.contains("UPI id")),
+        "{a:?}"
+    );
+    let billing = m.distributor.call("invoices/billing", &[]).await;
+    assert_eq!(billing.ok()["missing"], serde_json::json!(["UPI id"]));
+    let (state, invoices, series): (String, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT state FROM orders WHERE id = $1), (SELECT count(*) FROM invoices),
+                (SELECT count(*) FROM document_series)",
+    )
+    .bind(order_id)
+    .fetch_one(&app.db)
+    .await
+    .expect("state");
+    assert_eq!(
+        (state.as_str(), invoices, series),
+        ("placed", 0, 0),
+        "nothing half-written"
+    );
+
+    // Bad billing input is refused field by field; nothing changes.
+    let bad = m
+        .distributor
+        .call(
+            "invoices/save_billing",
+            &pairs(&[
+                ("upi_id", "not a upi"),
+                ("invoice_prefix", "TOOLONG"),
+                ("round_off", "true"),
+                ("einvoice_enabled", "false"),
+            ]),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.field_reason("upi_id").is_some());
+    assert!(bad.field_reason("invoice_prefix").is_some());
+    // A fixed profile accepts.
+    let fixed = m
+        .distributor
+        .call(
+            "invoices/save_billing",
+            &pairs(&[
+                ("upi_id", "Shop740@OKSBI"),
+                ("invoice_prefix", "sg"),
+                ("round_off", "false"),
+                ("einvoice_enabled", "false"),
+            ]),
+        )
+        .await;
+    assert_eq!(fixed.ok()["upi_id"], "shop740@oksbi");
+    assert_eq!(fixed.ok()["invoice_prefix"], "SG");
+    let a = m.act(&m.distributor, order_id, "accept_deliver", "").await;
+    assert!(a.status < 400, "{a:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_an_invoiced_order_issues_a_credit_note_and_statements_net_out() {
+    let app = spawn_app().await;
+    let m = app.market(750, 20).await;
+    let first = m.order(2).await["id"].as_i64().expect("id");
+    let invoice_id = accept(&m, first, "accept_deliver").await;
+    let second = m.order(4).await["id"].as_i64().expect("id");
+    accept(&m, second, "accept_deliver").await;
+    let a = m
+        .act(
+            &m.distributor,
+            first,
+            "cancel",
+            "Retailer refused the goods",
+        )
+        .await;
+    assert!(a.status < 400, "{a:?}");
+    let fy = this_fy(&app).await;
+    let docs = m
+        .retailer
+        .call(
+            "invoices/for_order",
+            &pairs(&[("order_id", &first.to_string())]),
+        )
+        .await;
+    let docs = docs.ok().as_array().cloned().expect("docs");
+    assert_eq!(docs.len(), 2);
+    let credit = &docs[1];
+    assert_eq!(credit["kind"], "credit_note");
+    assert_eq!(
+        credit["number"],
+        document_number("T750", fy, DocKind::CreditNote, 1)
+            .expect("number")
+            .as_str()
+    );
+    assert_eq!(
+        credit["refers_to_number"],
+        document_number("T750", fy, DocKind::Invoice, 1)
+            .expect("number")
+            .as_str()
+    );
+    assert_eq!(credit["total_paise"], docs[0]["total_paise"]);
+    let credit_id = credit["id"].as_i64().expect("id");
+    let (_, _, pdf) = m
+        .retailer
+        .download(&format!("/invoices/{credit_id}/pdf"))
+        .await;
+    let text = pdf_text(&pdf);
+    assert!(text.contains("CREDIT NOTE"), "{text}");
+    assert!(text.contains("Against invoice"), "{text}");
+    assert!(text.contains("Retailer refused the goods"), "{text}");
+    assert!(qr_codes(&pdf).is_empty(), "nothing to pay on a credit note");
+    // Stock came back; the invoice itself is untouched.
+    assert_eq!(m.stock(&app.db).await, (20, 4));
+    let (_, _, invoice_pdf) = m
+        .retailer
+        .download(&format!("/invoices/{invoice_id}/pdf"))
+        .await;
+    assert!(pdf_text(&invoice_pdf).contains("TAX INVOICE"));
+
+    // The month's statement lists all three documents and nets the credit out.
+    let statements = m.retailer.call("invoices/statements", &[]).await;
+    let row = &statements.ok()[0];
+    assert_eq!(
+        (row["invoices"].as_i64(), row["credit_notes"].as_i64()),
+        (Some(2), Some(1))
+    );
+    let month = row["month"].as_str().expect("month").to_string();
+    // Second order: 4 × 27.50 = 110.00 + 2.75 + 2.75 = 115.50 → 116.00.
+    assert_eq!(row["net_paise"], 11_600);
+    let (status, _, statement) = m
+        .distributor
+        .download(&format!(
+            "/statements/{month}/{}/{}/pdf",
+            m.distributor_org, m.retailer_org
+        ))
+        .await;
+    assert_eq!(status, 200);
+    let text = pdf_text(&statement);
+    assert!(text.contains("STATEMENT OF ACCOUNT"), "{text}");
+    assert!(text.contains("Net for the month ₹116.00"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e_invoice_json_follows_inv01_for_enabled_distributors() {
+    let app = spawn_app().await;
+    let m = app.market(760, 20).await;
+    let order_id = m.order(3).await["id"].as_i64().expect("id");
+    let invoice_id = accept(&m, order_id, "accept_deliver").await;
+    let path = format!("/invoices/{invoice_id}/einvoice.json");
+    // Not switched on: refused with the reason.
+    let (status, _, body) = m.distributor.download(&path).await;
+    assert_eq!(status, 409, "{}", String::from_utf8_lossy(&body));
+    m.distributor
+        .call(
+            "invoices/save_billing",
+            &pairs(&[
+                ("upi_id", "testshop761@okaxis"),
+                ("invoice_prefix", "T760"),
+                ("round_off", "true"),
+                ("einvoice_enabled", "true"),
+            ]),
+        )
+        .await
+        .ok();
+    let (status, content_type, body) = m.distributor.download(&path).await;
+    assert_eq!((status, content_type.as_str()), (200, "application/json"));
+    let json: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    let doc = &json[0];
+    assert_eq!(
+        auromart::invoices::einvoice::validate(doc),
+        Vec::<String>::new()
+    );
+    assert_eq!(doc["Version"], "1.1");
+    assert_eq!(doc["TranDtls"]["SupTyp"], "B2B");
+    assert_eq!(doc["DocDtls"]["Typ"], "INV");
+    assert_eq!(doc["SellerDtls"]["Gstin"], gstin(761).as_str());
+    assert_eq!(doc["BuyerDtls"]["Gstin"], gstin(762).as_str());
+    assert_eq!(doc["BuyerDtls"]["Pos"], "27");
+    assert_eq!(doc["ItemList"][0]["HsnCd"], "1905");
+    assert_eq!(doc["ItemList"][0]["Unit"], "PAC");
+    // 3 × 27.50 = 82.50; 2.5% = 2.0625 → 2.06 each; 86.62 → 87.00.
+    let text = String::from_utf8_lossy(&body).to_string();
+    assert!(text.contains("\"AssVal\": 82.50"), "{text}");
+    assert!(text.contains("\"CgstVal\": 2.06"), "{text}");
+    assert!(text.contains("\"RndOffAmt\": 0.38"), "{text}");
+    assert!(text.contains("\"TotInvVal\": 87.00"), "{text}");
+    assert!(text.contains("\"GstRt\": 5"), "{text}");
+    // Only the supplier exports; the retailer is refused.
+    assert_eq!(m.retailer.download(&path).await.0, 403);
+}
