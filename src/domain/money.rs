@@ -118,6 +118,10 @@ const ONES: [&str; 20] = [
     "Eighteen",
     "Nineteen",
 ];
+/// A crore (1,00,00,000) and a lakh (1,00,000).
+const CRORE: u64 = 10_000_000;
+const LAKH: u64 = 100_000;
+
 const TENS: [&str; 10] = [
     "", "", "Twenty", "Thirty", "Forty", "Fifty", "Sixty", "Seventy", "Eighty", "Ninety",
 ];
@@ -126,7 +130,7 @@ const TENS: [&str; 10] = [
 fn two_digits(n: u64) -> String {
     match n {
         0..=19 => ONES[n as usize].to_string(),
-        _ if n % 10 == 0 => TENS[(n / 10) as usize].to_string(),
+        _ if n.is_multiple_of(10) => TENS[(n / 10) as usize].to_string(),
         _ => format!("{}-{}", TENS[(n / 10) as usize], ONES[(n % 10) as usize]),
     }
 }
@@ -138,12 +142,12 @@ pub fn number_in_words(n: u64) -> String {
         return ONES[0].to_string();
     }
     let mut parts = Vec::new();
-    let crore = n / 1_00_00_000;
-    let rest = n % 1_00_00_000;
+    let crore = n / CRORE;
+    let rest = n % CRORE;
     if crore > 0 {
         parts.push(format!("{} Crore", number_in_words(crore)));
     }
-    let lakh = rest / 1_00_000;
+    let lakh = rest / LAKH;
     let thousand = rest / 1_000 % 100;
     let hundred = rest / 100 % 10;
     let last = rest % 100;
@@ -246,9 +250,9 @@ mod tests {
             (5, "Five Paise Only"),
             (100, "Rupees One Only"),
             (1_100, "Rupees Eleven Only"),
-            (2_000_00, "Rupees Two Thousand Only"),
+            (200_000, "Rupees Two Thousand Only"),
             (
-                10_101_01,
+                1_010_101,
                 "Rupees Ten Thousand One Hundred One and One Paise Only",
             ),
             (

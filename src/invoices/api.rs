@@ -1,10 +1,12 @@
 use super::{BillingSettings, InvoiceFilter, InvoiceRow, StatementRow};
-use crate::domain::OrgKind;
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-const PARTIES: [OrgKind; 2] = [OrgKind::Retailer, OrgKind::Distributor];
+const PARTIES: [crate::domain::OrgKind; 2] = [
+    crate::domain::OrgKind::Retailer,
+    crate::domain::OrgKind::Distributor,
+];
 
 /// Invoices and credit notes the caller's business issued or received.
 #[server(endpoint = "invoices/list")]
@@ -30,7 +32,7 @@ pub async fn list_statements() -> Result<Vec<StatementRow>, AppError> {
 /// The distributor's billing settings and what is missing before it can invoice.
 #[server(endpoint = "invoices/billing")]
 pub async fn get_billing() -> Result<BillingSettings, AppError> {
-    let ctx = crate::server::Ctx::require(&[OrgKind::Distributor]).await?;
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Distributor]).await?;
     super::service::billing(&ctx).await
 }
 
@@ -42,7 +44,7 @@ pub async fn save_billing(
     round_off: bool,
     einvoice_enabled: bool,
 ) -> Result<BillingSettings, AppError> {
-    let ctx = crate::server::Ctx::require(&[OrgKind::Distributor])
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Distributor])
         .await?
         .owner_only()?;
     super::service::save_billing(&ctx, &upi_id, &invoice_prefix, round_off, einvoice_enabled).await

@@ -538,7 +538,8 @@ mod tests {
     /// Each broken rule is caught: the validator is not a rubber stamp.
     #[test]
     fn refuses_what_the_portal_would_refuse() {
-        let breakers: Vec<(&str, fn(&mut serde_json::Value))> = vec![
+        type Breaker = fn(&mut serde_json::Value);
+        let breakers: Vec<(&str, Breaker)> = vec![
             ("Version", |v| v["Version"] = "1.0".into()),
             ("SupTyp", |v| v["TranDtls"]["SupTyp"] = "B2C".into()),
             ("DocDtls.No", |v| v["DocDtls"]["No"] = "0SGT/1".into()),

@@ -29,26 +29,28 @@ fn col(title: &'static str, width: f32, align: Align) -> Column {
 }
 
 /// The line table's columns: the item column takes what the tax columns leave.
-fn columns(supply: Supply) -> Vec<Column> {
+fn columns(supply: Supply, discounts: bool) -> Vec<Column> {
     use Align::{Left, Right};
     let mut cols = vec![
-        col("#", 16.0, Left),
+        col("#", 14.0, Left),
         col("Item", 0.0, Left),
-        col("HSN", 38.0, Left),
-        col("Qty", 44.0, Right),
-        col("Rate", 46.0, Right),
-        col("Disc.", 36.0, Right),
-        col("Taxable", 56.0, Right),
-        col("GST", 32.0, Right),
+        col("HSN", 34.0, Left),
+        col("Qty", 42.0, Right),
+        col("Rate", 42.0, Right),
     ];
+    if discounts {
+        cols.push(col("Disc.", 36.0, Right));
+    }
+    cols.push(col("Taxable", 52.0, Right));
+    cols.push(col("GST", 26.0, Right));
     match supply {
         Supply::IntraState => {
-            cols.push(col("CGST", 46.0, Right));
-            cols.push(col("SGST", 46.0, Right));
+            cols.push(col("CGST", 42.0, Right));
+            cols.push(col("SGST", 42.0, Right));
         }
-        Supply::InterState => cols.push(col("IGST", 56.0, Right)),
+        Supply::InterState => cols.push(col("IGST", 50.0, Right)),
     }
-    cols.push(col("Amount", 60.0, Right));
+    cols.push(col("Amount", 54.0, Right));
     let used: f32 = cols.iter().map(|c| c.width).sum();
     cols[1].width = RIGHT - LEFT - used;
     cols
@@ -111,13 +113,18 @@ fn facts(c: &mut Canvas, x: f32, y: f32, rows: &[(&str, String)]) -> f32 {
 }
 
 fn table_header(c: &mut Canvas, y: f32, cols: &[Column]) -> f32 {
-    c.fill(LEFT, y, RIGHT - LEFT, 14.0, 0.9);
-    let mut x = LEFT;
+    header_row(c, y, LEFT, cols)
+}
+
+fn header_row(c: &mut Canvas, y: f32, left: f32, cols: &[Column]) -> f32 {
+    let width: f32 = cols.iter().map(|c| c.width).sum();
+    c.fill(left, y, width, 13.0, 0.9);
+    let mut x = left;
     for col in cols {
-        c.text(anchor(x, col), y + 10.0, SMALL, Bold, col.align, col.title);
+        c.text(anchor(x, col), y + 9.5, 7.0, Bold, col.align, col.title);
         x += col.width;
     }
-    y + 14.0
+    y + 13.0
 }
 
 fn page_header(c: &mut Canvas, doc: &Document) -> f32 {
@@ -258,7 +265,8 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
     y = below_recipient.max(yr) + 6.0;
 
     // The lines.
-    let cols = columns(doc.supply);
+    let discounts = doc.computed.discount != 0;
+    let cols = columns(doc.supply, discounts);
     y = table_header(&mut c, y, &cols);
     for (i, (line, amounts)) in doc.lines.iter().zip(&doc.computed.lines).enumerate() {
         let item = if line.brand.is_empty() {
@@ -266,8 +274,8 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
         } else {
             format!("{} — {}", line.name, line.brand)
         };
-        let item_lines = c.wrap(&item, SMALL, Regular, cols[1].width - 4.0);
-        let height = item_lines.len() as f32 * 9.0 + 5.0;
+        let item_lines = c.wrap(&item, 7.0, Regular, cols[1].width - 4.0);
+        let height = item_lines.len() as f32 * 8.5 + 4.5;
         if y + height > BOTTOM {
             c.new_page();
             y = page_header(&mut c, doc);
@@ -279,10 +287,12 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
             line.hsn.clone(),
             format!("{} {}", line.qty, line.unit),
             plain(line.unit_price_paise),
-            plain(amounts.discount),
-            plain(amounts.taxable),
-            rate_label(line.rate_bp),
         ];
+        if discounts {
+            cells.push(plain(amounts.discount));
+        }
+        cells.push(plain(amounts.taxable));
+        cells.push(rate_label(line.rate_bp));
         match doc.supply {
             Supply::IntraState => {
                 cells.push(plain(amounts.tax.cgst));
@@ -297,15 +307,15 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
                 for (k, l) in item_lines.iter().enumerate() {
                     c.text(
                         x + 2.0,
-                        y + 9.0 + k as f32 * 9.0,
-                        SMALL,
+                        y + 8.5 + k as f32 * 8.5,
+                        7.0,
                         Regular,
                         Align::Left,
                         l,
                     );
                 }
             } else {
-                c.text(anchor(x, col), y + 9.0, SMALL, Regular, col.align, cell);
+                c.text(anchor(x, col), y + 8.5, 7.0, Regular, col.align, cell);
             }
             x += col.width;
         }
@@ -313,7 +323,7 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
         c.rule(LEFT, y, RIGHT, y, 0.3, 0.8);
     }
 
-    // Totals at the right, amount in words at the left.
+    // HSN-wise summary at the left, totals at the right, then the amount in words.
     let t = &doc.computed;
     let mut totals: Vec<(String, String)> = Vec::new();
     if t.discount != 0 {
@@ -331,79 +341,41 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
     if t.round_off != 0 {
         totals.push(("Round off".into(), plain(t.round_off)));
     }
-    let needed = totals.len() as f32 * (LINE + 1.0) + 60.0;
-    if y + needed > BOTTOM {
+    let hsn_height = (t.hsn.len() + 1) as f32 * 11.0 + 24.0;
+    let totals_height = totals.len() as f32 * (LINE + 1.0) + 26.0;
+    let words = c.wrap(&doc.amount_in_words, BODY, Bold, RIGHT - LEFT - 100.0);
+    let block = hsn_height.max(totals_height) + words.len() as f32 * (LINE + 1.0) + 20.0;
+    if y + 8.0 + block > BOTTOM {
         c.new_page();
         y = page_header(&mut c, doc);
     }
-    y += 6.0;
-    let label_x = RIGHT - 190.0;
-    let top = y;
-    for (label, value) in &totals {
-        y += LINE + 1.0;
-        c.text(label_x, y, BODY, Regular, Align::Left, label);
-        c.text(RIGHT, y, BODY, Regular, Align::Right, value);
-    }
-    y += 6.0;
-    c.rule(label_x, y, RIGHT, y, 0.5, 0.0);
     y += 14.0;
-    let due = match doc.kind {
-        DocKind::Invoice => "Total amount due",
-        DocKind::CreditNote => "Total credit",
-    };
-    c.text(label_x, y, 10.0, Bold, Align::Left, due);
-    c.text(
-        RIGHT,
-        y,
-        10.0,
-        Bold,
-        Align::Right,
-        &Paise(t.grand_total).to_string(),
-    );
-    let mut yw = top + LINE + 1.0;
-    c.text_grey(
-        LEFT,
-        yw,
-        SMALL,
-        Regular,
-        Align::Left,
-        "Amount in words",
-        0.35,
-    );
-    for line in c.wrap(&doc.amount_in_words, BODY, Bold, label_x - LEFT - 20.0) {
-        yw += LINE + 1.0;
-        c.text(LEFT, yw, BODY, Bold, Align::Left, &line);
-    }
-    y = y.max(yw) + 16.0;
+    let top = y;
 
-    // HSN-wise summary.
-    let hsn_rows = t.hsn.len() as f32 * 11.0 + 50.0;
-    if y + hsn_rows > BOTTOM {
-        c.new_page();
-        y = page_header(&mut c, doc);
-    }
+    let hsn_width = 318.0;
     c.text(LEFT, y, BODY, Bold, Align::Left, "HSN-wise tax summary");
-    y += 6.0;
     let mut hcols = vec![
-        col("HSN", 70.0, Align::Left),
-        col("Qty", 60.0, Align::Right),
-        col("Taxable value", 90.0, Align::Right),
-        col("Rate", 50.0, Align::Right),
+        col("HSN", 38.0, Align::Left),
+        col("Qty", 26.0, Align::Right),
+        col("Taxable", 54.0, Align::Right),
+        col("Rate", 0.0, Align::Right),
     ];
     match doc.supply {
         Supply::IntraState => {
-            hcols.push(col("CGST", 75.0, Align::Right));
+            hcols.push(col("CGST", 46.0, Align::Right));
             hcols.push(col(
                 if doc.utgst { "UTGST" } else { "SGST" },
-                75.0,
+                46.0,
                 Align::Right,
             ));
         }
-        Supply::InterState => hcols.push(col("IGST", 150.0, Align::Right)),
+        Supply::InterState => hcols.push(col("IGST", 70.0, Align::Right)),
     }
+    hcols.push(col("Total tax", 46.0, Align::Right));
     let used: f32 = hcols.iter().map(|c| c.width).sum();
-    hcols.push(col("Total tax", RIGHT - LEFT - used, Align::Right));
-    y = table_header(&mut c, y, &hcols);
+    hcols[3].width = hsn_width - used;
+    y += 4.0;
+    y = header_row(&mut c, y, LEFT, &hcols);
     let mut hsn_cells: Vec<Vec<String>> = t
         .hsn
         .iter()
@@ -448,20 +420,59 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
         let weight = if r == last { Bold } else { Regular };
         let mut x = LEFT;
         for (col, cell) in hcols.iter().zip(cells) {
-            c.text(anchor(x, col), y + 9.0, SMALL, weight, col.align, cell);
+            c.text(anchor(x, col), y + 8.0, 7.0, weight, col.align, cell);
             x += col.width;
         }
-        y += 12.0;
-        c.rule(LEFT, y, RIGHT, y, 0.3, 0.8);
+        y += 11.0;
+        c.rule(LEFT, y, LEFT + hsn_width, y, 0.3, 0.8);
     }
-    y += 14.0;
+    let below_hsn = y;
+
+    let label_x = RIGHT - 180.0;
+    let mut yt = top - LINE;
+    for (label, value) in &totals {
+        yt += LINE + 1.0;
+        c.text(label_x, yt, BODY, Regular, Align::Left, label);
+        c.text(RIGHT, yt, BODY, Regular, Align::Right, value);
+    }
+    yt += 6.0;
+    c.rule(label_x, yt, RIGHT, yt, 0.5, 0.0);
+    yt += 14.0;
+    let due = match doc.kind {
+        DocKind::Invoice => "Total amount due",
+        DocKind::CreditNote => "Total credit",
+    };
+    c.text(label_x, yt, 10.0, Bold, Align::Left, due);
+    c.text(
+        RIGHT,
+        yt,
+        10.0,
+        Bold,
+        Align::Right,
+        &Paise(t.grand_total).to_string(),
+    );
+    y = below_hsn.max(yt) + 16.0;
+    c.text_grey(
+        LEFT,
+        y,
+        SMALL,
+        Regular,
+        Align::Left,
+        "Amount in words",
+        0.35,
+    );
+    for line in &words {
+        c.text(LEFT + 70.0, y, BODY, Bold, Align::Left, line);
+        y += LINE + 1.0;
+    }
+    y += 12.0;
 
     // Payment QR, declarations and the signature block.
-    if y + 130.0 > BOTTOM {
+    if y + 96.0 > BOTTOM + 20.0 {
         c.new_page();
         y = page_header(&mut c, doc);
     }
-    let qr_size = 104.0;
+    let qr_size = 92.0;
     let mut text_x = LEFT;
     if let Some(uri) = &doc.upi_uri {
         c.qr(LEFT - 8.0, y - 8.0, qr_size, uri)?;
@@ -492,7 +503,7 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
             0.35,
         );
     }
-    let mut yd = y + 56.0;
+    let mut yd = y + 54.0;
     for line in [
         format!(
             "Tax is payable on reverse charge: {}.",
@@ -503,19 +514,18 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
         c.text_grey(text_x, yd, SMALL, Regular, Align::Left, &line, 0.35);
         yd += LINE;
     }
-    let sign_x = RIGHT;
     c.text(
-        sign_x,
+        RIGHT,
         y + 10.0,
         BODY,
         Bold,
         Align::Right,
         &format!("For {}", doc.supplier.trade_name),
     );
-    c.rule(sign_x - 150.0, y + 58.0, sign_x, y + 58.0, 0.5, 0.0);
+    c.rule(RIGHT - 150.0, y + 56.0, RIGHT, y + 56.0, 0.5, 0.0);
     c.text(
-        sign_x,
-        y + 70.0,
+        RIGHT,
+        y + 68.0,
         BODY,
         Regular,
         Align::Right,

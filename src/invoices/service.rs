@@ -482,6 +482,7 @@ pub async fn billing(ctx: &Ctx) -> Result<BillingSettings, AppError> {
 }
 
 async fn billing_of(conn: &mut PgConnection, org: i64) -> Result<BillingSettings, AppError> {
+    #[allow(clippy::type_complexity)]
     let row: (Option<String>, i16, Option<String>, Option<String>, bool, bool, i32, i32, Option<i64>) =
         sqlx::query_as(
             "SELECT o.gstin, o.state_code, o.upi_id, o.invoice_prefix, o.round_off, o.einvoice_enabled,

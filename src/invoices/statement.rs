@@ -59,6 +59,7 @@ pub async fn render_for(
     let (year, m) = parse_month(month).ok_or_else(|| not_found("Statement"))?;
     let first = format!("{year:04}-{m:02}-01");
     let mut conn = ctx.db().acquire().await.map_err(internal)?;
+    #[allow(clippy::type_complexity)]
     let names: Option<(String, String, String, Option<String>, String, Option<String>)> = sqlx::query_as(
         "SELECT d.trade_name, d.address_line || ', ' || d.city || ' ' || d.pincode, r.trade_name, d.gstin,
                 r.address_line || ', ' || r.city || ' ' || r.pincode, r.gstin

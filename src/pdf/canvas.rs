@@ -31,6 +31,11 @@ struct Glyph {
     gid: u16,
     x: f32,
     y: f32,
+    /// Place this glyph with its own text matrix at (x, y); otherwise it follows the
+    /// previous glyph at the font's own advance plus `kern`.
+    anchor: bool,
+    /// TJ adjustment after the glyph, thousandths of an em (positive moves left).
+    kern: f32,
     text: String,
 }
 
@@ -58,10 +63,20 @@ enum Prim {
     },
 }
 
-/// A shaped run ready to place: glyphs relative to the pen start.
+/// One shaped glyph relative to the run's pen start.
+struct ShapedGlyph {
+    gid: u16,
+    x: f32,
+    y: f32,
+    anchor: bool,
+    kern: f32,
+    text: String,
+}
+
+/// A shaped run ready to place.
 struct Shaped {
     face: FaceId,
-    glyphs: Vec<(u16, f32, f32, String)>,
+    glyphs: Vec<ShapedGlyph>,
     advance: f32,
 }
 
@@ -141,7 +156,9 @@ impl Canvas {
                 };
                 let mut pen = 0.0f32;
                 let mut last_cluster = usize::MAX;
+                let mut previous_offset = true;
                 let mut glyphs = Vec::with_capacity(infos.len());
+                let upem = loaded.units_per_em;
                 for (info, pos) in infos.iter().zip(positions) {
                     let cluster = info.cluster as usize;
                     let text = if cluster != last_cluster {
@@ -150,12 +167,26 @@ impl Canvas {
                         String::new()
                     };
                     last_cluster = cluster;
-                    glyphs.push((
-                        info.glyph_id as u16,
-                        pen + pos.x_offset as f32 * scale,
-                        pos.y_offset as f32 * scale,
+                    let offset = pos.x_offset != 0 || pos.y_offset != 0;
+                    // The viewer advances by the font's own width (/W, in whole
+                    // thousandths of an em: under 1/1000 em of drift per glyph); the
+                    // TJ kern adds what shaping changed (kerning pairs, marks).
+                    let default = loaded
+                        .face
+                        .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(info.glyph_id as u16))
+                        .map(|a| f32::from(a) * 1000.0 / upem)
+                        .unwrap_or(0.0);
+                    let wanted = pos.x_advance as f32 * 1000.0 / upem;
+                    let kern = default - wanted;
+                    glyphs.push(ShapedGlyph {
+                        gid: info.glyph_id as u16,
+                        x: pen + pos.x_offset as f32 * scale,
+                        y: pos.y_offset as f32 * scale,
+                        anchor: offset || previous_offset,
+                        kern: if kern.abs() < 0.5 { 0.0 } else { kern.round() },
                         text,
-                    ));
+                    });
+                    previous_offset = offset;
                     pen += pos.x_advance as f32 * scale;
                 }
                 Shaped {
@@ -212,11 +243,13 @@ impl Canvas {
             let glyphs = run
                 .glyphs
                 .into_iter()
-                .map(|(gid, dx, dy, text)| Glyph {
-                    gid,
-                    x: pen + dx,
-                    y: baseline + dy,
-                    text,
+                .map(|g| Glyph {
+                    gid: g.gid,
+                    x: pen + g.x,
+                    y: baseline + g.y,
+                    anchor: g.anchor,
+                    kern: g.kern,
+                    text: g.text,
                 })
                 .collect();
             self.page().push(Prim::Text {
@@ -468,23 +501,33 @@ fn to_ops(
                     font: PdfFontHandle::External(font_id.clone()),
                     size: Pt(size),
                 });
+                let mut run: Vec<Codepoint> = Vec::new();
+                let flush = |run: &mut Vec<Codepoint>, ops: &mut Vec<Op>| {
+                    if !run.is_empty() {
+                        ops.push(Op::ShowText {
+                            items: vec![TextItem::GlyphIds(std::mem::take(run))],
+                        });
+                    }
+                };
                 for glyph in glyphs {
                     let gid = map.get(&glyph.gid).copied().unwrap_or(0);
                     let text = texts
                         .and_then(|t| t.get(&glyph.gid))
                         .cloned()
                         .unwrap_or_default();
-                    ops.push(Op::SetTextMatrix {
-                        matrix: TextMatrix::Translate(Pt(glyph.x), Pt(glyph.y)),
-                    });
-                    ops.push(Op::ShowText {
-                        items: vec![TextItem::GlyphIds(vec![Codepoint {
-                            gid,
-                            offset: 0.0,
-                            cid: (!text.is_empty()).then_some(text),
-                        }])],
+                    if glyph.anchor {
+                        flush(&mut run, &mut ops);
+                        ops.push(Op::SetTextMatrix {
+                            matrix: TextMatrix::Translate(Pt(glyph.x), Pt(glyph.y)),
+                        });
+                    }
+                    run.push(Codepoint {
+                        gid,
+                        offset: glyph.kern,
+                        cid: (!text.is_empty()).then_some(text),
                     });
                 }
+                flush(&mut run, &mut ops);
                 ops.push(Op::EndTextSection);
             }
         }
