@@ -31,6 +31,8 @@ test('brand adds a SKU, distributor stocks it, shop finds it misspelt and orders
   await dist.goto('/distributor/stock');
   await hydrated(dist);
   await dist.fill('[data-test="stock-search"]', tag);
+  // Wait for the filtered list, so the row is not re-rendered under the typing.
+  await expect(dist.locator('[data-test="stock-row"]')).toHaveCount(1);
   const row = dist.locator(`[data-test="stock-row"][data-name="${name}"]`);
   await row.locator('[data-test="price"]').fill('40');
   await row.locator('[data-test="save-listing"]').click();
