@@ -236,6 +236,9 @@ pub struct Document {
     pub delivery_mode: DeliveryMode,
     pub lines: Vec<DocLine>,
     pub computed: Computed,
+    /// The grand total was rounded to whole rupees (the distributor's setting).
+    #[serde(default)]
+    pub rounds_off: bool,
     pub amount_in_words: String,
     pub upi_id: String,
     /// The UPI payment request for the amount due (invoices only).
@@ -313,6 +316,7 @@ impl Document {
             delivery_mode: input.delivery_mode,
             lines: input.lines,
             computed,
+            rounds_off: input.round_off,
             upi_id: input.upi_id,
             upi_uri,
             refers_to: input.refers_to,

@@ -170,6 +170,20 @@ pub async fn issue_credit_note(
     .map(Some)
 }
 
+/// The lines and rounding of an issued invoice, exactly as it was issued.
+async fn invoiced_lines(
+    conn: &mut PgConnection,
+    invoice_id: i64,
+) -> Result<(Vec<DocLine>, bool), AppError> {
+    let data: serde_json::Value = sqlx::query_scalar("SELECT data FROM invoices WHERE id = $1")
+        .bind(invoice_id)
+        .fetch_one(conn)
+        .await
+        .map_err(internal)?;
+    let doc: Document = serde_json::from_value(data).map_err(internal)?;
+    Ok((doc.lines, doc.rounds_off))
+}
+
 async fn issue(
     conn: &mut PgConnection,
     order_id: i64,
@@ -191,8 +205,11 @@ async fn issue(
     .fetch_one(&mut *conn)
     .await
     .map_err(internal)?;
+    // The rate in force on the invoice date (CGST Rules: tax at the time of supply),
+    // falling back to the rate the order was placed at when the HSN has none today.
     let lines: Vec<LineRow> = sqlx::query_as(
-        "SELECT name, brand, hsn, unit, qty, unit_price_paise, tax_rate_bp
+        "SELECT name, brand, hsn, unit, qty, unit_price_paise,
+                COALESCE(gst_rate_bp(hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, unit_price_paise), tax_rate_bp) AS tax_rate_bp
            FROM order_lines WHERE order_id = $1 ORDER BY line_no",
     )
     .bind(order_id)
@@ -220,6 +237,26 @@ async fn issue(
         ),
         None => (None, None),
     };
+    // A credit note reverses its invoice exactly: the same lines, rates and rounding.
+    let (doc_lines, round_off) = match &against {
+        Some(((invoice_id, _, _), _)) => invoiced_lines(conn, *invoice_id).await?,
+        None => (
+            lines
+                .into_iter()
+                .map(|l| DocLine {
+                    name: l.name,
+                    brand: l.brand,
+                    hsn: l.hsn,
+                    qty: i64::from(l.qty),
+                    unit: l.unit,
+                    unit_price_paise: l.unit_price_paise,
+                    discount_paise: 0,
+                    rate_bp: l.tax_rate_bp,
+                })
+                .collect(),
+            head.round_off,
+        ),
+    };
     let doc = Document::build(DocumentInput {
         kind,
         number,
@@ -234,20 +271,8 @@ async fn issue(
             .as_deref()
             .and_then(DeliveryMode::parse)
             .unwrap_or(DeliveryMode::Deliver),
-        lines: lines
-            .into_iter()
-            .map(|l| DocLine {
-                name: l.name,
-                brand: l.brand,
-                hsn: l.hsn,
-                qty: i64::from(l.qty),
-                unit: l.unit,
-                unit_price_paise: l.unit_price_paise,
-                discount_paise: 0,
-                rate_bp: l.tax_rate_bp,
-            })
-            .collect(),
-        round_off: head.round_off,
+        lines: doc_lines,
+        round_off,
         upi_id: head.upi_id.unwrap_or_default(),
         refers_to,
         reason,

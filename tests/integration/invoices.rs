@@ -511,3 +511,43 @@ async fn e_invoice_json_follows_inv01_for_enabled_distributors() {
     // Only the supplier exports; the retailer is refused.
     assert_eq!(m.retailer.download(&path).await.0, 403);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_hsn_without_a_rate_blocks_the_sku_not_the_invoice() {
+    let app = spawn_app().await;
+    let m = app.market(770, 10).await;
+    // An order placed while the rate was known is still invoiced at that rate.
+    let earlier = m.order(1).await["id"].as_i64().expect("id");
+    sqlx::query("DELETE FROM hsn_rates WHERE '1905' LIKE hsn || '%'")
+        .execute(&app.db)
+        .await
+        .expect("drop the rate");
+    // The manufacturer is told; the product leaves the shop; an order is refused clearly.
+    let skus = m
+        .manufacturer
+        .call("catalog/my_skus", &pairs(&[("q", "")]))
+        .await;
+    assert!(skus.ok()[0]["rate_bp"].is_null(), "{:?}", skus.ok());
+    let refused = m
+        .retailer
+        .call(
+            "orders/place",
+            &crate::common::trade::order_form(m.distributor_org, &[(m.listing_id, 1)], None),
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .field_reason(&format!("line-{}", m.listing_id))
+            .is_some_and(|r| r.contains("no GST rate")),
+        "{refused:?}"
+    );
+    let invoice = accept(&m, earlier, "accept_deliver").await;
+    let total: i64 = sqlx::query_scalar("SELECT total_paise FROM invoices WHERE id = $1")
+        .bind(invoice)
+        .fetch_one(&app.db)
+        .await
+        .expect("invoice");
+    // ₹27.50 + 2.5% + 2.5% (0.69 each) = ₹28.88 → ₹29.00.
+    assert_eq!(total, 2_900);
+}
