@@ -20,7 +20,7 @@ pub const A4_HEIGHT: f32 = 841.89;
 pub enum PdfError {
     #[error("fonts: {0}")]
     Font(#[from] super::fonts::FontError),
-    #[error("font subsetting failed: {0}")]
+    #[error("font subsetting or writing failed: {0}")]
     Subset(String),
     #[error("QR code: {0}")]
     Qr(String),
@@ -53,6 +53,14 @@ enum Prim {
         h: f32,
         grey: f32,
     },
+    /// QR modules as rectangles (column, row, width, height in modules) on a grid of
+    /// whole points, so the content stream stays small.
+    Qr {
+        x: f32,
+        y: f32,
+        module: f32,
+        rects: Vec<(u16, u16, u16, u16)>,
+    },
     Rule {
         x1: f32,
         y1: f32,
@@ -82,6 +90,8 @@ struct Shaped {
 
 pub struct Canvas {
     fonts: &'static Fonts,
+    /// Widths of words at 1 pt, for wrapping without reshaping every prefix.
+    words: std::cell::RefCell<std::collections::HashMap<(String, bool), f32>>,
     pages: Vec<Vec<Prim>>,
     current: usize,
     title: String,
@@ -99,6 +109,7 @@ impl Canvas {
     pub fn new(title: &str) -> Result<Canvas, PdfError> {
         Ok(Canvas {
             fonts: Fonts::get()?,
+            words: Default::default(),
             pages: vec![Vec::new()],
             current: 0,
             title: title.to_string(),
@@ -137,8 +148,20 @@ impl Canvas {
                 let scale = size / loaded.units_per_em;
                 let mut buffer = rustybuzz::UnicodeBuffer::new();
                 buffer.push_str(run);
-                buffer.guess_segment_properties();
-                let out = rustybuzz::shape(&loaded.face, &[], buffer);
+                // Runs are split by script already; digits and signs alone would
+                // otherwise leave the script unset and miss the cached plan.
+                buffer.set_script(if deva {
+                    rustybuzz::script::DEVANAGARI
+                } else {
+                    rustybuzz::script::LATIN
+                });
+                buffer.set_direction(rustybuzz::Direction::LeftToRight);
+                // A shaping plan per face (built once per process: building one
+                // per call was a third of the layout time).
+                let out = match self.fonts.plan(face, &buffer) {
+                    Some(plan) => rustybuzz::shape_with_plan(&loaded.face, plan, buffer),
+                    None => rustybuzz::shape(&loaded.face, &[], buffer),
+                };
                 let infos = out.glyph_infos();
                 let positions = out.glyph_positions();
                 // Cluster boundaries (byte offsets, ascending for left-to-right text)
@@ -263,26 +286,44 @@ impl Canvas {
         width
     }
 
+    /// Width of one word (no spaces) at `size`, remembered for this document.
+    fn word_width(&self, word: &str, size: f32, weight: Weight) -> f32 {
+        let key = (word.to_string(), weight == Weight::Bold);
+        if let Some(w) = self.words.borrow().get(&key) {
+            return w * size;
+        }
+        let w = self.measure(word, 1.0, weight);
+        self.words.borrow_mut().insert(key, w);
+        w * size
+    }
+
     /// Breaks `text` into lines no wider than `width` (at spaces; a single word wider
-    /// than the line is broken between characters).
+    /// than the line is broken between characters). Words are measured once each;
+    /// kerning across a space is ignored (well under a point).
     pub fn wrap(&self, text: &str, size: f32, weight: Weight, width: f32) -> Vec<String> {
+        let space = self.word_width(" ", size, weight);
         let mut lines = Vec::new();
         let mut line = String::new();
+        let mut line_width = 0.0;
         for word in text.split_whitespace() {
-            let candidate = if line.is_empty() {
-                word.to_string()
-            } else {
-                format!("{line} {word}")
-            };
-            if self.measure(&candidate, size, weight) <= width {
-                line = candidate;
+            let w = self.word_width(word, size, weight);
+            if line.is_empty() && w <= width {
+                line.push_str(word);
+                line_width = w;
+                continue;
+            }
+            if !line.is_empty() && line_width + space + w <= width {
+                line.push(' ');
+                line.push_str(word);
+                line_width += space + w;
                 continue;
             }
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
             }
-            if self.measure(word, size, weight) <= width {
-                line = word.to_string();
+            if w <= width {
+                line.push_str(word);
+                line_width = w;
             } else {
                 let mut part = String::new();
                 for c in word.chars() {
@@ -293,6 +334,7 @@ impl Canvas {
                         part.push(c);
                     }
                 }
+                line_width = self.measure(&part, size, weight);
                 line = part;
             }
         }
@@ -328,32 +370,53 @@ impl Canvas {
     /// (quiet zone included). Dark modules are drawn as rectangles, a row's run of
     /// dark modules as one.
     pub fn qr(&mut self, x: f32, y: f32, size: f32, data: &str) -> Result<(), PdfError> {
-        let code = qrcode::QrCode::with_error_correction_level(data.as_bytes(), qrcode::EcLevel::M)
-            .map_err(|e| PdfError::Qr(e.to_string()))?;
-        let n = code.width();
-        let colors = code.to_colors();
+        let colors = qr_modules(data)?;
+        let n = (colors.len() as f64).sqrt() as usize;
         let quiet = 4;
-        let module = size / (n + 2 * quiet) as f32;
-        for row in 0..n {
-            let mut col = 0;
-            while col < n {
-                if colors[row * n + col] == qrcode::Color::Dark {
-                    let start = col;
-                    while col < n && colors[row * n + col] == qrcode::Color::Dark {
-                        col += 1;
+        // Whole-point modules on a whole-point origin: short numbers in the stream.
+        let module = (size / (n + 2 * quiet) as f32).floor().max(1.0);
+        let dark = |r: usize, c: usize| colors[r * n + c] == qrcode::Color::Dark;
+        // Runs of dark modules per row, then runs repeated on the rows below merged
+        // into one taller rectangle.
+        let mut rows: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+        for (r, runs) in rows.iter_mut().enumerate() {
+            let mut c = 0;
+            while c < n {
+                if dark(r, c) {
+                    let start = c;
+                    while c < n && dark(r, c) {
+                        c += 1;
                     }
-                    self.fill(
-                        x + (quiet + start) as f32 * module,
-                        y + (quiet + row) as f32 * module,
-                        (col - start) as f32 * module,
-                        module,
-                        0.0,
-                    );
+                    runs.push((start, c - start));
                 } else {
-                    col += 1;
+                    c += 1;
                 }
             }
         }
+        let mut rects = Vec::new();
+        for r in 0..n {
+            while let Some(run) = rows[r].pop() {
+                let mut height = 1;
+                while r + height < n {
+                    match rows[r + height].iter().position(|x| *x == run) {
+                        Some(i) => {
+                            rows[r + height].swap_remove(i);
+                            height += 1;
+                        }
+                        None => break,
+                    }
+                }
+                rects.push((run.0 as u16, r as u16, run.1 as u16, height as u16));
+            }
+        }
+        let x = (x + quiet as f32 * module).round();
+        let top = (A4_HEIGHT - y - quiet as f32 * module).round();
+        self.page().push(Prim::Qr {
+            x,
+            y: top,
+            module,
+            rects,
+        });
         Ok(())
     }
 
@@ -391,6 +454,7 @@ impl Canvas {
                 .map_err(|e| PdfError::Subset(e.to_string()))?;
             let bytes = subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
                 .map_err(|e| PdfError::Subset(e.to_string()))?;
+            let bytes = super::unhint::strip(&bytes).unwrap_or(bytes);
             let mut warnings = Vec::new();
             let parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
                 .ok_or_else(|| PdfError::Subset("subset font does not parse".into()))?;
@@ -411,10 +475,53 @@ impl Canvas {
         let mut warnings = Vec::new();
         let opts = PdfSaveOptions {
             subset_fonts: false,
+            optimize: false,
             ..Default::default()
         };
-        Ok(doc.save(&opts, &mut warnings))
+        // printpdf compresses at flate level 9 when optimising, which was half of the
+        // time of an invoice; level 6 gives nearly the same size in a fraction of it.
+        let mut lo = printpdf::to_lopdf_doc(&doc, &opts, &mut warnings);
+        for object in lo.objects.values_mut() {
+            if let lopdf::Object::Stream(stream) = object
+                && stream.dict.get(b"Filter").is_err()
+            {
+                use std::io::Write;
+                let mut encoder =
+                    flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(3));
+                if encoder.write_all(&stream.content).is_ok()
+                    && let Ok(packed) = encoder.finish()
+                    && packed.len() < stream.content.len()
+                {
+                    stream
+                        .dict
+                        .set("Filter", lopdf::Object::Name(b"FlateDecode".to_vec()));
+                    stream.set_content(packed);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        lo.save_to(&mut out)
+            .map_err(|e| PdfError::Subset(format!("writing the PDF: {e}")))?;
+        Ok(out)
     }
+}
+
+/// The modules of a QR code (error correction M), row by row. The mask is fixed
+/// (pattern 000) rather than chosen by trying all eight: choosing took ~4 ms per
+/// invoice, and every reader decodes any mask (the format bits name it).
+fn qr_modules(data: &str) -> Result<Vec<qrcode::Color>, PdfError> {
+    use qrcode::EcLevel;
+    use qrcode::canvas::{Canvas as QrCanvas, MaskPattern};
+    let err = |e: qrcode::types::QrError| PdfError::Qr(e.to_string());
+    let bits = qrcode::bits::encode_auto(data.as_bytes(), EcLevel::M).map_err(err)?;
+    let version = bits.version();
+    let (codewords, ec) =
+        qrcode::ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).map_err(err)?;
+    let mut canvas = QrCanvas::new(version, EcLevel::M);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&codewords, &ec);
+    canvas.apply_mask(MaskPattern::Checkerboard);
+    Ok(canvas.into_colors())
 }
 
 fn grey(value: f32) -> Color {
@@ -432,8 +539,36 @@ fn to_ops(
     used: &BTreeMap<FaceId, BTreeMap<u16, String>>,
 ) -> Vec<Op> {
     let mut ops = Vec::new();
+    // The fill colour persists in the graphics state: set it only when it changes.
+    let mut fill: Option<f32> = None;
+    let mut set_fill = |ops: &mut Vec<Op>, g: f32| {
+        if fill != Some(g) {
+            ops.push(Op::SetFillColor { col: grey(g) });
+            fill = Some(g);
+        }
+    };
     for prim in prims {
         match prim {
+            Prim::Qr {
+                x,
+                y,
+                module,
+                rects,
+            } => {
+                set_fill(&mut ops, 0.0);
+                for (c, r, w, h) in rects {
+                    ops.push(Op::DrawRectangle {
+                        rectangle: Rect {
+                            x: Pt(x + f32::from(c) * module),
+                            y: Pt(y - f32::from(r + h) * module),
+                            width: Pt(f32::from(w) * module),
+                            height: Pt(f32::from(h) * module),
+                            mode: Some(PaintMode::Fill),
+                            winding_order: None,
+                        },
+                    });
+                }
+            }
             Prim::Fill {
                 x,
                 y,
@@ -441,7 +576,7 @@ fn to_ops(
                 h,
                 grey: g,
             } => {
-                ops.push(Op::SetFillColor { col: grey(g) });
+                set_fill(&mut ops, g);
                 ops.push(Op::DrawRectangle {
                     rectangle: Rect {
                         x: Pt(x),
@@ -495,7 +630,7 @@ fn to_ops(
                     continue;
                 };
                 let texts = used.get(&face);
-                ops.push(Op::SetFillColor { col: grey(g) });
+                set_fill(&mut ops, g);
                 ops.push(Op::StartTextSection);
                 ops.push(Op::SetFont {
                     font: PdfFontHandle::External(font_id.clone()),

@@ -28,6 +28,8 @@ pub struct LoadedFace {
 }
 
 pub struct Fonts {
+    /// Shaping plans per face and script, built once.
+    plans: Vec<(FaceId, rustybuzz::Script, rustybuzz::ShapePlan)>,
     sans: LoadedFace,
     sans_bold: LoadedFace,
     deva: Option<LoadedFace>,
@@ -73,14 +75,34 @@ impl Fonts {
                 "Noto Sans Devanagari not found (install fonts-noto-core): Devanagari will not render in PDFs"
             );
         }
-        Ok(Fonts {
+        let mut fonts = Fonts {
+            plans: Vec::new(),
             sans: load(dejavu::sans::regular(), "DejaVu Sans")?,
             sans_bold: load(dejavu::sans::bold(), "DejaVu Sans Bold")?,
             deva: deva.map(|b| load(b, "Noto Sans Devanagari")).transpose()?,
             deva_bold: deva_bold
                 .map(|b| load(b, "Noto Sans Devanagari Bold"))
                 .transpose()?,
-        })
+        };
+        let scripts = [rustybuzz::script::LATIN, rustybuzz::script::DEVANAGARI];
+        for id in [
+            FaceId::Sans,
+            FaceId::SansBold,
+            FaceId::Deva,
+            FaceId::DevaBold,
+        ] {
+            for script in scripts {
+                let plan = rustybuzz::ShapePlan::new(
+                    &fonts.face(id).face,
+                    rustybuzz::Direction::LeftToRight,
+                    Some(script),
+                    None,
+                    &[],
+                );
+                fonts.plans.push((id, script, plan));
+            }
+        }
+        Ok(fonts)
     }
 
     /// The process-wide fonts (loaded on first use from the standard location unless
@@ -98,6 +120,22 @@ impl Fonts {
         let fonts = Fonts::load(noto_dir)?;
         let _ = FONTS.set(fonts);
         Ok(())
+    }
+
+    /// The cached plan for shaping `buffer` (script and direction set) with a face.
+    pub fn plan(
+        &self,
+        id: FaceId,
+        buffer: &rustybuzz::UnicodeBuffer,
+    ) -> Option<&rustybuzz::ShapePlan> {
+        if buffer.direction() != rustybuzz::Direction::LeftToRight || buffer.language().is_some() {
+            return None;
+        }
+        let script = buffer.script();
+        self.plans
+            .iter()
+            .find(|(f, s, _)| *f == id && *s == script)
+            .map(|(_, _, p)| p)
     }
 
     pub fn has_devanagari(&self) -> bool {
