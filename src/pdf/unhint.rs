@@ -121,7 +121,7 @@ pub fn strip(font: &[u8]) -> Option<Vec<u8>> {
             b"fpgm" | b"prep" | b"cvt " | b"hdmx" | b"LTSH" | b"VDMX"
         )
     });
-    tables.sort_by(|a, b| a.0.cmp(&b.0));
+    tables.sort_by_key(|t| t.0);
 
     // Write the font back: offset table, records, 4-byte aligned tables.
     let n = tables.len();
