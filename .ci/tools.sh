@@ -56,6 +56,9 @@ node_tools() {
   fi
 }
 
+# Noto Sans Devanagari for invoice PDFs (the server runs without it, printing boxes
+# for Devanagari names).
+runtime_tools() { apt_install fonts-noto-core; }
 browser_tools() { apt_install chromium poppler-utils fonts-noto-core; }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
