@@ -479,8 +479,8 @@ impl Canvas {
             ..Default::default()
         };
         // printpdf compresses at flate level 9 when optimising, which was half of the
-        // time of an invoice. Level 1: a 20-line invoice in ~4.6 ms at ~43 KB (level 3:
-        // ~5.4 ms at ~34 KB); see benches/invoice_pdf.rs.
+        // time of an invoice. Level 1: a 20-line invoice in ~3.8 ms at ~43 KB (level 3
+        // costs ~0.8 ms more for ~34 KB); see benches/invoice_pdf.rs.
         let mut lo = printpdf::to_lopdf_doc(&doc, &opts, &mut warnings);
         // One compressor for every stream (setting one up costs as much as a small
         // stream's compression).
