@@ -13,6 +13,7 @@ use crate::domain::invoice::{
 };
 use crate::domain::order::DeliveryMode;
 use crate::error::AppError;
+use crate::orders::service::parse_day;
 use crate::server::Ctx;
 use crate::server::guard::{internal, not_found};
 use sha2::{Digest, Sha256};
@@ -360,34 +361,14 @@ const ROW_SQL: &str = "SELECT i.id, i.kind, i.number, to_char(i.issued_on, 'DD M
    JOIN organisations d ON d.id = i.distributor_id
    LEFT JOIN invoices ref ON ref.id = i.refers_to";
 
-fn day(text: &str, field: &str) -> Result<Option<String>, AppError> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    let ok = t.len() == 10
-        && t.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    if ok {
-        Ok(Some(t.to_string()))
-    } else {
-        Err(AppError::field(field, "Use a date like 2026-11-25"))
-    }
-}
-
 pub async fn list(ctx: &Ctx, f: InvoiceFilter) -> Result<Vec<InvoiceRow>, AppError> {
     let kind = match f.kind.trim() {
         "" | "all" => None,
         k @ ("invoice" | "credit_note") => Some(k.to_string()),
         _ => return Err(AppError::field("kind", "Choose invoices or credit notes")),
     };
-    let from = day(&f.from, "from")?;
-    let to = day(&f.to, "to")?;
+    let from = parse_day(&f.from, "from")?;
+    let to = parse_day(&f.to, "to")?;
     let q = f.q.trim().to_lowercase();
     let other = if ctx.user.org_kind == OrgKind::Retailer {
         "d"

@@ -542,7 +542,8 @@ fn party_column(ctx: &Ctx) -> &'static str {
     }
 }
 
-fn parse_day(text: &str, field: &str) -> Result<Option<String>, AppError> {
+/// A YYYY-MM-DD filter value, or None when empty.
+pub(crate) fn parse_day(text: &str, field: &str) -> Result<Option<String>, AppError> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
