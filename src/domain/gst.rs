@@ -46,6 +46,18 @@ pub enum Supply {
     InterState,
 }
 
+impl Supply {
+    /// From "supplier and place of supply are in one state" (as carts and orders
+    /// carry it).
+    pub fn from_intra_state(intra: bool) -> Supply {
+        if intra {
+            Supply::IntraState
+        } else {
+            Supply::InterState
+        }
+    }
+}
+
 /// The recipient as the place-of-supply rule needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Recipient {

@@ -49,11 +49,7 @@ pub struct Carts(pub Vec<DistributorCart>);
 impl DistributorCart {
     /// The same figures the order and its invoice will carry (`domain::gst::compute`).
     pub fn totals(&self) -> Totals {
-        let supply = if self.intra_state {
-            Supply::IntraState
-        } else {
-            Supply::InterState
-        };
+        let supply = Supply::from_intra_state(self.intra_state);
         let lines: Vec<TaxLine<'_>> = self
             .items
             .iter()

@@ -225,11 +225,7 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
     let actions = available_actions(state, mode, party);
     let error = move || act.value().get().and_then(Result::err);
     let id = o.id;
-    let supply = if detail.intra_state {
-        Supply::IntraState
-    } else {
-        Supply::InterState
-    };
+    let supply = Supply::from_intra_state(detail.intra_state);
     let tax_lines: Vec<TaxLine<'_>> = detail
         .lines
         .iter()

@@ -27,6 +27,8 @@ pub enum PdfError {
 }
 
 #[derive(Clone)]
+/// A shaped glyph: relative to its run's pen start after shaping, then placed on the
+/// page (points from the bottom-left) when the run is drawn.
 struct Glyph {
     gid: u16,
     x: f32,
@@ -71,20 +73,10 @@ enum Prim {
     },
 }
 
-/// One shaped glyph relative to the run's pen start.
-struct ShapedGlyph {
-    gid: u16,
-    x: f32,
-    y: f32,
-    anchor: bool,
-    kern: f32,
-    text: String,
-}
-
 /// A shaped run ready to place.
 struct Shaped {
     face: FaceId,
-    glyphs: Vec<ShapedGlyph>,
+    glyphs: Vec<Glyph>,
     advance: f32,
 }
 
@@ -201,7 +193,7 @@ impl Canvas {
                         .unwrap_or(0.0);
                     let wanted = pos.x_advance as f32 * 1000.0 / upem;
                     let kern = default - wanted;
-                    glyphs.push(ShapedGlyph {
+                    glyphs.push(Glyph {
                         gid: info.glyph_id as u16,
                         x: pen + pos.x_offset as f32 * scale,
                         y: pos.y_offset as f32 * scale,
@@ -267,12 +259,9 @@ impl Canvas {
                 .glyphs
                 .into_iter()
                 .map(|g| Glyph {
-                    gid: g.gid,
                     x: pen + g.x,
                     y: baseline + g.y,
-                    anchor: g.anchor,
-                    kern: g.kern,
-                    text: g.text,
+                    ..g
                 })
                 .collect();
             self.page().push(Prim::Text {
