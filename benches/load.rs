@@ -256,7 +256,8 @@ fn main() {
                 .build(),
             config,
             pool,
-        );
+        )
+        .expect("state");
         spawn_workers(&state);
         let app = router::build(state).expect("router");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("manufacturer/distributors") view=crate::trade::pages::LinksPage ssr=SsrMode::Async/>
                     <Route path=path!("admin") view=crate::admin::pages::AdminHome ssr=SsrMode::Async/>
                     <Route path=path!("admin/categories") view=crate::catalog::pages::CategoriesPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/whatsapp") view=crate::whatsapp::pages::WhatsAppPage ssr=SsrMode::Async/>
                     <Route path=path!("offline") view=crate::ui::layout::Offline/>
                 </Routes>
             </main>

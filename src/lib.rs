@@ -18,6 +18,7 @@ pub mod pdf;
 pub mod server;
 pub mod trade;
 pub mod ui;
+pub mod whatsapp;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

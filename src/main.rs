@@ -22,6 +22,8 @@ enum StartError {
     Fonts(#[from] auromart::pdf::fonts::FontError),
     #[error("drawing the icons failed: {0}")]
     Icons(#[from] png::EncodingError),
+    #[error("cannot set up the WhatsApp API client: {0}")]
+    Http(reqwest::Error),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -70,7 +72,7 @@ async fn run() -> Result<(), StartError> {
     }
 
     let addr = leptos.leptos_options.site_addr;
-    let state = AppState::new(leptos.leptos_options, config, pool);
+    let state = AppState::new(leptos.leptos_options, config, pool).map_err(StartError::Http)?;
     auromart::server::spawn_workers(&state);
     let app = router::build(state)?;
     let listener = tokio::net::TcpListener::bind(addr)

@@ -18,7 +18,7 @@ fn file_name(number: &str) -> String {
     number.replace('/', "-")
 }
 
-fn attachment(
+pub(crate) fn attachment(
     content_type: &'static str,
     name: String,
     body: Vec<u8>,
@@ -114,7 +114,8 @@ pub async fn statement_pdf(
         if !mine {
             return Err(not_found());
         }
-        let (name, pdf) = super::statement::render_for(&ctx, &month, distributor, retailer).await?;
+        let (name, pdf) =
+            super::statement::render_for(ctx.db(), &month, distributor, retailer).await?;
         Ok(attachment("application/pdf", name, pdf, None))
     };
     result.await.unwrap_or_else(error_response)

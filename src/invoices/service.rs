@@ -326,7 +326,7 @@ async fn issue(
     sqlx::query(
         "INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id, document_kind, document_id)
          SELECT $1 || ':' || i.id || ':' || u.id, COALESCE(u.phone, r.whatsapp), u.id, $1, u.language,
-                jsonb_build_array(i.number, d.trade_name, to_char(i.total_paise / 100.0, 'FM999999999990.00'), i.order_id::text),
+                jsonb_build_object('distributor', d.trade_name, 'number', i.number, 'order', i.order_id::text, 'total_paise', i.total_paise),
                 i.order_id, $1, i.id
            FROM invoices i
            JOIN organisations r ON r.id = i.retailer_id

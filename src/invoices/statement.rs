@@ -6,7 +6,6 @@ use crate::domain::money::{Paise, plain};
 use crate::error::AppError;
 use crate::pdf::canvas::{A4_HEIGHT, Align, Canvas};
 use crate::pdf::fonts::Weight::{Bold, Regular};
-use crate::server::Ctx;
 use crate::server::guard::{internal, not_found};
 
 const LEFT: f32 = 36.0;
@@ -51,14 +50,14 @@ const MONTHS: [&str; 12] = [
 ];
 
 pub async fn render_for(
-    ctx: &Ctx,
+    db: &sqlx::PgPool,
     month: &str,
     distributor: i64,
     retailer: i64,
 ) -> Result<(String, Vec<u8>), AppError> {
     let (year, m) = parse_month(month).ok_or_else(|| not_found("Statement"))?;
     let first = format!("{year:04}-{m:02}-01");
-    let mut conn = ctx.db().acquire().await.map_err(internal)?;
+    let mut conn = db.acquire().await.map_err(internal)?;
     #[allow(clippy::type_complexity)]
     let names: Option<(String, String, String, Option<String>, String, Option<String>)> = sqlx::query_as(
         "SELECT d.trade_name, d.address_line || ', ' || d.city || ' ' || d.pincode, r.trade_name, d.gstin,

@@ -132,6 +132,53 @@ pub struct OrderDetail {
     pub round_off: bool,
     pub lines: Vec<OrderLineRow>,
     pub events: Vec<OrderEventRow>,
+    /// The order's WhatsApp messages and how far each got.
+    #[serde(default)]
+    pub messages: Vec<OrderMessageRow>,
+}
+
+/// A WhatsApp message about an order, for the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct OrderMessageRow {
+    pub to_name: Option<String>,
+    pub to_org: Option<String>,
+    pub template: String,
+    /// Outbox state: pending, sending, sent, failed, skipped.
+    pub state: String,
+    /// What WhatsApp reported: sent, delivered, read, failed.
+    pub delivery: Option<String>,
+    pub error: Option<String>,
+    pub at: String,
+}
+
+impl OrderMessageRow {
+    /// "Read", "Delivered", "Waiting to send"…
+    pub fn status_label(&self) -> &'static str {
+        match (self.delivery.as_deref(), self.state.as_str()) {
+            (Some("read"), _) => "Read",
+            (Some("delivered"), _) => "Delivered",
+            (Some("failed"), _) => "Not delivered",
+            (Some("sent"), _) | (None, "sent") => "Sent",
+            (_, "failed") => "Could not send",
+            (_, "skipped") => "Not sent (opted out)",
+            _ => "Waiting to send",
+        }
+    }
+
+    /// "New order alert", "Invoice"…
+    pub fn what(&self) -> &'static str {
+        match self.template.as_str() {
+            "order_placed" => "New order alert",
+            "order_accepted_delivery" | "order_accepted_pickup" => "Order accepted",
+            "order_rejected" => "Order rejected",
+            "order_cancelled" => "Order cancelled",
+            "invoice_issued" => "Tax invoice (PDF)",
+            "credit_note_issued" => "Credit note (PDF)",
+            "reply" => "Reply",
+            _ => "Status update",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -316,6 +316,23 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
                     </li>
                 }).collect_view()}
             </ol>
+            {(!detail.messages.is_empty()).then(|| view! {
+                <h3>"WhatsApp"</h3>
+                <ul class="wa-log" data-test="wa-log">
+                    {detail.messages.into_iter().map(|m| {
+                        let status = m.status_label();
+                        view! {
+                            <li data-delivery=m.delivery.clone().unwrap_or_else(|| m.state.clone())>
+                                <strong>{m.what()}</strong>
+                                {format!(" to {}{}", m.to_name.clone().unwrap_or_else(|| "the business".into()), m.to_org.clone().map(|o| format!(", {o}")).unwrap_or_default())}
+                                " " <span class="pill">{status}</span>
+                                <span class="muted">{format!(" {}", m.at)}</span>
+                                {m.error.clone().map(|e| view! { <div class="muted">{e}</div> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
         </section>
     }
 }

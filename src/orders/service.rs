@@ -360,7 +360,8 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
          alert AS (
              INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id)
              SELECT 'order:' || o.id || ':placed:' || u.id, COALESCE(u.phone, d.whatsapp), u.id, 'order_placed', u.language,
-                    jsonb_build_array(o.id::text, $21::text, d.trade_name, 'placed', $5::text, to_char($6 / 100.0, 'FM999999999990.00')), o.id
+                    jsonb_build_object('order', o.id::text, 'retailer', $21::text, 'distributor', d.trade_name,
+                                       'items', order_items_summary($13::text[], $17::int[]), 'total_paise', $6::bigint), o.id
                FROM o, organisations d JOIN users u ON u.org_id = d.id AND u.active
               WHERE d.id = $2 AND COALESCE(u.phone, d.whatsapp) IS NOT NULL
              ON CONFLICT (dedupe_key) DO NOTHING)
@@ -458,41 +459,48 @@ async fn record_event(
     ctx: &Ctx,
     note: Option<&str>,
 ) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO order_events (order_id, from_state, to_state, by_user, by_org, note) VALUES ($1, $2, $3, $4, $5, $6)")
+    sqlx::query("INSERT INTO order_events (order_id, from_state, to_state, by_user, by_org, note, via) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(order_id)
         .bind(from.map(OrderState::as_str))
         .bind(to.as_str())
         .bind(ctx.user.user_id)
         .bind(ctx.user.org_id)
         .bind(note)
+        .bind(ctx.via)
         .execute(conn)
         .await
         .map_err(internal)?;
     Ok(())
 }
 
-/// Writes the WhatsApp messages an order event causes, in the caller's transaction.
-/// New orders go to the distributor's owner and staff; everything else to the retailer's
-/// owner (and the distributor, when the retailer cancels). The dedupe key makes a
-/// repeated event write nothing new.
-async fn enqueue(conn: &mut PgConnection, order_id: i64, event: &str) -> Result<(), AppError> {
-    let (template, to_distributor) = match event {
-        "placed" => ("order_placed", true),
-        "cancelled_by_retailer" => ("order_cancelled", true),
-        "accepted" => ("order_accepted", false),
-        "rejected" => ("order_rejected", false),
-        "cancelled" => ("order_cancelled", false),
-        _ => ("order_status", false),
+/// Writes the WhatsApp messages an order event causes, in the caller's transaction:
+/// to the retailer's owner, and to the distributor's people when the retailer
+/// cancels. Templates and their parameters are in `whatsapp::templates`; the dedupe
+/// key makes a repeated event write nothing new.
+async fn enqueue(
+    conn: &mut PgConnection,
+    order_id: i64,
+    next: OrderState,
+    mode: Option<DeliveryMode>,
+    to_distributor: bool,
+    reason: &str,
+) -> Result<(), AppError> {
+    let Some(template) = crate::whatsapp::templates::for_order_state(
+        next.as_str(),
+        mode != Some(DeliveryMode::Pickup),
+    ) else {
+        return Ok(());
+    };
+    let event = if to_distributor {
+        format!("{}_by_retailer", next.as_str())
+    } else {
+        next.as_str().to_string()
     };
     sqlx::query(
         "INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id)
          SELECT 'order:' || o.id || ':' || $2 || ':' || u.id, COALESCE(u.phone, org.whatsapp), u.id, $3, u.language,
-                jsonb_build_array(o.id::text, r.trade_name, d.trade_name, o.state, o.line_count::text,
-                                  to_char(o.total_paise / 100.0, 'FM999999999990.00')),
-                o.id
+                order_message_params(o.id, $5), o.id
            FROM orders o
-           JOIN organisations r ON r.id = o.retailer_id
-           JOIN organisations d ON d.id = o.distributor_id
            JOIN organisations org ON org.id = CASE WHEN $4 THEN o.distributor_id ELSE o.retailer_id END
            JOIN users u ON u.org_id = org.id AND u.active AND (u.role = 'owner' OR $4)
           WHERE o.id = $1 AND COALESCE(u.phone, org.whatsapp) IS NOT NULL
@@ -502,6 +510,7 @@ async fn enqueue(conn: &mut PgConnection, order_id: i64, event: &str) -> Result<
     .bind(event)
     .bind(template)
     .bind(to_distributor)
+    .bind(reason)
     .execute(conn)
     .await
     .map_err(internal)?;
@@ -631,12 +640,24 @@ async fn load_detail(conn: &mut PgConnection, id: i64) -> Result<OrderDetail, Ap
     .fetch_all(&mut *conn)
     .await
     .map_err(internal)?;
+    let messages = sqlx::query_as(
+        "SELECT u.name AS to_name, org.trade_name AS to_org, m.template, m.state, m.delivery,
+                COALESCE(m.delivery_error, CASE WHEN m.state IN ('failed', 'skipped') THEN m.last_error END) AS error,
+                to_char(COALESCE(m.delivery_at, m.sent_at, m.created_at) AT TIME ZONE 'Asia/Kolkata', 'DD Mon HH24:MI') AS at
+           FROM outbox m LEFT JOIN users u ON u.id = m.recipient_user LEFT JOIN organisations org ON org.id = u.org_id
+          WHERE m.order_id = $1 ORDER BY m.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(internal)?;
     Ok(OrderDetail {
         order,
         intra_state,
         round_off,
         lines,
         events,
+        messages,
     })
 }
 
@@ -760,14 +781,8 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
         }
         _ => {}
     }
-    let event = match (next, party) {
-        (OrderState::Cancelled, Party::Retailer) => "cancelled_by_retailer",
-        (OrderState::Accepted, _) => "accepted",
-        (OrderState::Rejected, _) => "rejected",
-        (OrderState::Cancelled, _) => "cancelled",
-        (other, _) => other.as_str(),
-    };
-    enqueue(&mut tx, id, event).await?;
+    let by_retailer = next == OrderState::Cancelled && party == Party::Retailer;
+    enqueue(&mut tx, id, next, new_mode, by_retailer, reason).await?;
     notify(&mut tx, id).await?;
     let detail = load_detail(&mut tx, id).await?;
     tx.commit().await.map_err(internal)?;

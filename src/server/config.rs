@@ -25,6 +25,36 @@ pub struct Config {
     pub demo_data: bool,
     /// Folder holding NotoSansDevanagari-Regular.ttf / -Bold.ttf (Debian fonts-noto-core).
     pub font_dir: String,
+    /// WhatsApp Cloud API. With no phone number id or token, messages go to the
+    /// built-in sandbox (shown on the admin's WhatsApp page) instead.
+    pub whatsapp_api_base: String,
+    /// The pinned Graph API version.
+    pub whatsapp_api_version: String,
+    pub whatsapp_phone_number_id: String,
+    pub whatsapp_token: String,
+    /// Signs webhook POSTs (X-Hub-Signature-256). The sandbox makes one up if empty.
+    pub whatsapp_app_secret: String,
+    /// Echoed in the webhook GET handshake.
+    pub whatsapp_verify_token: String,
+    /// Run the outbox sender in this process.
+    pub whatsapp_sender: bool,
+    /// Messages per second this process sends at most (the API's default is 80).
+    pub whatsapp_rate_per_sec: u32,
+    /// Messages sent at once.
+    pub whatsapp_concurrency: usize,
+    /// A claimed message is this process's for this long; after a crash, another
+    /// process retries it when the lease runs out.
+    pub whatsapp_lease_secs: u32,
+    /// First retry delay after a retry-later error; doubles per attempt (with jitter).
+    pub whatsapp_retry_base_ms: u64,
+    /// Retry-later errors give up (and show the admin) after this many attempts.
+    pub whatsapp_max_attempts: i32,
+    /// How often the sender looks for due messages when nothing wakes it.
+    pub whatsapp_poll_ms: u64,
+    /// Each request to the API gives up after this long (keep under the lease).
+    pub whatsapp_timeout_secs: u64,
+    /// Send last month's statements on the 1st (Asia/Kolkata).
+    pub monthly_summaries: bool,
 }
 
 impl Default for Config {
@@ -39,6 +69,21 @@ impl Default for Config {
             login_lockout_secs: 15 * 60,
             demo_data: false,
             font_dir: crate::pdf::fonts::NOTO_DIR.to_string(),
+            whatsapp_api_base: "https://graph.facebook.com".into(),
+            whatsapp_api_version: "v25.0".into(),
+            whatsapp_phone_number_id: String::new(),
+            whatsapp_token: String::new(),
+            whatsapp_app_secret: String::new(),
+            whatsapp_verify_token: String::new(),
+            whatsapp_sender: true,
+            whatsapp_rate_per_sec: 80,
+            whatsapp_concurrency: 32,
+            whatsapp_lease_secs: 60,
+            whatsapp_retry_base_ms: 2_000,
+            whatsapp_max_attempts: 12,
+            whatsapp_poll_ms: 1_000,
+            whatsapp_timeout_secs: 15,
+            monthly_summaries: true,
         }
     }
 }
@@ -121,6 +166,24 @@ impl Config {
         env_field!(login_lockout_secs, "AUROMART_LOGIN_LOCKOUT_SECS");
         env_field!(demo_data, "AUROMART_DEMO_DATA");
         env_field!(font_dir, "AUROMART_FONT_DIR");
+        env_field!(whatsapp_api_base, "AUROMART_WHATSAPP_API_BASE");
+        env_field!(whatsapp_api_version, "AUROMART_WHATSAPP_API_VERSION");
+        env_field!(
+            whatsapp_phone_number_id,
+            "AUROMART_WHATSAPP_PHONE_NUMBER_ID"
+        );
+        env_field!(whatsapp_token, "AUROMART_WHATSAPP_TOKEN");
+        env_field!(whatsapp_app_secret, "AUROMART_WHATSAPP_APP_SECRET");
+        env_field!(whatsapp_verify_token, "AUROMART_WHATSAPP_VERIFY_TOKEN");
+        env_field!(whatsapp_sender, "AUROMART_WHATSAPP_SENDER");
+        env_field!(whatsapp_rate_per_sec, "AUROMART_WHATSAPP_RATE_PER_SEC");
+        env_field!(whatsapp_concurrency, "AUROMART_WHATSAPP_CONCURRENCY");
+        env_field!(whatsapp_lease_secs, "AUROMART_WHATSAPP_LEASE_SECS");
+        env_field!(whatsapp_retry_base_ms, "AUROMART_WHATSAPP_RETRY_BASE_MS");
+        env_field!(whatsapp_max_attempts, "AUROMART_WHATSAPP_MAX_ATTEMPTS");
+        env_field!(whatsapp_poll_ms, "AUROMART_WHATSAPP_POLL_MS");
+        env_field!(whatsapp_timeout_secs, "AUROMART_WHATSAPP_TIMEOUT_SECS");
+        env_field!(monthly_summaries, "AUROMART_MONTHLY_SUMMARIES");
         Ok(())
     }
 

@@ -22,6 +22,8 @@ pub struct Ctx {
     pub user: CurrentUser,
     pub state: AppState,
     pub parts: Parts,
+    /// Where the request came from, for the order timeline: "web" or "whatsapp".
+    pub via: &'static str,
 }
 
 /// Logs the cause and answers with the generic message.
@@ -97,6 +99,7 @@ impl Ctx {
             user,
             state: public.state,
             parts: public.parts,
+            via: "web",
         })
     }
 

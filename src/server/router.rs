@@ -62,6 +62,14 @@ pub fn build(state: AppState) -> Result<Router, png::EncodingError> {
         .route("/healthz", get(health))
         .route("/events", get(crate::orders::live::events))
         .route(
+            crate::whatsapp::webhook::PATH,
+            get(crate::whatsapp::webhook::verify).post(crate::whatsapp::webhook::receive),
+        )
+        .route(
+            "/admin/whatsapp/media/{id}",
+            get(crate::whatsapp::routes::sandbox_media),
+        )
+        .route(
             "/invoices/{id}/pdf",
             get(crate::invoices::routes::invoice_pdf),
         )

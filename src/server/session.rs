@@ -86,33 +86,55 @@ struct Row {
     approval: String,
 }
 
+const USER_SQL: &str = "SELECT u.id AS user_id, u.name, u.role, u.language, o.id AS org_id, o.kind, o.trade_name, o.approval";
+
+impl Row {
+    fn into_user(self) -> Option<CurrentUser> {
+        Some(CurrentUser {
+            user_id: self.user_id,
+            name: self.name,
+            role: MemberRole::parse(&self.role)?,
+            language: Language::parse(&self.language).unwrap_or_default(),
+            org_id: self.org_id,
+            org_kind: OrgKind::parse(&self.kind)?,
+            org_name: self.trade_name,
+            approval: ApprovalState::parse(&self.approval)?,
+        })
+    }
+}
+
 /// The user behind a live session, or None for a missing, expired or revoked one.
 pub async fn lookup(
     conn: &mut PgConnection,
     token: &str,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(
-        "SELECT u.id AS user_id, u.name, u.role, u.language, o.id AS org_id, o.kind, o.trade_name, o.approval
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "{USER_SQL}
            FROM sessions s
            JOIN users u ON u.id = s.user_id
            JOIN organisations o ON o.id = u.org_id
-          WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active",
-    )
+          WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active"
+    ))
     .bind(token_hash(token))
     .fetch_optional(conn)
     .await?;
-    Ok(row.and_then(|r| {
-        Some(CurrentUser {
-            user_id: r.user_id,
-            name: r.name,
-            role: MemberRole::parse(&r.role)?,
-            language: Language::parse(&r.language).unwrap_or_default(),
-            org_id: r.org_id,
-            org_kind: OrgKind::parse(&r.kind)?,
-            org_name: r.trade_name,
-            approval: ApprovalState::parse(&r.approval)?,
-        })
-    }))
+    Ok(row.and_then(Row::into_user))
+}
+
+/// The active user with this WhatsApp number (international form, no '+').
+pub async fn by_phone(
+    conn: &mut PgConnection,
+    phone: &str,
+) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "{USER_SQL}
+           FROM users u JOIN organisations o ON o.id = u.org_id
+          WHERE u.phone = $1 AND u.active"
+    ))
+    .bind(phone)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.and_then(Row::into_user))
 }
 
 #[cfg(test)]

@@ -12,23 +12,35 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub(crate) db: PgPool,
     pub hub: crate::orders::live::Hub,
+    pub whatsapp: Arc<crate::whatsapp::transport::WhatsApp>,
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, config: Config, db: PgPool) -> Self {
-        AppState {
+    /// Fails only if the HTTP client for the WhatsApp API cannot be set up (TLS).
+    pub fn new(
+        leptos_options: LeptosOptions,
+        config: Config,
+        db: PgPool,
+    ) -> Result<Self, reqwest::Error> {
+        let whatsapp = crate::whatsapp::transport::WhatsApp::from_config(&config)?;
+        Ok(AppState {
             leptos_options,
             config: Arc::new(config),
             db,
             hub: crate::orders::live::Hub::new(),
-        }
+            whatsapp: Arc::new(whatsapp),
+        })
     }
 }
 
-/// Starts the background work of one server process: the order-change listener.
+/// Starts the background work of one server process: the order-change listener and
+/// (unless turned off) the WhatsApp sender with the monthly summaries.
 pub fn spawn_workers(state: &AppState) {
     tokio::spawn(crate::orders::live::listen(
         state.db.clone(),
         state.hub.clone(),
     ));
+    if state.config.whatsapp_sender {
+        tokio::spawn(crate::whatsapp::sender::run(state.clone()));
+    }
 }

@@ -29,6 +29,7 @@ pub fn RoleNav(kind: OrgKind, #[prop(optional)] badge: Option<Signal<i64>>) -> i
         OrgKind::Platform => &[
             ("/admin", "Organisations"),
             ("/admin/categories", "Categories"),
+            ("/admin/whatsapp", "WhatsApp"),
         ],
     };
     view! {

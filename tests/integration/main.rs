@@ -6,3 +6,4 @@ mod common;
 mod invoices;
 mod orders;
 mod role_matrix;
+mod whatsapp;

@@ -30,6 +30,8 @@ struct World {
     order_for_retailer: i64,
     order_for_distributor: i64,
     invoiced_order: i64,
+    failed_message: i64,
+    sandbox_message: i64,
     next: std::sync::atomic::AtomicU32,
 }
 
@@ -446,6 +448,85 @@ fn cases() -> Vec<Case> {
             args: no_args,
             tenancy: OwnOrgOnly(|_, _, t, v| (v["open"].as_i64().unwrap_or(0) > 0) == (t == 0)),
         },
+        Case {
+            endpoint: "whatsapp/overview",
+            who: Kinds(&[OrgKind::Platform]),
+            args: no_args,
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "whatsapp/failed",
+            who: Kinds(&[OrgKind::Platform]),
+            args: no_args,
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "whatsapp/retry",
+            who: Kinds(&[OrgKind::Platform]),
+            args: |w, _| pairs(&[("id", &w.failed_message.to_string())]),
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "whatsapp/sandbox_phones",
+            who: Kinds(&[OrgKind::Platform]),
+            args: no_args,
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "whatsapp/sandbox_chat",
+            who: Kinds(&[OrgKind::Platform]),
+            args: |_, _| pairs(&[("phone", "919800000101")]),
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "whatsapp/sandbox_tap",
+            who: Kinds(&[OrgKind::Platform]),
+            // Button 2 is Reject: it only asks for a reason.
+            args: |w, _| {
+                pairs(&[
+                    ("message_id", &w.sandbox_message.to_string()),
+                    ("button", "2"),
+                ])
+            },
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "whatsapp/sandbox_type",
+            who: Kinds(&[OrgKind::Platform]),
+            args: |_, _| pairs(&[("phone", "919800000101"), ("text", "hello")]),
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "whatsapp/broadcast",
+            who: Kinds(&[OrgKind::Platform]),
+            args: |_, _| {
+                pairs(&[
+                    ("message", "Matrix test"),
+                    ("segment", "pincode"),
+                    ("segment_value", "999"),
+                    ("per_second", "5"),
+                ])
+            },
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "whatsapp/broadcasts",
+            who: Kinds(&[OrgKind::Platform]),
+            args: no_args,
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "whatsapp/opt_in",
+            who: Kinds(&ALL_KINDS),
+            args: no_args,
+            tenancy: OwnOrgOnly(|_, _, _, v| v.is_boolean()),
+        },
+        Case {
+            endpoint: "whatsapp/set_opt_in",
+            who: Kinds(&ALL_KINDS),
+            args: |_, _| pairs(&[("opt_in", "true")]),
+            tenancy: Creates,
+        },
     ]
 }
 
@@ -497,6 +578,29 @@ async fn world() -> World {
     t0.act(&t0.distributor, invoiced_order, "accept_deliver", "")
         .await
         .ok();
+    let failed_message: i64 = sqlx::query_scalar(
+        "INSERT INTO outbox (dedupe_key, recipient, template, params, state, last_error)
+         VALUES ('matrix', '919800000112', 'announcement', '{\"message\": \"x\"}', 'failed', 'test') RETURNING id",
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("failed message");
+    // The sandbox holds the new-order alert the distributor's owner received.
+    let mut sandbox_message = 0;
+    for _ in 0..200 {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT min(id) FROM sandbox_messages WHERE to_phone = '919800000101' AND request->'template'->>'name' = 'order_placed'",
+        )
+        .fetch_one(&app.db)
+        .await
+        .expect("sandbox");
+        if let Some(id) = found {
+            sandbox_message = id;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(sandbox_message > 0, "the sandbox received the alert");
     World {
         app,
         t0,
@@ -507,6 +611,8 @@ async fn world() -> World {
         order_for_retailer,
         order_for_distributor,
         invoiced_order,
+        failed_message,
+        sandbox_message,
         next: 0.into(),
     }
 }

@@ -1,6 +1,7 @@
 //! spawn_app(): a fresh database, migrations, the real router on port 0, and
 //! HTTP clients that call server functions the way the browser does.
 
+pub mod fake_graph;
 pub mod trade;
 
 use auromart::domain::OrgKind;
@@ -15,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub struct TestApp {
     pub base: String,
     pub db: PgPool,
+    pub db_url: String,
 }
 
 /// The server that test databases are created on.
@@ -40,7 +42,7 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(Config::default()).await
 }
 
-pub async fn spawn_app_with(mut config: Config) -> TestApp {
+pub async fn spawn_app_with(config: Config) -> TestApp {
     let name = format!("auromart_t_{}", uuid_like());
     let mut admin = PgConnection::connect(&admin_url())
         .await
@@ -50,17 +52,28 @@ pub async fn spawn_app_with(mut config: Config) -> TestApp {
         .await
         .expect("create test database");
     let url = with_database(&admin_url(), &name);
+    serve(url, config, true).await
+}
+
+/// Another server process on the same database (its own pool, sender and listener).
+pub async fn spawn_process(db_url: &str, config: Config) -> TestApp {
+    serve(db_url.to_string(), config, false).await
+}
+
+async fn serve(url: String, mut config: Config, migrate: bool) -> TestApp {
     config.database_url = url.clone();
     config.database_max_connections = 10;
     let pool = db::connect(&config.database_url().expect("url"), 10)
         .await
         .expect("connect test database");
-    db::migrate(&pool).await.expect("migrations apply");
+    if migrate {
+        db::migrate(&pool).await.expect("migrations apply");
+    }
     let options = LeptosOptions::builder()
         .output_name("auromart")
         .site_root("target/site")
         .build();
-    let state = AppState::new(options, config, pool.clone());
+    let state = AppState::new(options, config, pool.clone()).expect("state");
     auromart::server::spawn_workers(&state);
     let app = router::build(state).expect("router builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -75,6 +88,7 @@ pub async fn spawn_app_with(mut config: Config) -> TestApp {
     TestApp {
         base: format!("http://{addr}"),
         db: pool,
+        db_url: url,
     }
 }
 

@@ -1,0 +1,108 @@
+use super::{BroadcastRow, FailedMessage, Overview, PhoneMessage, SandboxPhone};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+async fn admin() -> Result<crate::server::Ctx, AppError> {
+    crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await
+}
+
+#[cfg(feature = "ssr")]
+fn sandbox_only(ctx: &crate::server::Ctx) -> Result<(), AppError> {
+    if ctx.state.whatsapp.is_sandbox() {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "The sandbox is off: this server sends through the WhatsApp Cloud API.".into(),
+        ))
+    }
+}
+
+/// Sender state and message counts.
+#[server(endpoint = "whatsapp/overview")]
+pub async fn whatsapp_overview() -> Result<Overview, AppError> {
+    let ctx = admin().await?;
+    super::service::overview(&ctx).await
+}
+
+/// Messages that failed, with the API's reason.
+#[server(endpoint = "whatsapp/failed")]
+pub async fn failed_messages() -> Result<Vec<FailedMessage>, AppError> {
+    let ctx = admin().await?;
+    super::service::failed(&ctx).await
+}
+
+/// Queue a failed message again.
+#[server(endpoint = "whatsapp/retry")]
+pub async fn retry_message(id: i64) -> Result<(), AppError> {
+    let ctx = admin().await?;
+    super::service::retry(&ctx, id).await
+}
+
+/// Numbers the sandbox holds messages for.
+#[server(endpoint = "whatsapp/sandbox_phones")]
+pub async fn sandbox_phones() -> Result<Vec<SandboxPhone>, AppError> {
+    let ctx = admin().await?;
+    sandbox_only(&ctx)?;
+    super::sandbox::phones(&ctx.state).await
+}
+
+/// One number's chat (opening it sends read receipts).
+#[server(endpoint = "whatsapp/sandbox_chat")]
+pub async fn sandbox_chat(phone: String) -> Result<Vec<PhoneMessage>, AppError> {
+    let ctx = admin().await?;
+    sandbox_only(&ctx)?;
+    super::sandbox::messages(&ctx.state, phone.trim()).await
+}
+
+/// Tap a button in the sandbox: goes through the signed webhook like a real tap.
+#[server(endpoint = "whatsapp/sandbox_tap")]
+pub async fn sandbox_tap(message_id: i64, button: usize) -> Result<String, AppError> {
+    let ctx = admin().await?;
+    sandbox_only(&ctx)?;
+    super::sandbox::tap(&ctx.state, message_id, button).await
+}
+
+/// Type a message from a sandbox number (STOP, START).
+#[server(endpoint = "whatsapp/sandbox_type")]
+pub async fn sandbox_type(phone: String, text: String) -> Result<String, AppError> {
+    let ctx = admin().await?;
+    sandbox_only(&ctx)?;
+    if text.trim().is_empty() || text.chars().count() > 1000 {
+        return Err(AppError::field("text", "Type 1 to 1,000 characters"));
+    }
+    super::sandbox::type_text(&ctx.state, phone.trim(), &text).await
+}
+
+/// Send an announcement to a segment at a limited pace.
+#[server(endpoint = "whatsapp/broadcast")]
+pub async fn start_broadcast(
+    message: String,
+    segment: String,
+    segment_value: String,
+    per_second: i32,
+) -> Result<BroadcastRow, AppError> {
+    let ctx = admin().await?;
+    super::service::broadcast(&ctx, &message, &segment, &segment_value, per_second).await
+}
+
+/// Broadcasts and their progress.
+#[server(endpoint = "whatsapp/broadcasts")]
+pub async fn list_broadcasts() -> Result<Vec<BroadcastRow>, AppError> {
+    let ctx = admin().await?;
+    super::service::broadcasts(&ctx).await
+}
+
+/// Whether the signed-in user gets announcements on WhatsApp.
+#[server(endpoint = "whatsapp/opt_in")]
+pub async fn get_opt_in() -> Result<bool, AppError> {
+    let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::ALL).await?;
+    super::service::opt_in(&ctx).await
+}
+
+/// Turn announcements on or off (order and invoice messages always come).
+#[server(endpoint = "whatsapp/set_opt_in")]
+pub async fn set_opt_in(opt_in: bool) -> Result<bool, AppError> {
+    let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::ALL).await?;
+    super::service::set_opt_in(&ctx, opt_in).await
+}

@@ -1,0 +1,219 @@
+//! The admin's WhatsApp operations (overview, failures, retry, broadcasts) and each
+//! user's own opt-in. Callers have passed `Ctx::require` for the right kind.
+
+use super::{BroadcastRow, FailedMessage, Overview, Segment};
+use crate::domain::IndianState;
+use crate::error::AppError;
+use crate::server::Ctx;
+use crate::server::guard::{internal, not_found};
+
+pub async fn overview(ctx: &Ctx) -> Result<Overview, AppError> {
+    let (pending, sending, sent, failed, skipped, delivered, read): (i64, i64, i64, i64, i64, i64, i64) =
+        sqlx::query_as(
+            "SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'sending'),
+                    count(*) FILTER (WHERE state = 'sent'), count(*) FILTER (WHERE state = 'failed' OR delivery = 'failed'),
+                    count(*) FILTER (WHERE state = 'skipped'), count(*) FILTER (WHERE delivery = 'delivered'),
+                    count(*) FILTER (WHERE delivery = 'read')
+               FROM outbox",
+        )
+        .fetch_one(ctx.db())
+        .await
+        .map_err(internal)?;
+    let wa = &ctx.state.whatsapp;
+    Ok(Overview {
+        sandbox: wa.is_sandbox(),
+        connection: wa.description.clone(),
+        pending,
+        sending,
+        sent,
+        failed,
+        skipped,
+        delivered,
+        read,
+    })
+}
+
+/// Messages that could not be sent, or that WhatsApp reported undelivered.
+pub async fn failed(ctx: &Ctx) -> Result<Vec<FailedMessage>, AppError> {
+    sqlx::query_as(
+        "SELECT m.id, m.recipient, u.name AS to_name, m.template, m.order_id, m.attempts,
+                COALESCE(CASE WHEN m.delivery = 'failed' THEN 'WhatsApp could not deliver: ' || m.delivery_error END,
+                         m.last_error, 'unknown') AS error,
+                to_char(m.created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI') AS at
+           FROM outbox m LEFT JOIN users u ON u.id = m.recipient_user
+          WHERE m.state = 'failed' OR m.delivery = 'failed'
+          ORDER BY m.created_at DESC LIMIT 200",
+    )
+    .fetch_all(ctx.db())
+    .await
+    .map_err(internal)
+}
+
+/// Sends a failed message again (after the cause is fixed, e.g. a template approved).
+pub async fn retry(ctx: &Ctx, id: i64) -> Result<(), AppError> {
+    let n = sqlx::query(
+        "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL,
+                           delivery = NULL, delivery_error = NULL, provider_message_id = NULL
+          WHERE id = $1 AND (state = 'failed' OR delivery = 'failed')",
+    )
+    .bind(id)
+    .execute(ctx.db())
+    .await
+    .map_err(internal)?
+    .rows_affected();
+    if n == 0 {
+        return Err(not_found("Failed message"));
+    }
+    Ok(())
+}
+
+pub const MAX_BROADCAST_CHARS: usize = 500;
+
+/// Queues an announcement to a segment, paced at `per_second`: each message gets its
+/// own send time, so however many processes send, the pace holds. Users who opted
+/// out are left out now and skipped if they opt out before their turn.
+pub async fn broadcast(
+    ctx: &Ctx,
+    message: &str,
+    segment: &str,
+    value: &str,
+    per_second: i32,
+) -> Result<BroadcastRow, AppError> {
+    let message = message.trim();
+    let mut errors = Vec::new();
+    if message.is_empty() {
+        errors.push(("message", "Write the message".to_string()));
+    } else if message.chars().count() > MAX_BROADCAST_CHARS {
+        errors.push((
+            "message",
+            format!("Keep the message under {MAX_BROADCAST_CHARS} characters"),
+        ));
+    }
+    let segment = Segment::parse(segment.trim());
+    let value = value.trim();
+    match segment {
+        None => errors.push(("segment", "Choose who gets the message".to_string())),
+        Some(Segment::State) if IndianState::parse_code(value).is_err() => {
+            errors.push(("segment_value", "Choose a state".to_string()))
+        }
+        Some(Segment::Pincode)
+            if value.is_empty()
+                || value.len() > 6
+                || !value.chars().all(|c| c.is_ascii_digit())
+                || value.starts_with('0') =>
+        {
+            errors.push((
+                "segment_value",
+                "Give the first 1 to 6 digits of the pincode".to_string(),
+            ))
+        }
+        _ => {}
+    }
+    if !(1..=80).contains(&per_second) {
+        errors.push((
+            "per_second",
+            "Send between 1 and 80 messages a second".to_string(),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(
+            errors
+                .into_iter()
+                .map(|(f, r)| crate::error::FieldError {
+                    field: f.into(),
+                    reason: r,
+                })
+                .collect(),
+        ));
+    }
+    let segment = segment.ok_or(AppError::Internal)?;
+    let value = match segment {
+        Segment::Retailers | Segment::Distributors => "",
+        _ => value,
+    };
+    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO broadcasts (template, message, segment, segment_value, per_second, created_by)
+         VALUES ('announcement', $1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(message)
+    .bind(segment.as_str())
+    .bind(value)
+    .bind(per_second)
+    .bind(ctx.user.user_id)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let recipients = sqlx::query(
+        "INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, transactional,
+                             broadcast_id, next_attempt_at)
+         SELECT 'broadcast:' || $1 || ':' || t.id, t.phone, t.id, 'announcement', t.language,
+                jsonb_build_object('message', $2::text), false, $1,
+                now() + make_interval(secs => (row_number() OVER (ORDER BY t.id) - 1) / $5::float8)
+           FROM (SELECT u.id, u.phone, u.language
+                   FROM users u JOIN organisations o ON o.id = u.org_id
+                  WHERE u.active AND u.whatsapp_opt_in AND u.phone IS NOT NULL AND o.approval = 'active'
+                    AND CASE $3
+                          WHEN 'retailers' THEN o.kind = 'retailer'
+                          WHEN 'distributors' THEN o.kind = 'distributor'
+                          WHEN 'state' THEN o.state_code::text = ltrim($4, '0') AND o.kind <> 'platform'
+                          ELSE o.pincode LIKE $4 || '%' AND o.kind <> 'platform'
+                        END) t
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(id)
+    .bind(message)
+    .bind(segment.as_str())
+    .bind(value)
+    .bind(per_second)
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?
+    .rows_affected();
+    sqlx::query("UPDATE broadcasts SET recipients = $2 WHERE id = $1")
+        .bind(id)
+        .bind(recipients as i32)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+    broadcasts(ctx)
+        .await?
+        .into_iter()
+        .find(|b| b.id == id)
+        .ok_or(AppError::Internal)
+}
+
+pub async fn broadcasts(ctx: &Ctx) -> Result<Vec<BroadcastRow>, AppError> {
+    sqlx::query_as(
+        "SELECT b.id, b.message, b.segment, b.segment_value, b.per_second, b.recipients,
+                count(m.id) FILTER (WHERE m.state = 'sent') AS sent,
+                count(m.id) FILTER (WHERE m.state = 'failed') AS failed,
+                count(m.id) FILTER (WHERE m.state = 'skipped') AS skipped,
+                to_char(b.created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI') AS at
+           FROM broadcasts b LEFT JOIN outbox m ON m.broadcast_id = b.id
+          GROUP BY b.id ORDER BY b.id DESC LIMIT 50",
+    )
+    .fetch_all(ctx.db())
+    .await
+    .map_err(internal)
+}
+
+/// The signed-in user's choice about announcements (order messages always come).
+pub async fn set_opt_in(ctx: &Ctx, opt_in: bool) -> Result<bool, AppError> {
+    sqlx::query("UPDATE users SET whatsapp_opt_in = $2 WHERE id = $1")
+        .bind(ctx.user.user_id)
+        .bind(opt_in)
+        .execute(ctx.db())
+        .await
+        .map_err(internal)?;
+    Ok(opt_in)
+}
+
+pub async fn opt_in(ctx: &Ctx) -> Result<bool, AppError> {
+    sqlx::query_scalar("SELECT whatsapp_opt_in FROM users WHERE id = $1")
+        .bind(ctx.user.user_id)
+        .fetch_one(ctx.db())
+        .await
+        .map_err(internal)
+}
