@@ -35,13 +35,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-#[component]
-pub fn App() -> impl IntoView {
-    provide_meta_context();
-    let login = ServerAction::<Login>::new();
-    let signup = ServerAction::<Signup>::new();
-    let logout = ServerAction::<Logout>::new();
-    let user: UserResource = Resource::new(
+/// Who is signed in, refetched after log-in, sign-up and log-out. The top bar makes
+/// its own: one resource read under two `<Suspense>` boundaries can leave a streamed
+/// page hanging now and then (leptos-rs/leptos#4851), so no resource is shared by two.
+pub fn user_resource() -> UserResource {
+    let login = expect_context::<ServerAction<Login>>();
+    let signup = expect_context::<ServerAction<Signup>>();
+    let logout = expect_context::<ServerAction<Logout>>();
+    Resource::new(
         move || {
             (
                 login.version().get(),
@@ -50,11 +51,19 @@ pub fn App() -> impl IntoView {
             )
         },
         |_| me(),
-    );
+    )
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let login = ServerAction::<Login>::new();
+    let signup = ServerAction::<Signup>::new();
+    let logout = ServerAction::<Logout>::new();
     provide_context(login);
     provide_context(signup);
     provide_context(logout);
-    provide_context(user);
+    provide_context(user_resource());
 
     view! {
         <Title text="AuroMart"/>

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 
 #[component]
 pub fn TopBar() -> impl IntoView {
-    let user = expect_context::<UserResource>();
+    let user = crate::app::user_resource();
     let logout = expect_context::<ServerAction<Logout>>();
     view! {
         <header class="topbar">

@@ -224,7 +224,7 @@ impl Client {
             .await
             .expect("request");
         let status = res.status().as_u16();
-        (status, res.text().await.unwrap_or_default())
+        (status, res.text().await.expect("the whole page arrives"))
     }
 }
 
