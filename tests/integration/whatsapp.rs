@@ -665,3 +665,58 @@ async fn the_sandbox_phone_shows_the_alert_and_its_buttons_work() {
         "opening the chat sent read receipts"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_a_dead_process_left_sending_are_sent_once_when_its_lease_ends() {
+    let fake = FakeGraph::start().await;
+    let mut config = Config::default();
+    fake.configure(&mut config);
+    config.whatsapp_sender = false;
+    let app = spawn_app_with(config.clone()).await;
+    // What a process killed mid-batch leaves: 50 rows claimed ('sending', lease still
+    // running for 4 s), 50 already sent, 50 never claimed.
+    sqlx::query(
+        "INSERT INTO outbox (dedupe_key, recipient, template, language, params, state, attempts, lease_until,
+                             provider_message_id, sent_at)
+         SELECT 'crash:' || g, '9198100' || lpad(g::text, 5, '0'), 'announcement', 'en',
+                jsonb_build_object('message', 'Message ' || g),
+                CASE WHEN g <= 50 THEN 'sending' WHEN g <= 100 THEN 'sent' ELSE 'pending' END,
+                CASE WHEN g <= 100 THEN 1 ELSE 0 END,
+                CASE WHEN g <= 50 THEN now() + interval '4 seconds' END,
+                CASE WHEN g > 50 AND g <= 100 THEN 'wamid.before.' || g END,
+                CASE WHEN g > 50 AND g <= 100 THEN now() END
+           FROM generate_series(1, 150) g",
+    )
+    .execute(&app.db)
+    .await
+    .expect("queue");
+    config.whatsapp_sender = true;
+    let restarted = spawn_process(&app.db_url, config).await;
+    // The never-claimed rows go at once; the claimed ones only after their lease.
+    fake.wait_for(10, "the unclaimed rows", |m| m.len() >= 50)
+        .await;
+    assert_eq!(
+        fake.messages().len(),
+        50,
+        "claimed rows wait for their lease"
+    );
+    wait_outbox_settled(&app, 20).await;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for r in fake.messages() {
+        *seen
+            .entry(
+                r.json["template"]["components"][0]["parameters"][0]["text"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+            )
+            .or_default() += 1;
+    }
+    assert_eq!(seen.len(), 100, "every unsent message went");
+    assert!(seen.values().all(|&n| n == 1));
+    assert!(
+        !seen.contains_key("Message 75"),
+        "sent ones are not sent again"
+    );
+    drop(restarted);
+}
