@@ -674,7 +674,7 @@ async fn rows_a_dead_process_left_sending_are_sent_once_when_its_lease_ends() {
     config.whatsapp_sender = false;
     let app = spawn_app_with(config.clone()).await;
     // What a process killed mid-batch leaves: 50 rows claimed ('sending', lease still
-    // running for 4 s), 50 already sent, 50 never claimed.
+    // running), 50 already sent, 50 never claimed.
     sqlx::query(
         "INSERT INTO outbox (dedupe_key, recipient, template, language, params, state, attempts, lease_until,
                              provider_message_id, sent_at)
@@ -682,7 +682,7 @@ async fn rows_a_dead_process_left_sending_are_sent_once_when_its_lease_ends() {
                 jsonb_build_object('message', 'Message ' || g),
                 CASE WHEN g <= 50 THEN 'sending' WHEN g <= 100 THEN 'sent' ELSE 'pending' END,
                 CASE WHEN g <= 100 THEN 1 ELSE 0 END,
-                CASE WHEN g <= 50 THEN now() + interval '4 seconds' END,
+                CASE WHEN g <= 50 THEN now() + interval '1 hour' END,
                 CASE WHEN g > 50 AND g <= 100 THEN 'wamid.before.' || g END,
                 CASE WHEN g > 50 AND g <= 100 THEN now() END
            FROM generate_series(1, 150) g",
@@ -692,14 +692,22 @@ async fn rows_a_dead_process_left_sending_are_sent_once_when_its_lease_ends() {
     .expect("queue");
     config.whatsapp_sender = true;
     let restarted = spawn_process(&app.db_url, config).await;
-    // The never-claimed rows go at once; the claimed ones only after their lease.
+    // The never-claimed rows go at once; the claimed ones wait for their lease.
     fake.wait_for(10, "the unclaimed rows", |m| m.len() >= 50)
         .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
         fake.messages().len(),
         50,
         "claimed rows wait for their lease"
     );
+    // The lease runs out.
+    sqlx::query(
+        "UPDATE outbox SET lease_until = now() - interval '1 second' WHERE state = 'sending'",
+    )
+    .execute(&app.db)
+    .await
+    .expect("expire");
     wait_outbox_settled(&app, 20).await;
     let mut seen: HashMap<String, usize> = HashMap::new();
     for r in fake.messages() {
