@@ -73,7 +73,7 @@ async fn run() -> Result<(), StartError> {
 
     let addr = leptos.leptos_options.site_addr;
     let state = AppState::new(leptos.leptos_options, config, pool).map_err(StartError::Http)?;
-    auromart::server::spawn_workers(&state);
+    let workers = state.clone();
     let app = router::build(state)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -81,6 +81,9 @@ async fn run() -> Result<(), StartError> {
             addr: addr.to_string(),
             source,
         })?;
+    // Once the webhook can be reached: the sender trusts it to report messages a
+    // crashed process may have sent.
+    auromart::server::spawn_workers(&workers);
     tracing::info!("AuroMart listening on http://{addr}");
     println!("AuroMart is running at http://{addr}");
     axum::serve(listener, app.into_make_service())

@@ -45,6 +45,10 @@ pub struct Config {
     /// A claimed message is this process's for this long; after a crash, another
     /// process retries it when the lease runs out.
     pub whatsapp_lease_secs: u32,
+    /// A row whose lease ran out is "in doubt" (its process died mid-send, and the API
+    /// may have taken it): it is sent again only if no status webhook for it arrives
+    /// within this many more seconds.
+    pub whatsapp_in_doubt_secs: u32,
     /// First retry delay after a retry-later error; doubles per attempt (with jitter).
     pub whatsapp_retry_base_ms: u64,
     /// Retry-later errors give up (and show the admin) after this many attempts.
@@ -79,6 +83,7 @@ impl Default for Config {
             whatsapp_rate_per_sec: 80,
             whatsapp_concurrency: 32,
             whatsapp_lease_secs: 60,
+            whatsapp_in_doubt_secs: 60,
             whatsapp_retry_base_ms: 2_000,
             whatsapp_max_attempts: 12,
             whatsapp_poll_ms: 1_000,
@@ -179,6 +184,7 @@ impl Config {
         env_field!(whatsapp_rate_per_sec, "AUROMART_WHATSAPP_RATE_PER_SEC");
         env_field!(whatsapp_concurrency, "AUROMART_WHATSAPP_CONCURRENCY");
         env_field!(whatsapp_lease_secs, "AUROMART_WHATSAPP_LEASE_SECS");
+        env_field!(whatsapp_in_doubt_secs, "AUROMART_WHATSAPP_IN_DOUBT_SECS");
         env_field!(whatsapp_retry_base_ms, "AUROMART_WHATSAPP_RETRY_BASE_MS");
         env_field!(whatsapp_max_attempts, "AUROMART_WHATSAPP_MAX_ATTEMPTS");
         env_field!(whatsapp_poll_ms, "AUROMART_WHATSAPP_POLL_MS");

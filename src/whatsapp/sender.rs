@@ -4,10 +4,14 @@
 //! lease, so several processes never hold the same row; sends them (bounded
 //! concurrency, at most `rate_per_sec`); and records the outcome: `sent` with the
 //! API's message id, back to `pending` with exponential backoff and jitter after a
-//! retry-later error, or `failed` with the API's reason. A process killed mid-send
-//! leaves its rows `sending`; when their lease runs out another process (or the same
-//! one restarted) sends them. The only window for a second copy is between the API
-//! accepting a message and the `sent` commit, a few milliseconds.
+//! retry-later error, or `failed` with the API's reason.
+//!
+//! A process killed mid-send leaves its rows `sending`, and the API may or may not
+//! have taken them. Each message carries `outbox:{id}` as `biz_opaque_callback_data`,
+//! which the API echoes in its status webhooks; a status for a `sending` row marks it
+//! `sent` (see `webhook`). So a row whose lease ran out is sent again only if no
+//! status for it arrived within `in_doubt` more: the idempotency guard that keeps a
+//! crash from sending a message twice.
 
 use super::client::{ApiError, DocumentRef, Outgoing};
 use super::templates::{self, ParamKind};
@@ -45,7 +49,7 @@ const CLAIM_SQL: &str = "UPDATE outbox o
     SET state = 'sending', attempts = o.attempts + 1, lease_until = now() + make_interval(secs => $2)
   WHERE o.id IN (SELECT id FROM outbox
                   WHERE (state = 'pending' AND next_attempt_at <= now())
-                     OR (state = 'sending' AND lease_until < now())
+                     OR (state = 'sending' AND lease_until < now() - make_interval(secs => $3))
                   ORDER BY next_attempt_at, id
                   LIMIT $1
                   FOR UPDATE SKIP LOCKED)
@@ -113,6 +117,7 @@ pub async fn send_due(state: &AppState, pacer: &Arc<Pacer>) -> Result<usize, sql
     let rows: Vec<Claimed> = sqlx::query_as(CLAIM_SQL)
         .bind(batch)
         .bind(wa.lease.as_secs_f64())
+        .bind(wa.in_doubt.as_secs_f64())
         .fetch_all(&state.db)
         .await?;
     let n = rows.len();

@@ -249,6 +249,17 @@ async fn status_update(state: &AppState, s: &StatusIn) -> Result<bool, WebhookEr
     if fresh.is_none() {
         return Ok(false);
     }
+    // The API took a message whose sender died before recording it: it was sent.
+    if let Some(id) = outbox_id {
+        sqlx::query(
+            "UPDATE outbox SET state = 'sent', provider_message_id = $2, sent_at = now(), lease_until = NULL
+              WHERE id = $1 AND state = 'sending' AND provider_message_id IS NULL",
+        )
+        .bind(id)
+        .bind(&s.id)
+        .execute(&mut *tx)
+        .await?;
+    }
     let order: Option<Option<i64>> = sqlx::query_scalar(
         "UPDATE outbox SET delivery = $2, delivery_at = COALESCE(to_timestamp($4::bigint), now()),
                            delivery_error = COALESCE($5, delivery_error)

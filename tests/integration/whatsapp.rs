@@ -701,9 +701,9 @@ async fn rows_a_dead_process_left_sending_are_sent_once_when_its_lease_ends() {
         50,
         "claimed rows wait for their lease"
     );
-    // The lease runs out.
+    // The lease runs out, and no status webhook says the API took them.
     sqlx::query(
-        "UPDATE outbox SET lease_until = now() - interval '1 second' WHERE state = 'sending'",
+        "UPDATE outbox SET lease_until = now() - interval '5 seconds' WHERE state = 'sending'",
     )
     .execute(&app.db)
     .await
@@ -727,4 +727,80 @@ async fn rows_a_dead_process_left_sending_are_sent_once_when_its_lease_ends() {
         "sent ones are not sent again"
     );
     drop(restarted);
+}
+
+/// Starts the real server binary as its own process, sending to the fake API.
+fn server_process(db_url: &str, fake: &FakeGraph, port: u16) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_auromart"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("DATABASE_URL", db_url)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("AUROMART_DEMO_DATA", "false")
+        .env("AUROMART_MONTHLY_SUMMARIES", "false")
+        .env("AUROMART_WHATSAPP_API_BASE", &fake.base)
+        .env("AUROMART_WHATSAPP_API_VERSION", VERSION)
+        .env("AUROMART_WHATSAPP_PHONE_NUMBER_ID", PHONE_ID)
+        .env("AUROMART_WHATSAPP_TOKEN", TOKEN)
+        .env("AUROMART_WHATSAPP_APP_SECRET", APP_SECRET)
+        .env("AUROMART_WHATSAPP_LEASE_SECS", "2")
+        .env("AUROMART_WHATSAPP_IN_DOUBT_SECS", "10")
+        .env("AUROMART_WHATSAPP_POLL_MS", "50")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("the server binary starts")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_mid_batch_loses_nothing_and_sends_nothing_twice() {
+    let fake = FakeGraph::start().await;
+    // Each send takes a while, so the kill lands with requests in flight.
+    fake.set_delay(Duration::from_millis(30));
+    let mut config = Config::default();
+    fake.configure(&mut config);
+    config.whatsapp_sender = false;
+    let app = spawn_app_with(config).await;
+    sqlx::query(
+        "INSERT INTO outbox (dedupe_key, recipient, template, language, params)
+         SELECT 'kill:' || g, '9198200' || lpad(g::text, 5, '0'), 'announcement', 'en',
+                jsonb_build_object('message', 'Message ' || g)
+           FROM generate_series(1, 200) g",
+    )
+    .execute(&app.db)
+    .await
+    .expect("queue");
+    // Both processes listen on one address, where the fake's status callbacks go.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    fake.set_webhook(&format!("http://127.0.0.1:{port}/webhooks/whatsapp"));
+    let mut first = server_process(&app.db_url, &fake, port);
+    fake.wait_for(60, "the first process to be sending", |m| m.len() >= 40)
+        .await;
+    first.kill().expect("SIGKILL");
+    first.wait().expect("reaped");
+    let at_kill = fake.messages().len();
+    assert!(
+        at_kill < 200,
+        "killed in the middle of the batch ({at_kill} sent)"
+    );
+    let mut second = server_process(&app.db_url, &fake, port);
+    wait_outbox_settled(&app, 60).await;
+    second.kill().expect("SIGKILL");
+    second.wait().expect("reaped");
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for r in fake.messages() {
+        *seen
+            .entry(
+                r.json["template"]["components"][0]["parameters"][0]["text"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+            )
+            .or_default() += 1;
+    }
+    let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "sent twice: {twice:?}");
+    assert_eq!(seen.len(), 200, "every message sent");
 }

@@ -38,6 +38,8 @@ struct Inner {
     refused: usize,
     delay: Duration,
     next_id: u64,
+    /// Where to POST status callbacks for accepted messages, as Meta does.
+    webhook: Option<String>,
 }
 
 #[derive(Clone)]
@@ -72,6 +74,12 @@ impl FakeGraph {
         for _ in 0..n {
             g.failures.push_back((status, code));
         }
+    }
+
+    /// Sends a signed "sent" status for every accepted message to this URL, retrying
+    /// (as Meta does) until the server answers 200.
+    pub fn set_webhook(&self, url: &str) {
+        self.inner.lock().expect("lock").webhook = Some(url.to_string());
     }
 
     pub fn set_delay(&self, d: Duration) {
@@ -122,6 +130,7 @@ impl FakeGraph {
         config.whatsapp_retry_base_ms = 20;
         config.whatsapp_poll_ms = 50;
         config.whatsapp_lease_secs = 2;
+        config.whatsapp_in_doubt_secs = 1;
     }
 }
 
@@ -240,6 +249,9 @@ async fn messages(
     g.next_id += 1;
     let id = format!("wamid.fake.{}", g.next_id);
     let to = json["to"].clone();
+    if let Some(url) = g.webhook.clone() {
+        tokio::spawn(status_callback(url, id.clone(), json.clone()));
+    }
     g.accepted.push(Recorded {
         path: format!("/{version}/{phone}/messages"),
         authorization: header(&headers, "authorization"),
@@ -286,6 +298,29 @@ async fn media(
         id: id.clone(),
     });
     axum::Json(json!({ "id": id })).into_response()
+}
+
+async fn status_callback(url: String, wamid: String, message: Value) {
+    let body = json!({"object": "whatsapp_business_account", "entry": [{"id": "0", "changes": [{"field": "messages", "value": {
+        "statuses": [{"id": wamid, "status": "sent", "timestamp": "1764000000", "recipient_id": message["to"],
+                      "biz_opaque_callback_data": message["biz_opaque_callback_data"]}]}}]}]});
+    let bytes = serde_json::to_vec(&body).expect("json");
+    let sig = auromart::whatsapp::webhook::signature(APP_SECRET.as_bytes(), &bytes);
+    let http = reqwest::Client::new();
+    for _ in 0..300 {
+        let sent = http
+            .post(&url)
+            .header("content-type", "application/json")
+            .header("x-hub-signature-256", &sig)
+            .body(bytes.clone())
+            .timeout(Duration::from_secs(2))
+            .send()
+            .await;
+        if sent.is_ok_and(|r| r.status().is_success()) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
 
 fn header(h: &HeaderMap, name: &str) -> String {
