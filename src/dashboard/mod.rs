@@ -47,6 +47,7 @@ fn ProfileCards() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <crate::whatsapp::pages::AnnouncementsChoice/>
     }
 }
 

@@ -253,3 +253,33 @@ fn Console() -> impl IntoView {
         </section>
     }
 }
+
+/// The signed-in user's choice about WhatsApp announcements (order and invoice
+/// messages always come); the same as replying STOP or START.
+#[component]
+pub fn AnnouncementsChoice() -> impl IntoView {
+    let set = ServerAction::<super::api::SetOptIn>::new();
+    let current = Resource::new(move || set.version().get(), |_| super::api::get_opt_in());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                current.await.ok().map(|on| view! {
+                    <section class="card" data-test="announcements">
+                        <h2>"WhatsApp"</h2>
+                        <p>{if on {
+                            "Order alerts, invoices and AuroMart announcements come on WhatsApp."
+                        } else {
+                            "Order alerts and invoices come on WhatsApp; announcements are off."
+                        }}</p>
+                        <ActionForm action=set>
+                            <input type="hidden" name="opt_in" value=(!on).to_string()/>
+                            <button type="submit" class="ghost" data-test="toggle-announcements">
+                                {if on { "Stop announcements" } else { "Get announcements" }}
+                            </button>
+                        </ActionForm>
+                    </section>
+                })
+            })}
+        </Suspense>
+    }
+}
