@@ -359,11 +359,13 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
              SELECT o.id, NULL, 'placed', $3, $1, NULLIF($7, '') FROM o),
          alert AS (
              INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id)
-             SELECT 'order:' || o.id || ':placed:' || u.id, COALESCE(u.phone, d.whatsapp), u.id, 'order_placed', u.language,
+             SELECT DISTINCT ON (COALESCE(u.phone, d.whatsapp))
+                    'order:' || o.id || ':placed:' || u.id, COALESCE(u.phone, d.whatsapp), u.id, 'order_placed', u.language,
                     jsonb_build_object('order', o.id::text, 'retailer', $21::text, 'distributor', d.trade_name,
                                        'items', order_items_summary($13::text[], $17::int[]), 'total_paise', $6::bigint), o.id
                FROM o, organisations d JOIN users u ON u.org_id = d.id AND u.active
               WHERE d.id = $2 AND COALESCE(u.phone, d.whatsapp) IS NOT NULL
+              ORDER BY COALESCE(u.phone, d.whatsapp), u.phone IS NULL, u.id
              ON CONFLICT (dedupe_key) DO NOTHING)
          SELECT o.id, o.placed, (SELECT count(*) FROM moved)
            FROM o, pg_notify('order_changes', json_build_object('order', o.id, 'retailer', $1, 'distributor', $2)::text)",
@@ -498,12 +500,14 @@ async fn enqueue(
     };
     sqlx::query(
         "INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id)
-         SELECT 'order:' || o.id || ':' || $2 || ':' || u.id, COALESCE(u.phone, org.whatsapp), u.id, $3, u.language,
+         SELECT DISTINCT ON (COALESCE(u.phone, org.whatsapp))
+                'order:' || o.id || ':' || $2 || ':' || u.id, COALESCE(u.phone, org.whatsapp), u.id, $3, u.language,
                 order_message_params(o.id, $5), o.id
            FROM orders o
            JOIN organisations org ON org.id = CASE WHEN $4 THEN o.distributor_id ELSE o.retailer_id END
            JOIN users u ON u.org_id = org.id AND u.active AND (u.role = 'owner' OR $4)
           WHERE o.id = $1 AND COALESCE(u.phone, org.whatsapp) IS NOT NULL
+          ORDER BY COALESCE(u.phone, org.whatsapp), u.phone IS NULL, u.id
          ON CONFLICT (dedupe_key) DO NOTHING",
     )
     .bind(order_id)

@@ -279,11 +279,16 @@ pub enum ApiError {
     /// Validation errors, bad recipient, closed 24-hour window: retrying cannot help.
     #[error("{0}")]
     Permanent(String),
+    /// The request went out but no usable answer came back (timeout, cut-off or
+    /// unreadable success): the API may have sent it.
+    #[error("no answer: {0}")]
+    InDoubt(String),
 }
 
 /// Cloud API error codes that mean "slow down and try again".
 const RETRY_CODES: &[i64] = &[
     4,      // application request limit
+    190,    // access token expired: retried until the admin renews it
     80007,  // WhatsApp Business Account rate limit
     130429, // throughput exceeded (80 messages/s per number by default)
     131016, // service unavailable
@@ -319,7 +324,7 @@ pub fn classify(status: u16, body: &str) -> ApiError {
             ),
         ),
     };
-    if status == 429 || status >= 500 || RETRY_CODES.contains(&code) {
+    if status == 401 || status == 429 || status >= 500 || RETRY_CODES.contains(&code) {
         ApiError::RetryLater(reason)
     } else {
         ApiError::Permanent(reason)
@@ -370,13 +375,13 @@ impl CloudApi {
             return Err(classify(status, &body));
         }
         let parsed: SendResponse = serde_json::from_str(&body)
-            .map_err(|e| ApiError::RetryLater(format!("unreadable answer from the API: {e}")))?;
+            .map_err(|e| ApiError::InDoubt(format!("unreadable answer from the API: {e}")))?;
         parsed
             .messages
             .into_iter()
             .next()
             .map(|m| m.id)
-            .ok_or_else(|| ApiError::RetryLater("the API answered without a message id".into()))
+            .ok_or_else(|| ApiError::InDoubt("the API answered without a message id".into()))
     }
 
     /// Uploads a document; the answer is a media id valid for 30 days.
@@ -413,8 +418,13 @@ impl CloudApi {
     }
 }
 
+/// A failed connection never reached the API; anything later may have.
 fn network(e: reqwest::Error) -> ApiError {
-    ApiError::RetryLater(format!("cannot reach the WhatsApp API: {e}"))
+    if e.is_connect() || e.is_builder() {
+        ApiError::RetryLater(format!("cannot reach the WhatsApp API: {e}"))
+    } else {
+        ApiError::InDoubt(format!("the WhatsApp API did not answer: {e}"))
+    }
 }
 
 #[cfg(test)]

@@ -14,10 +14,14 @@ use crate::server::guard::internal;
 use serde_json::{Value, json};
 
 /// Sends Meta-style "sent" and "delivered" receipts for a sandbox message.
-pub async fn deliver(state: &AppState, wamid: &str, to: &str) {
+pub async fn deliver(state: &AppState, wamid: &str, to: &str, outbox_id: i64) {
     let statuses: Vec<Value> = ["sent", "delivered"]
         .iter()
-        .map(|s| status(wamid, to, s))
+        .map(|s| {
+            let mut v = status(wamid, to, s);
+            v["biz_opaque_callback_data"] = json!(format!("outbox:{outbox_id}"));
+            v
+        })
         .collect();
     if let Err(e) = post(state, json!({ "statuses": statuses })).await {
         tracing::warn!(error = %e, "sandbox receipts");
@@ -82,7 +86,11 @@ pub async fn messages(state: &AppState, phone: &str) -> Result<Vec<PhoneMessage>
     let unread: Vec<Value> = rows
         .iter()
         .filter(|r| r.delivery.as_deref() != Some("read"))
-        .map(|r| status(&r.wamid, phone, "read"))
+        .map(|r| {
+            let mut v = status(&r.wamid, phone, "read");
+            v["biz_opaque_callback_data"] = r.request["biz_opaque_callback_data"].clone();
+            v
+        })
         .collect();
     if !unread.is_empty() {
         post(state, json!({ "statuses": unread })).await?;

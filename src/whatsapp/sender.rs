@@ -113,7 +113,9 @@ async fn wait_for_work(wake: &mut broadcast::Receiver<Change>, poll: Duration) {
 /// Claims one batch and sends it; the number of rows claimed.
 pub async fn send_due(state: &AppState, pacer: &Arc<Pacer>) -> Result<usize, sqlx::Error> {
     let wa = &state.whatsapp;
-    let batch = (wa.concurrency * 2).clamp(8, 200) as i64;
+    // No more than can go out in half a lease at this pace, so a claim never outlives it.
+    let per_half_lease = (f64::from(wa.rate_per_sec) * wa.lease.as_secs_f64() / 2.0) as usize;
+    let batch = (wa.concurrency * 2).min(per_half_lease).clamp(1, 200) as i64;
     let rows: Vec<Claimed> = sqlx::query_as(CLAIM_SQL)
         .bind(batch)
         .bind(wa.lease.as_secs_f64())
@@ -138,6 +140,7 @@ pub async fn send_due(state: &AppState, pacer: &Arc<Pacer>) -> Result<usize, sql
 enum Outcome {
     Sent(String),
     Retry(String),
+    InDoubt(String),
     Failed(String),
     Skipped(&'static str),
 }
@@ -150,14 +153,15 @@ async fn send_one(state: &AppState, pacer: &Pacer, row: Claimed) -> Result<(), s
             sqlx::query(
                 "UPDATE outbox SET state = 'sent', provider_message_id = $2, sent_at = now(), lease_until = NULL,
                                    last_error = NULL
-                  WHERE id = $1 AND state = 'sending'",
+                  WHERE id = $1 AND state = 'sending' AND attempts = $3",
             )
             .bind(row.id)
             .bind(&wamid)
+            .bind(row.attempts)
             .execute(&state.db)
             .await?;
             if wa.is_sandbox() {
-                super::sandbox::deliver(state, &wamid, &row.recipient).await;
+                super::sandbox::deliver(state, &wamid, &row.recipient, row.id).await;
             }
         }
         Outcome::Retry(reason) if row.attempts < wa.max_attempts => {
@@ -165,29 +169,45 @@ async fn send_one(state: &AppState, pacer: &Pacer, row: Claimed) -> Result<(), s
             sqlx::query(
                 "UPDATE outbox SET state = 'pending', lease_until = NULL, last_error = $2,
                                    next_attempt_at = now() + make_interval(secs => $3)
-                  WHERE id = $1 AND state = 'sending'",
+                  WHERE id = $1 AND state = 'sending' AND attempts = $4",
             )
             .bind(row.id)
             .bind(&reason)
             .bind(delay.as_secs_f64())
+            .bind(row.attempts)
             .execute(&state.db)
             .await?;
         }
-        Outcome::Retry(reason) => {
+        // The API may have taken it: it stays 'sending' with its lease ended, so it goes
+        // again only if no status webhook for it arrives within the in-doubt grace.
+        Outcome::InDoubt(reason) if row.attempts < wa.max_attempts => {
+            sqlx::query(
+                "UPDATE outbox SET lease_until = now(), last_error = $2
+                  WHERE id = $1 AND state = 'sending' AND attempts = $3",
+            )
+            .bind(row.id)
+            .bind(&reason)
+            .bind(row.attempts)
+            .execute(&state.db)
+            .await?;
+        }
+        Outcome::Retry(reason) | Outcome::InDoubt(reason) => {
             fail(
                 state,
-                row.id,
+                &row,
                 &format!("gave up after {} attempts: {reason}", row.attempts),
             )
             .await?;
         }
-        Outcome::Failed(reason) => fail(state, row.id, &reason).await?,
+        Outcome::Failed(reason) => fail(state, &row, &reason).await?,
         Outcome::Skipped(why) => {
             sqlx::query(
-                "UPDATE outbox SET state = 'skipped', lease_until = NULL, last_error = $2 WHERE id = $1 AND state = 'sending'",
+                "UPDATE outbox SET state = 'skipped', lease_until = NULL, last_error = $2
+                  WHERE id = $1 AND state = 'sending' AND attempts = $3",
             )
             .bind(row.id)
             .bind(why)
+            .bind(row.attempts)
             .execute(&state.db)
             .await?;
         }
@@ -195,13 +215,15 @@ async fn send_one(state: &AppState, pacer: &Pacer, row: Claimed) -> Result<(), s
     Ok(())
 }
 
-async fn fail(state: &AppState, id: i64, reason: &str) -> Result<(), sqlx::Error> {
-    tracing::warn!(outbox = id, reason, "WhatsApp message failed");
+async fn fail(state: &AppState, row: &Claimed, reason: &str) -> Result<(), sqlx::Error> {
+    tracing::warn!(outbox = row.id, reason, "WhatsApp message failed");
     sqlx::query(
-        "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = $2 WHERE id = $1 AND state = 'sending'",
+        "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = $2
+          WHERE id = $1 AND state = 'sending' AND attempts = $3",
     )
-    .bind(id)
+    .bind(row.id)
     .bind(reason)
+    .bind(row.attempts)
     .execute(&state.db)
     .await?;
     Ok(())
@@ -234,6 +256,7 @@ async fn attempt(state: &AppState, pacer: &Pacer, row: &Claimed) -> Outcome {
         Ok(wamid) => Outcome::Sent(wamid),
         Err(ApiError::RetryLater(e)) => Outcome::Retry(e),
         Err(ApiError::Permanent(e)) => Outcome::Failed(e),
+        Err(ApiError::InDoubt(e)) => Outcome::InDoubt(e),
     }
 }
 
@@ -257,7 +280,8 @@ enum Build {
 impl From<ApiError> for Build {
     fn from(e: ApiError) -> Build {
         match e {
-            ApiError::RetryLater(e) => Build::Retry(e),
+            // An upload in doubt is simply made again.
+            ApiError::RetryLater(e) | ApiError::InDoubt(e) => Build::Retry(e),
             ApiError::Permanent(e) => Build::Permanent(e),
         }
     }
@@ -360,7 +384,12 @@ async fn document(state: &AppState, row: &Claimed) -> Result<DocumentRef, Build>
             let (name, pdf) =
                 crate::invoices::statement::render_for(db, &month, distributor, retailer)
                     .await
-                    .map_err(|e| Build::Permanent(format!("statement: {e}")))?;
+                    .map_err(|e| match e {
+                        crate::error::AppError::NotFound(_) => {
+                            Build::Permanent(format!("statement: {e}"))
+                        }
+                        _ => Build::Retry(format!("statement: {e}")),
+                    })?;
             (name, pdf)
         }
         _ => {

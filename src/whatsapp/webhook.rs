@@ -249,6 +249,17 @@ async fn status_update(state: &AppState, s: &StatusIn) -> Result<bool, WebhookEr
     if fresh.is_none() {
         return Ok(false);
     }
+    let known: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM outbox WHERE provider_message_id = $1 OR id = $2)",
+    )
+    .bind(&s.id)
+    .bind(outbox_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !known {
+        // Not ours (yet): not recorded, so a repeat is applied once the row exists.
+        return Ok(true);
+    }
     // The API took a message whose sender died before recording it: it was sent.
     if let Some(id) = outbox_id {
         sqlx::query(
@@ -265,6 +276,7 @@ async fn status_update(state: &AppState, s: &StatusIn) -> Result<bool, WebhookEr
                            delivery_error = COALESCE($5, delivery_error)
           WHERE id = (SELECT id FROM outbox WHERE provider_message_id = $1
                       UNION ALL SELECT id FROM outbox WHERE id = $3 LIMIT 1)
+            AND delivery IS DISTINCT FROM 'failed'
             AND (COALESCE(array_position(ARRAY['sent', 'delivered', 'read'], $2), 0)
                    > COALESCE(array_position(ARRAY['sent', 'delivered', 'read'], delivery), 0)
                  OR ($2 = 'failed' AND COALESCE(delivery, 'sent') = 'sent'))
@@ -305,9 +317,29 @@ enum Answer {
 /// Handles one inbound message; None if it was handled before.
 async fn inbound(state: &AppState, m: &Inbound) -> Result<Option<String>, WebhookError> {
     let key = format!("message:{}", m.id);
+    // Two deliveries of one event at once: the second waits for the first, then sees
+    // it recorded. (A session lock on a connection of its own, released on return.)
+    let mut guard = state.db.acquire().await?;
+    sqlx::query("SELECT pg_advisory_lock(hashtext($1))")
+        .bind(&key)
+        .execute(&mut *guard)
+        .await?;
+    let result = inbound_locked(state, m, &key).await;
+    sqlx::query("SELECT pg_advisory_unlock(hashtext($1))")
+        .bind(&key)
+        .execute(&mut *guard)
+        .await?;
+    result
+}
+
+async fn inbound_locked(
+    state: &AppState,
+    m: &Inbound,
+    key: &str,
+) -> Result<Option<String>, WebhookError> {
     let seen: bool =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM webhook_events WHERE event_key = $1)")
-            .bind(&key)
+            .bind(key)
             .fetch_one(&state.db)
             .await?;
     if seen {
@@ -343,7 +375,7 @@ async fn inbound(state: &AppState, m: &Inbound) -> Result<Option<String>, Webhoo
         "INSERT INTO webhook_events (event_key, kind, from_phone, payload, outcome) VALUES ($1, 'message', $2, $3, $4)
          ON CONFLICT (event_key) DO NOTHING RETURNING id",
     )
-    .bind(&key)
+    .bind(key)
     .bind(&m.from)
     .bind(payload)
     .bind(&outcome)
@@ -362,7 +394,9 @@ async fn inbound(state: &AppState, m: &Inbound) -> Result<Option<String>, Webhoo
         ),
         Answer::Nothing => ("", None, None),
     };
-    if !kind.is_empty() {
+    // Replies only to numbers the outbox can hold (Indian mobiles).
+    let replyable = crate::domain::Phone::parse(&m.from).is_ok_and(|p| p.as_str() == m.from);
+    if !kind.is_empty() && replyable {
         sqlx::query(
             "INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, kind, body, buttons)
              VALUES ('reply:' || $1, $2, $3, 'reply', $4, $5, $6, $7)

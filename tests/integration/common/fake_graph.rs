@@ -1,7 +1,8 @@
 //! A fake WhatsApp Cloud (Graph) API on loopback: it checks each request the way
 //! Meta does (bearer token, JSON shape, button limits), records what it accepted,
-//! and can be told to fail or to be slow. A request whose client went away before
-//! the answer (a killed server) is not recorded: its handler is dropped first.
+//! and can be told to fail or to answer late. Like Meta, it takes a message on
+//! receipt, whether or not its answer reaches the client, and (if given a webhook
+//! URL) reports each one with a signed status callback, retrying until it lands.
 
 use axum::Router;
 use axum::body::Bytes;
@@ -243,8 +244,21 @@ async fn messages(
     if let Err(e) = check_message(&json) {
         return error(400, 100, &e);
     }
-    // A killed client drops this future here: nothing is recorded.
+    // Like Meta, the message is taken on receipt; the answer may come late (or reach
+    // a client that was killed meanwhile).
+    let answer = accept(&inner, &version, &phone, &headers, &body, json);
     tokio::time::sleep(delay).await;
+    answer
+}
+
+fn accept(
+    inner: &Mutex<Inner>,
+    version: &str,
+    phone: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+    json: Value,
+) -> Response {
     let mut g = inner.lock().expect("lock");
     g.next_id += 1;
     let id = format!("wamid.fake.{}", g.next_id);
@@ -254,8 +268,8 @@ async fn messages(
     }
     g.accepted.push(Recorded {
         path: format!("/{version}/{phone}/messages"),
-        authorization: header(&headers, "authorization"),
-        content_type: header(&headers, "content-type"),
+        authorization: header(headers, "authorization"),
+        content_type: header(headers, "content-type"),
         json,
         raw: body.to_vec(),
         id: id.clone(),
