@@ -29,7 +29,16 @@ export function gstin(state: string, seed: number): string {
 
 /** Waits until the WASM has hydrated the page (buttons respond to Leptos). */
 export async function hydrated(page: Page) {
-  await page.waitForFunction(() => (window as any).__auromart_hydrated === true, undefined, { timeout: 20_000 });
+  const ready = () => page.waitForFunction(() => (window as any).__auromart_hydrated === true, undefined, { timeout: 20_000 });
+  try {
+    await ready();
+  } catch {
+    // A streamed page has been seen to stall now and then (leptos-rs/leptos#4851 and
+    // kin): say so in the log, reload once, and fail if it happens again.
+    console.warn(`page ${page.url()} did not hydrate in 20 s; reloading once`);
+    await page.reload();
+    await ready();
+  }
 }
 
 export async function login(page: Page, phone: string, password = PASSWORD) {

@@ -209,6 +209,9 @@ fn OrderView(kind: OrgKind) -> impl IntoView {
                 }
             })}
         </Transition>
+        // A sibling, not nested in the order's Transition: nested boundaries are where
+        // Leptos's streamed pages have been seen to stall.
+        {move || (id() > 0).then(|| view! { <crate::invoices::pages::OrderInvoices order_id=id()/> })}
     }
 }
 
@@ -303,7 +306,6 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
                 </tfoot>
             </table>
         </section>
-        <crate::invoices::pages::OrderInvoices order_id=id/>
         <section class="card">
             <h2>"Timeline"</h2>
             <ol class="timeline" data-test="timeline">
