@@ -369,11 +369,7 @@ impl CloudApi {
             .send()
             .await
             .map_err(network)?;
-        let status = res.status().as_u16();
-        let body = res.text().await.map_err(network)?;
-        if !(200..300).contains(&status) {
-            return Err(classify(status, &body));
-        }
+        let body = success_body(res).await?;
         let parsed: SendResponse = serde_json::from_str(&body)
             .map_err(|e| ApiError::InDoubt(format!("unreadable answer from the API: {e}")))?;
         parsed
@@ -407,14 +403,21 @@ impl CloudApi {
             .send()
             .await
             .map_err(network)?;
-        let status = res.status().as_u16();
-        let body = res.text().await.map_err(network)?;
-        if !(200..300).contains(&status) {
-            return Err(classify(status, &body));
-        }
+        let body = success_body(res).await?;
         serde_json::from_str::<MediaResponse>(&body)
             .map(|m| m.id)
             .map_err(|e| ApiError::RetryLater(format!("unreadable upload answer: {e}")))
+    }
+}
+
+/// The body of a 2xx answer, or the classified error of any other.
+async fn success_body(res: reqwest::Response) -> Result<String, ApiError> {
+    let status = res.status().as_u16();
+    let body = res.text().await.map_err(network)?;
+    if (200..300).contains(&status) {
+        Ok(body)
+    } else {
+        Err(classify(status, &body))
     }
 }
 

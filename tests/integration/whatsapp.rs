@@ -80,6 +80,19 @@ async fn wait_outbox_settled(app: &TestApp, secs: u64) {
     }
 }
 
+/// How many times each announcement text reached the fake API.
+fn times_sent(fake: &FakeGraph) -> HashMap<String, usize> {
+    let mut seen = HashMap::new();
+    for r in fake.messages() {
+        let text = r.json["template"]["components"][0]["parameters"][0]["text"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        *seen.entry(text).or_default() += 1;
+    }
+    seen
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_order_alerts_the_distributor_with_three_buttons_and_the_invoice_follows() {
     let (app, fake) = wa_app().await;
@@ -477,17 +490,7 @@ async fn two_server_processes_never_send_the_same_message() {
     let a = spawn_process(&app.db_url, config.clone()).await;
     let b = spawn_process(&app.db_url, config).await;
     wait_outbox_settled(&app, 60).await;
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for r in fake.messages() {
-        *seen
-            .entry(
-                r.json["biz_opaque_callback_data"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string(),
-            )
-            .or_default() += 1;
-    }
+    let seen = times_sent(&fake);
     assert_eq!(seen.len(), 300);
     assert!(seen.values().all(|&n| n == 1), "no message sent twice");
     drop((a, b));
@@ -719,17 +722,7 @@ async fn rows_a_dead_process_left_sending_are_sent_once_when_its_lease_ends() {
     .await
     .expect("expire");
     wait_outbox_settled(&app, 20).await;
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for r in fake.messages() {
-        *seen
-            .entry(
-                r.json["template"]["components"][0]["parameters"][0]["text"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string(),
-            )
-            .or_default() += 1;
-    }
+    let seen = times_sent(&fake);
     assert_eq!(seen.len(), 100, "every unsent message went");
     assert!(seen.values().all(|&n| n == 1));
     assert!(
@@ -799,17 +792,7 @@ async fn a_server_killed_mid_batch_loses_nothing_and_sends_nothing_twice() {
     wait_outbox_settled(&app, 60).await;
     second.kill().expect("SIGKILL");
     second.wait().expect("reaped");
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for r in fake.messages() {
-        *seen
-            .entry(
-                r.json["template"]["components"][0]["parameters"][0]["text"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string(),
-            )
-            .or_default() += 1;
-    }
+    let seen = times_sent(&fake);
     let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "sent twice: {twice:?}");
     assert_eq!(seen.len(), 200, "every message sent");
