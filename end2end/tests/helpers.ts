@@ -55,3 +55,15 @@ export async function login(page: Page, phone: string, password = PASSWORD) {
 export async function expectDashboard(page: Page, kind: string) {
   await expect(page.locator('[data-test="dashboard"]')).toHaveAttribute('data-kind', kind);
 }
+
+/** Places the cart's order with a distributor, opens its page and returns the order id. */
+export async function placeAndOpen(shop: Page, distributor: string): Promise<string> {
+  await shop.locator('[data-test="cart"] [data-test="place"]').click();
+  const placed = shop.locator('[data-test="placed"]');
+  await expect(placed).toContainText(`placed with ${distributor}`);
+  const orderId = (await placed.textContent())!.match(/#(\d+)/)![1];
+  await shop.goto(`/orders/${orderId}`);
+  await hydrated(shop);
+  await expect(shop.locator('[data-test="order-state"]').first()).toHaveText('Placed');
+  return orderId;
+}

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, login } from './helpers';
+import { hydrated, login, placeAndOpen } from './helpers';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 
@@ -60,13 +60,7 @@ test('brand adds a SKU, distributor stocks it, shop finds it misspelt and orders
   await cart.locator('[data-test="qty"]').fill('6');
   await expect(cart.locator('[data-test="taxable"]')).toHaveText('₹240.00');
   await expect(cart.locator('[data-test="tax"]')).toHaveText('₹12.00');
-  await cart.locator('[data-test="place"]').click();
-  const placed = shop.locator('[data-test="placed"]');
-  await expect(placed).toContainText('placed with Shree Ganesh Traders');
-  const orderId = (await placed.textContent())!.match(/#(\d+)/)![1];
-  await shop.goto(`/orders/${orderId}`);
-  await hydrated(shop);
-  await expect(shop.locator('[data-test="order-state"]').first()).toHaveText('Placed');
+  const orderId = await placeAndOpen(shop, 'Shree Ganesh Traders');
 
   // 4. The order appears on the distributor's panel without a reload; accept with delivery.
   const card = dist.locator(`[data-test="order-row"][data-id="${orderId}"]`);

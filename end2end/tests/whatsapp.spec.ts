@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, login } from './helpers';
+import { hydrated, login, placeAndOpen } from './helpers';
 
 // The demo has no WhatsApp credentials, so messages go to the sandbox phone on the
 // admin's WhatsApp page; a tap there goes through the signed webhook like a real one.
@@ -14,13 +14,7 @@ test('a shop orders, the distributor accepts by tapping the WhatsApp button, the
   await shop.locator('[data-test="offer"][data-distributor="Shree Ganesh Traders"] [data-test="add"]').first().click();
   await shop.goto('/retailer/cart');
   await hydrated(shop);
-  await shop.locator('[data-test="cart"] [data-test="place"]').click();
-  const placed = shop.locator('[data-test="placed"]');
-  await expect(placed).toContainText('placed with Shree Ganesh Traders');
-  const orderId = (await placed.textContent())!.match(/#(\d+)/)![1];
-  await shop.goto(`/orders/${orderId}`);
-  await hydrated(shop);
-  await expect(shop.locator('[data-test="order-state"]').first()).toHaveText('Placed');
+  const orderId = await placeAndOpen(shop, 'Shree Ganesh Traders');
 
   // The distributor's phone (the sandbox) got the alert with three buttons.
   const admin = await (await browser.newContext()).newPage();
