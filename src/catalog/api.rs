@@ -1,4 +1,4 @@
-use super::{Category, ImportReport, SkuRow};
+use super::{Category, ImportReport, PartReport, SkuRow};
 use crate::domain::catalog::SkuInput;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -44,4 +44,44 @@ pub async fn save_sku(id: Option<i64>, sku: SkuInput) -> Result<SkuRow, AppError
 pub async fn import_csv(csv: String) -> Result<ImportReport, AppError> {
     let ctx = crate::server::Ctx::require_active(&[crate::domain::OrgKind::Manufacturer]).await?;
     super::service::import_csv(&ctx, &csv).await
+}
+
+/// Starts importing a large file in parts: `rows` records over `lines` lines
+/// below the header. Answers the import's id.
+#[server(endpoint = "catalog/import_begin")]
+pub async fn import_begin(rows: u32, lines: u32) -> Result<i64, AppError> {
+    let ctx = crate::server::Ctx::require_active(&[crate::domain::OrgKind::Manufacturer]).await?;
+    super::service::import_begin(&ctx, rows, lines).await
+}
+
+/// Checks and stages one part (header line plus records from `first_line`).
+#[server(endpoint = "catalog/import_part")]
+pub async fn import_part(
+    import: i64,
+    first_line: u32,
+    csv: String,
+) -> Result<PartReport, AppError> {
+    let ctx = crate::server::Ctx::require_active(&[crate::domain::OrgKind::Manufacturer]).await?;
+    super::service::import_part(&ctx, import, first_line, &csv).await
+}
+
+/// Writes every staged row in one transaction, or nothing if any row is bad.
+#[server(endpoint = "catalog/import_finish")]
+pub async fn import_finish(import: i64) -> Result<ImportReport, AppError> {
+    let ctx = crate::server::Ctx::require_active(&[crate::domain::OrgKind::Manufacturer]).await?;
+    super::service::import_finish(&ctx, import).await
+}
+
+/// Sets a SKU's photo from an uploaded JPEG, PNG or WebP (a `data:` URL).
+#[server(endpoint = "catalog/set_photo")]
+pub async fn set_photo(id: i64, data_url: String) -> Result<SkuRow, AppError> {
+    let ctx = crate::server::Ctx::require_active(&[crate::domain::OrgKind::Manufacturer]).await?;
+    super::service::set_photo(&ctx, id, data_url).await
+}
+
+/// Removes a SKU's photo.
+#[server(endpoint = "catalog/remove_photo")]
+pub async fn remove_photo(id: i64) -> Result<SkuRow, AppError> {
+    let ctx = crate::server::Ctx::require_active(&[crate::domain::OrgKind::Manufacturer]).await?;
+    super::service::remove_photo(&ctx, id).await
 }

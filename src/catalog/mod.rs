@@ -3,6 +3,10 @@
 pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod photo;
+#[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 use serde::{Deserialize, Serialize};
@@ -37,6 +41,14 @@ pub struct SkuRow {
     /// Distributors carrying it, and their stock on hand.
     pub distributors: i64,
     pub stock_on_hand: i64,
+    /// 0 without a photo; changes with every upload (see `photo_url`).
+    pub image_version: i32,
+}
+
+/// Where a SKU's photo is served: `thumb` (160 px square) or `picture`
+/// (up to 800 px). The version in the path lets browsers cache it for good.
+pub fn photo_url(sku_id: i64, version: i32, size: &str) -> Option<String> {
+    (version > 0).then(|| format!("/media/sku/{sku_id}/{version}/{size}.jpg"))
 }
 
 /// One refused CSV row: line number (1 = header), field and reason.
@@ -54,6 +66,20 @@ pub struct ImportReport {
     pub updated: usize,
     pub errors: Vec<RowError>,
 }
+
+/// What checking one part of a large file found (its rows are staged until
+/// the import finishes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartReport {
+    /// Records in the part that were not blank, good or bad.
+    pub records: usize,
+    pub errors: Vec<RowError>,
+}
+
+/// Records per part when the page uploads a large file piece by piece.
+pub const CSV_PART_ROWS: usize = 2_500;
+/// And at most about this many bytes per part.
+pub const CSV_PART_BYTES: usize = 256 * 1024;
 
 /// The CSV header the import expects, in this order.
 pub const CSV_HEADER: [&str; 8] = [

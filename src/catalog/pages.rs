@@ -1,10 +1,15 @@
 //! The manufacturer's products page (list, add/edit, CSV import, propose a
 //! category) and the admin's category approvals.
 
-use super::api::{DecideCategory, ImportCsv, ProposeCategory, SaveSku, categories, my_skus};
-use super::{CSV_HEADER, SkuRow};
+use super::api::{
+    DecideCategory, ProposeCategory, RemovePhoto, SaveSku, SetPhoto, categories, my_skus,
+};
+use super::{CSV_HEADER, ImportReport, SkuRow, photo_url};
 use crate::domain::OrgKind;
 use crate::domain::catalog::UNITS;
+#[cfg(feature = "hydrate")]
+use crate::domain::catalog::split_csv;
+use crate::domain::money::group_indian;
 use crate::error::AppError;
 use crate::ui::form::FormError;
 use crate::ui::gate::RoleGate;
@@ -25,12 +30,20 @@ pub fn ProductsPage() -> impl IntoView {
 #[component]
 fn Products() -> impl IntoView {
     let save = ServerAction::<SaveSku>::new();
-    let import = ServerAction::<ImportCsv>::new();
+    let imported = RwSignal::new(0u32);
+    let photos = RwSignal::new(0u32);
     let propose = ServerAction::<ProposeCategory>::new();
     let search = RwSignal::new(String::new());
     let skus = Resource::new(
-        move || (search.get(), save.version().get(), import.version().get()),
-        |(q, _, _)| my_skus(q),
+        move || {
+            (
+                search.get(),
+                save.version().get(),
+                imported.get(),
+                photos.get(),
+            )
+        },
+        |(q, _, _, _)| my_skus(q),
     );
     let cats = Resource::new(move || propose.version().get(), |_| categories());
     let editing = RwSignal::new(None::<SkuRow>);
@@ -110,7 +123,7 @@ fn Products() -> impl IntoView {
             <h2>"Import from a spreadsheet (CSV)"</h2>
             <p class="muted">{format!("First line: {}. Prices in rupees. All rows are checked; nothing is imported unless every row is right. Existing codes are updated.", CSV_HEADER.join(","))}
                 " "<a href="/catalog/sample.csv" download="auromart-products-sample.csv">"Download a sample file"</a></p>
-            <CsvImport import/>
+            <CsvImport imported/>
         </section>
         <section class="card">
             <h2>"Propose a category"</h2>
@@ -135,6 +148,7 @@ fn Products() -> impl IntoView {
                                     let row = s.clone();
                                     view! {
                                         <li class="card sku" data-test="sku" data-code=s.code.clone()>
+                                            <SkuPhoto id=s.id version=s.image_version photos/>
                                             <div class="order-head"><strong>{s.name.clone()}</strong><span class="pill">{s.category.clone()}</span></div>
                                             <div class="muted">{format!("{} · {} · HSN {} · MRP {} per {}", s.code, s.brand, s.hsn, money(s.mrp_paise), s.unit)}</div>
                                             <div class="muted">{format!("{} distributor(s) · {} in their stock", s.distributors, s.stock_on_hand)}</div>
@@ -156,10 +170,26 @@ fn Products() -> impl IntoView {
     }
 }
 
-/// Reads the chosen file in the browser and sends its text; shows every bad row.
+/// A SKU's photo with "Add/Change photo" and "Remove". The browser shrinks
+/// the chosen photo to at most 1600 px before sending it (a phone photo of
+/// 4 MB becomes about 300 KB); the server makes the sizes it serves.
 #[component]
-fn CsvImport(import: ServerAction<ImportCsv>) -> impl IntoView {
-    let status = RwSignal::new(String::new());
+fn SkuPhoto(id: i64, version: i32, photos: RwSignal<u32>) -> impl IntoView {
+    let set = ServerAction::<SetPhoto>::new();
+    let remove = ServerAction::<RemovePhoto>::new();
+    let reading = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let outcome = set.value().get().or_else(|| remove.value().get());
+        match outcome {
+            Some(Ok(_)) => {
+                problem.set(None);
+                photos.update(|n| *n += 1);
+            }
+            Some(Err(e)) => problem.set(Some(e.to_string())),
+            None => {}
+        }
+    });
     let on_change = move |_ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
@@ -173,43 +203,197 @@ fn CsvImport(import: ServerAction<ImportCsv>) -> impl IntoView {
             let Some(file) = input.files().and_then(|f| f.get(0)) else {
                 return;
             };
-            status.set(format!(
-                "Reading {} ({} KB)…",
-                file.name(),
-                (file.size() / 1024.0).ceil()
-            ));
-            let promise = file.text();
+            input.set_value("");
+            reading.set(true);
             leptos::task::spawn_local(async move {
-                match wasm_bindgen_futures::JsFuture::from(promise).await {
-                    Ok(text) => {
-                        let text = text.as_string().unwrap_or_default();
-                        status.set(format!(
-                            "Checking {} rows…",
-                            text.lines().count().saturating_sub(1)
-                        ));
-                        import.dispatch(ImportCsv { csv: text });
+                match crate::ui::photo::shrink_to_data_url(&file, 1600).await {
+                    Ok(data_url) => {
+                        set.dispatch(SetPhoto { id, data_url });
                     }
-                    Err(_) => status.set("Could not read the file".into()),
+                    Err(e) => problem.set(Some(e)),
                 }
+                reading.set(false);
             });
         }
     };
+    let busy = move || reading.get() || set.pending().get() || remove.pending().get();
     view! {
-        <input type="file" accept=".csv,text/csv" data-test="csv-file" on:change=on_change/>
-        <p class="muted" data-test="csv-status">{move || if import.pending().get() { status.get() } else { String::new() }}</p>
-        {move || import.value().get().map(|r| match r {
-            Ok(rep) if rep.errors.is_empty() => view! {
-                <div class="banner ok" data-test="csv-ok">{format!("Imported {} new and updated {} products.", rep.imported, rep.updated)}</div>
-            }.into_any(),
-            Ok(rep) => view! {
-                <div class="banner danger" data-test="csv-errors">
-                    <strong>{format!("Nothing was imported: {} problem(s) to fix.", rep.errors.len())}</strong>
-                    <ul>{rep.errors.into_iter().take(200).map(|e| view! { <li>{format!("Line {} ({}): {}", e.line, e.field, e.reason)}</li> }).collect_view()}</ul>
-                </div>
-            }.into_any(),
-            Err(e) => view! { <div class="banner danger">{e.to_string()}</div> }.into_any(),
-        })}
+        <div class="sku-photo" data-test="sku-photo">
+            {match photo_url(id, version, "thumb") {
+                Some(src) => view! { <img src=src width="80" height="80" alt="" loading="lazy" data-test="sku-thumb"/> }.into_any(),
+                None => view! { <span class="photo-empty" aria-hidden="true">"No photo"</span> }.into_any(),
+            }}
+            <label class="button ghost small">
+                {if version > 0 { "Change photo" } else { "Add photo" }}
+                <input type="file" accept="image/jpeg,image/png,image/webp" class="visually-hidden" data-test="photo-file"
+                    on:change=on_change prop:disabled=busy/>
+            </label>
+            {(version > 0).then(|| view! {
+                <button type="button" class="ghost small" prop:disabled=busy
+                    on:click=move |_| { remove.dispatch(RemovePhoto { id }); }>"Remove"</button>
+            })}
+            {move || busy().then(|| view! { <span class="muted">"Saving photo…"</span> })}
+            {move || problem.get().map(|p| view! { <span class="field-error" data-test="photo-error">{p}</span> })}
+        </div>
     }
+}
+
+/// Where a CSV import stands, as the page shows it (only the browser moves
+/// it past `Idle`).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+enum ImportPhase {
+    Idle,
+    Reading(String),
+    Checking { done: usize, total: usize },
+    Saving(usize),
+    Done(ImportReport),
+    Failed(String),
+}
+
+/// Reads the chosen file in the browser and uploads it in parts of a few
+/// thousand rows, with a progress bar; a part lost on a bad connection is sent
+/// again. The server stages the parts and writes all rows at the end, or none.
+#[component]
+fn CsvImport(imported: RwSignal<u32>) -> impl IntoView {
+    let phase = RwSignal::new(ImportPhase::Idle);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = imported;
+    let on_change = move |_ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(input) = _ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            phase.set(ImportPhase::Reading(format!(
+                "Reading {} ({} KB)…",
+                file.name(),
+                (file.size() / 1024.0).ceil()
+            )));
+            let promise = file.text();
+            leptos::task::spawn_local(async move {
+                let text = match wasm_bindgen_futures::JsFuture::from(promise).await {
+                    Ok(text) => text.as_string().unwrap_or_default(),
+                    Err(_) => {
+                        phase.set(ImportPhase::Failed("Could not read the file".into()));
+                        return;
+                    }
+                };
+                let end = match upload_in_parts(&text, phase).await {
+                    Ok(report) => {
+                        if report.errors.is_empty() {
+                            imported.update(|n| *n += 1);
+                        }
+                        ImportPhase::Done(report)
+                    }
+                    Err(e) => ImportPhase::Failed(e.to_string()),
+                };
+                phase.set(end);
+            });
+        }
+    };
+    let busy = move || {
+        matches!(
+            phase.get(),
+            ImportPhase::Reading(_) | ImportPhase::Checking { .. } | ImportPhase::Saving(_)
+        )
+    };
+    view! {
+        <input type="file" accept=".csv,text/csv" data-test="csv-file" on:change=on_change prop:disabled=busy/>
+        <div data-test="csv-status" aria-live="polite">
+            {move || match phase.get() {
+                ImportPhase::Idle => ().into_any(),
+                ImportPhase::Reading(text) => view! { <p class="muted">{text}</p> }.into_any(),
+                ImportPhase::Checking { done, total } => view! {
+                    <progress max=total value=done data-test="csv-progress"></progress>
+                    <p class="muted">{format!("Checked {} of {} rows…", group_indian(done as u64), group_indian(total as u64))}</p>
+                }.into_any(),
+                ImportPhase::Saving(total) => view! {
+                    <progress data-test="csv-progress"></progress>
+                    <p class="muted">{format!("All {} rows are good. Saving them…", group_indian(total as u64))}</p>
+                }.into_any(),
+                ImportPhase::Done(rep) if rep.errors.is_empty() => view! {
+                    <div class="banner ok" data-test="csv-ok">{format!("Imported {} new and updated {} products.", rep.imported, rep.updated)}</div>
+                }.into_any(),
+                ImportPhase::Done(rep) => view! {
+                    <div class="banner danger" data-test="csv-errors">
+                        <strong>{format!("Nothing was imported: {} problem(s) to fix.", rep.errors.len())}</strong>
+                        <ul>{rep.errors.into_iter().take(200).map(|e| view! { <li>{format!("Line {} ({}): {}", e.line, e.field, e.reason)}</li> }).collect_view()}</ul>
+                    </div>
+                }.into_any(),
+                ImportPhase::Failed(e) => view! { <div class="banner danger" data-test="csv-failed">{e}</div> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// Calls a server function up to four times while the network fails
+/// (1, 2, 4 s apart); any answer from the server is final.
+#[cfg(feature = "hydrate")]
+async fn with_retries<T, F, Fut>(mut call: F) -> Result<T, AppError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    let mut wait = 1000;
+    loop {
+        match call().await {
+            Err(AppError::Transport(_)) if wait <= 4000 => {
+                crate::ui::sleep_ms(wait).await;
+                wait *= 2;
+            }
+            other => return other,
+        }
+    }
+}
+
+#[cfg(feature = "hydrate")]
+async fn upload_in_parts(
+    text: &str,
+    phase: RwSignal<ImportPhase>,
+) -> Result<ImportReport, AppError> {
+    use super::api::{import_begin, import_finish, import_part};
+    use super::{CSV_PART_BYTES, CSV_PART_ROWS, PartReport};
+    let (header, parts) = split_csv(text, CSV_PART_ROWS, CSV_PART_BYTES);
+    let total: usize = parts.iter().map(|p| p.rows).sum();
+    let lines = parts.last().map_or(0, |p| p.first_line + p.lines - 2);
+    let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let id = import_begin(to_u32(total), to_u32(lines)).await?;
+    let mut errors = Vec::new();
+    let mut done = 0;
+    phase.set(ImportPhase::Checking { done, total });
+    for part in &parts {
+        let body = format!("{header}\n{}", part.text);
+        let first = to_u32(part.first_line);
+        let rep: PartReport = with_retries(|| import_part(id, first, body.clone())).await?;
+        done += part.rows;
+        phase.set(ImportPhase::Checking { done, total });
+        let fatal = rep
+            .errors
+            .iter()
+            .any(|e| e.field == "header" || e.field == "file");
+        errors.extend(rep.errors);
+        if fatal || errors.len() >= 1000 {
+            break;
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(ImportReport {
+            imported: 0,
+            updated: 0,
+            errors,
+        });
+    }
+    phase.set(ImportPhase::Saving(total));
+    with_retries(|| import_finish(id)).await
 }
 
 #[component]

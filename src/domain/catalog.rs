@@ -200,8 +200,103 @@ pub fn search_text(name: &str, brand: &str, category: &str) -> String {
     format!("{name} {brand} {category}").to_lowercase()
 }
 
+/// A run of whole CSV records cut from a file, for uploading a large file in
+/// parts: `first_line` is the file's line number (1 = header) where it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvPart<'a> {
+    pub first_line: usize,
+    /// Physical lines it spans (a quoted field may hold line breaks).
+    pub lines: usize,
+    /// Records that are not blank.
+    pub rows: usize,
+    pub text: &'a str,
+}
+
+/// Splits a CSV file into its header line and parts of at most `max_rows`
+/// records and about `max_bytes` bytes, never inside a quoted field. Every
+/// physical line after the header falls in exactly one part, so the parts'
+/// `first_line`/`lines` tile the file and the server can check nothing is missing.
+pub fn split_csv(text: &str, max_rows: usize, max_bytes: usize) -> (&str, Vec<CsvPart<'_>>) {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let header_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    let header = text[..header_end].trim_end_matches(['\r', '\n']);
+    let body = &text[header_end..];
+    let mut parts = Vec::new();
+    let (mut start, mut start_line) = (0usize, 2usize);
+    let (mut line, mut rows, mut record_blank, mut quoted) = (2usize, 0usize, true, false);
+    let bytes = body.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' => {
+                quoted = !quoted;
+                record_blank = false;
+            }
+            b'\n' => {
+                line += 1;
+                if quoted {
+                    continue;
+                }
+                if !record_blank {
+                    rows += 1;
+                }
+                record_blank = true;
+                if rows >= max_rows || i + 1 - start >= max_bytes {
+                    parts.push(CsvPart {
+                        first_line: start_line,
+                        lines: line - start_line,
+                        rows,
+                        text: &body[start..=i],
+                    });
+                    (start, start_line, rows) = (i + 1, line, 0);
+                }
+            }
+            b'\r' | b' ' | b'\t' | b',' => {}
+            _ => record_blank = false,
+        }
+    }
+    if start < body.len() {
+        if !record_blank {
+            rows += 1;
+        }
+        parts.push(CsvPart {
+            first_line: start_line,
+            lines: line - start_line + 1,
+            rows,
+            text: &body[start..],
+        });
+    }
+    (header, parts)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn csv_parts_tile_the_file_and_keep_quoted_line_breaks_whole() {
+        let file = "\u{FEFF}code,name\r\nA,\"two\nlines\"\r\n\r\nB,b\nC,c\nD,\"d, \"\"q\"\"\"\nE,e";
+        let (header, parts) = split_csv(file, 2, 1 << 20);
+        assert_eq!(header, "code,name");
+        let got: Vec<_> = parts
+            .iter()
+            .map(|p| (p.first_line, p.lines, p.rows))
+            .collect();
+        // A spans lines 2-3, line 4 is blank, B 5, C 6, D 7, E 8 (no final newline).
+        assert_eq!(got, vec![(2, 4, 2), (6, 2, 2), (8, 1, 1)]);
+        assert_eq!(parts[0].text, "A,\"two\nlines\"\r\n\r\nB,b\n");
+        assert_eq!(parts[2].text, "E,e");
+        let joined: String = parts.iter().map(|p| p.text).collect();
+        assert_eq!(joined, &file[file.find('\n').unwrap() + 1..]);
+    }
+
+    #[test]
+    fn csv_parts_are_cut_by_size_too() {
+        let file = "h\naaaa\nbbbb\ncccc\n";
+        let (_, parts) = split_csv(file, 100, 8);
+        let got: Vec<_> = parts.iter().map(|p| (p.first_line, p.rows)).collect();
+        assert_eq!(got, vec![(2, 2), (4, 1)]);
+        assert!(split_csv("h\n", 10, 10).1.is_empty());
+        assert!(split_csv("", 10, 10).1.is_empty());
+    }
+
     use super::*;
 
     fn good() -> SkuInput {

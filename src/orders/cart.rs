@@ -32,6 +32,26 @@ pub struct DistributorCart {
     /// The distributor rounds totals to whole rupees.
     #[serde(default)]
     pub round_off: bool,
+    /// The distributor delivers to the shop (else the shop collects).
+    #[serde(default = "yes")]
+    pub delivers: bool,
+    /// The distributor's pickup point and hours, if it offers pickup.
+    #[serde(default)]
+    pub pickup_at: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// How an order from this distributor reaches the shop, in a line.
+pub fn fulfilment(delivers: bool, pickup_at: Option<&str>) -> String {
+    match (delivers, pickup_at) {
+        (true, None) => "Delivers to your shop".to_string(),
+        (true, Some(at)) => format!("Delivers to your shop, or collect at {at}"),
+        (false, Some(at)) => format!("Pickup only: collect at {at}"),
+        (false, None) => "Does not deliver to your pincode".to_string(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -108,6 +128,8 @@ impl Carts {
                     items: Vec::new(),
                     intra_state: offer.intra_state,
                     round_off: offer.round_off,
+                    delivers: offer.delivers_here,
+                    pickup_at: offer.pickup_at.clone(),
                 });
                 let last = self.0.len() - 1;
                 &mut self.0[last]
@@ -116,6 +138,8 @@ impl Carts {
         // The distributor's tax facts may have changed since the cart was saved.
         cart.intra_state = offer.intra_state;
         cart.round_off = offer.round_off;
+        cart.delivers = offer.delivers_here;
+        cart.pickup_at.clone_from(&offer.pickup_at);
         match cart
             .items
             .iter_mut()
@@ -218,6 +242,7 @@ mod tests {
             unit: "pack".into(),
             pack_size: 1,
             mrp_paise: 5000,
+            image_version: 0,
             offers: vec![],
         }
     }
@@ -233,7 +258,29 @@ mod tests {
             rate_bp: rate,
             intra_state: dist == 10,
             round_off: dist == 20,
+            delivers_here: dist != 30,
+            pickup_at: (dist == 30).then(|| "Market Yard, 9-7".to_string()),
         }
+    }
+
+    #[test]
+    fn a_pickup_only_cart_says_where_to_collect() {
+        let mut c = Carts::default();
+        c.add(&product(1), &offer(1, 30, 2750, 500), 2, || {
+            "k3xxxxxx".into()
+        });
+        assert!(!c.0[0].delivers);
+        assert_eq!(
+            fulfilment(c.0[0].delivers, c.0[0].pickup_at.as_deref()),
+            "Pickup only: collect at Market Yard, 9-7"
+        );
+        // Carts saved before these fields existed still read, as delivering.
+        let old: DistributorCart = serde_json::from_str(
+            r#"{"distributor_id":1,"distributor_name":"D","key":"k","items":[]}"#,
+        )
+        .expect("old cart");
+        assert!(old.delivers && old.pickup_at.is_none());
+        assert_eq!(fulfilment(true, None), "Delivers to your shop");
     }
 
     #[test]

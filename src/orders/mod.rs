@@ -26,6 +26,10 @@ pub struct Offer {
     pub intra_state: bool,
     /// The distributor rounds invoice totals to whole rupees.
     pub round_off: bool,
+    /// The distributor delivers to the retailer's pincode.
+    pub delivers_here: bool,
+    /// Where and when the retailer may collect, if the distributor offers pickup.
+    pub pickup_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +41,9 @@ pub struct Product {
     pub unit: String,
     pub pack_size: i32,
     pub mrp_paise: i64,
+    /// 0 without a photo (see `catalog::photo_url`).
+    #[serde(default)]
+    pub image_version: i32,
     pub offers: Vec<Offer>,
 }
 
@@ -96,6 +103,8 @@ pub struct OrderSummary {
     pub note: Option<String>,
     /// Placed at, shown in Asia/Kolkata.
     pub placed: String,
+    /// The distributor delivers to the retailer's pincode (else pickup only).
+    pub deliverable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -132,6 +132,11 @@ fn OrdersPanel(kind: OrgKind) -> impl IntoView {
     }
 }
 
+/// Accepting with delivery is offered only where the distributor delivers.
+fn possible(action: OrderAction, deliverable: bool) -> bool {
+    deliverable || action != OrderAction::Accept(DeliveryMode::Deliver)
+}
+
 #[component]
 fn OrderCard(order: OrderSummary, kind: OrgKind, act: ServerAction<ActOnOrder>) -> impl IntoView {
     let party = if kind == OrgKind::Retailer {
@@ -143,7 +148,7 @@ fn OrderCard(order: OrderSummary, kind: OrgKind, act: ServerAction<ActOnOrder>) 
     let mode = order.delivery_mode.as_deref().and_then(DeliveryMode::parse);
     let quick: Vec<OrderAction> = available_actions(state, mode, party)
         .into_iter()
-        .filter(|a| !a.needs_reason(state))
+        .filter(|a| !a.needs_reason(state) && possible(*a, order.deliverable))
         .collect();
     let other = if kind == OrgKind::Retailer {
         order.distributor_name.clone()
@@ -225,7 +230,10 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
     };
     let state = OrderState::parse(&o.state).unwrap_or(OrderState::Placed);
     let mode = o.delivery_mode.as_deref().and_then(DeliveryMode::parse);
-    let actions = available_actions(state, mode, party);
+    let actions: Vec<OrderAction> = available_actions(state, mode, party)
+        .into_iter()
+        .filter(|a| possible(*a, o.deliverable))
+        .collect();
     let error = move || act.value().get().and_then(Result::err);
     let id = o.id;
     let supply = Supply::from_intra_state(detail.intra_state);
@@ -424,10 +432,19 @@ fn ProductCard(product: super::Product, carts: RwSignal<Carts>) -> impl IntoView
     let p = product.clone();
     view! {
         <li class="card product" data-test="product" data-name=product.name.clone()>
-            <div class="product-head">
-                <strong>{product.name.clone()}</strong>
-                <span class="muted">{format!("{} · {} · MRP {}", product.brand, product.category, money(product.mrp_paise))}</span>
-            </div>
+            {
+                let thumb = crate::catalog::photo_url(product.sku_id, product.image_version, "thumb");
+                let top = if thumb.is_some() { "product-top" } else { "product-top no-photo" };
+                view! {
+                    <div class=top>
+                        {thumb.map(|src| view! { <img class="product-thumb" src=src width="64" height="64" alt="" loading="lazy" decoding="async"/> })}
+                        <div class="product-head">
+                            <strong>{product.name.clone()}</strong>
+                            <span class="muted">{format!("{} · {} · MRP {}", product.brand, product.category, money(product.mrp_paise))}</span>
+                        </div>
+                    </div>
+                }
+            }
             <ul class="offers">
                 {product.offers.iter().map(|o| {
                     let p = p.clone();
@@ -439,6 +456,7 @@ fn ProductCard(product: super::Product, carts: RwSignal<Carts>) -> impl IntoView
                             <span class="offer-price">{format!("{} / {}", money(o.price_paise), p.unit)}</span>
                             <span class="muted">{if o.available > 0 { format!("{} in stock", o.available) } else { "Out of stock".to_string() }}
                                 {(o.min_order_qty > 1).then(|| format!(" · min {}", o.min_order_qty))}</span>
+                            <span class="muted offer-mode" data-test="offer-mode">{cart::fulfilment(o.delivers_here, o.pickup_at.as_deref())}</span>
                             <button type="button" data-test="add" disabled=o.available <= 0
                                 on:click=move |_| {
                                     carts.update(|c| c.add(&p, &offer, 1, cart::new_key));
@@ -544,6 +562,7 @@ fn DistributorCartView(
     view! {
         <section class="card cart" data-test="cart" data-distributor=distributor_id>
             <h2>{move || cart.with(|c| c.as_ref().map(|c| c.distributor_name.clone()).unwrap_or_default())}</h2>
+            <p class="muted" data-test="cart-mode">{move || cart.with(|c| c.as_ref().map(|c| cart::fulfilment(c.delivers, c.pickup_at.as_deref())).unwrap_or_default())}</p>
             <ul class="cart-lines">
                 <For each=move || cart.with(|c| c.as_ref().map(|c| c.items.iter().map(|i| i.listing_id).collect::<Vec<_>>()).unwrap_or_default())
                     key=|id| *id let:listing_id>

@@ -12,6 +12,23 @@ use sqlx::PgConnection;
 use std::collections::{HashMap, HashSet};
 
 pub const PARTIES: [OrgKind; 2] = [OrgKind::Retailer, OrgKind::Distributor];
+
+/// Distributor `d` delivers to the pincode of the organisation with id $1.
+macro_rules! delivers_here {
+    () => {
+        "(d.delivers AND EXISTS (SELECT 1 FROM distributor_pincodes dp
+             WHERE dp.distributor_id = d.id AND dp.pincode = (SELECT pincode FROM organisations WHERE id = $1)))"
+    };
+}
+const DELIVERS_HERE: &str = delivers_here!();
+/// Distributor `d` serves organisation $1: delivers to its pincode, or has a
+/// pickup point in its postal sorting district (the pincode's first three
+/// digits, about one city).
+const SERVES: &str = concat!(
+    "(",
+    delivers_here!(),
+    " OR (d.offers_pickup AND left(d.pincode, 3) = (SELECT left(pincode, 3) FROM organisations WHERE id = $1)))"
+);
 const PAGE_SIZE: i64 = 24;
 
 fn rupees_filter(text: &str, field: &str) -> Result<Option<i64>, AppError> {
@@ -38,24 +55,23 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
     let min = rupees_filter(&f.min_price, "min_price")?;
     let max = rupees_filter(&f.max_price, "max_price")?;
     let offset = i64::from(f.page.min(1000)) * PAGE_SIZE;
-    // Products offered by approved distributors who deliver to the retailer's pincode.
+    // Products offered by approved distributors who serve the retailer (see SERVES).
     // A search is typo-tolerant: pg_trgm word similarity (`<%`, threshold set per
     // connection), closest first straight from the GiST index (`<<->`); without a
     // search, products come in name order.
-    let offered = "EXISTS (SELECT 1 FROM listings l
-                            JOIN distributor_pincodes dp ON dp.distributor_id = l.distributor_id
-                                 AND dp.pincode = (SELECT pincode FROM organisations WHERE id = $1)
-                            JOIN organisations d ON d.id = l.distributor_id AND d.approval = 'active' AND d.delivers
-                           WHERE l.sku_id = s.id AND l.active
+    let offered = format!("EXISTS (SELECT 1 FROM listings l
+                            JOIN organisations d ON d.id = l.distributor_id AND d.approval = 'active'
+                           WHERE l.sku_id = s.id AND l.active AND {SERVES}
                              AND ($5::bigint IS NULL OR l.price_paise >= $5) AND ($6::bigint IS NULL OR l.price_paise <= $6)
-                             AND (NOT $7 OR l.on_hand - l.reserved > 0))";
+                             AND (NOT $7 OR l.on_hand - l.reserved > 0))");
     let (matching, order) = if q.is_empty() {
         ("$2 = ''", "s.name")
     } else {
         ("$2 <% s.search_text", "$2 <<-> s.search_text")
     };
-    let rows: Vec<(i64, String, String, String, String, i32, i64)> = sqlx::query_as(&format!(
-        "SELECT s.id, s.name, s.brand, c.name, s.unit, s.pack_size, s.mrp_paise
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(i64, String, String, String, String, i32, i64, i32)> = sqlx::query_as(&format!(
+        "SELECT s.id, s.name, s.brand, c.name, s.unit, s.pack_size, s.mrp_paise, s.image_version
            FROM skus s JOIN categories c ON c.id = s.category_id
           WHERE s.active AND {matching}
             AND ($3::bigint IS NULL OR s.category_id = $3)
@@ -79,19 +95,20 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
     let has_more = rows.len() as i64 > PAGE_SIZE;
     let rows: Vec<_> = rows.into_iter().take(PAGE_SIZE as usize).collect();
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let offers: Vec<Offer> = sqlx::query_as(
+    let offers: Vec<Offer> = sqlx::query_as(&format!(
         "SELECT l.sku_id, l.id AS listing_id, d.id AS distributor_id, d.trade_name AS distributor_name, l.price_paise,
                 l.on_hand - l.reserved AS available, l.min_order_qty,
                 gst_rate_bp(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, l.price_paise) AS rate_bp,
-                d.state_code = (SELECT state_code FROM organisations WHERE id = $1) AS intra_state, d.round_off
+                d.state_code = (SELECT state_code FROM organisations WHERE id = $1) AS intra_state, d.round_off,
+                {DELIVERS_HERE} AS delivers_here,
+                CASE WHEN d.offers_pickup THEN concat_ws(' \u{b7} ', COALESCE(NULLIF(d.pickup_address, ''), d.address_line || ', ' || d.city), NULLIF(d.pickup_hours, '')) END AS pickup_at
            FROM listings l
            JOIN skus s ON s.id = l.sku_id
-           JOIN organisations d ON d.id = l.distributor_id AND d.approval = 'active' AND d.delivers
-           JOIN distributor_pincodes dp ON dp.distributor_id = d.id AND dp.pincode = (SELECT pincode FROM organisations WHERE id = $1)
-          WHERE l.sku_id = ANY($2) AND l.active
+           JOIN organisations d ON d.id = l.distributor_id AND d.approval = 'active'
+          WHERE l.sku_id = ANY($2) AND l.active AND {SERVES}
             AND gst_rate_bp(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, l.price_paise) IS NOT NULL
-          ORDER BY l.price_paise, d.trade_name",
-    )
+          ORDER BY l.price_paise, d.trade_name"
+    ))
     .bind(ctx.user.org_id)
     .bind(&ids)
     .fetch_all(ctx.db())
@@ -111,7 +128,7 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
     let products = rows
         .into_iter()
         .filter_map(
-            |(sku_id, name, brand, category, unit, pack_size, mrp_paise)| {
+            |(sku_id, name, brand, category, unit, pack_size, mrp_paise, image_version)| {
                 let offers = by_sku.remove(&sku_id)?;
                 Some(Product {
                     sku_id,
@@ -121,6 +138,7 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
                     unit,
                     pack_size,
                     mrp_paise,
+                    image_version,
                     offers,
                 })
             },
@@ -208,7 +226,7 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
     // Who is ordering, whether this request was placed before, and whether the
     // distributor serves the shop's pincode: one round trip.
     #[allow(clippy::type_complexity)]
-    let (state_code, pincode, city, existing, distributor_name, supplier_state, round_off): (
+    let (state_code, pincode, city, existing, distributor_name, supplier_state, round_off, deliverable): (
         i16,
         String,
         String,
@@ -216,14 +234,15 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
         Option<String>,
         Option<i16>,
         Option<bool>,
-    ) = sqlx::query_as(
+        Option<bool>,
+    ) = sqlx::query_as(&format!(
         "SELECT r.state_code, r.pincode, r.city,
                 (SELECT id FROM orders WHERE retailer_id = r.id AND idempotency_key = $2),
-                (SELECT d.trade_name FROM organisations d JOIN distributor_pincodes p ON p.distributor_id = d.id AND p.pincode = r.pincode
-                  WHERE d.id = $3 AND d.kind = 'distributor' AND d.approval = 'active' AND d.delivers),
-                d.state_code, d.round_off
-           FROM organisations r LEFT JOIN organisations d ON d.id = $3 WHERE r.id = $1",
-    )
+                (SELECT d.trade_name FROM organisations d
+                  WHERE d.id = $3 AND d.kind = 'distributor' AND d.approval = 'active' AND {SERVES}),
+                d.state_code, d.round_off, {DELIVERS_HERE}
+           FROM organisations r LEFT JOIN organisations d ON d.id = $3 WHERE r.id = $1"
+    ))
     .bind(ctx.user.org_id)
     .bind(&order.idempotency_key)
     .bind(order.distributor_id)
@@ -236,7 +255,7 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
     let Some(distributor_name) = distributor_name else {
         return Err(AppError::field(
             "distributor",
-            "This distributor does not serve your pincode",
+            "This distributor neither delivers to your pincode nor has a pickup point near you",
         ));
     };
     let mut ids: Vec<i64> = order.lines.iter().map(|l| l.listing_id).collect();
@@ -421,6 +440,7 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
         line_count: order.lines.len() as i32,
         note: (!note.is_empty()).then(|| note.to_string()),
         placed,
+        deliverable: deliverable.unwrap_or(false),
     })
 }
 
@@ -535,7 +555,8 @@ async fn notify(conn: &mut PgConnection, order_id: i64) -> Result<(), AppError> 
 
 const SUMMARY_SQL: &str = "SELECT o.id, o.retailer_id, r.trade_name AS retailer_name, r.city AS retailer_city, o.distributor_id,
         d.trade_name AS distributor_name, o.state, o.delivery_mode, o.total_paise, o.line_count, o.note,
-        to_char(o.created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI') AS placed
+        to_char(o.created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI') AS placed,
+        d.delivers AND EXISTS (SELECT 1 FROM distributor_pincodes dp WHERE dp.distributor_id = d.id AND dp.pincode = r.pincode) AS deliverable
    FROM orders o JOIN organisations r ON r.id = o.retailer_id JOIN organisations d ON d.id = o.distributor_id";
 
 async fn summary(conn: &mut PgConnection, id: i64) -> Result<OrderSummary, AppError> {
@@ -698,8 +719,13 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
         Party::Distributor
     };
     let mut tx = ctx.db().begin().await.map_err(internal)?;
-    let row: Option<(String, Option<String>)> = sqlx::query_as(&format!(
-        "SELECT o.state, o.delivery_mode FROM orders o WHERE o.id = $1 AND {} = $2 FOR UPDATE",
+    let row: Option<(String, Option<String>, bool, String)> = sqlx::query_as(&format!(
+        "SELECT o.state, o.delivery_mode,
+                EXISTS (SELECT 1 FROM organisations d JOIN distributor_pincodes dp ON dp.distributor_id = d.id AND dp.pincode = r.pincode
+                         WHERE d.id = o.distributor_id AND d.delivers),
+                r.pincode
+           FROM orders o JOIN organisations r ON r.id = o.retailer_id
+          WHERE o.id = $1 AND {} = $2 FOR UPDATE OF o",
         party_column(ctx)
     ))
     .bind(id)
@@ -707,7 +733,12 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
     .fetch_optional(&mut *tx)
     .await
     .map_err(internal)?;
-    let (state, mode) = row.ok_or_else(|| not_found("Order"))?;
+    let (state, mode, deliverable, pincode) = row.ok_or_else(|| not_found("Order"))?;
+    if action == OrderAction::Accept(DeliveryMode::Deliver) && !deliverable {
+        return Err(AppError::Conflict(format!(
+            "You do not deliver to pincode {pincode}: accept it as \u{201c}Retailer will pick up\u{201d}, or add {pincode} to your delivery pincodes first."
+        )));
+    }
     let from = OrderState::parse(&state).ok_or(AppError::Internal)?;
     let mode = mode.as_deref().and_then(DeliveryMode::parse);
     let next = transition(from, mode, action, party, reason)

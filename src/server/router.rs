@@ -70,6 +70,10 @@ pub fn build(state: AppState) -> Result<Router, png::EncodingError> {
             get(crate::whatsapp::routes::sandbox_media),
         )
         .route(
+            "/media/sku/{id}/{version}/{file}",
+            get(crate::catalog::routes::photo),
+        )
+        .route(
             "/invoices/{id}/pdf",
             get(crate::invoices::routes::invoice_pdf),
         )

@@ -5,6 +5,8 @@ pub mod gate;
 pub mod layout;
 pub mod live;
 pub mod nav;
+#[cfg(feature = "hydrate")]
+pub mod photo;
 
 /// "919812345678" as "+91 98123 45678" (or as stored, if it is not a mobile number).
 pub fn show_phone(digits: &str) -> String {
@@ -26,4 +28,19 @@ pub fn rate(bp: i32) -> String {
         f if f % 10 == 0 => format!("{whole}.{}%", f / 10),
         f => format!("{whole}.{f:02}%"),
     }
+}
+
+/// Waits `ms` milliseconds in the browser.
+#[cfg(feature = "hydrate")]
+pub async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let scheduled = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+                .ok()
+        });
+        if scheduled.is_none() {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

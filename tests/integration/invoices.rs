@@ -218,6 +218,98 @@ async fn accepting_an_order_issues_a_complete_tax_invoice() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unregistered_shop_in_another_state_gets_an_igst_invoice_to_its_own_address() {
+    let app = spawn_app().await;
+    let m = app.market(720, 50).await;
+    // The distributor (Pune, Maharashtra) also delivers to a shop in Bengaluru.
+    m.distributor
+        .call(
+            "trade/save_delivery_options",
+            &pairs(&[
+                ("options[delivers]", "true"),
+                ("options[pincodes]", "411037, 560001"),
+                ("options[offers_pickup]", "false"),
+                ("options[pickup_address]", ""),
+                ("options[pickup_hours]", ""),
+            ]),
+        )
+        .await
+        .ok();
+    let shop = app.client();
+    let mut form = crate::common::signup_form(OrgKind::Retailer, 723);
+    for (key, value) in [
+        ("gstin", ""),
+        ("legal_name", "Lakshmi Stores Private Ltd"),
+        ("trade_name", "Lakshmi Stores"),
+        ("address_line", "4 MG Road"),
+        ("city", "Bengaluru"),
+        ("state_code", "29"),
+        ("pincode", "560001"),
+    ] {
+        form = crate::common::with(form, key, value);
+    }
+    shop.call("auth/signup", &form).await.ok();
+    let order = shop
+        .call(
+            "orders/place",
+            &crate::common::trade::order_form(m.distributor_org, &[(m.listing_id, 10)], None),
+        )
+        .await;
+    // 10 × ₹27.50 = ₹275.00; IGST 5% = ₹13.75; ₹288.75 rounds to ₹289.00.
+    assert_eq!(order.ok()["total_paise"], 28_900);
+    let order_id = order.ok()["id"].as_i64().expect("id");
+    m.act(&m.distributor, order_id, "accept_deliver", "")
+        .await
+        .ok();
+    let list = shop
+        .call(
+            "invoices/for_order",
+            &pairs(&[("order_id", &order_id.to_string())]),
+        )
+        .await;
+    let invoice_id = list.ok()[0]["id"].as_i64().expect("invoice");
+    let today: String =
+        sqlx::query_scalar("SELECT to_char(now() AT TIME ZONE 'Asia/Kolkata', 'YYYY-MM-DD')")
+            .fetch_one(&app.db)
+            .await
+            .expect("date");
+    let (status, _, pdf) = shop.download(&format!("/invoices/{invoice_id}/pdf")).await;
+    assert_eq!(status, 200);
+    let text = pdf_text(&pdf);
+    for expected in [
+        "Lakshmi Stores".to_string(),
+        "Lakshmi Stores Private Ltd".into(),
+        "GSTIN: unregistered".into(),
+        "4 MG Road".into(),
+        "Bengaluru – 560001".into(),
+        "State: Karnataka, code 29".into(),
+        "State: Maharashtra, code 27".into(),
+        "Place of supply Karnataka (29)".into(),
+        "Inter-state (IGST)".into(),
+        format!(
+            "Invoice date {}",
+            auromart::domain::invoice::date_label(&today)
+        ),
+        "IGST 13.75".into(),
+        "Round off 0.25".into(),
+        "Total amount due ₹289.00".into(),
+        "Rupees Two Hundred Eighty-Nine Only".into(),
+        "Unregistered recipient (B2C)".into(),
+    ] {
+        assert!(
+            text.contains(&expected),
+            "PDF text lacks {expected:?}:\n{text}"
+        );
+    }
+    for absent in ["CGST", "SGST"] {
+        assert!(
+            !text.contains(absent),
+            "an IGST invoice has no {absent}:\n{text}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn other_tenants_cannot_download_an_invoice() {
     let app = spawn_app().await;
     let m = app.market(710, 10).await;

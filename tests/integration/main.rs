@@ -2,6 +2,7 @@
 //! database and its own server on a free port, so tests run in parallel.
 
 mod accounts;
+mod catalog;
 mod common;
 mod invoices;
 mod orders;

@@ -413,3 +413,105 @@ async fn the_distributor_hears_of_a_new_order_live() {
         .expect("events");
     assert_eq!(anon.status().as_u16(), 401);
 }
+
+async fn offers_seen_by(c: &crate::common::Client) -> Vec<serde_json::Value> {
+    let a = c
+        .call(
+            "orders/browse",
+            &pairs(&[
+                ("filter[q]", ""),
+                ("filter[category]", ""),
+                ("filter[brand]", ""),
+                ("filter[min_price]", ""),
+                ("filter[max_price]", ""),
+                ("filter[in_stock]", "false"),
+                ("filter[page]", "0"),
+            ]),
+        )
+        .await;
+    a.ok()["products"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["offers"].as_array().cloned().unwrap_or_default())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_distributor_with_a_pickup_point_serves_shops_in_its_district() {
+    let app = spawn_app().await;
+    let m = app.market(70, 10).await;
+    // A shop in Pune (411001): same district as the distributor (411037), outside
+    // its delivery pincodes (411037, 411038).
+    let nearby = app.client();
+    let form = crate::common::with(
+        crate::common::signup_form(OrgKind::Retailer, 73),
+        "pincode",
+        "411001",
+    );
+    nearby.call("auth/signup", &form).await.ok();
+    let offers = offers_seen_by(&nearby).await;
+    assert_eq!(offers.len(), 1, "{offers:?}");
+    assert_eq!(offers[0]["delivers_here"], false);
+    assert_eq!(
+        offers[0]["pickup_at"],
+        "112 Market Yard, Pune \u{b7} 9 to 7"
+    );
+    // The market's own shop (411037) is delivered to, and may also collect.
+    let own = offers_seen_by(&m.retailer).await;
+    assert_eq!(own[0]["delivers_here"], true);
+
+    let placed = nearby
+        .call(
+            "orders/place",
+            &order_form(m.distributor_org, &[(m.listing_id, 2)], None),
+        )
+        .await;
+    let order = placed.ok()["id"].as_i64().expect("order");
+    assert_eq!(placed.ok()["deliverable"], false);
+    let deliver = m.act(&m.distributor, order, "accept_deliver", "").await;
+    assert_eq!(deliver.error_kind().as_deref(), Some("Conflict"));
+    assert!(
+        deliver.body["Conflict"]
+            .as_str()
+            .is_some_and(|r| r.contains("You do not deliver to pincode 411001")),
+        "{deliver:?}"
+    );
+    let pickup = m.act(&m.distributor, order, "accept_pickup", "").await;
+    assert_eq!(pickup.ok()["order"]["delivery_mode"], "pickup");
+
+    // A shop in another city sees nothing and cannot order.
+    let (far, _) = app.retailer_elsewhere(74).await;
+    assert!(offers_seen_by(&far).await.is_empty());
+    let refused = far
+        .call(
+            "orders/place",
+            &order_form(m.distributor_org, &[(m.listing_id, 1)], None),
+        )
+        .await;
+    assert!(
+        refused
+            .field_reason("distributor")
+            .is_some_and(|r| r.contains("nor has a pickup point near you")),
+        "{refused:?}"
+    );
+    // Without pickup, the nearby shop is no longer served.
+    m.distributor
+        .call(
+            "trade/save_delivery_options",
+            &pairs(&[
+                ("options[delivers]", "true"),
+                ("options[pincodes]", "411037, 411038"),
+                ("options[offers_pickup]", "false"),
+                ("options[pickup_address]", ""),
+                ("options[pickup_hours]", ""),
+            ]),
+        )
+        .await
+        .ok();
+    assert!(offers_seen_by(&nearby).await.is_empty());
+    assert_eq!(
+        offers_seen_by(&m.retailer).await[0]["pickup_at"],
+        serde_json::Value::Null
+    );
+}

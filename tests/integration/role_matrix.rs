@@ -32,6 +32,7 @@ struct World {
     invoiced_order: i64,
     failed_message: i64,
     sandbox_message: i64,
+    sku_import: i64,
     next: std::sync::atomic::AtomicU32,
 }
 
@@ -236,6 +237,50 @@ fn cases() -> Vec<Case> {
                 )])
             },
             tenancy: Creates,
+        },
+        Case {
+            endpoint: "catalog/import_begin",
+            who: Kinds(&[OrgKind::Manufacturer]),
+            args: |_, _| pairs(&[("rows", "1"), ("lines", "1")]),
+            tenancy: Creates,
+        },
+        Case {
+            endpoint: "catalog/import_part",
+            who: Kinds(&[OrgKind::Manufacturer]),
+            args: |w, _| {
+                pairs(&[
+                    ("import", &w.sku_import.to_string()),
+                    ("first_line", "2"),
+                    (
+                        "csv",
+                        "code,name,brand,category,hsn,mrp,unit,pack_size\nPART-1,Matrix part biscuit,Sahyadri,Biscuits,1905,10,pack,1\n",
+                    ),
+                ])
+            },
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "catalog/import_finish",
+            who: Kinds(&[OrgKind::Manufacturer]),
+            args: |w, _| pairs(&[("import", &w.sku_import.to_string())]),
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "catalog/set_photo",
+            who: Kinds(&[OrgKind::Manufacturer]),
+            args: |w, _| {
+                pairs(&[
+                    ("id", &w.t0.sku_id.to_string()),
+                    ("data_url", &crate::common::png_data_url(200, 150)),
+                ])
+            },
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "catalog/remove_photo",
+            who: Kinds(&[OrgKind::Manufacturer]),
+            args: |w, _| pairs(&[("id", &w.t0.sku_id.to_string())]),
+            tenancy: Rows,
         },
         Case {
             endpoint: "trade/links",
@@ -572,6 +617,16 @@ async fn world() -> World {
         )
         .await;
     let proposed_category = proposed.ok()["id"].as_i64().expect("category id");
+    let sku_import = t0
+        .manufacturer
+        .call(
+            "catalog/import_begin",
+            &pairs(&[("rows", "1"), ("lines", "1")]),
+        )
+        .await
+        .ok()
+        .as_i64()
+        .expect("import id");
     let order_for_retailer = t0.order(1).await["id"].as_i64().expect("order");
     let order_for_distributor = t0.order(1).await["id"].as_i64().expect("order");
     let invoiced_order = t0.order(1).await["id"].as_i64().expect("order");
@@ -613,6 +668,7 @@ async fn world() -> World {
         invoiced_order,
         failed_message,
         sandbox_message,
+        sku_import,
         next: 0.into(),
     }
 }

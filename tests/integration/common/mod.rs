@@ -303,3 +303,19 @@ pub fn with(mut form: Vec<(String, String)>, key: &str, value: &str) -> Vec<(Str
     }
     form
 }
+
+/// A `data:` URL of a `w`×`h` PNG photo (a colour gradient), as a browser sends it.
+pub fn png_data_url(w: u32, h: u32) -> String {
+    use base64::Engine;
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(out.into_inner())
+    )
+}
