@@ -307,6 +307,76 @@ async fn an_unregistered_shop_in_another_state_gets_an_igst_invoice_to_its_own_a
             "an IGST invoice has no {absent}:\n{text}"
         );
     }
+
+    // The distributor's list filters by date range, kind and text (number or shop).
+    let list = |kind: &'static str, from: String, to: String, q: &'static str| {
+        let form = pairs(&[
+            ("filter[kind]", kind),
+            ("filter[from]", &from),
+            ("filter[to]", &to),
+            ("filter[q]", q),
+        ]);
+        let client = &m.distributor;
+        async move {
+            let a = client.call("invoices/list", &form).await;
+            a.ok()
+                .as_array()
+                .map(|rows| {
+                    rows.iter()
+                        .filter_map(|r| r["id"].as_i64())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        }
+    };
+    let date = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").expect("today");
+    let day = |offset: i64| {
+        (date + chrono::Duration::days(offset))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    assert_eq!(list("", day(0), day(0), "").await, vec![invoice_id]);
+    assert_eq!(
+        list("invoice", day(-3), day(0), "lakshmi").await,
+        vec![invoice_id]
+    );
+    assert!(list("", day(1), day(5), "").await.is_empty(), "after today");
+    assert!(
+        list("", day(-9), day(-1), "").await.is_empty(),
+        "before today"
+    );
+    assert!(
+        list("credit_note", String::new(), String::new(), "")
+            .await
+            .is_empty()
+    );
+    assert!(
+        list("", String::new(), String::new(), "no such shop")
+            .await
+            .is_empty()
+    );
+    let (status, _, again) = m
+        .distributor
+        .download(&format!("/invoices/{invoice_id}/pdf"))
+        .await;
+    assert_eq!(
+        (status, again == pdf),
+        (200, true),
+        "the distributor downloads the same bytes"
+    );
+    let bad = m
+        .distributor
+        .call(
+            "invoices/list",
+            &pairs(&[
+                ("filter[kind]", ""),
+                ("filter[from]", "31-02-2026"),
+                ("filter[to]", ""),
+                ("filter[q]", ""),
+            ]),
+        )
+        .await;
+    assert_eq!(bad.error_kind().as_deref(), Some("Invalid"), "{bad:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
