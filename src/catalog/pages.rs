@@ -364,7 +364,7 @@ async fn upload_in_parts(
     use super::{CSV_PART_BYTES, CSV_PART_ROWS, PartReport};
     let (header, parts) = split_csv(text, CSV_PART_ROWS, CSV_PART_BYTES);
     let total: usize = parts.iter().map(|p| p.rows).sum();
-    let lines = parts.last().map_or(0, |p| p.first_line + p.lines - 2);
+    let lines = crate::domain::catalog::lines_below_header(&parts);
     let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let id = import_begin(to_u32(total), to_u32(lines)).await?;
     let mut errors = Vec::new();

@@ -212,6 +212,12 @@ pub struct CsvPart<'a> {
     pub text: &'a str,
 }
 
+/// Physical lines below the header that the parts cover (what the server
+/// checks the parts against).
+pub fn lines_below_header(parts: &[CsvPart<'_>]) -> usize {
+    parts.last().map_or(0, |p| p.first_line + p.lines - 2)
+}
+
 /// Splits a CSV file into its header line and parts of at most `max_rows`
 /// records and about `max_bytes` bytes, never inside a quoted field. Every
 /// physical line after the header falls in exactly one part, so the parts'
@@ -258,9 +264,11 @@ pub fn split_csv(text: &str, max_rows: usize, max_bytes: usize) -> (&str, Vec<Cs
         if !record_blank {
             rows += 1;
         }
+        // A final line break ends the last line; it does not start another.
+        let open_line = usize::from(!body.ends_with('\n'));
         parts.push(CsvPart {
             first_line: start_line,
-            lines: line - start_line + 1,
+            lines: line - start_line + open_line,
             rows,
             text: &body[start..],
         });
@@ -285,6 +293,24 @@ mod tests {
         assert_eq!(parts[2].text, "E,e");
         let joined: String = parts.iter().map(|p| p.text).collect();
         assert_eq!(joined, &file[file.find('\n').unwrap() + 1..]);
+    }
+
+    #[test]
+    fn a_final_line_break_does_not_add_a_line() {
+        for (file, lines) in [
+            ("h\na\nb\n", 2),
+            ("h\na\nb", 2),
+            ("h\na\n\n", 2),
+            ("h\na", 1),
+        ] {
+            let (_, parts) = split_csv(file, 1000, 1 << 20);
+            assert_eq!(lines_below_header(&parts), lines, "{file:?}");
+            let covered: usize = parts.iter().map(|p| p.lines).sum();
+            assert_eq!(covered, lines, "{file:?}");
+        }
+        let (_, parts) = split_csv("h\na\nb\nc\n", 2, 1 << 20);
+        let got: Vec<_> = parts.iter().map(|p| (p.first_line, p.lines)).collect();
+        assert_eq!(got, vec![(2, 2), (4, 1)]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::common::{Client, TestApp, pairs, spawn_app};
 use auromart::domain::OrgKind;
-use auromart::domain::catalog::split_csv;
+use auromart::domain::catalog::{lines_below_header, split_csv};
 use serde_json::Value;
 
 const HEADER: &str = "code,name,brand,category,hsn,mrp,unit,pack_size";
@@ -71,7 +71,8 @@ async fn a_large_file_arrives_in_parts_and_is_written_once_at_the_end() {
     let csv = file(12_000, good_row);
     let (header, parts) = split_csv(&csv, 2_500, 1 << 20);
     assert_eq!(parts.len(), 5);
-    let id = begin(&m, 12_000, 12_000).await;
+    assert_eq!(lines_below_header(&parts), 12_000);
+    let id = begin(&m, 12_000, lines_below_header(&parts)).await;
     // Out of order, and part 2 sent twice (a retry after a lost answer).
     for p in [&parts[3], &parts[1], &parts[0], &parts[1], &parts[4]] {
         let rep = part(&m, id, header, p.first_line, p.text).await;
@@ -124,7 +125,7 @@ async fn a_large_file_arrives_in_parts_and_is_written_once_at_the_end() {
         "staged rows are cleared"
     );
     // The same file again updates every row.
-    let again = begin(&m, 12_000, 12_000).await;
+    let again = begin(&m, 12_000, lines_below_header(&parts)).await;
     for p in &parts {
         part(&m, again, header, p.first_line, p.text).await;
     }
@@ -150,7 +151,8 @@ async fn problems_in_any_part_are_named_by_file_line_and_nothing_is_written() {
         _ => good_row(i),
     });
     let (header, parts) = split_csv(&csv, 2_500, 1 << 20);
-    let id = begin(&m, 6_000, 6_001).await;
+    assert_eq!(lines_below_header(&parts), 6_001);
+    let id = begin(&m, 6_000, lines_below_header(&parts)).await;
     let mut part_errors = Vec::new();
     for p in &parts {
         let rep = part(&m, id, header, p.first_line, p.text).await;
