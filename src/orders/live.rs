@@ -1,7 +1,16 @@
-//! Live order updates. Every order change does `pg_notify('order_changes', …)` in
-//! its transaction; one listener per server process fans the notifications out,
-//! and `/events` streams to each signed-in browser only the changes of its own
+//! Live order updates. After an order change commits, its process hands the
+//! change to its `Notifier`, which sends it with `pg_notify('order_changes', …)`
+//! in batches; one listener per server process fans the notifications out, and
+//! `/events` streams to each signed-in browser only the changes of its own
 //! organisation (Server-Sent Events). Works across several server processes.
+//!
+//! Why not NOTIFY inside the order's transaction: PostgreSQL serialises the
+//! commits of all transactions that notified (a database-wide lock held through
+//! the commit's WAL flush), which capped order placement at one commit per
+//! flush. One NOTIFY for everything that changed meanwhile costs one such commit
+//! per batch instead. If a process dies between an order's commit and the
+//! batch, that live update is lost; browsers refetch on reconnect and the
+//! WhatsApp sender also polls.
 
 use crate::server::AppState;
 use crate::server::session;
@@ -11,12 +20,12 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
 use http::StatusCode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub order: i64,
     pub retailer: i64,
@@ -38,6 +47,66 @@ impl Default for Hub {
     }
 }
 
+/// Queues committed order changes for the batched NOTIFY (see the module notes).
+#[derive(Clone)]
+pub struct Notifier(tokio::sync::mpsc::UnboundedSender<Change>);
+
+/// The receiving end, taken by `send_notifications`.
+pub type Pending = tokio::sync::mpsc::UnboundedReceiver<Change>;
+
+impl Notifier {
+    pub fn new() -> (Notifier, Pending) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        (Notifier(tx), rx)
+    }
+
+    /// Announces a change; call it after the change's transaction committed.
+    pub fn send(&self, change: Change) {
+        // Fails only once the process is shutting down.
+        let _ = self.0.send(change);
+    }
+}
+
+/// Changes per NOTIFY: a payload must stay under PostgreSQL's 8,000 bytes.
+const BATCH: usize = 100;
+
+/// Sends queued changes, everything that arrived meanwhile in one NOTIFY (as a
+/// JSON array), until the process ends.
+pub async fn send_notifications(pool: sqlx::PgPool, mut pending: Pending) {
+    let mut batch = Vec::with_capacity(BATCH);
+    while pending.recv_many(&mut batch, BATCH).await > 0 {
+        let payload = match serde_json::to_string(&batch) {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "order changes not encoded");
+                batch.clear();
+                continue;
+            }
+        };
+        for attempt in 0..3u64 {
+            match sqlx::query("SELECT pg_notify('order_changes', $1)")
+                .bind(&payload)
+                .execute(&pool)
+                .await
+            {
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, attempt, "order changes not announced");
+                    tokio::time::sleep(Duration::from_millis(200 * (attempt + 1))).await;
+                }
+            }
+        }
+        batch.clear();
+    }
+}
+
+/// A notification's changes: a batch (JSON array) or one change (object).
+fn changes(payload: &str) -> Vec<Change> {
+    serde_json::from_str::<Vec<Change>>(payload)
+        .or_else(|_| serde_json::from_str::<Change>(payload).map(|c| vec![c]))
+        .unwrap_or_default()
+}
+
 /// Listens for order changes until the process ends, reconnecting after errors.
 pub async fn listen(pool: sqlx::PgPool, hub: Hub) {
     loop {
@@ -49,7 +118,7 @@ pub async fn listen(pool: sqlx::PgPool, hub: Hub) {
                     loop {
                         match listener.recv().await {
                             Ok(n) => {
-                                if let Ok(change) = serde_json::from_str::<Change>(n.payload()) {
+                                for change in changes(n.payload()) {
                                     let _ = hub.0.send(change);
                                 }
                             }
@@ -95,4 +164,26 @@ pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Respon
     Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notifications_carry_one_change_or_a_batch() {
+        let one = Change {
+            order: 7,
+            retailer: 1,
+            distributor: 2,
+        };
+        assert_eq!(
+            changes(r#"{"order":7,"retailer":1,"distributor":2}"#),
+            vec![one]
+        );
+        let batch = serde_json::to_string(&vec![one; BATCH]).expect("json");
+        assert!(batch.len() < 8000, "fits a NOTIFY payload: {}", batch.len());
+        assert_eq!(changes(&batch).len(), BATCH);
+        assert!(changes("not json").is_empty());
+    }
 }

@@ -1,3 +1,4 @@
+use super::live::Change;
 use super::{
     BrowseFilter, BrowsePage, NewOrder, Offer, OrderCounts, OrderDetail, OrderFilter, OrderSummary,
     Product,
@@ -353,8 +354,8 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
         lines.rates.push(l.rate_bp.unwrap_or(0));
     }
     // The order, its lines, the reservation and its ledger rows, the timeline's first
-    // event, the WhatsApp alerts to the distributor's people and the live-update
-    // notification: one statement, in this transaction.
+    // event and the WhatsApp alerts to the distributor's people: one statement, in
+    // this transaction (the live update follows the commit, see `orders::live`).
     let created: Option<(i64, String, i64)> = sqlx::query_as(
         "WITH o AS (
              INSERT INTO orders (retailer_id, distributor_id, placed_by, idempotency_key, line_count, total_paise, note, state_code, pincode, round_off)
@@ -386,8 +387,7 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
               WHERE d.id = $2 AND COALESCE(u.phone, d.whatsapp) IS NOT NULL
               ORDER BY COALESCE(u.phone, d.whatsapp), u.phone IS NULL, u.id
              ON CONFLICT (dedupe_key) DO NOTHING)
-         SELECT o.id, o.placed, (SELECT count(*) FROM moved)
-           FROM o, pg_notify('order_changes', json_build_object('order', o.id, 'retailer', $1, 'distributor', $2)::text)",
+         SELECT o.id, o.placed, (SELECT count(*) FROM moved) FROM o",
     )
     .bind(ctx.user.org_id)
     .bind(order.distributor_id)
@@ -427,6 +427,11 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
         return Err(internal("reservation count mismatch under lock"));
     }
     tx.commit().await.map_err(internal)?;
+    ctx.state.notifier.send(Change {
+        order: order_id,
+        retailer: ctx.user.org_id,
+        distributor: order.distributor_id,
+    });
     Ok(OrderSummary {
         id: order_id,
         retailer_id: ctx.user.org_id,
@@ -535,18 +540,6 @@ async fn enqueue(
     .bind(template)
     .bind(to_distributor)
     .bind(reason)
-    .execute(conn)
-    .await
-    .map_err(internal)?;
-    Ok(())
-}
-
-async fn notify(conn: &mut PgConnection, order_id: i64) -> Result<(), AppError> {
-    sqlx::query(
-        "SELECT pg_notify('order_changes', json_build_object('order', id, 'retailer', retailer_id, 'distributor', distributor_id)::text)
-           FROM orders WHERE id = $1",
-    )
-    .bind(order_id)
     .execute(conn)
     .await
     .map_err(internal)?;
@@ -818,9 +811,13 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
     }
     let by_retailer = next == OrderState::Cancelled && party == Party::Retailer;
     enqueue(&mut tx, id, next, new_mode, by_retailer, reason).await?;
-    notify(&mut tx, id).await?;
     let detail = load_detail(&mut tx, id).await?;
     tx.commit().await.map_err(internal)?;
+    ctx.state.notifier.send(Change {
+        order: id,
+        retailer: detail.order.retailer_id,
+        distributor: detail.order.distributor_id,
+    });
     Ok(detail)
 }
 

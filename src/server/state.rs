@@ -12,6 +12,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub(crate) db: PgPool,
     pub hub: crate::orders::live::Hub,
+    /// Order changes to announce once committed (see `orders::live`).
+    pub notifier: crate::orders::live::Notifier,
+    /// Its queue, until `spawn_workers` starts sending from it.
+    pending: Arc<std::sync::Mutex<Option<crate::orders::live::Pending>>>,
     pub whatsapp: Arc<crate::whatsapp::transport::WhatsApp>,
 }
 
@@ -23,19 +27,34 @@ impl AppState {
         db: PgPool,
     ) -> Result<Self, reqwest::Error> {
         let whatsapp = crate::whatsapp::transport::WhatsApp::from_config(&config)?;
+        let (notifier, pending) = crate::orders::live::Notifier::new();
         Ok(AppState {
             leptos_options,
             config: Arc::new(config),
             db,
             hub: crate::orders::live::Hub::new(),
+            notifier,
+            pending: Arc::new(std::sync::Mutex::new(Some(pending))),
             whatsapp: Arc::new(whatsapp),
         })
     }
 }
 
-/// Starts the background work of one server process: the order-change listener and
-/// (unless turned off) the WhatsApp sender with the monthly summaries.
+/// Starts the background work of one server process: the order-change
+/// announcer and listener and (unless turned off) the WhatsApp sender with the
+/// monthly summaries.
 pub fn spawn_workers(state: &AppState) {
+    let pending = state
+        .pending
+        .lock()
+        .map(|mut p| p.take())
+        .unwrap_or_default();
+    if let Some(pending) = pending {
+        tokio::spawn(crate::orders::live::send_notifications(
+            state.db.clone(),
+            pending,
+        ));
+    }
     tokio::spawn(crate::orders::live::listen(
         state.db.clone(),
         state.hub.clone(),
