@@ -159,7 +159,21 @@ fn valid_key(key: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// What placing an order reads first, in one statement (see `place`).
 #[derive(sqlx::FromRow)]
+struct PlaceContext {
+    state_code: i16,
+    pincode: String,
+    city: String,
+    existing: Option<i64>,
+    distributor_name: Option<String>,
+    supplier_state: Option<i16>,
+    round_off: Option<bool>,
+    deliverable: Option<bool>,
+    listings: sqlx::types::Json<Vec<LockedListing>>,
+}
+
+#[derive(serde::Deserialize)]
 struct LockedListing {
     id: i64,
     sku_id: i64,
@@ -223,33 +237,47 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
         return Err(AppError::Invalid(problems));
     }
 
-    let mut tx = ctx.db().begin().await.map_err(internal)?;
-    // Who is ordering, whether this request was placed before, and whether the
-    // distributor serves the shop's pincode: one round trip.
-    #[allow(clippy::type_complexity)]
-    let (state_code, pincode, city, existing, distributor_name, supplier_state, round_off, deliverable): (
-        i16,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-        Option<i16>,
-        Option<bool>,
-        Option<bool>,
-    ) = sqlx::query_as(&format!(
-        "SELECT r.state_code, r.pincode, r.city,
-                (SELECT id FROM orders WHERE retailer_id = r.id AND idempotency_key = $2),
+    let mut tx = crate::server::db::begin_generic(ctx.db())
+        .await
+        .map_err(internal)?;
+    let mut ids: Vec<i64> = order.lines.iter().map(|l| l.listing_id).collect();
+    ids.sort_unstable();
+    // One round trip: who is ordering, whether this request was placed before,
+    // whether the distributor serves the shop, and its listings for these lines,
+    // locked in id order (so concurrent orders never deadlock).
+    let here: PlaceContext = sqlx::query_as(&format!(
+        "WITH locked AS (
+             SELECT l.id, s.id AS sku_id, s.name, s.brand, s.hsn, s.unit, l.price_paise, s.mrp_paise, l.on_hand, l.reserved,
+                    l.min_order_qty, gst_rate_bp(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, l.price_paise) AS rate_bp
+               FROM listings l JOIN skus s ON s.id = l.sku_id
+              WHERE l.id = ANY($4) AND l.distributor_id = $3 AND l.active AND s.active
+              ORDER BY l.id FOR UPDATE OF l)
+         SELECT r.state_code, r.pincode, r.city,
+                (SELECT id FROM orders WHERE retailer_id = r.id AND idempotency_key = $2) AS existing,
                 (SELECT d.trade_name FROM organisations d
-                  WHERE d.id = $3 AND d.kind = 'distributor' AND d.approval = 'active' AND {SERVES}),
-                d.state_code, d.round_off, {DELIVERS_HERE}
+                  WHERE d.id = $3 AND d.kind = 'distributor' AND d.approval = 'active' AND {SERVES}) AS distributor_name,
+                d.state_code AS supplier_state, d.round_off, {DELIVERS_HERE} AS deliverable,
+                (SELECT COALESCE(jsonb_agg(to_jsonb(locked) ORDER BY locked.id), '[]') FROM locked) AS listings
            FROM organisations r LEFT JOIN organisations d ON d.id = $3 WHERE r.id = $1"
     ))
     .bind(ctx.user.org_id)
     .bind(&order.idempotency_key)
     .bind(order.distributor_id)
+    .bind(&ids)
     .fetch_one(&mut *tx)
     .await
     .map_err(internal)?;
+    let PlaceContext {
+        state_code,
+        pincode,
+        city,
+        existing,
+        distributor_name,
+        supplier_state,
+        round_off,
+        deliverable,
+        listings: sqlx::types::Json(locked),
+    } = here;
     if let Some(existing) = existing {
         return summary(&mut tx, existing).await;
     }
@@ -259,21 +287,6 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
             "This distributor neither delivers to your pincode nor has a pickup point near you",
         ));
     };
-    let mut ids: Vec<i64> = order.lines.iter().map(|l| l.listing_id).collect();
-    ids.sort_unstable();
-    // Lock the listings in id order so concurrent orders never deadlock.
-    let locked: Vec<LockedListing> = sqlx::query_as(
-        "SELECT l.id, s.id AS sku_id, s.name, s.brand, s.hsn, s.unit, l.price_paise, s.mrp_paise, l.on_hand, l.reserved, l.min_order_qty,
-                gst_rate_bp(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, l.price_paise) AS rate_bp
-           FROM listings l JOIN skus s ON s.id = l.sku_id
-          WHERE l.id = ANY($1) AND l.distributor_id = $2 AND l.active AND s.active
-          ORDER BY l.id FOR UPDATE OF l",
-    )
-    .bind(&ids)
-    .bind(order.distributor_id)
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(internal)?;
     let by_id: HashMap<i64, &LockedListing> = locked.iter().map(|l| (l.id, l)).collect();
     for line in &order.lines {
         let field = format!("line-{}", line.listing_id);
@@ -711,7 +724,9 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
     } else {
         Party::Distributor
     };
-    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    let mut tx = crate::server::db::begin_generic(ctx.db())
+        .await
+        .map_err(internal)?;
     let row: Option<(String, Option<String>, bool, String)> = sqlx::query_as(&format!(
         "SELECT o.state, o.delivery_mode,
                 EXISTS (SELECT 1 FROM organisations d JOIN distributor_pincodes dp ON dp.distributor_id = d.id AND dp.pincode = r.pincode

@@ -38,3 +38,16 @@ pub fn violated_constraint(err: &sqlx::Error) -> Option<String> {
         _ => None,
     }
 }
+
+/// Begins a transaction whose statements use generic plans. With PostgreSQL's
+/// default (`plan_cache_mode = auto`) a prepared statement whose custom plan
+/// looks cheaper than the generic one is planned again on every execution; for
+/// the order path's large, fixed-shape statements (UNNEST of the lines, writes
+/// by primary key) that planning cost more than running them. Sent with the
+/// BEGIN, so it costs no extra round trip.
+pub async fn begin_generic(
+    pool: &PgPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    pool.begin_with("BEGIN; SET LOCAL plan_cache_mode = force_generic_plan")
+        .await
+}
