@@ -130,6 +130,8 @@ pub async fn set_approval(
         .await
         .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
+    // Members' cached sessions carry the approval: drop them in this process.
+    ctx.state.sessions.clear();
     row(ctx, org_id).await
 }
 

@@ -176,6 +176,7 @@ pub async fn logout(public: &Public) -> Result<(), AppError> {
     if let Some(token) = session::token_from(&public.parts.headers) {
         let mut conn = public.db().acquire().await.map_err(internal)?;
         session::delete(&mut conn, &token).await.map_err(internal)?;
+        public.state.sessions.forget(&session::token_hash(&token));
     }
     set_cookie(session::clear_cookie(public.state.config.secure_cookies))?;
     leptos_axum::redirect("/login");

@@ -141,10 +141,7 @@ pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Respon
     let Some(token) = session::token_from(&headers) else {
         return (StatusCode::UNAUTHORIZED, "Please log in").into_response();
     };
-    let user = match state.db.acquire().await {
-        Ok(mut conn) => session::lookup(&mut conn, &token).await.ok().flatten(),
-        Err(_) => None,
-    };
+    let user = session::resolve(&state, &token).await.ok().flatten();
     let Some(user) = user else {
         return (StatusCode::UNAUTHORIZED, "Please log in").into_response();
     };

@@ -16,6 +16,9 @@ pub struct Config {
     /// Adds `Secure` to the session cookie; turn on behind TLS.
     pub secure_cookies: bool,
     pub session_days: i64,
+    /// A resolved session is trusted this long before PostgreSQL is asked again
+    /// (0: ask every time); see `server::session_cache`.
+    pub session_cache_ms: u64,
     /// Log-in lock-out: this many wrong passwords within the window...
     pub login_max_failures: i64,
     pub login_window_secs: i64,
@@ -68,6 +71,7 @@ impl Default for Config {
             database_max_connections: 20,
             secure_cookies: false,
             session_days: 30,
+            session_cache_ms: 1_000,
             login_max_failures: 10,
             login_window_secs: 60,
             login_lockout_secs: 15 * 60,
@@ -166,6 +170,7 @@ impl Config {
         );
         env_field!(secure_cookies, "AUROMART_SECURE_COOKIES");
         env_field!(session_days, "AUROMART_SESSION_DAYS");
+        env_field!(session_cache_ms, "AUROMART_SESSION_CACHE_MS");
         env_field!(login_max_failures, "AUROMART_LOGIN_MAX_FAILURES");
         env_field!(login_window_secs, "AUROMART_LOGIN_WINDOW_SECS");
         env_field!(login_lockout_secs, "AUROMART_LOGIN_LOCKOUT_SECS");

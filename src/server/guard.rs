@@ -50,8 +50,9 @@ impl Public {
         let Some(token) = session::token_from(&self.parts.headers) else {
             return Ok(None);
         };
-        let mut conn = self.state.db.acquire().await.map_err(internal)?;
-        session::lookup(&mut conn, &token).await.map_err(internal)
+        session::resolve(&self.state, &token)
+            .await
+            .map_err(internal)
     }
 
     /// True when the request is a plain HTML form post (JavaScript off).

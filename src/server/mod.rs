@@ -9,6 +9,7 @@ pub mod icons;
 pub mod password;
 pub mod router;
 pub mod session;
+pub mod session_cache;
 pub mod state;
 
 pub use guard::{Ctx, Public};

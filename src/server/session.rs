@@ -103,6 +103,24 @@ impl Row {
     }
 }
 
+/// The user behind a session token: from this process's cache if resolved a
+/// moment ago, else from the database (and then cached).
+pub async fn resolve(
+    state: &crate::server::AppState,
+    token: &str,
+) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let hash = token_hash(token);
+    if let Some(user) = state.sessions.get(&hash) {
+        return Ok(Some(user));
+    }
+    let mut conn = state.db.acquire().await?;
+    let user = lookup(&mut conn, token).await?;
+    if let Some(user) = &user {
+        state.sessions.put(hash, user.clone());
+    }
+    Ok(user)
+}
+
 /// The user behind a live session, or None for a missing, expired or revoked one.
 pub async fn lookup(
     conn: &mut PgConnection,

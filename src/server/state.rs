@@ -17,6 +17,8 @@ pub struct AppState {
     /// Its queue, until `spawn_workers` starts sending from it.
     pending: Arc<std::sync::Mutex<Option<crate::orders::live::Pending>>>,
     pub whatsapp: Arc<crate::whatsapp::transport::WhatsApp>,
+    /// Sessions resolved in the last moment (see `server::session_cache`).
+    pub sessions: Arc<super::session_cache::SessionCache>,
 }
 
 impl AppState {
@@ -28,6 +30,9 @@ impl AppState {
     ) -> Result<Self, reqwest::Error> {
         let whatsapp = crate::whatsapp::transport::WhatsApp::from_config(&config)?;
         let (notifier, pending) = crate::orders::live::Notifier::new();
+        let sessions = Arc::new(super::session_cache::SessionCache::new(
+            std::time::Duration::from_millis(config.session_cache_ms),
+        ));
         Ok(AppState {
             leptos_options,
             config: Arc::new(config),
@@ -36,6 +41,7 @@ impl AppState {
             notifier,
             pending: Arc::new(std::sync::Mutex::new(Some(pending))),
             whatsapp: Arc::new(whatsapp),
+            sessions,
         })
     }
 }
