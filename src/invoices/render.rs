@@ -582,6 +582,28 @@ mod tests {
         .expect("write");
     }
 
+    /// Shop names in Devanagari come back from the PDF as typed (pdftotext from
+    /// Debian's poppler-utils, as accountants' tools read them).
+    #[test]
+    fn devanagari_names_read_back_as_typed() {
+        let doc = sample_document(3, true);
+        let path = std::env::temp_dir().join(format!("auromart-deva-{}.pdf", std::process::id()));
+        std::fs::write(&path, render(&doc).expect("renders")).expect("write");
+        let out = std::process::Command::new("pdftotext")
+            .args(["-enc", "UTF-8"])
+            .arg(&path)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs (poppler-utils)");
+        let _ = std::fs::remove_file(&path);
+        let text = String::from_utf8_lossy(&out.stdout);
+        for name in ["श्री गणेश ट्रेडर्स", "साई किराणा स्टोअर्स"]
+        {
+            assert!(text.contains(name), "{name} not found in:\n{text}");
+        }
+        assert!(!text.contains('\u{FFFD}'), "no unreadable glyphs:\n{text}");
+    }
+
     #[test]
     fn long_invoices_continue_on_more_pages() {
         assert!(

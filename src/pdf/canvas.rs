@@ -8,8 +8,8 @@ use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
 use allsorts::subset::{CmapTarget, SubsetProfile, subset};
 use printpdf::{
-    Codepoint, Color, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextMatrix,
+    Codepoint, Color, DictItem, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextMatrix,
 };
 use std::collections::BTreeMap;
 
@@ -652,6 +652,25 @@ fn to_ops(
                     });
                     font_state = Some((face, size));
                 }
+                // Shaped scripts (Devanagari) put several characters on one glyph, or
+                // one character on several: a glyph's own text cannot say what the
+                // run reads. The run's text then goes along as /ActualText, so copying
+                // or searching the PDF finds the words as typed.
+                let actual = actual_text(&glyphs);
+                if let Some(text) = &actual {
+                    ops.push(Op::BeginMarkedContentWithProperties {
+                        tag: "Span".into(),
+                        properties: DictItem::Dict {
+                            map: BTreeMap::from([(
+                                "ActualText".to_string(),
+                                DictItem::String {
+                                    data: utf16_text_string(text),
+                                    literal: false,
+                                },
+                            )]),
+                        },
+                    });
+                }
                 let mut run: Vec<Codepoint> = Vec::new();
                 let flush = |run: &mut Vec<Codepoint>, ops: &mut Vec<Op>| {
                     if !run.is_empty() {
@@ -679,6 +698,9 @@ fn to_ops(
                     });
                 }
                 flush(&mut run, &mut ops);
+                if actual.is_some() {
+                    ops.push(Op::EndMarkedContentWithProperties);
+                }
             }
         }
     }
@@ -686,4 +708,19 @@ fn to_ops(
         ops.push(Op::EndTextSection);
     }
     ops
+}
+
+/// A run's text when its glyphs do not map one to one onto characters.
+fn actual_text(glyphs: &[Glyph]) -> Option<String> {
+    let one_to_one = glyphs.iter().all(|g| g.text.chars().count() == 1);
+    (!one_to_one).then(|| glyphs.iter().map(|g| g.text.as_str()).collect())
+}
+
+/// A PDF text string in UTF-16BE with its byte order mark.
+fn utf16_text_string(text: &str) -> Vec<u8> {
+    let mut out = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        out.extend_from_slice(&unit.to_be_bytes());
+    }
+    out
 }
