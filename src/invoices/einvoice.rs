@@ -528,6 +528,21 @@ mod tests {
     }
 
     #[test]
+    fn a_credit_note_exports_as_crn_with_its_invoice() {
+        let mut doc = sample_document(3, true);
+        doc.kind = DocKind::CreditNote;
+        doc.refers_to = Some(("SGT/2627/152".into(), "2026-11-25".into()));
+        let v: serde_json::Value =
+            serde_json::from_str(&export(&doc).expect("exports")).expect("json");
+        assert_eq!(validate(&v), Vec::<String>::new());
+        assert_eq!(v["DocDtls"]["Typ"], "CRN");
+        assert_eq!(
+            v["RefDtls"]["PrecDocDtls"][0],
+            serde_json::json!({"InvNo": "SGT/2627/152", "InvDt": "25/11/2026"})
+        );
+    }
+
+    #[test]
     fn amounts_keep_two_decimals() {
         let text = export(&sample_document(1, true)).expect("exports");
         // 1 × ₹27.50 at 5%: CGST 0.6875 → 0.69.
