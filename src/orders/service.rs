@@ -60,9 +60,13 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
     // A search is typo-tolerant: pg_trgm word similarity (`<%`, threshold set per
     // connection), closest first straight from the GiST index (`<<->`); without a
     // search, products come in name order.
+    // The distributors serving the shop are found once (an uncorrelated subquery
+    // PostgreSQL runs before the scan); each candidate SKU then costs one index
+    // probe of its listings, which keeps a 1,000,000-SKU search fast.
     let offered = format!("EXISTS (SELECT 1 FROM listings l
-                            JOIN organisations d ON d.id = l.distributor_id AND d.approval = 'active'
-                           WHERE l.sku_id = s.id AND l.active AND {SERVES}
+                           WHERE l.sku_id = s.id AND l.active
+                             AND l.distributor_id = ANY ((SELECT array_agg(d.id) FROM organisations d
+                                                          WHERE d.kind = 'distributor' AND d.approval = 'active' AND {SERVES})::bigint[])
                              AND ($5::bigint IS NULL OR l.price_paise >= $5) AND ($6::bigint IS NULL OR l.price_paise <= $6)
                              AND (NOT $7 OR l.on_hand - l.reserved > 0))");
     let (matching, order) = if q.is_empty() {
