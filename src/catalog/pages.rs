@@ -193,17 +193,9 @@ fn SkuPhoto(id: i64, version: i32, photos: RwSignal<u32>) -> impl IntoView {
     let on_change = move |_ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
-            let Some(input) = _ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
+            let Some(file) = crate::ui::chosen_file(&_ev) else {
                 return;
             };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
-                return;
-            };
-            input.set_value("");
             reading.set(true);
             leptos::task::spawn_local(async move {
                 match crate::ui::photo::shrink_to_data_url(&file, 1600).await {
@@ -262,17 +254,9 @@ fn CsvImport(imported: RwSignal<u32>) -> impl IntoView {
     let on_change = move |_ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
-            let Some(input) = _ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
+            let Some(file) = crate::ui::chosen_file(&_ev) else {
                 return;
             };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
-                return;
-            };
-            input.set_value("");
             phase.set(ImportPhase::Reading(format!(
                 "Reading {} ({} KB)…",
                 file.name(),

@@ -542,6 +542,24 @@ fn columns(rows: &[(usize, ValidSku, i64)]) -> Columns<'_> {
     }
 }
 
+/// Binds the `Columns` arrays, in `unnest_columns` order, after what `query`
+/// has bound so far.
+macro_rules! bind_columns {
+    ($query:expr, $c:expr) => {
+        $query
+            .bind(&$c.lines)
+            .bind(&$c.codes)
+            .bind(&$c.names)
+            .bind(&$c.brands)
+            .bind(&$c.cats)
+            .bind(&$c.hsns)
+            .bind(&$c.mrps)
+            .bind(&$c.units)
+            .bind(&$c.packs)
+            .bind(&$c.search)
+    };
+}
+
 /// UNNEST of the `Columns` arrays bound as parameters $first .. $first + 9.
 fn unnest_columns(first: usize) -> String {
     let types = [
@@ -609,18 +627,9 @@ pub async fn import_csv(ctx: &Ctx, csv_text: &str) -> Result<ImportReport, AppEr
     let (mut inserted, mut updated) = (0, 0);
     for chunk in rows.chunks(5_000) {
         let c = columns(chunk);
-        let (new, old): (i64, i64) = sqlx::query_as(&upsert_sql(&unnest_columns(2)))
-            .bind(ctx.user.org_id)
-            .bind(&c.lines)
-            .bind(&c.codes)
-            .bind(&c.names)
-            .bind(&c.brands)
-            .bind(&c.cats)
-            .bind(&c.hsns)
-            .bind(&c.mrps)
-            .bind(&c.units)
-            .bind(&c.packs)
-            .bind(&c.search)
+        let sql = upsert_sql(&unnest_columns(2));
+        let query = sqlx::query_as(&sql).bind(ctx.user.org_id);
+        let (new, old): (i64, i64) = bind_columns!(query, c)
             .fetch_one(&mut *tx)
             .await
             .map_err(internal)?;
@@ -747,26 +756,16 @@ pub async fn import_part(
     // codes repeated across parts.
     if !check.rows.is_empty() {
         let c = columns(&check.rows);
-        sqlx::query(&format!(
+        let sql = format!(
             "INSERT INTO sku_import_rows (import_id, first_line, line, code, name, brand, category_id, hsn, mrp_paise, unit, pack_size, search_text)
              SELECT $1, $2, r.* FROM {}",
             unnest_columns(3)
-        ))
-        .bind(id)
-        .bind(to_i32(first_line))
-        .bind(&c.lines)
-        .bind(&c.codes)
-        .bind(&c.names)
-        .bind(&c.brands)
-        .bind(&c.cats)
-        .bind(&c.hsns)
-        .bind(&c.mrps)
-        .bind(&c.units)
-        .bind(&c.packs)
-        .bind(&c.search)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        );
+        let query = sqlx::query(&sql).bind(id).bind(to_i32(first_line));
+        bind_columns!(query, c)
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
     }
     tx.commit().await.map_err(internal)?;
     Ok(PartReport {

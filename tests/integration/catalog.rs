@@ -1,6 +1,7 @@
 //! The manufacturer's catalog: large CSV files imported in parts (checked and
 //! staged part by part, written all at once or not at all).
 
+use crate::common::trade::browse_form;
 use crate::common::{Client, TestApp, pairs, spawn_app};
 use auromart::domain::OrgKind;
 use auromart::domain::catalog::{lines_below_header, split_csv};
@@ -256,18 +257,7 @@ async fn a_product_photo_is_re_encoded_served_cached_and_shown_in_the_shop() {
     assert_eq!((picture.width(), picture.height()), (800, 600));
     let shop = m
         .retailer
-        .call(
-            "orders/browse",
-            &pairs(&[
-                ("filter[q]", "marie"),
-                ("filter[category]", ""),
-                ("filter[brand]", ""),
-                ("filter[min_price]", ""),
-                ("filter[max_price]", ""),
-                ("filter[in_stock]", "false"),
-                ("filter[page]", "0"),
-            ]),
-        )
+        .call("orders/browse", &browse_form("marie"))
         .await;
     assert_eq!(shop.ok()["products"][0]["image_version"], 1);
 

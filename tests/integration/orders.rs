@@ -1,7 +1,7 @@
 //! Ordering: atomic reservation under concurrency, idempotency, the workflow and
 //! its stock effects, outbox rows, search, live updates, and bad input.
 
-use crate::common::trade::{order_form, sku_form};
+use crate::common::trade::{browse_form, order_form, sku_form};
 use crate::common::{pairs, spawn_app};
 use auromart::domain::OrgKind;
 use futures::StreamExt;
@@ -333,20 +333,7 @@ async fn search_tolerates_typos_and_partial_words() {
     let search = |q: &'static str| {
         let c = &m.retailer;
         async move {
-            let a = c
-                .call(
-                    "orders/browse",
-                    &pairs(&[
-                        ("filter[q]", q),
-                        ("filter[category]", ""),
-                        ("filter[brand]", ""),
-                        ("filter[min_price]", ""),
-                        ("filter[max_price]", ""),
-                        ("filter[in_stock]", "false"),
-                        ("filter[page]", "0"),
-                    ]),
-                )
-                .await;
+            let a = c.call("orders/browse", &browse_form(q)).await;
             a.ok()["products"]
                 .as_array()
                 .cloned()
@@ -415,20 +402,7 @@ async fn the_distributor_hears_of_a_new_order_live() {
 }
 
 async fn offers_seen_by(c: &crate::common::Client) -> Vec<serde_json::Value> {
-    let a = c
-        .call(
-            "orders/browse",
-            &pairs(&[
-                ("filter[q]", ""),
-                ("filter[category]", ""),
-                ("filter[brand]", ""),
-                ("filter[min_price]", ""),
-                ("filter[max_price]", ""),
-                ("filter[in_stock]", "false"),
-                ("filter[page]", "0"),
-            ]),
-        )
-        .await;
+    let a = c.call("orders/browse", &browse_form("")).await;
     a.ok()["products"]
         .as_array()
         .into_iter()

@@ -3,7 +3,7 @@
 //! The list of cases is checked against the server's own registry of server
 //! functions, so a new function without a case fails this test.
 
-use crate::common::trade::{Market, order_form, sku_form};
+use crate::common::trade::{Market, browse_form, order_form, sku_form};
 use crate::common::{Client, TestApp, pairs, spawn_app};
 use auromart::domain::OrgKind;
 use serde_json::Value;
@@ -379,17 +379,7 @@ fn cases() -> Vec<Case> {
         Case {
             endpoint: "orders/browse",
             who: Kinds(&[OrgKind::Retailer]),
-            args: |_, _| {
-                pairs(&[
-                    ("filter[q]", ""),
-                    ("filter[category]", ""),
-                    ("filter[brand]", ""),
-                    ("filter[min_price]", ""),
-                    ("filter[max_price]", ""),
-                    ("filter[in_stock]", "false"),
-                    ("filter[page]", "0"),
-                ])
-            },
+            args: |_, _| browse_form(""),
             // Retailer 1 is in another pincode: distributor 0 does not serve it.
             tenancy: OwnOrgOnly(|_, _, t, v| {
                 (v["products"].as_array().map(Vec::len).unwrap_or(0) > 0) == (t == 0)

@@ -17,6 +17,19 @@ pub struct Market {
     pub listing_id: i64,
 }
 
+/// The shop's search form: text `q`, every other filter empty.
+pub fn browse_form(q: &str) -> Vec<(String, String)> {
+    pairs(&[
+        ("filter[q]", q),
+        ("filter[category]", ""),
+        ("filter[brand]", ""),
+        ("filter[min_price]", ""),
+        ("filter[max_price]", ""),
+        ("filter[in_stock]", "false"),
+        ("filter[page]", "0"),
+    ])
+}
+
 pub fn sku_form(code: &str, name: &str, hsn: &str, mrp: &str) -> Vec<(String, String)> {
     pairs(&[
         ("sku[code]", code),
