@@ -237,6 +237,11 @@ async fn a_product_photo_is_re_encoded_served_cached_and_shown_in_the_shop() {
         let client = &m.manufacturer;
         async move { client.call("catalog/set_photo", &form).await }
     };
+    let photo_status = |version: u32, file: &'static str| {
+        let path = format!("/media/sku/{}/{version}/{file}", m.sku_id);
+        let client = &m.retailer;
+        async move { client.download(&path).await.0 }
+    };
     let saved = set(crate::common::png_data_url(1600, 1200)).await;
     assert_eq!(saved.ok()["image_version"], 1);
     let (status, kind, thumb) = m
@@ -284,20 +289,8 @@ async fn a_product_photo_is_re_encoded_served_cached_and_shown_in_the_shop() {
         set(crate::common::png_data_url(400, 400)).await.ok()["image_version"],
         2
     );
-    assert_eq!(
-        m.retailer
-            .download(&format!("/media/sku/{}/1/thumb.jpg", m.sku_id))
-            .await
-            .0,
-        404
-    );
-    assert_eq!(
-        m.retailer
-            .download(&format!("/media/sku/{}/2/thumb.jpg", m.sku_id))
-            .await
-            .0,
-        200
-    );
+    assert_eq!(photo_status(1, "thumb.jpg").await, 404);
+    assert_eq!(photo_status(2, "thumb.jpg").await, 200);
     let removed = m
         .manufacturer
         .call(
@@ -306,18 +299,6 @@ async fn a_product_photo_is_re_encoded_served_cached_and_shown_in_the_shop() {
         )
         .await;
     assert_eq!(removed.ok()["image_version"], 0);
-    assert_eq!(
-        m.retailer
-            .download(&format!("/media/sku/{}/2/thumb.jpg", m.sku_id))
-            .await
-            .0,
-        404
-    );
-    assert_eq!(
-        m.retailer
-            .download(&format!("/media/sku/{}/2/other.png", m.sku_id))
-            .await
-            .0,
-        404
-    );
+    assert_eq!(photo_status(2, "thumb.jpg").await, 404);
+    assert_eq!(photo_status(2, "other.png").await, 404);
 }
