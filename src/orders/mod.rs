@@ -178,7 +178,7 @@ impl OrderMessageRow {
     /// "New order alert", "Invoice"…
     pub fn what(&self) -> &'static str {
         match self.template.as_str() {
-            "order_placed" => "New order alert",
+            "order_placed" | "order_placed_pickup" => "New order alert",
             "order_accepted_delivery" | "order_accepted_pickup" => "Order accepted",
             "order_rejected" => "Order rejected",
             "order_cancelled" => "Order cancelled",

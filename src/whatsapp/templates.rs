@@ -98,6 +98,31 @@ const DISTRIBUTOR: Param = p("distributor", "Shree Ganesh Traders");
 const ITEMS: Param = p("items", "Parle-G 800 g × 10, Tata Salt 1 kg × 24 +3");
 const TOTAL: Param = money("total_paise", "₹4,315.00");
 
+const ACCEPT_DELIVER: Button = Button {
+    action: "accept_deliver",
+    title: Tr {
+        en: "Accept & deliver",
+        hi: "स्वीकार, डिलीवरी",
+        mr: "स्वीकार, डिलिव्हरी",
+    },
+};
+const ACCEPT_PICKUP: Button = Button {
+    action: "accept_pickup",
+    title: Tr {
+        en: "Accept – pickup",
+        hi: "स्वीकार, पिकअप",
+        mr: "स्वीकार, पिकअप",
+    },
+};
+const REJECT: Button = Button {
+    action: "reject",
+    title: Tr {
+        en: "Reject",
+        hi: "अस्वीकार",
+        mr: "नाकारा",
+    },
+};
+
 pub const TEMPLATES: &[Template] = &[
     Template {
         name: "order_placed",
@@ -109,32 +134,21 @@ pub const TEMPLATES: &[Template] = &[
             hi: "{{1}} से नया ऑर्डर।\nऑर्डर #{{2}}: {{3}}।\nकुल {{4}}।\nजवाब देने के लिए बटन दबाएँ या AuroMart खोलें।",
             mr: "{{1}} कडून नवीन ऑर्डर.\nऑर्डर #{{2}}: {{3}}.\nएकूण {{4}}.\nउत्तर देण्यासाठी बटण दाबा किंवा AuroMart उघडा.",
         },
-        buttons: &[
-            Button {
-                action: "accept_deliver",
-                title: Tr {
-                    en: "Accept & deliver",
-                    hi: "स्वीकार, डिलीवरी",
-                    mr: "स्वीकार, डिलिव्हरी",
-                },
-            },
-            Button {
-                action: "accept_pickup",
-                title: Tr {
-                    en: "Accept – pickup",
-                    hi: "स्वीकार, पिकअप",
-                    mr: "स्वीकार, पिकअप",
-                },
-            },
-            Button {
-                action: "reject",
-                title: Tr {
-                    en: "Reject",
-                    hi: "अस्वीकार",
-                    mr: "नाकारा",
-                },
-            },
-        ],
+        buttons: &[ACCEPT_DELIVER, ACCEPT_PICKUP, REJECT],
+    },
+    Template {
+        // A shop outside the distributor's delivery pincodes ordered to collect
+        // from its pickup point: "Accept & deliver" would only be refused.
+        name: "order_placed_pickup",
+        category: Category::Utility,
+        document: false,
+        params: &[RETAILER, ORDER, ITEMS, TOTAL],
+        body: Tr {
+            en: "New pickup order from {{1}} (outside your delivery area: the shop will collect it).\nOrder #{{2}}: {{3}}.\nTotal {{4}}.\nTap a button to answer, or open AuroMart.",
+            hi: "{{1}} से नया पिकअप ऑर्डर (आपके डिलीवरी क्षेत्र से बाहर: दुकानदार खुद ले जाएँगे)।\nऑर्डर #{{2}}: {{3}}।\nकुल {{4}}।\nजवाब देने के लिए बटन दबाएँ या AuroMart खोलें।",
+            mr: "{{1}} कडून नवीन पिकअप ऑर्डर (तुमच्या डिलिव्हरी क्षेत्राबाहेर: दुकानदार स्वतः घेऊन जातील).\nऑर्डर #{{2}}: {{3}}.\nएकूण {{4}}.\nउत्तर देण्यासाठी बटण दाबा किंवा AuroMart उघडा.",
+        },
+        buttons: &[ACCEPT_PICKUP, REJECT],
     },
     Template {
         name: "order_accepted_delivery",

@@ -443,6 +443,21 @@ async fn a_distributor_with_a_pickup_point_serves_shops_in_its_district() {
         .await;
     let order = placed.ok()["id"].as_i64().expect("order");
     assert_eq!(placed.ok()["deliverable"], false);
+    // The WhatsApp alert offers only what the distributor can do: pickup or reject.
+    let alerts: Vec<(String,)> =
+        sqlx::query_as("SELECT template FROM outbox WHERE order_id = $1 ORDER BY id")
+            .bind(order)
+            .fetch_all(&app.db)
+            .await
+            .expect("outbox");
+    assert_eq!(alerts, vec![("order_placed_pickup".to_string(),)]);
+    let buttons: Vec<_> = auromart::whatsapp::templates::find("order_placed_pickup")
+        .expect("template")
+        .buttons
+        .iter()
+        .map(|b| b.action)
+        .collect();
+    assert_eq!(buttons, ["accept_pickup", "reject"]);
     let deliver = m.act(&m.distributor, order, "accept_deliver", "").await;
     assert_eq!(deliver.error_kind().as_deref(), Some("Conflict"));
     assert!(
