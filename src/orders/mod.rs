@@ -66,6 +66,9 @@ pub struct BrowsePage {
     pub has_more: bool,
     /// Brands among the matches, for the brand filter.
     pub brands: Vec<String>,
+    /// The search as understood, when a word was misspelt or unknown
+    /// ("mattres" → "mattress").
+    pub showing_for: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -409,6 +409,9 @@ fn Shop() -> impl IntoView {
                     Ok(p) => {
                         let more = p.has_more;
                         view! {
+                            {p.showing_for.map(|q| view! {
+                                <p class="muted" data-test="showing-for">"Showing results for "<strong>{q}</strong></p>
+                            })}
                             <ul class="products" data-test="product-list">
                                 {p.products.into_iter().map(|product| view! { <ProductCard product carts/> }).collect_view()}
                             </ul>

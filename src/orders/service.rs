@@ -57,9 +57,6 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
     let max = rupees_filter(&f.max_price, "max_price")?;
     let offset = i64::from(f.page.min(1000)) * PAGE_SIZE;
     // Products offered by approved distributors who serve the retailer (see SERVES).
-    // A search is typo-tolerant: pg_trgm word similarity (`<%`, threshold set per
-    // connection), closest first straight from the GiST index (`<<->`); without a
-    // search, products come in name order.
     // The distributors serving the shop are found once (an uncorrelated subquery
     // PostgreSQL runs before the scan); each candidate SKU then costs one index
     // probe of its listings, which keeps a 1,000,000-SKU search fast.
@@ -69,34 +66,87 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
                                                           WHERE d.kind = 'distributor' AND d.approval = 'active' AND {SERVES})::bigint[])
                              AND ($5::bigint IS NULL OR l.price_paise >= $5) AND ($6::bigint IS NULL OR l.price_paise <= $6)
                              AND (NOT $7 OR l.on_hand - l.reserved > 0))");
-    let (matching, order) = if q.is_empty() {
-        ("$2 = ''", "s.name")
-    } else {
-        ("$2 <% s.search_text", "$2 <<-> s.search_text")
-    };
-    #[allow(clippy::type_complexity)]
-    let rows: Vec<(i64, String, String, String, String, i32, i64, i32)> = sqlx::query_as(&format!(
-        "SELECT s.id, s.name, s.brand, c.name, s.unit, s.pack_size, s.mrp_paise, s.image_version
-           FROM skus s JOIN categories c ON c.id = s.category_id
-          WHERE s.active AND {matching}
+    let filters = format!(
+        "s.active
             AND ($3::bigint IS NULL OR s.category_id = $3)
             AND ($4 = '' OR lower(s.brand) = lower($4))
-            AND {offered}
-          ORDER BY {order}
-          LIMIT $8 OFFSET $9"
-    ))
-    .bind(ctx.user.org_id)
-    .bind(&q)
-    .bind(category)
-    .bind(f.brand.trim())
-    .bind(min)
-    .bind(max)
-    .bind(f.in_stock)
-    .bind(PAGE_SIZE + 1)
-    .bind(offset)
-    .fetch_all(ctx.db())
-    .await
-    .map_err(internal)?;
+            AND {offered}"
+    );
+    let mut showing_for = None;
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(i64, String, String, String, String, i32, i64, i32)> = if q.is_empty() {
+        sqlx::query_as(&format!(
+            "SELECT s.id, s.name, s.brand, c.name, s.unit, s.pack_size, s.mrp_paise, s.image_version
+               FROM skus s JOIN categories c ON c.id = s.category_id
+              WHERE $2 = '' AND {filters}
+              ORDER BY s.name
+              LIMIT $8 OFFSET $9"
+        ))
+        .bind(ctx.user.org_id)
+        .bind(&q)
+        .bind(category)
+        .bind(f.brand.trim())
+        .bind(min)
+        .bind(max)
+        .bind(f.in_stock)
+        .bind(PAGE_SIZE + 1)
+        .bind(offset)
+        .fetch_all(ctx.db())
+        .await
+        .map_err(internal)?
+    } else {
+        let words = search_words(ctx, &q).await?;
+        if words.iter().any(|w| w.corrected) {
+            let shown: Vec<&str> = words.iter().filter_map(|w| w.shown.as_deref()).collect();
+            showing_for = Some(shown.join(" ")).filter(|s| !s.is_empty());
+        }
+        let groups: Vec<&Vec<String>> = words
+            .iter()
+            .filter(|w| !w.matches.is_empty())
+            .map(|w| &w.matches)
+            .collect();
+        if groups.is_empty() {
+            Vec::new()
+        } else {
+            // Every query word must match one of its words ($11, $12, …: GIN index);
+            // the first `cap` such SKUs are ranked by word similarity to the query as
+            // understood (typos corrected) and paged. Ranking is exact whenever fewer
+            // than `cap` SKUs match, which is when it matters.
+            let all_words: String = (0..groups.len())
+                .map(|i| format!(" AND s.search_words && ${}", i + 11))
+                .collect();
+            let ranked_as = showing_for.clone().unwrap_or_else(|| q.clone());
+            let cap = (offset + PAGE_SIZE + 1).max(SEARCH_RANKED);
+            let sql = format!(
+                "WITH hits AS MATERIALIZED (
+                     SELECT s.id, s.name, s.search_text FROM skus s
+                      WHERE {filters}{all_words}
+                      LIMIT $10),
+                 page AS (
+                     SELECT id, name, $2 <<-> search_text AS distance FROM hits
+                      ORDER BY distance, name, id LIMIT $8 OFFSET $9)
+                 SELECT s.id, s.name, s.brand, c.name, s.unit, s.pack_size, s.mrp_paise, s.image_version
+                   FROM page p JOIN skus s ON s.id = p.id JOIN categories c ON c.id = s.category_id
+                  ORDER BY p.distance, p.name, p.id"
+            );
+            let mut query = sqlx::query_as(&sql)
+                .persistent(false)
+                .bind(ctx.user.org_id)
+                .bind(&ranked_as)
+                .bind(category)
+                .bind(f.brand.trim())
+                .bind(min)
+                .bind(max)
+                .bind(f.in_stock)
+                .bind(PAGE_SIZE + 1)
+                .bind(offset)
+                .bind(cap);
+            for g in groups {
+                query = query.bind(g);
+            }
+            query.fetch_all(ctx.db()).await.map_err(internal)?
+        }
+    };
     let has_more = rows.len() as i64 > PAGE_SIZE;
     let rows: Vec<_> = rows.into_iter().take(PAGE_SIZE as usize).collect();
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
@@ -153,7 +203,73 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
         products,
         has_more,
         brands,
+        showing_for,
     })
+}
+
+/// How many matching SKUs a search ranks at most (see `browse`).
+const SEARCH_RANKED: i64 = 600;
+/// Query words looked at; the rest of a long query is ignored.
+const SEARCH_MAX_WORDS: usize = 8;
+
+/// One query word and the catalog words it stands for.
+#[derive(Debug)]
+struct QueryWord {
+    /// The word as the search understood it (None: dropped, nothing like it).
+    shown: Option<String>,
+    /// True when the word was replaced by a spelling the catalog has, or dropped.
+    corrected: bool,
+    /// Catalog words any of which the SKU must contain.
+    matches: Vec<String>,
+}
+
+/// The query's words (the same tokenizer as the SKUs': SQL `search_words`), each
+/// matched against the catalog's vocabulary in one round trip: the word itself
+/// and, from two letters on, the 30 shortest words it begins ("bisc" →
+/// biscuit, biscuits); failing
+/// those, the nearest spellings by trigram similarity ("mattres" → mattress,
+/// "biskut" → biscuits).
+async fn search_words(ctx: &Ctx, q: &str) -> Result<Vec<QueryWord>, AppError> {
+    let rows: Vec<(String, Vec<String>, Vec<String>)> = sqlx::query_as(
+        "SELECT t.word, k.known, n.near
+           FROM unnest((search_words($1))[1:$2]) WITH ORDINALITY AS t(word, i)
+          CROSS JOIN LATERAL (
+                SELECT CASE WHEN length(t.word) >= 2 THEN
+                    ARRAY(SELECT v.word FROM search_vocab v
+                           WHERE v.word >= t.word AND v.word < t.word || chr(1114111)
+                           ORDER BY length(v.word), v.word LIMIT 30)
+                ELSE ARRAY(SELECT v.word FROM search_vocab v WHERE v.word = t.word) END AS known) k
+          CROSS JOIN LATERAL (
+                SELECT CASE WHEN cardinality(k.known) = 0 AND length(t.word) >= 3 THEN
+                    ARRAY(SELECT v.word FROM search_vocab v
+                           WHERE t.word <% v.word
+                           ORDER BY similarity(t.word, v.word) DESC, length(v.word), v.word LIMIT 3)
+                ELSE '{}'::text[] END AS near) n
+          ORDER BY t.i",
+    )
+    .bind(q)
+    .bind(SEARCH_MAX_WORDS as i32)
+    .fetch_all(ctx.db())
+    .await
+    .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|(word, known, near)| {
+            if !known.is_empty() {
+                QueryWord {
+                    shown: Some(word),
+                    corrected: false,
+                    matches: known,
+                }
+            } else {
+                QueryWord {
+                    shown: near.first().cloned(),
+                    corrected: true,
+                    matches: near,
+                }
+            }
+        })
+        .collect())
 }
 
 fn valid_key(key: &str) -> bool {

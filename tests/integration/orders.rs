@@ -362,6 +362,26 @@ async fn search_tolerates_typos_and_partial_words() {
         "not stocked by anyone serving this shop"
     );
     assert!(search("laptop").await.is_empty());
+    // Words in any order, with punctuation; every word must match.
+    for q in ["gold marie", "Marie-Gold, 200g!", "biscuits marie"] {
+        assert_eq!(
+            search(q).await,
+            vec!["Marie Gold Biscuits 200 g".to_string()],
+            "{q}"
+        );
+    }
+    // The search says how it read a misspelt or unknown word.
+    let shown = |q: &'static str| {
+        let c = &m.retailer;
+        async move {
+            let a = c.call("orders/browse", &browse_form(q)).await;
+            a.ok()["showing_for"].clone()
+        }
+    };
+    assert_eq!(shown("marei gold").await, "marie gold");
+    assert_eq!(shown("marie qzxv").await, "marie");
+    assert_eq!(shown("marie gold").await, serde_json::Value::Null);
+    assert_eq!(shown("bisc").await, serde_json::Value::Null);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
