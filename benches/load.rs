@@ -159,7 +159,7 @@ async fn seed(conn: &mut PgConnection, skus: usize) -> Result<(), sqlx::Error> {
     .execute(&mut *conn)
     .await?;
     sqlx::query("INSERT INTO distributor_pincodes SELECT id, '411037' FROM organisations WHERE trade_name = 'Bench Traders'").execute(&mut *conn).await?;
-    sqlx::query("ANALYZE").execute(&mut *conn).await?;
+    sqlx::query("VACUUM ANALYZE").execute(&mut *conn).await?;
     println!("seeded {skus} SKUs in {:.1}s", t.elapsed().as_secs_f64());
     Ok(())
 }

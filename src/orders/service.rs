@@ -109,7 +109,8 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
             Vec::new()
         } else {
             // Every query word must match one of its words ($11, $12, …: GIN index);
-            // the first `cap` such SKUs are ranked by word similarity to the query as
+            // the first `cap` such SKUs (through the index, see
+            // `begin_indexed`) are ranked by word similarity to the query as
             // understood (typos corrected) and paged. Ranking is exact whenever fewer
             // than `cap` SKUs match, which is when it matters.
             let all_words: String = (0..groups.len())
@@ -144,7 +145,12 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
             for g in groups {
                 query = query.bind(g);
             }
-            query.fetch_all(ctx.db()).await.map_err(internal)?
+            let mut tx = crate::server::db::begin_indexed(ctx.db())
+                .await
+                .map_err(internal)?;
+            let rows = query.fetch_all(&mut *tx).await.map_err(internal)?;
+            tx.commit().await.map_err(internal)?;
+            rows
         }
     };
     let has_more = rows.len() as i64 > PAGE_SIZE;
@@ -208,7 +214,7 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
 }
 
 /// How many matching SKUs a search ranks at most (see `browse`).
-const SEARCH_RANKED: i64 = 600;
+const SEARCH_RANKED: i64 = 200;
 /// Query words looked at; the rest of a long query is ignored.
 const SEARCH_MAX_WORDS: usize = 8;
 

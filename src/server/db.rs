@@ -51,3 +51,17 @@ pub async fn begin_generic(
     pool.begin_with("BEGIN; SET LOCAL plan_cache_mode = force_generic_plan")
         .await
 }
+
+/// Begins a read-only transaction whose plans reach tables through indexes. For
+/// the catalog search's word lookup: a query's words are often correlated (every
+/// "atta" SKU comes in "5 kg"), which PostgreSQL's estimates assume they are not,
+/// and a sequential scan it expects to stop early may read a million rows; the
+/// GIN index bounds the work instead. JIT is off: the penalty PostgreSQL adds to
+/// the plans it refuses would otherwise make the query look costly enough to
+/// compile. Sent with the BEGIN, so no extra round trip.
+pub async fn begin_indexed(
+    pool: &PgPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    pool.begin_with("BEGIN READ ONLY; SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
+        .await
+}
