@@ -72,28 +72,35 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
             AND ($4 = '' OR lower(s.brand) = lower($4))
             AND {offered}"
     );
+    // $1-$9, the same for browsing and searching; $2 is the text ranked by.
+    macro_rules! bind_filters {
+        ($query:expr, $text:expr) => {
+            $query
+                .bind(ctx.user.org_id)
+                .bind($text)
+                .bind(category)
+                .bind(f.brand.trim())
+                .bind(min)
+                .bind(max)
+                .bind(f.in_stock)
+                .bind(PAGE_SIZE + 1)
+                .bind(offset)
+        };
+    }
     let mut showing_for = None;
     #[allow(clippy::type_complexity)]
     let rows: Vec<(i64, String, String, String, String, i32, i64, i32)> = if q.is_empty() {
-        sqlx::query_as(&format!(
+        let sql = format!(
             "SELECT s.id, s.name, s.brand, c.name, s.unit, s.pack_size, s.mrp_paise, s.image_version
                FROM skus s JOIN categories c ON c.id = s.category_id
               WHERE $2 = '' AND {filters}
               ORDER BY s.name
               LIMIT $8 OFFSET $9"
-        ))
-        .bind(ctx.user.org_id)
-        .bind(&q)
-        .bind(category)
-        .bind(f.brand.trim())
-        .bind(min)
-        .bind(max)
-        .bind(f.in_stock)
-        .bind(PAGE_SIZE + 1)
-        .bind(offset)
-        .fetch_all(ctx.db())
-        .await
-        .map_err(internal)?
+        );
+        bind_filters!(sqlx::query_as(&sql), &q)
+            .fetch_all(ctx.db())
+            .await
+            .map_err(internal)?
     } else {
         let words = search_words(ctx, &q).await?;
         if words.iter().any(|w| w.corrected) {
@@ -130,18 +137,8 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
                    FROM page p JOIN skus s ON s.id = p.id JOIN categories c ON c.id = s.category_id
                   ORDER BY p.distance, p.name, p.id"
             );
-            let mut query = sqlx::query_as(&sql)
-                .persistent(false)
-                .bind(ctx.user.org_id)
-                .bind(&ranked_as)
-                .bind(category)
-                .bind(f.brand.trim())
-                .bind(min)
-                .bind(max)
-                .bind(f.in_stock)
-                .bind(PAGE_SIZE + 1)
-                .bind(offset)
-                .bind(cap);
+            let mut query =
+                bind_filters!(sqlx::query_as(&sql).persistent(false), &ranked_as).bind(cap);
             for g in groups {
                 query = query.bind(g);
             }
