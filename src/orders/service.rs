@@ -517,7 +517,7 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
              INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id)
              SELECT DISTINCT ON (COALESCE(u.phone, d.whatsapp))
                     'order:' || o.id || ':placed:' || u.id, COALESCE(u.phone, d.whatsapp), u.id,
-                    CASE WHEN $23 THEN 'order_placed' ELSE 'order_placed_pickup' END, u.language,
+                    $23, u.language,
                     jsonb_build_object('order', o.id::text, 'retailer', $21::text, 'distributor', d.trade_name,
                                        'items', order_items_summary($13::text[], $17::int[]), 'total_paise', $6::bigint), o.id
                FROM o, organisations d JOIN users u ON u.org_id = d.id AND u.active
@@ -548,7 +548,10 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
     .bind(&lines.rates)
     .bind(&ctx.user.org_name)
     .bind(round_off)
-    .bind(deliverable.unwrap_or(false))
+    .bind(crate::whatsapp::templates::for_order_state(
+        OrderState::Placed.as_str(),
+        deliverable.unwrap_or(false),
+    ))
     .fetch_optional(&mut *tx)
     .await
     .map_err(internal)?;

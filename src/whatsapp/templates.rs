@@ -334,10 +334,13 @@ pub fn find(name: &str) -> Option<&'static Template> {
     TEMPLATES.iter().find(|t| t.name == name)
 }
 
-/// The template a retailer gets when an order reaches `state` (None: no message).
+/// The template sent when an order reaches `state` (None: no message): to the
+/// distributor's people for "placed", to the retailer after that. `delivery`:
+/// the order is (or, when placed, can be) delivered to the shop.
 pub fn for_order_state(state: &str, delivery: bool) -> Option<&'static str> {
     Some(match state {
-        "placed" => "order_placed",
+        "placed" if delivery => "order_placed",
+        "placed" => "order_placed_pickup",
         "accepted" if delivery => "order_accepted_delivery",
         "accepted" => "order_accepted_pickup",
         "rejected" => "order_rejected",
