@@ -45,14 +45,25 @@ pub struct Claimed {
     pub attempts: i32,
 }
 
-const CLAIM_SQL: &str = "UPDATE outbox o
+/// Claims up to $1 rows: leases that ran out first, then pending rows in due order.
+/// Two index scans, each stopping at the limit; one `OR` over both states made
+/// PostgreSQL read and sort the whole backlog on every claim (23 ms at 30,000
+/// pending rows, growing with it) just when a backlog needed the sender to be fast.
+const CLAIM_SQL: &str = "WITH stale AS (
+         SELECT id FROM outbox
+          WHERE state = 'sending' AND lease_until < now() - make_interval(secs => $3)
+          ORDER BY lease_until
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED),
+     due AS (
+         SELECT id FROM outbox
+          WHERE state = 'pending' AND next_attempt_at <= now()
+          ORDER BY next_attempt_at, id
+          LIMIT $1 - (SELECT count(*) FROM stale)
+          FOR UPDATE SKIP LOCKED)
+UPDATE outbox o
     SET state = 'sending', attempts = o.attempts + 1, lease_until = now() + make_interval(secs => $2)
-  WHERE o.id IN (SELECT id FROM outbox
-                  WHERE (state = 'pending' AND next_attempt_at <= now())
-                     OR (state = 'sending' AND lease_until < now() - make_interval(secs => $3))
-                  ORDER BY next_attempt_at, id
-                  LIMIT $1
-                  FOR UPDATE SKIP LOCKED)
+  WHERE o.id IN (SELECT id FROM stale UNION ALL SELECT id FROM due)
   RETURNING o.id, o.recipient, o.recipient_user, o.template, o.language, o.params, o.kind, o.body, o.buttons,
             o.transactional, o.order_id, o.document_kind, o.document_id, o.media_id, o.month, o.attempts";
 
