@@ -164,6 +164,16 @@ async fn seed(conn: &mut PgConnection, skus: usize) -> Result<(), sqlx::Error> {
     .execute(&mut *conn)
     .await?;
     sqlx::query("INSERT INTO distributor_pincodes SELECT id, '411037' FROM organisations WHERE trade_name = 'Bench Traders'").execute(&mut *conn).await?;
+    // The distributor's owner and one staff member: each new order alerts both on
+    // WhatsApp, as in the product (outbox rows written in the order's transaction).
+    sqlx::query(
+        "INSERT INTO users (org_id, role, name, phone, password_hash)
+         SELECT id, r, n, p, 'bench: cannot sign in' FROM organisations,
+                (VALUES ('owner', 'Bench Owner', '919200000099'), ('staff', 'Bench Staff', '919200000098')) AS u(r, n, p)
+          WHERE trade_name = 'Bench Traders'",
+    )
+    .execute(&mut *conn)
+    .await?;
     sqlx::query("VACUUM ANALYZE").execute(&mut *conn).await?;
     println!("seeded {skus} SKUs in {:.1}s", t.elapsed().as_secs_f64());
     Ok(())
