@@ -490,8 +490,9 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
         lines.rates.push(l.rate_bp.unwrap_or(0));
     }
     // The order, its lines, the reservation and its ledger rows, the timeline's first
-    // event and the WhatsApp alerts to the distributor's people: one statement, in
-    // this transaction (the live update follows the commit, see `orders::live`).
+    // event and the WhatsApp alerts to the distributor's people (their parameters
+    // built once, not per recipient): one statement, in this transaction (the live
+    // update follows the commit, see `orders::live`).
     let created: Option<(i64, String, i64)> = sqlx::query_as(
         "WITH o AS (
              INSERT INTO orders (retailer_id, distributor_id, placed_by, idempotency_key, line_count, total_paise, note, state_code, pincode, round_off)
@@ -513,14 +514,15 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
          event AS (
              INSERT INTO order_events (order_id, from_state, to_state, by_user, by_org, note)
              SELECT o.id, NULL, 'placed', $3, $1, NULLIF($7, '') FROM o),
+         message AS MATERIALIZED (
+             SELECT o.id, jsonb_build_object('order', o.id::text, 'retailer', $21::text, 'distributor', d.trade_name,
+                                             'items', order_items_summary($13::text[], $17::int[]), 'total_paise', $6::bigint) AS params
+               FROM o, organisations d WHERE d.id = $2),
          alert AS (
              INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id)
              SELECT DISTINCT ON (COALESCE(u.phone, d.whatsapp))
-                    'order:' || o.id || ':placed:' || u.id, COALESCE(u.phone, d.whatsapp), u.id,
-                    $23, u.language,
-                    jsonb_build_object('order', o.id::text, 'retailer', $21::text, 'distributor', d.trade_name,
-                                       'items', order_items_summary($13::text[], $17::int[]), 'total_paise', $6::bigint), o.id
-               FROM o, organisations d JOIN users u ON u.org_id = d.id AND u.active
+                    'order:' || m.id || ':placed:' || u.id, COALESCE(u.phone, d.whatsapp), u.id, $23, u.language, m.params, m.id
+               FROM message m, organisations d JOIN users u ON u.org_id = d.id AND u.active
               WHERE d.id = $2 AND COALESCE(u.phone, d.whatsapp) IS NOT NULL
               ORDER BY COALESCE(u.phone, d.whatsapp), u.phone IS NULL, u.id
              ON CONFLICT (dedupe_key) DO NOTHING)
