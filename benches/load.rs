@@ -381,6 +381,11 @@ fn main() {
         }
         let mut conn = PgConnection::connect(&bench_url).await.expect("connect");
         sqlx::query("ANALYZE").execute(&mut conn).await.expect("analyze");
+        // Each measured write phase starts just after a checkpoint, as pgbench's run
+        // does below: the first change to each page after a checkpoint writes the
+        // whole page to the WAL, so a checkpoint left running by the previous phase
+        // would slow whichever phase came next.
+        sqlx::query("CHECKPOINT").execute(&mut conn).await.expect("checkpoint");
         println!("warm-up: {} orders placed in {warm_up}s, then ANALYZE", key.load(Ordering::Relaxed));
         let mut orders = Stats(Vec::new());
         let t = Instant::now();
@@ -404,6 +409,7 @@ fn main() {
         println!("{}", orders.line("order placement, max throughput", elapsed));
 
         // Fixed rate: LOAD_RATE orders/s, open loop.
+        sqlx::query("CHECKPOINT").execute(&mut conn).await.expect("checkpoint");
         let mut fixed = Stats(Vec::new());
         let t = Instant::now();
         let total = rate * seconds;
@@ -457,6 +463,9 @@ fn pgbench(admin: &str, clients: usize, seconds: u64) -> Option<f64> {
     if !init.status.success() {
         return None;
     }
+    let _ = Command::new("psql")
+        .args([admin, "-qc", "CHECKPOINT"])
+        .output();
     let run = Command::new(bin)
         .args([
             "-c",
