@@ -366,6 +366,12 @@ fn main() {
         // then ANALYZE. Without it, every connection keeps the foreign-key check
         // plans it made while `orders` was empty (sequential scans), and each new
         // order line scans every earlier order until autovacuum next analyses.
+        // Orders and pgbench are measured alike: a checkpoint, a warm-up of
+        // LOAD_WARM_UP_SECONDS, then the measured run. After a checkpoint, the first
+        // change to each page writes the whole page to the WAL; without the same
+        // start for both, a checkpoint left running by one phase slowed the next.
+        let mut conn = PgConnection::connect(&bench_url).await.expect("connect");
+        sqlx::query("CHECKPOINT").execute(&mut conn).await.expect("checkpoint");
         let warm_until = Instant::now() + Duration::from_secs(warm_up);
         let mut tasks = Vec::new();
         for c in 0..clients {
@@ -379,13 +385,7 @@ fn main() {
         for task in tasks {
             task.await.expect("task");
         }
-        let mut conn = PgConnection::connect(&bench_url).await.expect("connect");
         sqlx::query("ANALYZE").execute(&mut conn).await.expect("analyze");
-        // Each measured write phase starts just after a checkpoint, as pgbench's run
-        // does below: the first change to each page after a checkpoint writes the
-        // whole page to the WAL, so a checkpoint left running by the previous phase
-        // would slow whichever phase came next.
-        sqlx::query("CHECKPOINT").execute(&mut conn).await.expect("checkpoint");
         println!("warm-up: {} orders placed in {warm_up}s, then ANALYZE", key.load(Ordering::Relaxed));
         let mut orders = Stats(Vec::new());
         let t = Instant::now();
@@ -426,7 +426,7 @@ fn main() {
         println!("{}", fixed.line(&format!("order placement at {rate}/s"), t.elapsed()));
 
         // pgbench (TPC-B) on the same server with the same client count.
-        let pg_tps = pgbench(&admin, clients, seconds);
+        let pg_tps = pgbench(&admin, clients, warm_up, seconds);
         match pg_tps {
             Some(tps) => println!("{:<34} {tps:>7.0} TPS   order placement / pgbench = {:.2}", format!("pgbench TPC-B, {clients} clients"), max_rate / tps),
             None => println!("pgbench not found: install postgresql-contrib (or the server package) to compare"),
@@ -435,7 +435,7 @@ fn main() {
     drop(server_rt);
 }
 
-fn pgbench(admin: &str, clients: usize, seconds: u64) -> Option<f64> {
+fn pgbench(admin: &str, clients: usize, warm_up: u64, seconds: u64) -> Option<f64> {
     use std::process::Command;
     let bin = [
         "pgbench",
@@ -466,18 +466,23 @@ fn pgbench(admin: &str, clients: usize, seconds: u64) -> Option<f64> {
     let _ = Command::new("psql")
         .args([admin, "-qc", "CHECKPOINT"])
         .output();
-    let run = Command::new(bin)
-        .args([
-            "-c",
-            &clients.to_string(),
-            "-j",
-            "2",
-            "-T",
-            &seconds.to_string(),
-            &url,
-        ])
-        .output()
-        .ok()?;
+    let run = |secs: u64| {
+        Command::new(bin)
+            .args([
+                "-c",
+                &clients.to_string(),
+                "-j",
+                "2",
+                "-T",
+                &secs.to_string(),
+                &url,
+            ])
+            .output()
+    };
+    if warm_up > 0 {
+        run(warm_up).ok()?;
+    }
+    let run = run(seconds).ok()?;
     let out = String::from_utf8_lossy(&run.stdout);
     let tps = out
         .lines()
