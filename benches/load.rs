@@ -9,7 +9,8 @@
 //! postgres://postgres@127.0.0.1:5432/postgres), LOAD_SKUS (catalog size, 100000),
 //! LOAD_CLIENTS (concurrent retailers, 16), LOAD_SECONDS (per phase, 10),
 //! LOAD_RATE (orders/s for the fixed-rate phase, 500), LOAD_WARM_UP_SECONDS (orders
-//! placed and then ANALYZEd before the order phases are measured, 3).
+//! placed and then ANALYZEd before the order phases are measured, and pgbench run
+//! unmeasured before its measured run; each after a checkpoint, 3).
 //!
 //! The server runs in this process on its own runtime and port; the catalog is
 //! loaded with SQL (fast), everything measured goes through HTTP.
