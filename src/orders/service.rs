@@ -515,16 +515,17 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
              INSERT INTO order_events (order_id, from_state, to_state, by_user, by_org, note)
              SELECT o.id, NULL, 'placed', $3, $1, NULLIF($7, '') FROM o),
          message AS MATERIALIZED (
-             SELECT o.id, jsonb_build_object('order', o.id::text, 'retailer', $21::text, 'distributor', d.trade_name,
-                                             'items', order_items_summary($13::text[], $17::int[]), 'total_paise', $6::bigint) AS params
+             SELECT o.id, d.whatsapp,
+                    jsonb_build_object('order', o.id::text, 'retailer', $21::text, 'distributor', d.trade_name,
+                                       'items', order_items_summary($13::text[], $17::int[]), 'total_paise', $6::bigint) AS params
                FROM o, organisations d WHERE d.id = $2),
          alert AS (
              INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id)
-             SELECT DISTINCT ON (COALESCE(u.phone, d.whatsapp))
-                    'order:' || m.id || ':placed:' || u.id, COALESCE(u.phone, d.whatsapp), u.id, $23, u.language, m.params, m.id
-               FROM message m, organisations d JOIN users u ON u.org_id = d.id AND u.active
-              WHERE d.id = $2 AND COALESCE(u.phone, d.whatsapp) IS NOT NULL
-              ORDER BY COALESCE(u.phone, d.whatsapp), u.phone IS NULL, u.id
+             SELECT DISTINCT ON (COALESCE(u.phone, m.whatsapp))
+                    'order:' || m.id || ':placed:' || u.id, COALESCE(u.phone, m.whatsapp), u.id, $23, u.language, m.params, m.id
+               FROM message m JOIN users u ON u.org_id = $2 AND u.active
+              WHERE COALESCE(u.phone, m.whatsapp) IS NOT NULL
+              ORDER BY COALESCE(u.phone, m.whatsapp), u.phone IS NULL, u.id
              ON CONFLICT (dedupe_key) DO NOTHING)
          SELECT o.id, o.placed, (SELECT count(*) FROM moved) FROM o",
     )
