@@ -363,14 +363,13 @@ fn main() {
             s.elapsed()
         };
         let listings = Arc::new(listing_ids);
-        // Warm up as a running shop would be: a few thousand orders already placed,
-        // then ANALYZE. Without it, every connection keeps the foreign-key check
-        // plans it made while `orders` was empty (sequential scans), and each new
-        // order line scans every earlier order until autovacuum next analyses.
         // Orders and pgbench are measured alike: a checkpoint, a warm-up of
-        // LOAD_WARM_UP_SECONDS, then the measured run. After a checkpoint, the first
-        // change to each page writes the whole page to the WAL; without the same
-        // start for both, a checkpoint left running by one phase slowed the next.
+        // LOAD_WARM_UP_SECONDS, then the measured run. After a checkpoint the first
+        // change to each page writes the whole page to the WAL, so without the same
+        // start a checkpoint left running by one phase slowed the next. The order
+        // warm-up ends with ANALYZE, as on a shop that has been running: otherwise
+        // every connection keeps the foreign-key check plans it made while `orders`
+        // was empty (sequential scans) until autovacuum next analyses.
         let mut conn = PgConnection::connect(&bench_url).await.expect("connect");
         sqlx::query("CHECKPOINT").execute(&mut conn).await.expect("checkpoint");
         let warm_until = Instant::now() + Duration::from_secs(warm_up);
@@ -409,7 +408,8 @@ fn main() {
         let max_rate = orders.0.len() as f64 / elapsed.as_secs_f64();
         println!("{}", orders.line("order placement, max throughput", elapsed));
 
-        // Fixed rate: LOAD_RATE orders/s, open loop.
+        // Fixed rate: LOAD_RATE orders/s, open loop, after a checkpoint so that the
+        // full-speed phase's dirty pages are not written out during it.
         sqlx::query("CHECKPOINT").execute(&mut conn).await.expect("checkpoint");
         let mut fixed = Stats(Vec::new());
         let t = Instant::now();
@@ -467,7 +467,7 @@ fn pgbench(admin: &str, clients: usize, warm_up: u64, seconds: u64) -> Option<f6
     let _ = Command::new("psql")
         .args([admin, "-qc", "CHECKPOINT"])
         .output();
-    let run = |secs: u64| {
+    let pgbench_for = |secs: u64| {
         Command::new(bin)
             .args([
                 "-c",
@@ -481,10 +481,10 @@ fn pgbench(admin: &str, clients: usize, warm_up: u64, seconds: u64) -> Option<f6
             .output()
     };
     if warm_up > 0 {
-        run(warm_up).ok()?;
+        pgbench_for(warm_up).ok()?;
     }
-    let run = run(seconds).ok()?;
-    let out = String::from_utf8_lossy(&run.stdout);
+    let measured = pgbench_for(seconds).ok()?;
+    let out = String::from_utf8_lossy(&measured.stdout);
     let tps = out
         .lines()
         .find(|l| l.starts_with("tps ="))?
