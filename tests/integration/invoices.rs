@@ -713,3 +713,85 @@ async fn an_hsn_without_a_rate_blocks_the_sku_not_the_invoice() {
     // ₹27.50 + 2.5% + 2.5% (0.69 each) = ₹28.88 → ₹29.00.
     assert_eq!(total, 2_900);
 }
+
+#[tokio::test]
+async fn the_gst_rate_is_the_longest_hsn_match_in_force_for_the_unit_value() {
+    let app = spawn_app().await;
+    // A chapter heading, a 6-digit subheading and an 8-digit tariff item under it,
+    // each with rates in force from different dates, and a value slab.
+    sqlx::query(
+        "INSERT INTO hsn_rates (hsn, valid_from, min_unit_paise, rate_bp, description) VALUES
+             ('7777', '2017-07-01', 0, 1200, 'heading'),
+             ('777710', '2017-07-01', 0, 1800, 'subheading'),
+             ('777710', '2099-01-01', 0, 4000, 'subheading, not yet in force'),
+             ('77771020', '2020-01-01', 0, 500, 'tariff item'),
+             ('77771020', '2020-01-01', 100001, 2800, 'tariff item above Rs 1,000')",
+    )
+    .execute(&app.db)
+    .await
+    .expect("rates");
+    let rate = |hsn: &'static str, on: &'static str, unit: i64| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, Option<i32>>("SELECT gst_rate_bp($1, $2::date, $3)")
+                .bind(hsn)
+                .bind(on)
+                .bind(unit)
+                .fetch_one(&db)
+                .await
+                .expect("rate")
+        }
+    };
+    assert_eq!(rate("7777", "2026-01-01", 100).await, Some(1200));
+    assert_eq!(
+        rate("777799", "2026-01-01", 100).await,
+        Some(1200),
+        "falls back to the heading"
+    );
+    assert_eq!(rate("777710", "2026-01-01", 100).await, Some(1800));
+    assert_eq!(
+        rate("77771099", "2026-01-01", 100).await,
+        Some(1800),
+        "falls back to the subheading"
+    );
+    assert_eq!(
+        rate("77771020", "2026-01-01", 100_000).await,
+        Some(500),
+        "up to the slab"
+    );
+    assert_eq!(
+        rate("77771020", "2026-01-01", 100_001).await,
+        Some(2800),
+        "above the slab"
+    );
+    assert_eq!(
+        rate("77771020", "2019-12-31", 100).await,
+        Some(1800),
+        "before the item's own rate"
+    );
+    assert_eq!(
+        rate("777710", "2099-01-01", 100).await,
+        Some(4000),
+        "the later rate from its date"
+    );
+    assert_eq!(
+        rate("7778", "2026-01-01", 100).await,
+        None,
+        "no rate for an unknown heading"
+    );
+    assert_eq!(
+        rate("77", "2026-01-01", 100).await,
+        None,
+        "no rate for a malformed code"
+    );
+    assert_eq!(
+        rate("1905", "2025-09-21", 100).await,
+        Some(1800),
+        "biscuits before GST 2.0"
+    );
+    assert_eq!(
+        rate("19053100", "2025-09-22", 100).await,
+        Some(500),
+        "biscuits from GST 2.0"
+    );
+}
