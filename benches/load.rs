@@ -9,8 +9,10 @@
 //! postgres://postgres@127.0.0.1:5432/postgres), LOAD_SKUS (catalog size, 100000),
 //! LOAD_CLIENTS (concurrent retailers, 16), LOAD_SECONDS (per phase, 10),
 //! LOAD_RATE (orders/s for the fixed-rate phase, 500), LOAD_WARM_UP_SECONDS (orders
-//! placed and then ANALYZEd before the order phases are measured, and pgbench run
-//! unmeasured before its measured run; each after a checkpoint, 3).
+//! placed and then ANALYZEd before the order phases are measured, orders placed at
+//! the fixed rate before it is measured, and pgbench run unmeasured before its
+//! measured run; each after a checkpoint, 3), LOAD_POOL (the server's database
+//! pool, as `database_max_connections`; its default).
 //!
 //! The server runs in this process on its own runtime and port; the catalog is
 //! loaded with SQL (fast), everything measured goes through HTTP.
@@ -226,6 +228,7 @@ fn main() {
     let seconds: u64 = env_or("LOAD_SECONDS", 10);
     let rate: u64 = env_or("LOAD_RATE", 500);
     let warm_up: u64 = env_or("LOAD_WARM_UP_SECONDS", 3);
+    let pool_size: u32 = env_or("LOAD_POOL", Config::default().database_max_connections);
     let bench_url = with_db(&admin, "auromart_bench");
 
     // The server: its own runtime (its own threads), as a separate process would be.
@@ -249,10 +252,10 @@ fn main() {
         let url = with_db(&admin, "auromart_bench");
         let config = Config {
             database_url: url.clone(),
-            database_max_connections: 20,
+            database_max_connections: pool_size,
             ..Config::default()
         };
-        let pool = db::connect(&config.database_url().expect("url"), 20)
+        let pool = db::connect(&config.database_url().expect("url"), pool_size)
             .await
             .expect("pool");
         db::migrate(&pool).await.expect("migrate");
@@ -408,23 +411,32 @@ fn main() {
         let max_rate = orders.0.len() as f64 / elapsed.as_secs_f64();
         println!("{}", orders.line("order placement, max throughput", elapsed));
 
-        // Fixed rate: LOAD_RATE orders/s, open loop, after a checkpoint so that the
-        // full-speed phase's dirty pages are not written out during it.
+        // Fixed rate: LOAD_RATE orders/s, open loop, measured like the other phases:
+        // a checkpoint (so that the full-speed phase's dirty pages are not written
+        // out during it), LOAD_WARM_UP_SECONDS at the rate unmeasured, then the
+        // measured run.
         sqlx::query("CHECKPOINT").execute(&mut conn).await.expect("checkpoint");
-        let mut fixed = Stats(Vec::new());
-        let t = Instant::now();
-        let total = rate * seconds;
-        let mut tasks = Vec::new();
-        for i in 0..total {
-            let at = t + Duration::from_nanos(i * 1_000_000_000 / rate);
-            tokio::time::sleep_until(at.into()).await;
+        let at_rate = |seconds: u64| {
             let (shops, base, key, listings) = (shops.clone(), base.clone(), key.clone(), listings.clone());
-            tasks.push(tokio::spawn(async move { place(i as usize % clients, key, shops, base, listings).await }));
-        }
-        for task in tasks {
-            fixed.0.push(task.await.expect("task"));
-        }
-        println!("{}", fixed.line(&format!("order placement at {rate}/s"), t.elapsed()));
+            async move {
+                let t = Instant::now();
+                let mut tasks = Vec::new();
+                for i in 0..rate * seconds {
+                    let at = t + Duration::from_nanos(i * 1_000_000_000 / rate);
+                    tokio::time::sleep_until(at.into()).await;
+                    let (shops, base, key, listings) = (shops.clone(), base.clone(), key.clone(), listings.clone());
+                    tasks.push(tokio::spawn(async move { place(i as usize % clients, key, shops, base, listings).await }));
+                }
+                let mut times = Stats(Vec::new());
+                for task in tasks {
+                    times.0.push(task.await.expect("task"));
+                }
+                (times, t.elapsed())
+            }
+        };
+        at_rate(warm_up).await;
+        let (mut fixed, elapsed) = at_rate(seconds).await;
+        println!("{}", fixed.line(&format!("order placement at {rate}/s"), elapsed));
 
         // pgbench (TPC-B) on the same server with the same client count.
         let pg_tps = pgbench(&admin, clients, warm_up, seconds);
