@@ -85,7 +85,7 @@ pub async fn decide_category(ctx: &Ctx, id: i64, approve: bool) -> Result<Catego
 }
 
 pub const SKU_SQL: &str = "SELECT s.id, s.code, s.name, s.brand, s.category_id, c.name AS category, s.hsn, s.mrp_paise, s.unit,
-        s.pack_size, s.active, gst_rate_bp(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, 0) AS rate_bp,
+        s.pack_size, s.active, (SELECT g.rate_bp FROM gst_rate(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, 0) g) AS rate_bp,
         (SELECT count(*) FROM listings l WHERE l.sku_id = s.id AND l.active) AS distributors,
         (SELECT COALESCE(sum(l.on_hand), 0)::bigint FROM listings l WHERE l.sku_id = s.id) AS stock_on_hand,
         s.image_version
@@ -130,12 +130,13 @@ async fn approved_categories(ctx: &Ctx) -> Result<HashMap<String, i64>, AppError
 }
 
 async fn has_rate(ctx: &Ctx, hsn: &str) -> Result<bool, AppError> {
-    let rate: Option<i32> =
-        sqlx::query_scalar("SELECT gst_rate_bp($1, (now() AT TIME ZONE 'Asia/Kolkata')::date, 0)")
-            .bind(hsn)
-            .fetch_one(ctx.db())
-            .await
-            .map_err(internal)?;
+    let rate: Option<i32> = sqlx::query_scalar(
+        "SELECT (SELECT rate_bp FROM gst_rate($1, (now() AT TIME ZONE 'Asia/Kolkata')::date, 0))",
+    )
+    .bind(hsn)
+    .fetch_one(ctx.db())
+    .await
+    .map_err(internal)?;
     Ok(rate.is_some())
 }
 

@@ -210,8 +210,10 @@ async fn issue(
     // falling back to the rate the order was placed at when the HSN has none today.
     let lines: Vec<LineRow> = sqlx::query_as(
         "SELECT name, brand, hsn, unit, qty, unit_price_paise,
-                COALESCE(gst_rate_bp(hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, unit_price_paise), tax_rate_bp) AS tax_rate_bp
-           FROM order_lines WHERE order_id = $1 ORDER BY line_no",
+                COALESCE(g.rate_bp, tax_rate_bp) AS tax_rate_bp
+           FROM order_lines
+                LEFT JOIN LATERAL gst_rate(hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, unit_price_paise) g ON true
+          WHERE order_id = $1 ORDER BY line_no",
     )
     .bind(order_id)
     .fetch_all(&mut *conn)

@@ -156,15 +156,15 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
     let offers: Vec<Offer> = sqlx::query_as(&format!(
         "SELECT l.sku_id, l.id AS listing_id, d.id AS distributor_id, d.trade_name AS distributor_name, l.price_paise,
                 l.on_hand - l.reserved AS available, l.min_order_qty,
-                gst_rate_bp(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, l.price_paise) AS rate_bp,
+                g.rate_bp,
                 d.state_code = (SELECT state_code FROM organisations WHERE id = $1) AS intra_state, d.round_off,
                 {DELIVERS_HERE} AS delivers_here,
                 CASE WHEN d.offers_pickup THEN concat_ws(' \u{b7} ', COALESCE(NULLIF(d.pickup_address, ''), d.address_line || ', ' || d.city), NULLIF(d.pickup_hours, '')) END AS pickup_at
            FROM listings l
            JOIN skus s ON s.id = l.sku_id
            JOIN organisations d ON d.id = l.distributor_id AND d.approval = 'active'
+           JOIN LATERAL gst_rate(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, l.price_paise) g ON true
           WHERE l.sku_id = ANY($2) AND l.active AND {SERVES}
-            AND gst_rate_bp(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, l.price_paise) IS NOT NULL
           ORDER BY l.price_paise, d.trade_name"
     ))
     .bind(ctx.user.org_id)
@@ -371,8 +371,9 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
     let here: PlaceContext = sqlx::query_as(&format!(
         "WITH locked AS (
              SELECT l.id, s.id AS sku_id, s.name, s.brand, s.hsn, s.unit, l.price_paise, s.mrp_paise, l.on_hand, l.reserved,
-                    l.min_order_qty, gst_rate_bp(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, l.price_paise) AS rate_bp
+                    l.min_order_qty, g.rate_bp
                FROM listings l JOIN skus s ON s.id = l.sku_id
+                    LEFT JOIN LATERAL gst_rate(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, l.price_paise) g ON true
               WHERE l.id = ANY($4) AND l.distributor_id = $3 AND l.active AND s.active
               ORDER BY l.id FOR UPDATE OF l)
          SELECT r.state_code, r.pincode, r.city,
@@ -517,8 +518,8 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
          message AS MATERIALIZED (
              SELECT o.id, d.whatsapp,
                     jsonb_build_object('order', o.id::text, 'retailer', $21::text, 'distributor', d.trade_name,
-                                       'items', order_items_summary($13::text[], $17::int[]), 'total_paise', $6::bigint) AS params
-               FROM o, organisations d WHERE d.id = $2),
+                                       'items', s.items, 'total_paise', $6::bigint) AS params
+               FROM o, organisations d, order_items_summary($13::text[], $17::int[]) s WHERE d.id = $2),
          alert AS (
              INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id)
              SELECT DISTINCT ON (COALESCE(u.phone, m.whatsapp))

@@ -175,12 +175,13 @@ pub async fn end_link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
 const STOCK_SQL: &str = "SELECT l.id AS listing_id, s.id AS sku_id, s.code, s.name, s.brand, c.name AS category, m.trade_name AS manufacturer,
         s.unit, s.mrp_paise, l.price_paise, COALESCE(l.on_hand, 0) AS on_hand, COALESCE(l.reserved, 0) AS reserved,
         COALESCE(l.min_order_qty, 1) AS min_order_qty, COALESCE(l.active, false) AS active,
-        gst_rate_bp(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, COALESCE(l.price_paise, s.mrp_paise)) AS rate_bp
+        g.rate_bp
    FROM skus s
    JOIN categories c ON c.id = s.category_id
    JOIN organisations m ON m.id = s.manufacturer_id
    JOIN links k ON k.manufacturer_id = s.manufacturer_id AND k.distributor_id = $1 AND k.state = 'active'
-   LEFT JOIN listings l ON l.sku_id = s.id AND l.distributor_id = $1";
+   LEFT JOIN listings l ON l.sku_id = s.id AND l.distributor_id = $1
+   LEFT JOIN LATERAL gst_rate(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, COALESCE(l.price_paise, s.mrp_paise)) g ON true";
 
 pub async fn stock(ctx: &Ctx, q: &str, carried_only: bool) -> Result<Vec<ListingRow>, AppError> {
     let q = q.trim().to_lowercase();

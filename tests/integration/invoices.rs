@@ -733,13 +733,15 @@ async fn the_gst_rate_is_the_longest_hsn_match_in_force_for_the_unit_value() {
     let rate = |hsn: &'static str, on: &'static str, unit: i64| {
         let db = app.db.clone();
         async move {
-            sqlx::query_scalar::<_, Option<i32>>("SELECT gst_rate_bp($1, $2::date, $3)")
-                .bind(hsn)
-                .bind(on)
-                .bind(unit)
-                .fetch_one(&db)
-                .await
-                .expect("rate")
+            sqlx::query_scalar::<_, Option<i32>>(
+                "SELECT (SELECT rate_bp FROM gst_rate($1, $2::date, $3))",
+            )
+            .bind(hsn)
+            .bind(on)
+            .bind(unit)
+            .fetch_one(&db)
+            .await
+            .expect("rate")
         }
     };
     assert_eq!(rate("7777", "2026-01-01", 100).await, Some(1200));
