@@ -84,12 +84,15 @@ pub async fn decide_category(ctx: &Ctx, id: i64, approve: bool) -> Result<Catego
     category(ctx, id).await
 }
 
+/// A SKU with its GST rate today and the distributors carrying it now with their
+/// stock (through the partial index of active listings by SKU: summed over all
+/// listings it was a scan of the listings table per row shown).
 pub const SKU_SQL: &str = "SELECT s.id, s.code, s.name, s.brand, s.category_id, c.name AS category, s.hsn, s.mrp_paise, s.unit,
         s.pack_size, s.active, (SELECT g.rate_bp FROM gst_rate(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, 0) g) AS rate_bp,
-        (SELECT count(*) FROM listings l WHERE l.sku_id = s.id AND l.active) AS distributors,
-        (SELECT COALESCE(sum(l.on_hand), 0)::bigint FROM listings l WHERE l.sku_id = s.id) AS stock_on_hand,
-        s.image_version
-   FROM skus s JOIN categories c ON c.id = s.category_id";
+        st.distributors, st.stock_on_hand, s.image_version
+   FROM skus s JOIN categories c ON c.id = s.category_id
+   CROSS JOIN LATERAL (SELECT count(*) AS distributors, COALESCE(sum(l.on_hand), 0)::bigint AS stock_on_hand
+                         FROM listings l WHERE l.sku_id = s.id AND l.active) st";
 
 pub async fn my_skus(ctx: &Ctx, q: &str) -> Result<Vec<SkuRow>, AppError> {
     let q = q.trim().to_lowercase();

@@ -302,3 +302,37 @@ async fn a_product_photo_is_re_encoded_served_cached_and_shown_in_the_shop() {
     assert_eq!(photo_status(2, "thumb.jpg").await, 404);
     assert_eq!(photo_status(2, "other.png").await, 404);
 }
+
+#[tokio::test]
+async fn the_manufacturer_sees_who_carries_each_sku_and_their_stock() {
+    let app = spawn_app().await;
+    let m = app.market(780, 10).await;
+    let carried = |skus: &crate::common::Answer| {
+        let row = &skus.ok()[0];
+        (row["distributors"].as_i64(), row["stock_on_hand"].as_i64())
+    };
+    let skus = m
+        .manufacturer
+        .call("catalog/my_skus", &pairs(&[("q", "marie")]))
+        .await;
+    assert_eq!(carried(&skus), (Some(1), Some(10)), "{:?}", skus.ok());
+    // A listing the distributor stops carrying no longer counts, nor its stock.
+    let stopped = m
+        .distributor
+        .call(
+            "trade/save_listing",
+            &pairs(&[
+                ("sku_id", &m.sku_id.to_string()),
+                ("price", "27.50"),
+                ("min_order_qty", "1"),
+                ("active", "false"),
+            ]),
+        )
+        .await;
+    assert_eq!(stopped.status, 200, "{:?}", stopped.error_kind());
+    let skus = m
+        .manufacturer
+        .call("catalog/my_skus", &pairs(&[("q", "marie")]))
+        .await;
+    assert_eq!(carried(&skus), (Some(0), Some(0)), "{:?}", skus.ok());
+}
