@@ -730,70 +730,31 @@ async fn the_gst_rate_is_the_longest_hsn_match_in_force_for_the_unit_value() {
     .execute(&app.db)
     .await
     .expect("rates");
-    let rate = |hsn: &'static str, on: &'static str, unit: i64| {
-        let db = app.db.clone();
-        async move {
-            sqlx::query_scalar::<_, Option<i32>>(
-                "SELECT (SELECT rate_bp FROM gst_rate($1, $2::date, $3))",
-            )
-            .bind(hsn)
-            .bind(on)
-            .bind(unit)
-            .fetch_one(&db)
-            .await
-            .expect("rate")
-        }
-    };
-    assert_eq!(rate("7777", "2026-01-01", 100).await, Some(1200));
-    assert_eq!(
-        rate("777799", "2026-01-01", 100).await,
-        Some(1200),
-        "falls back to the heading"
-    );
-    assert_eq!(rate("777710", "2026-01-01", 100).await, Some(1800));
-    assert_eq!(
-        rate("77771099", "2026-01-01", 100).await,
-        Some(1800),
-        "falls back to the subheading"
-    );
-    assert_eq!(
-        rate("77771020", "2026-01-01", 100_000).await,
-        Some(500),
-        "up to the slab"
-    );
-    assert_eq!(
-        rate("77771020", "2026-01-01", 100_001).await,
-        Some(2800),
-        "above the slab"
-    );
-    assert_eq!(
-        rate("77771020", "2019-12-31", 100).await,
-        Some(1800),
-        "before the item's own rate"
-    );
-    assert_eq!(
-        rate("777710", "2099-01-01", 100).await,
-        Some(4000),
-        "the later rate from its date"
-    );
-    assert_eq!(
-        rate("7778", "2026-01-01", 100).await,
-        None,
-        "no rate for an unknown heading"
-    );
-    assert_eq!(
-        rate("77", "2026-01-01", 100).await,
-        None,
-        "no rate for a malformed code"
-    );
-    assert_eq!(
-        rate("1905", "2025-09-21", 100).await,
-        Some(1800),
-        "biscuits before GST 2.0"
-    );
-    assert_eq!(
-        rate("19053100", "2025-09-22", 100).await,
-        Some(500),
-        "biscuits from GST 2.0"
-    );
+    // (HSN, date, unit value in paise, the rate expected, why), one line each.
+    #[rustfmt::skip]
+    let cases: [(&str, &str, i64, Option<i32>, &str); 12] = [
+        ("7777", "2026-01-01", 100, Some(1200), "the heading's own rate"),
+        ("777799", "2026-01-01", 100, Some(1200), "falls back to the heading"),
+        ("777710", "2026-01-01", 100, Some(1800), "the subheading's own rate"),
+        ("77771099", "2026-01-01", 100, Some(1800), "falls back to the subheading"),
+        ("77771020", "2026-01-01", 100_000, Some(500), "up to the slab"),
+        ("77771020", "2026-01-01", 100_001, Some(2800), "above the slab"),
+        ("77771020", "2019-12-31", 100, Some(1800), "before the item's own rate"),
+        ("777710", "2099-01-01", 100, Some(4000), "the later rate from its date"),
+        ("7778", "2026-01-01", 100, None, "no rate for an unknown heading"),
+        ("77", "2026-01-01", 100, None, "no rate for a malformed code"),
+        ("1905", "2025-09-21", 100, Some(1800), "biscuits before GST 2.0"),
+        ("19053100", "2025-09-22", 100, Some(500), "biscuits from GST 2.0"),
+    ];
+    for (hsn, on, unit, want, why) in cases {
+        let rate: Option<i32> =
+            sqlx::query_scalar("SELECT (SELECT rate_bp FROM gst_rate($1, $2::date, $3))")
+                .bind(hsn)
+                .bind(on)
+                .bind(unit)
+                .fetch_one(&app.db)
+                .await
+                .expect("rate");
+        assert_eq!(rate, want, "{hsn} on {on} at {unit} paise: {why}");
+    }
 }
