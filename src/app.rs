@@ -12,6 +12,21 @@ use leptos_router::{SsrMode, path};
 pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // Each page's inline scripts (hydration, resources, the service worker) carry a
+    // fresh nonce, and the page's Content-Security-Policy allows only those.
+    #[cfg(feature = "ssr")]
+    {
+        leptos::nonce::provide_nonce();
+        if let (Some(nonce), Some(res)) = (
+            leptos::nonce::use_nonce(),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) && let Ok(value) =
+            http::HeaderValue::from_str(&crate::server::boundary::page_csp(&nonce))
+        {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -25,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/180.png"/>
                 <link rel="stylesheet" href="/pkg/auromart.css"/>
                 <HydrationScripts options/>
-                <script>"if('serviceWorker' in navigator){addEventListener('load',function(){navigator.serviceWorker.register('/sw.js')})}"</script>
+                <script nonce=nonce>"if('serviceWorker' in navigator){addEventListener('load',function(){navigator.serviceWorker.register('/sw.js')})}"</script>
                 <MetaTags/>
             </head>
             <body>

@@ -11,6 +11,7 @@ pub mod order;
 pub mod phone;
 pub mod pincode;
 pub mod state;
+pub mod text;
 
 pub use account::{ApprovalState, Language, MemberRole, OrgKind};
 pub use gstin::Gstin;

@@ -1,6 +1,7 @@
 //! Server-only plumbing: configuration, database, sessions, the authorisation
 //! guard every server function goes through, and the HTTP router.
 
+pub mod boundary;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, ORIGIN};
 use http::{HeaderValue, Method, StatusCode};
 use leptos::prelude::provide_context;
@@ -53,38 +53,17 @@ pub fn build(state: AppState) -> Result<Router, png::EncodingError> {
     let routes = generate_route_list(App);
     let shell_options = opts.clone();
     let context_state = state.clone();
+    let tls = super::boundary::Tls(state.config.secure_cookies);
     let assets_router = Router::new()
-        .route("/icons/{file}", get(icon))
-        .route("/sw.js", get(sw))
-        .route("/catalog/sample.csv", get(sample_csv))
+        .route(ASSET_ROUTES[0], get(icon))
+        .route(ASSET_ROUTES[1], get(sw))
+        .route(ASSET_ROUTES[2], get(sample_csv))
         .with_state(assets);
-    Ok(Router::new()
-        .route("/healthz", get(health))
-        .route("/events", get(crate::orders::live::events))
-        .route(
-            crate::whatsapp::webhook::PATH,
-            get(crate::whatsapp::webhook::verify).post(crate::whatsapp::webhook::receive),
-        )
-        .route(
-            "/admin/whatsapp/media/{id}",
-            get(crate::whatsapp::routes::sandbox_media),
-        )
-        .route(
-            "/media/sku/{id}/{version}/{file}",
-            get(crate::catalog::routes::photo),
-        )
-        .route(
-            "/invoices/{id}/pdf",
-            get(crate::invoices::routes::invoice_pdf),
-        )
-        .route(
-            "/invoices/{id}/einvoice.json",
-            get(crate::invoices::routes::einvoice_json),
-        )
-        .route(
-            "/statements/{month}/{distributor}/{retailer}/pdf",
-            get(crate::invoices::routes::statement_pdf),
-        )
+    let mut router = Router::new();
+    for (path, route) in plain_routes() {
+        router = router.route(path, route);
+    }
+    Ok(router
         .leptos_routes_with_context(
             &state,
             routes,
@@ -97,9 +76,54 @@ pub fn build(state: AppState) -> Result<Router, png::EncodingError> {
         .layer(axum::extract::DefaultBodyLimit::max(16 * 1024 * 1024))
         .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn(cache_headers))
+        .layer(middleware::from_fn(super::boundary::clean_text_fields))
         .layer(middleware::from_fn(same_origin_posts))
+        .layer(middleware::from_fn(super::boundary::safe_redirects))
+        .layer(middleware::from_fn_with_state(
+            tls,
+            super::boundary::security_headers,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http()))
+}
+
+/// Static assets every visitor may fetch: icons, the service worker, the sample CSV.
+pub const ASSET_ROUTES: [&str; 3] = ["/icons/{file}", "/sw.js", "/catalog/sample.csv"];
+
+/// Every route that is neither a Leptos page nor a server function. Each handler
+/// authorises like a server function (`Ctx::from_parts`), and the role × tenant
+/// matrix enumerates this list, so a new route without a case fails the tests.
+pub fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    use crate::invoices::routes as invoices;
+    use crate::whatsapp::webhook;
+    vec![
+        ("/healthz", get(health)),
+        ("/events", get(crate::orders::live::events)),
+        (webhook::PATH, get(webhook::verify).post(webhook::receive)),
+        (
+            "/admin/whatsapp/media/{id}",
+            get(crate::whatsapp::routes::sandbox_media),
+        ),
+        (
+            "/media/sku/{id}/{version}/{file}",
+            get(crate::catalog::routes::photo),
+        ),
+        ("/invoices/{id}/pdf", get(invoices::invoice_pdf)),
+        ("/invoices/{id}/einvoice.json", get(invoices::einvoice_json)),
+        (
+            "/statements/{month}/{distributor}/{retailer}/pdf",
+            get(invoices::statement_pdf),
+        ),
+    ]
+}
+
+/// Every path of `plain_routes` and `ASSET_ROUTES`.
+pub fn plain_paths() -> Vec<&'static str> {
+    plain_routes()
+        .into_iter()
+        .map(|(p, _)| p)
+        .chain(ASSET_ROUTES)
+        .collect()
 }
 
 async fn health(State(state): State<AppState>) -> Response {
