@@ -1,7 +1,9 @@
-//! Every server function, called as an anonymous visitor, as each wrong kind of
-//! organisation, and as a member of another organisation of the right kind.
-//! The list of cases is checked against the server's own registry of server
-//! functions, so a new function without a case fails this test.
+//! Every server function and every plain route (downloads, media, the event
+//! stream, the webhook, assets), called as an anonymous visitor, as each wrong
+//! kind of organisation, as a member of another organisation of the right kind,
+//! and as a member of one still waiting for approval. The lists of cases are
+//! checked against the server's own registry of server functions and the
+//! router's list of plain routes, so a new one without a case fails this test.
 
 use crate::common::trade::{Market, browse_form, order_form, sku_form};
 use crate::common::{Client, TestApp, pairs, spawn_app};
@@ -16,6 +18,8 @@ const ALL_KINDS: [OrgKind; 4] = [
     OrgKind::Platform,
 ];
 const TRADERS: &[OrgKind] = &[OrgKind::Manufacturer, OrgKind::Distributor];
+/// The tenant index of the organisations waiting for approval.
+const PENDING: usize = 2;
 const PARTIES: &[OrgKind] = &[OrgKind::Retailer, OrgKind::Distributor];
 
 /// Two tenants of each trading kind (tenant 0 with a market of catalog, stock
@@ -24,6 +28,8 @@ struct World {
     app: TestApp,
     t0: Market,
     t1: Market,
+    /// Tenant 2: one organisation of each trading kind, waiting for approval.
+    pending: Vec<(OrgKind, Client, i64)>,
     admin: Client,
     spare_org: i64,
     proposed_category: i64,
@@ -38,6 +44,11 @@ struct World {
 
 impl World {
     fn user(&self, kind: OrgKind, tenant: usize) -> &Client {
+        if tenant == PENDING
+            && let Some((_, c, _)) = self.pending.iter().find(|(k, _, _)| *k == kind)
+        {
+            return c;
+        }
         let m = if tenant == 0 { &self.t0 } else { &self.t1 };
         match kind {
             OrgKind::Retailer => &m.retailer,
@@ -47,6 +58,11 @@ impl World {
         }
     }
     fn org(&self, kind: OrgKind, tenant: usize) -> i64 {
+        if tenant == PENDING
+            && let Some((_, _, org)) = self.pending.iter().find(|(k, _, _)| *k == kind)
+        {
+            return *org;
+        }
         let m = if tenant == 0 { &self.t0 } else { &self.t1 };
         match kind {
             OrgKind::Retailer => m.retailer_org,
@@ -286,10 +302,9 @@ fn cases() -> Vec<Case> {
             endpoint: "trade/links",
             who: Kinds(TRADERS),
             args: no_args,
-            // Tenant 0 has its active link and one pending request; tenant 1 only the request.
-            tenancy: OwnOrgOnly(|_, _, t, v| {
-                v.as_array().map(Vec::len) == Some(if t == 0 { 2 } else { 1 })
-            }),
+            // Tenant 0 has its active link and one pending request; tenant 1 only
+            // the request; the organisation waiting for approval none.
+            tenancy: OwnOrgOnly(|_, _, t, v| v.as_array().map(Vec::len) == Some([2, 1, 0][t])),
         },
         Case {
             endpoint: "trade/partners",
@@ -380,9 +395,10 @@ fn cases() -> Vec<Case> {
             endpoint: "orders/browse",
             who: Kinds(&[OrgKind::Retailer]),
             args: |_, _| browse_form(""),
-            // Retailer 1 is in another pincode: distributor 0 does not serve it.
+            // Retailer 1 is in another pincode: distributor 0 does not serve it
+            // (the retailer waiting for approval is in distributor 0's, and may look).
             tenancy: OwnOrgOnly(|_, _, t, v| {
-                (v["products"].as_array().map(Vec::len).unwrap_or(0) > 0) == (t == 0)
+                (v["products"].as_array().map(Vec::len).unwrap_or(0) > 0) == (t != 1)
             }),
         },
         Case {
@@ -599,6 +615,21 @@ async fn world() -> World {
         .ok();
     let (admin, _) = app.admin().await;
     let (_, spare_org) = app.signup(OrgKind::Distributor, 199).await;
+    let mut pending = Vec::new();
+    for (kind, n) in [
+        (OrgKind::Retailer, 120),
+        (OrgKind::Distributor, 121),
+        (OrgKind::Manufacturer, 122),
+    ] {
+        let (client, org) = app.signup(kind, n).await;
+        // Retailers trade at once; one is sent back to waiting for this case.
+        sqlx::query("UPDATE organisations SET approval = 'pending' WHERE id = $1")
+            .bind(org)
+            .execute(&app.db)
+            .await
+            .expect("pending");
+        pending.push((kind, client, org));
+    }
     let proposed = t0
         .manufacturer
         .call(
@@ -650,6 +681,7 @@ async fn world() -> World {
         app,
         t0,
         t1,
+        pending,
         admin,
         spare_org,
         proposed_category,
@@ -772,13 +804,394 @@ async fn every_server_function_refuses_the_wrong_caller() {
                 ),
             }
             checked += 1;
+            // A member of an organisation waiting for approval: refused, or shown
+            // only its own (empty) organisation, never tenant 0's rows.
+            let a = w
+                .user(kind, PENDING)
+                .call(case.endpoint, &(case.args)(&w, kind))
+                .await;
+            match case.tenancy {
+                Tenancy::Rows => assert!(
+                    matches!(a.status, 403 | 404 | 409 | 422),
+                    "{} as a pending {kind:?} must be refused: {a:?}",
+                    case.endpoint
+                ),
+                Tenancy::OwnOrgOnly(is_own) => assert!(
+                    a.status == 403 || (a.status < 400 && is_own(&w, kind, PENDING, &a.body)),
+                    "{} as a pending {kind:?} saw more than its own: {a:?}",
+                    case.endpoint
+                ),
+                _ => assert!(
+                    a.status < 500,
+                    "{} as a pending {kind:?}: {a:?}",
+                    case.endpoint
+                ),
+            }
+            checked += 1;
         }
     }
-    assert!(checked >= 100, "the matrix ran ({checked} calls)");
+    assert!(checked >= 150, "the matrix ran ({checked} calls)");
     // Tenant 0's stock was never touched by tenant 1's attempts.
     let (on_hand, _) = w.t0.stock(&w.app.db).await;
     assert_eq!(
         on_hand, 51,
         "50 received at set-up plus the one positive control"
     );
+}
+
+/// Who may use a plain route.
+enum RouteWho {
+    /// Anyone, signed in or not (assets, health, public product photos).
+    Anyone,
+    /// Only calls signed by the WhatsApp app secret: a session is no key.
+    Signed,
+    Kinds(&'static [OrgKind]),
+}
+
+/// How a plain route keeps tenants apart.
+enum RouteTenancy {
+    /// The URL names tenant 0's rows; another tenant's member gets 404 (a row of
+    /// another tenant looks exactly like a missing one), never the row.
+    Rows,
+    /// Nothing in the URL; the answer is about the caller's own organisation.
+    OwnOrgOnly,
+    None,
+}
+
+struct RouteCase {
+    path: &'static str,
+    who: RouteWho,
+    tenancy: RouteTenancy,
+    /// A URL for this route as `kind` of tenant `caller` would ask it: its own
+    /// side where the URL has one, tenant 0's row otherwise.
+    url: fn(&RouteWorld, OrgKind, usize) -> String,
+}
+
+/// The world of the server-function matrix plus rows the routes name.
+struct RouteWorld {
+    w: World,
+    invoice_id: i64,
+    month: String,
+    media_id: String,
+    photo_version: i64,
+}
+
+fn route_cases() -> Vec<RouteCase> {
+    use RouteTenancy::*;
+    use RouteWho::*;
+    vec![
+        RouteCase {
+            path: "/healthz",
+            who: Anyone,
+            tenancy: None,
+            url: |_, _, _| "/healthz".into(),
+        },
+        RouteCase {
+            path: "/sw.js",
+            who: Anyone,
+            tenancy: None,
+            url: |_, _, _| "/sw.js".into(),
+        },
+        RouteCase {
+            path: "/icons/{file}",
+            who: Anyone,
+            tenancy: None,
+            url: |_, _, _| "/icons/192.png".into(),
+        },
+        RouteCase {
+            path: "/catalog/sample.csv",
+            who: Anyone,
+            tenancy: None,
+            url: |_, _, _| "/catalog/sample.csv".into(),
+        },
+        RouteCase {
+            path: "/media/sku/{id}/{version}/{file}",
+            who: Anyone,
+            tenancy: None,
+            url: |r, _, _| format!("/media/sku/{}/{}/thumb.jpg", r.w.t0.sku_id, r.photo_version),
+        },
+        RouteCase {
+            path: auromart::whatsapp::webhook::PATH,
+            who: Signed,
+            tenancy: None,
+            url: |_, _, _| {
+                format!(
+                    "{}?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=42",
+                    auromart::whatsapp::webhook::PATH
+                )
+            },
+        },
+        RouteCase {
+            path: "/events",
+            who: Kinds(&ALL_KINDS),
+            tenancy: OwnOrgOnly,
+            url: |_, _, _| "/events".into(),
+        },
+        RouteCase {
+            path: "/admin/whatsapp/media/{id}",
+            who: Kinds(&[OrgKind::Platform]),
+            tenancy: None,
+            url: |r, _, _| format!("/admin/whatsapp/media/{}", r.media_id),
+        },
+        RouteCase {
+            path: "/invoices/{id}/pdf",
+            who: Kinds(PARTIES),
+            tenancy: Rows,
+            url: |r, _, _| format!("/invoices/{}/pdf", r.invoice_id),
+        },
+        RouteCase {
+            path: "/invoices/{id}/einvoice.json",
+            who: Kinds(&[OrgKind::Distributor]),
+            tenancy: Rows,
+            url: |r, _, _| format!("/invoices/{}/einvoice.json", r.invoice_id),
+        },
+        RouteCase {
+            path: "/statements/{month}/{distributor}/{retailer}/pdf",
+            who: Kinds(PARTIES),
+            tenancy: Rows,
+            // The caller's own side and tenant 0's other party: exactly the pair
+            // a curious distributor or retailer would try.
+            url: |r, kind, caller| {
+                let (d, rt) = match kind {
+                    OrgKind::Retailer => {
+                        (r.w.t0.distributor_org, r.w.org(OrgKind::Retailer, caller))
+                    }
+                    OrgKind::Distributor => {
+                        (r.w.org(OrgKind::Distributor, caller), r.w.t0.retailer_org)
+                    }
+                    _ => (r.w.t0.distributor_org, r.w.t0.retailer_org),
+                };
+                format!("/statements/{}/{d}/{rt}/pdf", r.month)
+            },
+        },
+    ]
+}
+
+async fn route_world() -> RouteWorld {
+    let w = world().await;
+    let invoice_id: i64 =
+        sqlx::query_scalar("SELECT id FROM invoices WHERE order_id = $1 AND kind = 'invoice'")
+            .bind(w.invoiced_order)
+            .fetch_one(&w.app.db)
+            .await
+            .expect("invoice");
+    let month: String =
+        sqlx::query_scalar("SELECT to_char(issued_on, 'YYYY-MM') FROM invoices WHERE id = $1")
+            .bind(invoice_id)
+            .fetch_one(&w.app.db)
+            .await
+            .expect("month");
+    let photo =
+        w.t0.manufacturer
+            .call(
+                "catalog/set_photo",
+                &pairs(&[
+                    ("id", &w.t0.sku_id.to_string()),
+                    ("data_url", &crate::common::png_data_url(200, 150)),
+                ]),
+            )
+            .await;
+    let photo_version = photo.ok()["image_version"].as_i64().expect("image version");
+    sqlx::query(
+        "INSERT INTO sandbox_media (id, filename, mime, bytes) VALUES ('matrix-doc', 'doc.pdf', 'application/pdf', '%PDF-1.7')",
+    )
+    .execute(&w.app.db)
+    .await
+    .expect("sandbox media");
+    RouteWorld {
+        w,
+        invoice_id,
+        month,
+        media_id: "matrix-doc".into(),
+        photo_version,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_plain_route_has_a_case() {
+    let routed: BTreeSet<&str> = auromart::server::router::plain_paths()
+        .into_iter()
+        .collect();
+    let covered: BTreeSet<&str> = route_cases().iter().map(|c| c.path).collect();
+    let missing: Vec<_> = routed.difference(&covered).collect();
+    let stale: Vec<_> = covered.difference(&routed).collect();
+    assert!(
+        missing.is_empty(),
+        "plain routes without an authorisation case: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "cases for routes the router does not have: {stale:?}"
+    );
+}
+
+/// Status of a GET, reading only the head (the event stream never ends).
+async fn status_of(c: &Client, url: &str) -> u16 {
+    let res = c
+        .http
+        .get(format!("{}{url}", c.base))
+        .send()
+        .await
+        .expect("request");
+    res.status().as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_plain_route_refuses_the_wrong_caller() {
+    let r = route_world().await;
+    let w = &r.w;
+    let anonymous = w.app.client();
+    let mut checked = 0;
+    for case in route_cases() {
+        let path = case.path;
+        match case.who {
+            RouteWho::Anyone => {
+                let url = (case.url)(&r, OrgKind::Retailer, 0);
+                assert_eq!(
+                    status_of(&anonymous, &url).await,
+                    200,
+                    "{path} is open to anyone"
+                );
+                checked += 1;
+            }
+            RouteWho::Signed => {
+                // Neither a visitor nor a signed-in member gets past the signature.
+                for c in [
+                    &anonymous,
+                    w.user(OrgKind::Platform, 0),
+                    w.user(OrgKind::Distributor, 0),
+                ] {
+                    let url = (case.url)(&r, OrgKind::Retailer, 0);
+                    let get = status_of(c, &url).await;
+                    assert!(
+                        matches!(get, 401 | 403),
+                        "{path} GET without the token: {get}"
+                    );
+                    let post = c
+                        .http
+                        .post(format!("{}{}", c.base, path))
+                        .header("Content-Type", "application/json")
+                        .body(r#"{"object":"whatsapp_business_account","entry":[]}"#)
+                        .send()
+                        .await
+                        .expect("post")
+                        .status()
+                        .as_u16();
+                    assert!(
+                        matches!(post, 401 | 403),
+                        "{path} POST without a signature: {post}"
+                    );
+                    checked += 2;
+                }
+            }
+            RouteWho::Kinds(kinds) => {
+                let url = (case.url)(&r, kinds[0], 0);
+                assert_eq!(
+                    status_of(&anonymous, &url).await,
+                    401,
+                    "{path} as anonymous"
+                );
+                for kind in ALL_KINDS {
+                    let url = (case.url)(&r, kind, 0);
+                    let status = status_of(w.user(kind, 0), &url).await;
+                    if kinds.contains(&kind) {
+                        assert!(
+                            !matches!(status, 401 | 403 | 404) && status < 500,
+                            "{path} as {kind:?} must be let in (positive control): {status}"
+                        );
+                    } else {
+                        assert_eq!(status, 403, "{path} as {kind:?}");
+                    }
+                    checked += 1;
+                }
+                for &kind in kinds.iter().filter(|k| **k != OrgKind::Platform) {
+                    for caller in [1, PENDING] {
+                        let url = (case.url)(&r, kind, caller);
+                        let status = status_of(w.user(kind, caller), &url).await;
+                        match case.tenancy {
+                            RouteTenancy::Rows => assert_eq!(
+                                status, 404,
+                                "{path} as {kind:?} of tenant {caller}: another tenant's row must look missing"
+                            ),
+                            RouteTenancy::OwnOrgOnly => {
+                                assert!(
+                                    status == 200 || status == 403,
+                                    "{path} as {kind:?} #{caller}: {status}"
+                                )
+                            }
+                            RouteTenancy::None => panic!(
+                                "{path}: a members-only route must say how tenants are kept apart"
+                            ),
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 40, "the route matrix ran ({checked} requests)");
+}
+
+/// The statement of a pair that never traded is "not found", even for a party of
+/// that pair: it would otherwise name the other business, its address and GSTIN.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_needs_documents_between_the_pair() {
+    let r = route_world().await;
+    let w = &r.w;
+    // Tenant 1's retailer and tenant 0's distributor have no documents together.
+    let url = format!(
+        "/statements/{}/{}/{}/pdf",
+        r.month, w.t0.distributor_org, w.t1.retailer_org
+    );
+    let (status, _, body) = w.t0.distributor.download(&url).await;
+    assert_eq!(status, 404);
+    assert!(!String::from_utf8_lossy(&body).contains("Test Shop 112"));
+    let missing = format!(
+        "/statements/{}/{}/999999/pdf",
+        r.month, w.t0.distributor_org
+    );
+    let (status2, _, body2) = w.t0.distributor.download(&missing).await;
+    assert_eq!(
+        (status2, &body2),
+        (404, &body),
+        "a pair without documents looks exactly like a missing one"
+    );
+    // The pair that traded gets its statement.
+    let own = format!(
+        "/statements/{}/{}/{}/pdf",
+        r.month, w.t0.distributor_org, w.t0.retailer_org
+    );
+    assert_eq!(w.t0.retailer.download(&own).await.0, 200);
+}
+
+/// Every server function, given a control character in each of its arguments,
+/// answers 422 naming the field (never 500), before anything runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_server_function_refuses_control_characters() {
+    let w = world().await;
+    let anonymous = w.app.client();
+    let mut checked = 0;
+    for case in cases() {
+        let (who, kind) = match case.who {
+            Who::Anyone => (&anonymous, OrgKind::Retailer),
+            Who::Kinds(kinds) => (w.user(kinds[0], 0), kinds[0]),
+        };
+        let args = (case.args)(&w, kind);
+        if args.is_empty() {
+            continue;
+        }
+        let poisoned: Vec<(String, String)> = args
+            .iter()
+            .map(|(k, v)| (k.clone(), format!("{v}\u{0}")))
+            .collect();
+        let a = who.call(case.endpoint, &poisoned).await;
+        assert_eq!(a.status, 422, "{}: {a:?}", case.endpoint);
+        assert!(
+            a.body["Invalid"].as_array().is_some_and(|l| !l.is_empty()),
+            "{}: {a:?}",
+            case.endpoint
+        );
+        checked += 1;
+    }
+    assert!(checked >= 30, "{checked} functions checked");
 }
