@@ -129,8 +129,12 @@ pub async fn set_approval(
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
+    // Every process drops its cached sessions and ends the members' event streams.
+    crate::server::session::announce(&mut tx, org_id)
+        .await
+        .map_err(internal)?;
     tx.commit().await.map_err(internal)?;
-    // Members' cached sessions carry the approval: drop them in this process.
+    // Members' cached sessions carry the approval: drop them in this process now.
     ctx.state.sessions.clear();
     row(ctx, org_id).await
 }

@@ -89,6 +89,42 @@ async fn lockout_left(
     Ok(left.map(|s| s.ceil() as i64))
 }
 
+/// Either the attempt may check a password (its reservation row's id), or the
+/// account is paused for this many seconds.
+enum Attempt {
+    Reserved(i64),
+    Locked(i64),
+}
+
+/// Counts this attempt as a failure *before* its password is checked, under a
+/// per-account lock: however many log-ins arrive at once, the check and the
+/// recorded attempt are one step, so at most `login_max_failures` passwords are
+/// ever checked in a window. A right password then takes its reservation (and
+/// the failures before it) back.
+async fn reserve_attempt(
+    conn: &mut PgConnection,
+    identifier: &str,
+    cfg: &crate::server::config::Config,
+) -> Result<Attempt, sqlx::Error> {
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('login:' || $1, 0))")
+        .bind(identifier)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(secs) = lockout_left(&mut tx, identifier, cfg).await? {
+        tx.commit().await?;
+        return Ok(Attempt::Locked(secs));
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO login_failures (identifier, at) VALUES ($1, clock_timestamp()) RETURNING id",
+    )
+    .bind(identifier)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Attempt::Reserved(id))
+}
+
 pub async fn login(
     public: &Public,
     identifier: &str,
@@ -100,16 +136,19 @@ pub async fn login(
     }
     let cfg = public.state.config.clone();
     let mut conn = public.db().acquire().await.map_err(internal)?;
-    if let Some(secs) = lockout_left(&mut conn, &ident, &cfg)
+    let reservation = match reserve_attempt(&mut conn, &ident, &cfg)
         .await
         .map_err(internal)?
     {
-        let minutes = (secs + 59) / 60;
-        return Err(AppError::RateLimited(format!(
-            "Too many wrong passwords. For your safety, log-in to this account is paused for {minutes} more minute{}. Try again later or ask the owner to reset it.",
-            if minutes == 1 { "" } else { "s" }
-        )));
-    }
+        Attempt::Reserved(id) => id,
+        Attempt::Locked(secs) => {
+            let minutes = (secs + 59) / 60;
+            return Err(AppError::RateLimited(format!(
+                "Too many wrong passwords. For your safety, log-in to this account is paused for {minutes} more minute{}. Try again later or ask the owner to reset it.",
+                if minutes == 1 { "" } else { "s" }
+            )));
+        }
+    };
     let sql = format!("SELECT id, password_hash FROM users WHERE {column} = $1 AND active");
     let row: Option<LoginRow> = sqlx::query_as(&sql)
         .bind(&ident)
@@ -124,18 +163,15 @@ pub async fn login(
         .await
         .map_err(internal)?;
     let Some(user_id) = user_id.filter(|_| ok) else {
-        sqlx::query("INSERT INTO login_failures (identifier) VALUES ($1)")
-            .bind(&ident)
-            .execute(&mut *conn)
-            .await
-            .map_err(internal)?;
+        // The reservation stays: it is this failure's record.
         return Err(AppError::field(
             "password",
             "Wrong mobile number / e-mail or password",
         ));
     };
-    sqlx::query("DELETE FROM login_failures WHERE identifier = $1")
+    sqlx::query("DELETE FROM login_failures WHERE identifier = $1 AND id <= $2")
         .bind(&ident)
+        .bind(reservation)
         .execute(&mut *conn)
         .await
         .map_err(internal)?;
@@ -248,10 +284,25 @@ pub fn validate_signup(f: SignupForm) -> Result<ValidSignup, AppError> {
     } else {
         c.take("email", normalise_email(&f.email))
     };
-    c.take(
+    if c.take(
         "password",
         check_password(&f.password, phone.as_ref().map(Phone::as_str)),
-    );
+    )
+    .is_some()
+    {
+        let known: Vec<&str> = [
+            f.legal_name.as_str(),
+            f.trade_name.as_str(),
+            f.owner_name.as_str(),
+            f.city.as_str(),
+            f.phone.as_str(),
+            f.email.as_str(),
+        ]
+        .into_iter()
+        .flat_map(str::split_whitespace)
+        .collect();
+        c.take("password", password_strength(&f.password, &known));
+    }
     if let (Some(g), Some(st)) = (&gstin, &state)
         && g.state_code() != st.code
     {
@@ -304,6 +355,24 @@ pub fn validate_signup(f: SignupForm) -> Result<ValidSignup, AppError> {
         }),
         _ => Err(AppError::Internal),
     }
+}
+
+/// A password a guesser would not find in the first ten billion tries, by the
+/// zxcvbn estimator (dictionaries of common passwords, names, words, keyboard
+/// patterns, dates, repeats), also counting the person's own names and number.
+pub fn password_strength(password: &str, known: &[&str]) -> Result<(), crate::domain::Invalid> {
+    let estimate = zxcvbn::zxcvbn(password, known);
+    if u8::from(estimate.score()) >= 3 {
+        return Ok(());
+    }
+    let why = estimate
+        .feedback()
+        .and_then(|f| f.warning())
+        .map(|w| format!("{w} "))
+        .unwrap_or_default();
+    Err(crate::domain::Invalid::new(format!(
+        "This password is too easy to guess. {why}Add a few more words or mix in digits and symbols, for example Kirana@Pune7."
+    )))
 }
 
 /// Maps a unique-index violation to the field the person should change.
@@ -454,6 +523,39 @@ mod tests {
                 .is_some_and(|r| r.contains("Maharashtra")),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn guessable_passwords_are_refused_with_a_reason() {
+        for weak in [
+            "sunshine",
+            "football",
+            "abcdefgh",
+            "iloveyou1",
+            "qwerty12",
+            "Ganesh2026",
+        ] {
+            let err = validate_signup(SignupForm {
+                password: weak.into(),
+                owner_name: "Ganesh Patil".into(),
+                ..form()
+            })
+            .err()
+            .unwrap_or_else(|| panic!("{weak} accepted"));
+            let reason = err.reason_for("password").unwrap_or_default();
+            assert!(!reason.is_empty(), "{weak}: {err:?}");
+        }
+        for strong in [
+            "Kirana@Pune7",
+            "Ganesh@Yard9",
+            "ग्राहक-भाई-2026",
+            "blue mango tractor river",
+        ] {
+            assert!(
+                password_strength(strong, &["Ganesh", "Patil"]).is_ok(),
+                "{strong}"
+            );
+        }
     }
 
     #[test]

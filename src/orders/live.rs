@@ -32,14 +32,30 @@ pub struct Change {
     pub distributor: i64,
 }
 
+/// What this process hears from PostgreSQL: order changes, and organisations
+/// whose sessions changed (a log-out, a suspension), from any process.
 #[derive(Clone)]
-pub struct Hub(pub broadcast::Sender<Change>);
+pub struct Hub {
+    pub orders: broadcast::Sender<Change>,
+    pub sessions: broadcast::Sender<i64>,
+}
 
 impl Hub {
     pub fn new() -> Hub {
-        Hub(broadcast::channel(1024).0)
+        Hub {
+            orders: broadcast::channel(1024).0,
+            sessions: broadcast::channel(256).0,
+        }
     }
 }
+
+/// The NOTIFY channel that says "this organisation's sessions changed"; its
+/// payload is the organisation id. Sent by `server::session::announce`.
+pub const SESSIONS_CHANNEL: &str = "sessions_changed";
+
+/// An open event stream re-checks its session this often even when no
+/// notification came (expiry, a notification lost while reconnecting).
+const RECHECK: Duration = Duration::from_secs(30);
 
 impl Default for Hub {
     fn default() -> Self {
@@ -107,19 +123,36 @@ fn changes(payload: &str) -> Vec<Change> {
         .unwrap_or_default()
 }
 
-/// Listens for order changes until the process ends, reconnecting after errors.
-pub async fn listen(pool: sqlx::PgPool, hub: Hub) {
+/// Listens for order and session changes until the process ends, reconnecting
+/// after errors. A session change also empties this process's session cache, so
+/// a log-out or suspension takes effect at once in every process.
+pub async fn listen(
+    pool: sqlx::PgPool,
+    hub: Hub,
+    sessions: std::sync::Arc<crate::server::session_cache::SessionCache>,
+) {
     loop {
         match sqlx::postgres::PgListener::connect_with(&pool).await {
             Ok(mut listener) => {
-                if let Err(e) = listener.listen("order_changes").await {
+                if let Err(e) = listener
+                    .listen_all(["order_changes", SESSIONS_CHANNEL])
+                    .await
+                {
                     tracing::warn!(error = %e, "LISTEN order_changes failed");
                 } else {
+                    // Whatever happened while not listening: forget it all.
+                    sessions.clear();
                     loop {
                         match listener.recv().await {
+                            Ok(n) if n.channel() == SESSIONS_CHANNEL => {
+                                sessions.clear();
+                                if let Ok(org) = n.payload().parse::<i64>() {
+                                    let _ = hub.sessions.send(org);
+                                }
+                            }
                             Ok(n) => {
                                 for change in changes(n.payload()) {
-                                    let _ = hub.0.send(change);
+                                    let _ = hub.orders.send(change);
                                 }
                             }
                             Err(e) => {
@@ -136,31 +169,70 @@ pub async fn listen(pool: sqlx::PgPool, hub: Hub) {
     }
 }
 
-/// `GET /events`: order ids that changed for the caller's organisation.
+/// `GET /events`: order ids that changed for the caller's organisation, until
+/// the caller's session ends (log-out, expiry, suspension: in any process).
 pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let Some(token) = session::token_from(&headers) else {
         return (StatusCode::UNAUTHORIZED, "Please log in").into_response();
     };
+    // Subscribed before the session is checked, so no change slips between.
+    let session_changes = state.hub.sessions.subscribe();
     let user = session::resolve(&state, &token).await.ok().flatten();
     let Some(user) = user else {
         return (StatusCode::UNAUTHORIZED, "Please log in").into_response();
     };
     let org = user.org_id;
-    let stream = BroadcastStream::new(state.hub.0.subscribe()).filter_map(move |msg| async move {
-        match msg {
-            Ok(c) if c.retailer == org || c.distributor == org => {
-                Some(Ok::<_, std::convert::Infallible>(
-                    Event::default().event("order").data(c.order.to_string()),
-                ))
+    let ended = session_ended(state.db.clone(), token, org, session_changes);
+    let stream = BroadcastStream::new(state.hub.orders.subscribe())
+        .filter_map(move |msg| async move {
+            match msg {
+                Ok(c) if c.retailer == org || c.distributor == org => {
+                    Some(Ok::<_, std::convert::Infallible>(
+                        Event::default().event("order").data(c.order.to_string()),
+                    ))
+                }
+                // A slow client missed some: tell it to refresh everything.
+                Err(_) => Some(Ok(Event::default().event("order").data("0"))),
+                _ => None,
             }
-            // A slow client missed some: tell it to refresh everything.
-            Err(_) => Some(Ok(Event::default().event("order").data("0"))),
-            _ => None,
-        }
-    });
+        })
+        .take_until(Box::pin(ended));
     Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
         .into_response()
+}
+
+/// Resolves once the session behind `token` is no longer live or its
+/// organisation is suspended: checked in PostgreSQL (never the cache) whenever
+/// its organisation's sessions change, and every `RECHECK`.
+async fn session_ended(
+    db: sqlx::PgPool,
+    token: String,
+    org: i64,
+    mut changes: broadcast::Receiver<i64>,
+) {
+    let mut tick = tokio::time::interval(RECHECK);
+    tick.tick().await;
+    loop {
+        tokio::select! {
+            changed = changes.recv() => match changed {
+                Ok(o) if o != org => continue,
+                Err(broadcast::error::RecvError::Closed) => return,
+                _ => {}
+            },
+            _ = tick.tick() => {}
+        }
+        let live = match db.acquire().await {
+            Ok(mut conn) => session::lookup(&mut conn, &token).await,
+            Err(e) => Err(e),
+        };
+        match live {
+            Ok(Some(user)) if user.approval != crate::domain::ApprovalState::Suspended => {}
+            Ok(_) => return,
+            // The database is unreachable: keep the stream and ask again later.
+            Err(e) => tracing::warn!(error = %e, "event stream: session re-check failed"),
+        }
+    }
 }
 
 #[cfg(test)]

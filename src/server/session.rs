@@ -66,9 +66,28 @@ pub async fn create(
     Ok(token)
 }
 
+/// Ends one session, and tells every server process (its open event streams
+/// and session caches) that the organisation's sessions changed.
 pub async fn delete(conn: &mut PgConnection, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash(token))
+    sqlx::query(
+        "WITH ended AS (
+             DELETE FROM sessions s USING users u
+              WHERE s.token_hash = $1 AND u.id = s.user_id RETURNING u.org_id)
+         SELECT pg_notify($2, org_id::text) FROM ended",
+    )
+    .bind(token_hash(token))
+    .bind(crate::orders::live::SESSIONS_CHANNEL)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Tells every server process that an organisation's sessions changed (its
+/// standing did): sent when the caller's transaction commits.
+pub async fn announce(conn: &mut PgConnection, org_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_notify($1, $2::text)")
+        .bind(crate::orders::live::SESSIONS_CHANNEL)
+        .bind(org_id)
         .execute(conn)
         .await?;
     Ok(())

@@ -64,6 +64,7 @@ pub fn spawn_workers(state: &AppState) {
     tokio::spawn(crate::orders::live::listen(
         state.db.clone(),
         state.hub.clone(),
+        state.sessions.clone(),
     ));
     if state.config.whatsapp_sender {
         tokio::spawn(crate::whatsapp::sender::run(state.clone()));

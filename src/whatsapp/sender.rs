@@ -96,7 +96,7 @@ impl Pacer {
 /// Runs until the process ends: sends what is due, then waits for a wake-up (an
 /// order change in this database) or the poll interval.
 pub async fn run(state: AppState) {
-    let mut wake = state.hub.0.subscribe();
+    let mut wake = state.hub.orders.subscribe();
     let pacer = Arc::new(Pacer::new(state.whatsapp.rate_per_sec));
     let mut last_monthly = Instant::now() - Duration::from_secs(3600);
     loop {
