@@ -16,6 +16,19 @@ pub const PICTURE_PX: u32 = 800;
 pub const MAX_UPLOAD_BYTES: usize = 12 << 20;
 /// Photos smaller than this on either side are too blurry to show.
 pub const MIN_SIDE_PX: u32 = 120;
+/// At most this many pixels are decoded (a 24-megapixel camera photo; the page
+/// shrinks larger ones before sending). A few hundred compressed kilobytes can
+/// claim a picture of gigabytes, so the header is checked before decoding.
+pub const MAX_PIXELS: u64 = 24_000_000;
+/// The decoder may allocate at most this much for one photo (24 MP × 4 bytes, with room).
+pub const MAX_DECODE_BYTES: u64 = 160 << 20;
+/// Photos decoded at once in this process; more wait their turn, so a burst of
+/// uploads cannot multiply the memory a decode takes.
+pub const MAX_CONCURRENT_DECODES: usize = 2;
+
+/// The permits for `MAX_CONCURRENT_DECODES`.
+pub static DECODES: tokio::sync::Semaphore =
+    tokio::sync::Semaphore::const_new(MAX_CONCURRENT_DECODES);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PhotoError {
@@ -27,7 +40,9 @@ pub enum PhotoError {
     NotAPhoto,
     #[error("The photo is only {0}\u{d7}{1} pixels: use one at least 120 pixels on each side")]
     TooSmall(u32, u32),
-    #[error("The photo has too many pixels (more than 12,000 on a side)")]
+    #[error(
+        "The photo has too many pixels (at most 24 megapixels and 12,000 on a side): shrink it first"
+    )]
     TooManyPixels,
 }
 
@@ -81,9 +96,13 @@ pub fn process(bytes: &[u8]) -> Result<Photo, PhotoError> {
     let mut limits = Limits::default();
     limits.max_image_width = Some(12_000);
     limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(512 << 20);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(classify)?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(PhotoError::TooManyPixels);
+    }
     let orientation = decoder.orientation().map_err(classify)?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(classify)?;
     img.apply_orientation(orientation);
@@ -184,6 +203,91 @@ mod tests {
             .expect("picture")
             .to_rgb8();
         assert!(pic.get_pixel(150, 100).0.iter().all(|c| *c > 245));
+    }
+
+    /// A real PNG of `w`×`h` black RGBA pixels, compressed to a few hundred
+    /// kilobytes that decode to gigabytes. Built from one compressed band of rows
+    /// repeated (deflate blocks concatenate), so making it is quick.
+    fn bomb(w: u32, h: u32) -> Vec<u8> {
+        use flate2::{Compress, Compression, FlushCompress};
+        let row = w as usize * 4 + 1; // filter byte 0, then zeros
+        let band_rows = 64usize;
+        let compress = |bytes: usize| {
+            let mut c = Compress::new(Compression::best(), false);
+            let input = vec![0u8; bytes];
+            let mut out = Vec::with_capacity(bytes / 100 + 1024);
+            c.compress_vec(&input, &mut out, FlushCompress::Sync)
+                .expect("deflate");
+            out
+        };
+        let band = compress(row * band_rows);
+        let rest = compress(row * (h as usize % band_rows));
+        let mut zlib = vec![0x78, 0xDA];
+        for _ in 0..h as usize / band_rows {
+            zlib.extend_from_slice(&band);
+        }
+        zlib.extend_from_slice(&rest);
+        zlib.extend_from_slice(&[0x03, 0x00]); // an empty final block
+        let total = (row as u64 * u64::from(h)) % 65_521; // Adler-32 of all zeros
+        zlib.extend_from_slice(&(((total as u32) << 16) | 1).to_be_bytes());
+        let chunk = |out: &mut Vec<u8>, kind: &[u8], data: &[u8]| {
+            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            let mut crc = flate2::Crc::new();
+            crc.update(kind);
+            crc.update(data);
+            out.extend_from_slice(kind);
+            out.extend_from_slice(data);
+            out.extend_from_slice(&crc.sum().to_be_bytes());
+        };
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&w.to_be_bytes());
+        ihdr.extend_from_slice(&h.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 6, 0, 0, 0]); // 8-bit RGBA
+        chunk(&mut png, b"IHDR", &ihdr);
+        chunk(&mut png, b"IDAT", &zlib);
+        chunk(&mut png, b"IEND", &[]);
+        png
+    }
+
+    fn peak_rss_kb() -> u64 {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            })
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn decompression_bombs_are_refused_before_decoding() {
+        // 11,585 × 11,585 RGBA is 537 MB decoded; the file is well under the upload limit.
+        let file = bomb(11_585, 11_585);
+        assert!(file.len() < MAX_UPLOAD_BYTES, "{} bytes", file.len());
+        let before = peak_rss_kb();
+        let threads: Vec<_> = (0..3)
+            .map(|_| {
+                let f = file.clone();
+                std::thread::spawn(move || process(&f))
+            })
+            .collect();
+        for t in threads {
+            assert_eq!(
+                t.join().expect("thread").err(),
+                Some(PhotoError::TooManyPixels)
+            );
+        }
+        let grew_mb = peak_rss_kb().saturating_sub(before) / 1024;
+        assert!(grew_mb < 64, "peak memory grew by {grew_mb} MB");
+        // Within the side limit but over the pixel count, too.
+        assert_eq!(
+            process(&bomb(6_000, 5_000)).err(),
+            Some(PhotoError::TooManyPixels)
+        );
+        // The same construction within the limits is a real photo (the bomb is valid).
+        assert!(process(&bomb(400, 300)).is_ok());
     }
 
     #[test]

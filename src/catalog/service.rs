@@ -229,6 +229,7 @@ async fn own_sku(ctx: &Ctx, id: i64) -> Result<SkuRow, AppError> {
 /// Replaces a SKU's photo with one made from the uploaded data URL.
 pub async fn set_photo(ctx: &Ctx, id: i64, data_url: String) -> Result<SkuRow, AppError> {
     own_sku(ctx, id).await?;
+    let _permit = super::photo::DECODES.acquire().await.map_err(internal)?;
     let photo = tokio::task::spawn_blocking(move || {
         super::photo::decode_data_url(&data_url).and_then(|b| super::photo::process(&b))
     })
