@@ -21,9 +21,9 @@ pub async fn login(identifier: String, password: String) -> Result<CurrentUser, 
         |u| u.org_kind.home().to_string(),
         |e| {
             format!(
-                "/login?error={}&id={}",
-                urlencode(&e.to_string()),
-                urlencode(identifier.trim())
+                "/login?{}&id={}",
+                super::notice::query_for(e),
+                urlencode(&super::notice::identifier_echo(identifier.trim()))
             )
         },
     )
@@ -41,9 +41,9 @@ pub async fn signup(form: SignupForm) -> Result<CurrentUser, AppError> {
         |u| u.org_kind.home().to_string(),
         |e| {
             format!(
-                "/signup?as={}&error={}",
+                "/signup?as={}&{}",
                 urlencode(&kind),
-                urlencode(&e.to_string())
+                super::notice::query_for(e)
             )
         },
     )

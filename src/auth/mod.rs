@@ -1,6 +1,7 @@
 //! Sign-up, log-in, log-out and "who am I".
 
 pub mod api;
+pub mod notice;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

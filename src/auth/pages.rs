@@ -11,18 +11,19 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-/// The action's latest error, or the one a plain form post was redirected with.
+/// The action's latest error, or the one a plain form post was redirected with
+/// (as a code: see `auth::notice`).
 fn errors_of<T: Clone + Send + Sync + 'static>(
     value: Signal<Option<Result<T, AppError>>>,
-    field: &'static str,
 ) -> ErrorSignal {
     let query = use_query_map();
     Signal::derive(move || match value.get() {
         Some(Err(e)) => Some(e),
         Some(Ok(_)) => None,
-        None => query
-            .with(|q| q.get("error"))
-            .map(|reason| AppError::field(field, reason)),
+        None => query.with(|q| {
+            let code = q.get("error")?;
+            super::notice::error_for(&code, q.get("fields").as_deref())
+        }),
     })
 }
 
@@ -30,8 +31,11 @@ fn errors_of<T: Clone + Send + Sync + 'static>(
 pub fn LoginPage() -> impl IntoView {
     let login = expect_context::<ServerAction<Login>>();
     let query = use_query_map();
-    let errors = errors_of(Signal::derive(move || login.value().get()), "password");
-    let identifier = query.with_untracked(|q| q.get("id")).unwrap_or_default();
+    let errors = errors_of(Signal::derive(move || login.value().get()));
+    let identifier = query
+        .with_untracked(|q| q.get("id"))
+        .map(|id| super::notice::identifier_echo(&id))
+        .unwrap_or_default();
     view! {
         <Title text="Log in · AuroMart"/>
         <section class="card narrow">
@@ -55,7 +59,7 @@ pub fn LoginPage() -> impl IntoView {
 pub fn SignupPage() -> impl IntoView {
     let signup = expect_context::<ServerAction<Signup>>();
     let query = use_query_map();
-    let errors = errors_of(Signal::derive(move || signup.value().get()), "kind");
+    let errors = errors_of(Signal::derive(move || signup.value().get()));
     let initial = query
         .with_untracked(|q| q.get("as"))
         .and_then(|k| OrgKind::parse(&k))
@@ -135,7 +139,7 @@ pub fn SignupPage() -> impl IntoView {
                     <Field name="form[whatsapp]" key="whatsapp" label="WhatsApp number for orders" kind="tel" inputmode="tel" hint="Leave empty if it is the mobile number above" errors/>
                     <Field name="form[email]" key="email" label="E-mail (optional)" kind="email" autocomplete="email" errors/>
                     <Field name="form[password]" key="password" label="Password" kind="password" required=true autocomplete="new-password"
-                        hint="At least 8 characters, not only digits" errors/>
+                        hint="At least 8 characters; not a common word, name or number" errors/>
                 </div>
                 <button type="submit" class="big" disabled=move || signup.pending().get()>
                     {move || if signup.pending().get() { "Creating account…" } else { "Create account" }}
