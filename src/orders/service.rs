@@ -289,6 +289,7 @@ struct PlaceContext {
     pincode: String,
     city: String,
     existing: Option<i64>,
+    existing_hash: Option<Vec<u8>>,
     distributor_name: Option<String>,
     supplier_state: Option<i16>,
     round_off: Option<bool>,
@@ -378,6 +379,7 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
               ORDER BY l.id FOR UPDATE OF l)
          SELECT r.state_code, r.pincode, r.city,
                 (SELECT id FROM orders WHERE retailer_id = r.id AND idempotency_key = $2) AS existing,
+                (SELECT request_hash FROM orders WHERE retailer_id = r.id AND idempotency_key = $2) AS existing_hash,
                 (SELECT d.trade_name FROM organisations d
                   WHERE d.id = $3 AND d.kind = 'distributor' AND d.approval = 'active' AND {SERVES}) AS distributor_name,
                 d.state_code AS supplier_state, d.round_off, {DELIVERS_HERE} AS deliverable,
@@ -396,13 +398,16 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
         pincode,
         city,
         existing,
+        existing_hash,
         distributor_name,
         supplier_state,
         round_off,
         deliverable,
         listings: sqlx::types::Json(locked),
     } = here;
+    let request = request_hash(&order, note);
     if let Some(existing) = existing {
+        same_request(existing_hash.as_deref(), &request)?;
         return summary(&mut tx, existing).await;
     }
     let Some(distributor_name) = distributor_name else {
@@ -496,8 +501,8 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
     // update follows the commit, see `orders::live`).
     let created: Option<(i64, String, i64)> = sqlx::query_as(
         "WITH o AS (
-             INSERT INTO orders (retailer_id, distributor_id, placed_by, idempotency_key, line_count, total_paise, note, state_code, pincode, round_off)
-             VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $22)
+             INSERT INTO orders (retailer_id, distributor_id, placed_by, idempotency_key, line_count, total_paise, note, state_code, pincode, round_off, request_hash)
+             VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $22, $24)
              ON CONFLICT (retailer_id, idempotency_key) DO NOTHING
              RETURNING id, to_char(created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI') AS placed),
          lines AS (
@@ -556,6 +561,7 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
         OrderState::Placed.as_str(),
         deliverable.unwrap_or(false),
     ))
+    .bind(&request)
     .fetch_optional(&mut *tx)
     .await
     .map_err(internal)?;
@@ -563,9 +569,10 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
         // The same request is being placed right now by a retry: answer with that order.
         drop(tx);
         let mut conn = ctx.db().acquire().await.map_err(internal)?;
-        let existing = find_by_key(&mut conn, ctx.user.org_id, &order.idempotency_key)
+        let (existing, hash) = find_by_key(&mut conn, ctx.user.org_id, &order.idempotency_key)
             .await?
             .ok_or(AppError::Internal)?;
+        same_request(hash.as_deref(), &request)?;
         return summary(&mut conn, existing).await;
     };
     if reserved as usize != lines.listing_ids.len() {
@@ -610,17 +617,46 @@ struct OrderLines<'a> {
     rates: Vec<i32>,
 }
 
+/// What a placement asked for, as a fingerprint: the distributor, each line
+/// (sorted, so the cart's order does not matter) and the note.
+fn request_hash(order: &NewOrder, note: &str) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut lines: Vec<(i64, i64)> = order.lines.iter().map(|l| (l.listing_id, l.qty)).collect();
+    lines.sort_unstable();
+    let mut h = Sha256::new();
+    h.update(order.distributor_id.to_be_bytes());
+    for (listing, qty) in lines {
+        h.update(listing.to_be_bytes());
+        h.update(qty.to_be_bytes());
+    }
+    h.update(note.as_bytes());
+    h.finalize().to_vec()
+}
+
+/// A key already used must come with the same request (orders from before the
+/// fingerprint existed have none and are taken as they are).
+fn same_request(stored: Option<&[u8]>, request: &[u8]) -> Result<(), AppError> {
+    match stored {
+        Some(h) if h != request => Err(AppError::Conflict(
+            "This order was already placed with a different cart. Open the cart again to place a new order.".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
 async fn find_by_key(
     conn: &mut PgConnection,
     retailer: i64,
     key: &str,
-) -> Result<Option<i64>, AppError> {
-    sqlx::query_scalar("SELECT id FROM orders WHERE retailer_id = $1 AND idempotency_key = $2")
-        .bind(retailer)
-        .bind(key)
-        .fetch_optional(conn)
-        .await
-        .map_err(internal)
+) -> Result<Option<(i64, Option<Vec<u8>>)>, AppError> {
+    sqlx::query_as(
+        "SELECT id, request_hash FROM orders WHERE retailer_id = $1 AND idempotency_key = $2",
+    )
+    .bind(retailer)
+    .bind(key)
+    .fetch_optional(conn)
+    .await
+    .map_err(internal)
 }
 
 async fn record_event(
