@@ -13,6 +13,8 @@ const BOTTOM: f32 = A4_HEIGHT - 56.0;
 const SMALL: f32 = 7.5;
 const BODY: f32 = 8.5;
 const LINE: f32 = 10.5;
+/// Where the signature block begins; the payment text stays left of it.
+const SIGN_X: f32 = RIGHT - 190.0;
 
 struct Column {
     title: &'static str,
@@ -112,19 +114,101 @@ fn facts(c: &mut Canvas, x: f32, y: f32, rows: &[(&str, String)]) -> f32 {
     y
 }
 
-fn table_header(c: &mut Canvas, y: f32, cols: &[Column]) -> f32 {
-    header_row(c, y, LEFT, cols)
+fn table_header(c: &mut Canvas, y: f32, cols: &[Column], size: f32) -> f32 {
+    header_row(c, y, LEFT, cols, size)
 }
 
-fn header_row(c: &mut Canvas, y: f32, left: f32, cols: &[Column]) -> f32 {
+fn header_row(c: &mut Canvas, y: f32, left: f32, cols: &[Column], size: f32) -> f32 {
     let width: f32 = cols.iter().map(|c| c.width).sum();
     c.fill(left, y, width, 13.0, 0.9);
     let mut x = left;
     for col in cols {
-        c.text(anchor(x, col), y + 9.5, 7.0, Bold, col.align, col.title);
+        c.text_fit(
+            anchor(x, col),
+            y + 9.5,
+            size,
+            Bold,
+            col.align,
+            col.title,
+            col.width - 4.0,
+        );
         x += col.width;
     }
     y + 13.0
+}
+
+/// Widens the columns to hold `rows` (and their titles) at 7 pt, `flex` taking
+/// the rest of `total`; returns the text size the table is drawn at.
+fn fit(
+    c: &Canvas,
+    cols: &mut [Column],
+    rows: &[Vec<String>],
+    flex: usize,
+    min_flex: f32,
+    total: f32,
+) -> f32 {
+    let mut all: Vec<Vec<String>> = vec![cols.iter().map(|c| c.title.to_string()).collect()];
+    all.extend(rows.iter().cloned());
+    let mut widths: Vec<f32> = cols.iter().map(|c| c.width).collect();
+    let scale = c.fit_columns(&mut widths, &all, 7.0, flex, min_flex, total);
+    for (col, w) in cols.iter_mut().zip(widths) {
+        col.width = w;
+    }
+    7.0 * scale
+}
+
+/// A label at `x` and its value right-aligned at RIGHT, on one line if both fit,
+/// else the value on the next line. Returns the y of the value's line.
+fn label_value(
+    c: &mut Canvas,
+    x: f32,
+    y: f32,
+    size: f32,
+    weight: crate::pdf::fonts::Weight,
+    label: &str,
+    value: &str,
+) -> f32 {
+    let room = RIGHT - x;
+    let one_line = c.measure(label, size, weight) + 8.0 + c.measure(value, size, weight) <= room;
+    c.text_fit(x, y, size, weight, Align::Left, label, room);
+    let y = if one_line { y } else { y + size + 3.0 };
+    c.text_fit(RIGHT, y, size, weight, Align::Right, value, room);
+    y
+}
+
+/// One line's cells in the order of `columns` (the item column left empty: it wraps).
+fn line_cells(
+    doc: &Document,
+    i: usize,
+    line: &crate::domain::invoice::DocLine,
+    amounts: &crate::domain::gst::LineAmounts,
+    discounts: bool,
+) -> Vec<String> {
+    let mut cells: Vec<String> = vec![
+        (i + 1).to_string(),
+        String::new(),
+        line.hsn.clone(),
+        format!(
+            "{} {}",
+            crate::domain::money::group_indian(line.qty.unsigned_abs()),
+            line.unit
+        ),
+        plain(line.unit_price_paise),
+    ];
+    if discounts {
+        cells.push(plain(amounts.discount));
+    }
+    cells.push(plain(amounts.taxable));
+    cells.push(rate_label(line.rate_bp));
+    match doc.supply {
+        Supply::IntraState => {
+            cells.push(plain(amounts.tax.cgst));
+            cells.push(plain(amounts.tax.sgst));
+        }
+        Supply::InterState => cells.push(plain(amounts.tax.igst)),
+    }
+    cells.push(plain(amounts.total));
+    cells
 }
 
 fn page_header(c: &mut Canvas, doc: &Document) -> f32 {
@@ -264,58 +348,55 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
     }
     y = below_recipient.max(yr) + 6.0;
 
-    // The lines.
+    // The lines: numeric columns as wide as their largest figure, the item
+    // column wrapping in what is left.
     let discounts = doc.computed.discount != 0;
-    let cols = columns(doc.supply, discounts);
-    y = table_header(&mut c, y, &cols);
-    for (i, (line, amounts)) in doc.lines.iter().zip(&doc.computed.lines).enumerate() {
+    let mut cols = columns(doc.supply, discounts);
+    let rows: Vec<Vec<String>> = doc
+        .lines
+        .iter()
+        .zip(&doc.computed.lines)
+        .enumerate()
+        .map(|(i, (line, amounts))| line_cells(doc, i, line, amounts, discounts))
+        .collect();
+    let size = fit(&c, &mut cols, &rows, 1, 110.0, RIGHT - LEFT);
+    y = table_header(&mut c, y, &cols, size);
+    for (line, cells) in doc.lines.iter().zip(&rows) {
         let item = if line.brand.is_empty() {
             line.name.clone()
         } else {
             format!("{} — {}", line.name, line.brand)
         };
-        let item_lines = c.wrap(&item, 7.0, Regular, cols[1].width - 4.0);
+        let item_lines = c.wrap(&item, size, Regular, cols[1].width - 4.0);
         let height = item_lines.len() as f32 * 8.5 + 4.5;
         if y + height > BOTTOM {
             c.new_page();
             y = page_header(&mut c, doc);
-            y = table_header(&mut c, y, &cols);
+            y = table_header(&mut c, y, &cols, size);
         }
-        let mut cells: Vec<String> = vec![
-            (i + 1).to_string(),
-            String::new(),
-            line.hsn.clone(),
-            format!("{} {}", line.qty, line.unit),
-            plain(line.unit_price_paise),
-        ];
-        if discounts {
-            cells.push(plain(amounts.discount));
-        }
-        cells.push(plain(amounts.taxable));
-        cells.push(rate_label(line.rate_bp));
-        match doc.supply {
-            Supply::IntraState => {
-                cells.push(plain(amounts.tax.cgst));
-                cells.push(plain(amounts.tax.sgst));
-            }
-            Supply::InterState => cells.push(plain(amounts.tax.igst)),
-        }
-        cells.push(plain(amounts.total));
         let mut x = LEFT;
-        for (col, cell) in cols.iter().zip(&cells) {
-            if col.title == "Item" {
-                for (k, l) in item_lines.iter().enumerate() {
+        for (k, (col, cell)) in cols.iter().zip(cells).enumerate() {
+            if k == 1 {
+                for (n, l) in item_lines.iter().enumerate() {
                     c.text(
                         x + 2.0,
-                        y + 8.5 + k as f32 * 8.5,
-                        7.0,
+                        y + 8.5 + n as f32 * 8.5,
+                        size,
                         Regular,
                         Align::Left,
                         l,
                     );
                 }
             } else {
-                c.text(anchor(x, col), y + 8.5, 7.0, Regular, col.align, cell);
+                c.text_fit(
+                    anchor(x, col),
+                    y + 8.5,
+                    size,
+                    Regular,
+                    col.align,
+                    cell,
+                    col.width - 4.0,
+                );
             }
             x += col.width;
         }
@@ -344,7 +425,8 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
     let hsn_height = (t.hsn.len() + 1) as f32 * 11.0 + 24.0;
     let totals_height = totals.len() as f32 * (LINE + 1.0) + 26.0;
     let words = c.wrap(&doc.amount_in_words, BODY, Bold, RIGHT - LEFT - 100.0);
-    let block = hsn_height.max(totals_height) + words.len() as f32 * (LINE + 1.0) + 20.0;
+    // Conservatively as if the totals stacked below the summary, two lines each.
+    let block = hsn_height + 2.0 * totals_height + words.len() as f32 * (LINE + 1.0) + 20.0;
     if y + 8.0 + block > BOTTOM {
         c.new_page();
         y = page_header(&mut c, doc);
@@ -352,8 +434,6 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
     y += 14.0;
     let top = y;
 
-    let hsn_width = 318.0;
-    c.text(LEFT, y, BODY, Bold, Align::Left, "HSN-wise tax summary");
     let mut hcols = vec![
         col("HSN", 38.0, Align::Left),
         col("Qty", 26.0, Align::Right),
@@ -372,15 +452,15 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
         Supply::InterState => hcols.push(col("IGST", 70.0, Align::Right)),
     }
     hcols.push(col("Total tax", 46.0, Align::Right));
-    let used: f32 = hcols.iter().map(|c| c.width).sum();
-    hcols[3].width = hsn_width - used;
-    y += 4.0;
-    y = header_row(&mut c, y, LEFT, &hcols);
     let mut hsn_cells: Vec<Vec<String>> = t
         .hsn
         .iter()
         .map(|h| {
-            let mut cells = vec![h.hsn.clone(), h.qty.to_string(), plain(h.taxable)];
+            let mut cells = vec![
+                h.hsn.clone(),
+                crate::domain::money::group_indian(h.qty.unsigned_abs()),
+                plain(h.taxable),
+            ];
             match doc.supply {
                 Supply::IntraState => {
                     cells.push(format!(
@@ -415,12 +495,35 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
     }
     total_row.push(plain(t.tax.total()));
     hsn_cells.push(total_row);
+    // Beside the totals while its figures fit there; across the page, with the
+    // totals below it, when they do not.
+    let rate_room = c.measure("2.5% + 2.5%", 7.0, Bold) + 5.0;
+    let beside = {
+        let mut trial: Vec<Column> = hcols
+            .iter()
+            .map(|h| col(h.title, h.width, h.align))
+            .collect();
+        fit(&c, &mut trial, &hsn_cells, 3, rate_room, 318.0) >= 1.0
+    };
+    let hsn_width = if beside { 318.0 } else { RIGHT - LEFT };
+    let hsn_size = fit(&c, &mut hcols, &hsn_cells, 3, rate_room, hsn_width);
+    c.text(LEFT, y, BODY, Bold, Align::Left, "HSN-wise tax summary");
+    y += 4.0;
+    y = header_row(&mut c, y, LEFT, &hcols, hsn_size);
     let last = hsn_cells.len() - 1;
     for (r, cells) in hsn_cells.iter().enumerate() {
         let weight = if r == last { Bold } else { Regular };
         let mut x = LEFT;
         for (col, cell) in hcols.iter().zip(cells) {
-            c.text(anchor(x, col), y + 8.0, 7.0, weight, col.align, cell);
+            c.text_fit(
+                anchor(x, col),
+                y + 8.0,
+                hsn_size,
+                weight,
+                col.align,
+                cell,
+                col.width - 4.0,
+            );
             x += col.width;
         }
         y += 11.0;
@@ -428,12 +531,14 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
     }
     let below_hsn = y;
 
-    let label_x = RIGHT - 180.0;
-    let mut yt = top - LINE;
+    let (label_x, mut yt) = if beside {
+        (RIGHT - 180.0, top - LINE)
+    } else {
+        (RIGHT - 240.0, below_hsn + 8.0)
+    };
     for (label, value) in &totals {
         yt += LINE + 1.0;
-        c.text(label_x, yt, BODY, Regular, Align::Left, label);
-        c.text(RIGHT, yt, BODY, Regular, Align::Right, value);
+        yt = label_value(&mut c, label_x, yt, BODY, Regular, label, value);
     }
     yt += 6.0;
     c.rule(label_x, yt, RIGHT, yt, 0.5, 0.0);
@@ -442,13 +547,13 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
         DocKind::Invoice => "Total amount due",
         DocKind::CreditNote => "Total credit",
     };
-    c.text(label_x, yt, 10.0, Bold, Align::Left, due);
-    c.text(
-        RIGHT,
+    yt = label_value(
+        &mut c,
+        label_x,
         yt,
         10.0,
         Bold,
-        Align::Right,
+        due,
         &Paise(t.grand_total).to_string(),
     );
     y = below_hsn.max(yt) + 16.0;
@@ -485,13 +590,14 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
             Align::Left,
             "Scan to pay with any UPI app",
         );
-        c.text(
+        c.text_fit(
             text_x,
             y + 26.0,
             BODY,
             Regular,
             Align::Left,
             &format!("{} to {}", Paise(t.grand_total), doc.upi_id),
+            SIGN_X - 8.0 - text_x,
         );
         c.text_grey(
             text_x,
@@ -514,14 +620,26 @@ pub fn layout(doc: &Document) -> Result<Canvas, PdfError> {
         c.text_grey(text_x, yd, SMALL, Regular, Align::Left, &line, 0.35);
         yd += LINE;
     }
-    c.text(
-        RIGHT,
-        y + 10.0,
-        BODY,
-        Bold,
-        Align::Right,
-        &format!("For {}", doc.supplier.trade_name),
-    );
+    for (k, line) in c
+        .wrap(
+            &format!("For {}", doc.supplier.trade_name),
+            BODY,
+            Bold,
+            RIGHT - SIGN_X,
+        )
+        .iter()
+        .take(3)
+        .enumerate()
+    {
+        c.text(
+            RIGHT,
+            y + 10.0 + k as f32 * (LINE + 1.0),
+            BODY,
+            Bold,
+            Align::Right,
+            line,
+        );
+    }
     c.rule(RIGHT - 150.0, y + 56.0, RIGHT, y + 56.0, 0.5, 0.0);
     c.text(
         RIGHT,
@@ -575,11 +693,12 @@ mod tests {
             .and_then(|v| v.parse().ok())
             .unwrap_or(20);
         let intra = std::env::var("SAMPLE_INTER").is_err();
-        std::fs::write(
-            &path,
-            render(&sample_document(lines, intra)).expect("renders"),
-        )
-        .expect("write");
+        let doc = if std::env::var("SAMPLE_EXTREME").is_ok() {
+            crate::invoices::sample::extreme_document(intra, std::env::var("SAMPLE_CREDIT").is_ok())
+        } else {
+            sample_document(lines, intra)
+        };
+        std::fs::write(&path, render(&doc).expect("renders")).expect("write");
     }
 
     /// Shop names in Devanagari come back from the PDF as typed (pdftotext from
@@ -602,6 +721,55 @@ mod tests {
             assert!(text.contains(name), "{name} not found in:\n{text}");
         }
         assert!(!text.contains('\u{FFFD}'), "no unreadable glyphs:\n{text}");
+    }
+
+    /// No two texts meet anywhere on the page, from the sample invoice to the
+    /// largest figures and longest names the layout must hold; and the PDF's own
+    /// words (as pdftotext reads them) keep the grand total apart from its label.
+    #[test]
+    fn no_two_texts_meet_at_any_amount() {
+        use crate::invoices::sample::extreme_document;
+        use crate::pdf::layout_check::{pdf_words, problems};
+        let mut docs = vec![
+            sample_document(1, true),
+            sample_document(20, false),
+            sample_document(120, true),
+        ];
+        for intra in [true, false] {
+            for credit in [false, true] {
+                docs.push(extreme_document(intra, credit));
+            }
+        }
+        for doc in docs {
+            let canvas = super::layout(&doc).expect("lays out");
+            let found = problems(canvas.text_boxes());
+            assert!(
+                found.is_empty(),
+                "{} lines:\n{}",
+                doc.lines.len(),
+                found.join("\n")
+            );
+            let pdf = canvas.finish().expect("pdf");
+            let words = pdf_words(&pdf);
+            assert!(!words.is_empty(), "pdftotext read the PDF (poppler-utils)");
+            let total = crate::domain::money::Paise(doc.computed.grand_total).to_string();
+            let label_end = match doc.kind {
+                crate::domain::invoice::DocKind::Invoice => "due",
+                crate::domain::invoice::DocKind::CreditNote => "credit",
+            };
+            for word in [total.as_str(), label_end] {
+                assert!(
+                    words.iter().any(|w| w.0 == word),
+                    "{word:?} stands as its own word (the total apart from its label)"
+                );
+            }
+            for (word, x0, y0, x1, y1) in &words {
+                assert!(
+                    *x0 >= 0.0 && *x1 <= 595.5 && *y0 >= 0.0 && *y1 <= 842.5,
+                    "{word:?} leaves the page"
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! A realistic invoice for tests, the benchmark and a look at the layout: a Pune
-//! distributor (with a Devanagari trade name) billing a retailer, `lines` lines.
+//! distributor (with a Devanagari trade name) billing a retailer, `lines` lines,
+//! with the 6-digit HSN codes an e-invoicing supplier must give.
 
 use crate::domain::invoice::{DocKind, DocLine, Document, DocumentInput, FinancialYear, PartyDoc};
 use crate::domain::order::DeliveryMode;
@@ -8,7 +9,7 @@ const ITEMS: [(&str, &str, &str, &str, i64, i32); 6] = [
     (
         "Marie Gold Biscuits 200 g",
         "Sahyadri",
-        "1905",
+        "190531",
         "pack",
         2_750,
         500,
@@ -16,7 +17,7 @@ const ITEMS: [(&str, &str, &str, &str, i64, i32); 6] = [
     (
         "Lifebuoy Soap 4 × 100 g",
         "HUL",
-        "3401",
+        "340111",
         "pack",
         14_500,
         1800,
@@ -24,7 +25,7 @@ const ITEMS: [(&str, &str, &str, &str, i64, i32); 6] = [
     (
         "Basmati Rice 5 kg",
         "India Gate",
-        "1006",
+        "100630",
         "bag",
         62_500,
         500,
@@ -32,13 +33,13 @@ const ITEMS: [(&str, &str, &str, &str, i64, i32); 6] = [
     (
         "Aloo Bhujia 400 g",
         "Haldiram's",
-        "2106",
+        "210690",
         "pack",
         9_900,
         500,
     ),
-    ("Cola 2 L", "Thums Up", "2202", "bottle", 9_500, 4000),
-    ("Toor Dal 1 kg", "Tata Sampann", "0713", "kg", 16_800, 0),
+    ("Cola 2 L", "Thums Up", "220210", "bottle", 9_500, 4000),
+    ("Toor Dal 1 kg", "Tata Sampann", "071360", "kg", 16_800, 0),
 ];
 
 fn party(
@@ -64,6 +65,59 @@ fn party(
 
 /// `intra`: the retailer is in Maharashtra (CGST + SGST), else in Karnataka (IGST).
 pub fn sample_document(lines: usize, intra: bool) -> Document {
+    Document::build(sample_input(lines, intra)).unwrap_or_else(|e| panic!("sample invoice: {e}"))
+}
+
+/// The largest document the layout must hold: figures up to ₹99,99,99,999.99,
+/// quantities of 10,00,000, discounts on every line, a rate of ₹1 crore, names
+/// at their longest (200 characters), as an invoice or a credit note.
+pub fn extreme_document(intra: bool, credit: bool) -> Document {
+    let mut input = sample_input(0, intra);
+    let long = |base: &str| {
+        let mut s = String::new();
+        while s.chars().count() < 190 {
+            s.push_str(base);
+            s.push(' ');
+        }
+        s.trim_end().to_string()
+    };
+    input.supplier.trade_name = long("Shree Ganesh Wholesale Traders");
+    input.supplier.legal_name = long("Shree Ganesh Traders Private Limited");
+    input.recipient.trade_name = long("Sai Kirana and General Stores");
+    input.recipient.address = long("Shop 12, Market Yard, Gultekdi, near the old bus stand");
+    input.upi_id = "shreeganeshwholesaletraders.pune@okhdfcbank".to_string();
+    let line = |name: &str, qty: i64, price: i64, discount: i64, rate_bp: i32| DocLine {
+        name: name.to_string(),
+        brand: "Sahyadri Foods and Beverages".to_string(),
+        hsn: "19053100".to_string(),
+        qty,
+        unit: "bottle".to_string(),
+        unit_price_paise: price,
+        discount_paise: discount,
+        rate_bp,
+    };
+    input.lines = vec![
+        line(
+            "Marie Gold Biscuits 200 g",
+            1_000_000,
+            99_999,
+            9_99_99_999,
+            1800,
+        ),
+        line("Basmati Rice 25 kg", 1, 99_99_99_99_999, 99_99_99_999, 4000),
+        line("Cola 2 L", 99_999, 1_00_00_000, 0, 500),
+        line("Toor Dal 1 kg", 10, 16_800, 0, 0),
+    ];
+    if credit {
+        input.kind = DocKind::CreditNote;
+        input.number = "SGT-CN/2627/99999".to_string();
+        input.refers_to = Some(("SGT/2627/99999".to_string(), "2026-11-20".to_string()));
+        input.reason = Some(long("Goods returned damaged in transit"));
+    }
+    Document::build(input).unwrap_or_else(|e| panic!("extreme invoice: {e}"))
+}
+
+fn sample_input(lines: usize, intra: bool) -> DocumentInput {
     let recipient = if intra {
         party(
             "Sai Kirana Stores",
@@ -83,7 +137,7 @@ pub fn sample_document(lines: usize, intra: bool) -> Document {
             "Belagavi",
         )
     };
-    Document::build(DocumentInput {
+    DocumentInput {
         kind: DocKind::Invoice,
         number: "SGT/2627/152".to_string(),
         date: "2026-11-25".to_string(),
@@ -119,6 +173,5 @@ pub fn sample_document(lines: usize, intra: bool) -> Document {
         upi_id: "shreeganesh@okaxis".to_string(),
         refers_to: None,
         reason: None,
-    })
-    .unwrap_or_else(|e| panic!("sample invoice: {e}"))
+    }
 }

@@ -87,6 +87,19 @@ pub struct Canvas {
     pages: Vec<Vec<Prim>>,
     current: usize,
     title: String,
+    boxes: Vec<TextBox>,
+}
+
+/// Where one piece of text landed: its page and its box in points from the
+/// top left (from the baseline up by the ascender, down by the descender).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextBox {
+    pub page: usize,
+    pub x0: f32,
+    pub x1: f32,
+    pub top: f32,
+    pub bottom: f32,
+    pub text: String,
 }
 
 /// How text sits against its x coordinate.
@@ -105,6 +118,7 @@ impl Canvas {
             pages: vec![Vec::new()],
             current: 0,
             title: title.to_string(),
+            boxes: Vec::new(),
         })
     }
 
@@ -120,6 +134,11 @@ impl Canvas {
 
     pub fn page_count(&self) -> usize {
         self.pages.len()
+    }
+
+    /// Every text drawn so far, where it landed (for layout checks).
+    pub fn text_boxes(&self) -> &[TextBox] {
+        &self.boxes
     }
 
     fn page(&mut self) -> &mut Vec<Prim> {
@@ -253,6 +272,16 @@ impl Canvas {
             Align::Right => x - width,
             Align::Center => x - width / 2.0,
         };
+        if width > 0.0 {
+            self.boxes.push(TextBox {
+                page: self.current,
+                x0: pen,
+                x1: pen + width,
+                top: y - 0.76 * size,
+                bottom: y + 0.22 * size,
+                text: text.to_string(),
+            });
+        }
         let baseline = A4_HEIGHT - y;
         for run in runs {
             let glyphs = run
@@ -273,6 +302,74 @@ impl Canvas {
             pen += run.advance;
         }
         width
+    }
+
+    /// Draws one line at `size`, or smaller if that is wider than `width`, so a
+    /// table cell never runs into its neighbour. Returns the size used.
+    #[allow(clippy::too_many_arguments)]
+    pub fn text_fit(
+        &mut self,
+        x: f32,
+        y: f32,
+        size: f32,
+        weight: Weight,
+        align: Align,
+        text: &str,
+        width: f32,
+    ) -> f32 {
+        let natural = self.measure(text, size, weight);
+        let size = if natural > width && natural > 0.0 {
+            size * width / natural
+        } else {
+            size
+        };
+        self.text(x, y, size, weight, align, text);
+        size
+    }
+
+    /// Column widths that hold their contents: each column but `flex` is as wide
+    /// as its widest text at `size` (plus padding), at least its `widths` entry;
+    /// `flex` takes the rest. When `flex` would get less than `min_flex`, every
+    /// other column narrows by one factor, returned: draw the table's text at
+    /// `size` times that factor.
+    pub fn fit_columns(
+        &self,
+        widths: &mut [f32],
+        cells: &[Vec<String>],
+        size: f32,
+        flex: usize,
+        min_flex: f32,
+        total: f32,
+    ) -> f32 {
+        const PAD: f32 = 5.0;
+        for (i, w) in widths.iter_mut().enumerate() {
+            if i == flex {
+                continue;
+            }
+            let widest = cells
+                .iter()
+                .filter_map(|row| row.get(i))
+                .map(|t| self.measure(t, size, Weight::Bold))
+                .fold(0.0f32, f32::max);
+            *w = w.max(widest + PAD);
+        }
+        let fixed: f32 = widths
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != flex)
+            .map(|(_, w)| w)
+            .sum();
+        let mut scale = 1.0;
+        if total - fixed < min_flex {
+            scale = (total - min_flex) / fixed;
+            for (i, w) in widths.iter_mut().enumerate() {
+                if i != flex {
+                    *w *= scale;
+                }
+            }
+        }
+        widths[flex] = total - fixed * scale;
+        scale
     }
 
     /// Width of one word (no spaces) at `size`, remembered for this document.

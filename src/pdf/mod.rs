@@ -2,4 +2,5 @@
 
 pub mod canvas;
 pub mod fonts;
+pub mod layout_check;
 pub mod unhint;
