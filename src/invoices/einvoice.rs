@@ -181,6 +181,12 @@ pub enum ExportError {
     NotB2b,
     #[error("The e-invoice would be refused: {0}")]
     Invalid(String),
+    /// Above ₹5 crore turnover (everyone who must e-invoice) HSN codes need 6
+    /// digits (Notification 78/2020-Central Tax).
+    #[error(
+        "E-invoices need 6-digit HSN codes; this invoice has shorter ones for: {0}. Ask the brand for the 6-digit codes; products invoiced from then on can be exported."
+    )]
+    ShortHsn(String),
 }
 
 /// The INV-01 JSON text for a document, checked against the schema's rules. Text,
@@ -188,6 +194,15 @@ pub enum ExportError {
 pub fn export(doc: &Document) -> Result<String, ExportError> {
     if !doc.is_b2b() {
         return Err(ExportError::NotB2b);
+    }
+    let short: Vec<String> = doc
+        .lines
+        .iter()
+        .filter(|l| l.hsn.len() < 6)
+        .map(|l| format!("{} (HSN {})", l.name, l.hsn))
+        .collect();
+    if !short.is_empty() {
+        return Err(ExportError::ShortHsn(short.join(", ")));
     }
     let t = &doc.computed;
     let einv = EInvoice {
@@ -424,8 +439,8 @@ pub fn validate(v: &serde_json::Value) -> Vec<String> {
             p.push(at("IsServc must be Y or N"));
         }
         match item.get("HsnCd").and_then(|x| x.as_str()) {
-            Some(h) if (4..=8).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_digit()) => {}
-            _ => p.push(at("HsnCd must be 4–8 digits")),
+            Some(h) if (6..=8).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_digit()) => {}
+            _ => p.push(at("HsnCd must be 6–8 digits")),
         }
         match item.get("Unit").and_then(|x| x.as_str()) {
             Some(u) if (3..=8).contains(&u.len()) => {}
@@ -525,6 +540,15 @@ mod tests {
         assert_eq!(v["ItemList"].as_array().map(Vec::len), Some(12));
         // Unregistered recipients are B2C: no e-invoice.
         assert_eq!(export(&sample_document(2, false)), Err(ExportError::NotB2b));
+        let mut four = sample_document(2, true);
+        four.lines[1].hsn = "3401".into();
+        match export(&four) {
+            Err(ExportError::ShortHsn(which)) => assert!(
+                which.contains("Lifebuoy") && !which.contains("Marie"),
+                "{which}"
+            ),
+            other => panic!("4-digit HSN exported: {other:?}"),
+        }
     }
 
     #[test]

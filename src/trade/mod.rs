@@ -54,6 +54,9 @@ pub struct ListingRow {
     pub min_order_qty: i32,
     pub active: bool,
     pub rate_bp: Option<i32>,
+    /// The SKU's HSN when this distributor e-invoices and the code has fewer than
+    /// the 6 digits e-invoices need (Notification 78/2020-Central Tax).
+    pub short_hsn: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,7 +5,10 @@ use super::api::{
     AdjustStock, AnswerLink, AskLink, EndLink, SaveDeliveryOptions, SaveListing,
     get_delivery_options, links, partners, stock, stock_history,
 };
+use crate::domain::MemberRole;
 use crate::domain::OrgKind;
+use crate::ui::confirm::Confirm;
+use crate::ui::form::OwnerOnly;
 use crate::ui::gate::RoleGate;
 use crate::ui::nav::RoleNav;
 use crate::ui::{money, rate};
@@ -83,6 +86,12 @@ fn Stock() -> impl IntoView {
                                             {r.listing_id.map(|_| view! { <span class="pill active">{if r.active { "Selling" } else { "Paused" }}</span> })}
                                         </div>
                                         <div class="muted">{format!("{} · {} · MRP {} / {} · GST {}", r.code, r.brand, money(r.mrp_paise), r.unit, r.rate_bp.map(rate).unwrap_or_else(|| "unknown".into()))}</div>
+                                        {r.short_hsn.clone().map(|h| view! {
+                                            <div class="banner warn" data-test="hsn-warning">{format!(
+                                                "HSN {h} has {} digits: e-invoices need 6. Ask {} for the 6-digit code before you invoice this product.",
+                                                h.len(), r.manufacturer
+                                            )}</div>
+                                        })}
                                         {r.listing_id.map(|_| view! {
                                             <div data-test="stock-levels">{format!("On hand {} · reserved {} · available {}", r.on_hand, r.reserved, available)}</div>
                                         })}
@@ -211,17 +220,22 @@ fn Links(kind: OrgKind) -> impl IntoView {
                                         <input type="hidden" name="accept" value="true"/>
                                         <button type="submit" data-test="accept-link">"Accept"</button>
                                     </ActionForm>
-                                    <ActionForm action=answer attr:class="inline">
-                                        <input type="hidden" name="other_id" value=l.other_id/>
-                                        <input type="hidden" name="accept" value="false"/>
-                                        <button type="submit" class="ghost">"Decline"</button>
-                                    </ActionForm>
+                                    <Confirm label="Decline" question=format!("Decline the link with {}?", l.other_name) test="ask-decline-link">
+                                        <ActionForm action=answer attr:class="inline">
+                                            <input type="hidden" name="other_id" value=l.other_id/>
+                                            <input type="hidden" name="accept" value="false"/>
+                                            <button type="submit" class="danger" data-test="decline-link">"Yes, decline"</button>
+                                        </ActionForm>
+                                    </Confirm>
                                 })}
                                 {(l.state == "active").then(|| view! {
-                                    <ActionForm action=end attr:class="inline">
-                                        <input type="hidden" name="other_id" value=l.other_id/>
-                                        <button type="submit" class="ghost">"End link"</button>
-                                    </ActionForm>
+                                    <Confirm label="End link" test="ask-end-link"
+                                        question=format!("End the link with {}? Its products stop being sold through this link until you link again.", l.other_name)>
+                                        <ActionForm action=end attr:class="inline">
+                                            <input type="hidden" name="other_id" value=l.other_id/>
+                                            <button type="submit" class="danger" data-test="end-link">"Yes, end link"</button>
+                                        </ActionForm>
+                                    </Confirm>
                                 })}
                             </li>
                         }).collect_view()}
@@ -257,12 +271,15 @@ fn Links(kind: OrgKind) -> impl IntoView {
 pub fn DeliveryPage() -> impl IntoView {
     view! {
         <Title text="Delivery · AuroMart"/>
-        <RoleGate kinds=&[OrgKind::Distributor] children=|_| view! { <Delivery/> }/>
+        <RoleGate kinds=&[OrgKind::Distributor] children=|u| view! { <Delivery owner={u.role == MemberRole::Owner}/> }/>
     }
 }
 
 #[component]
-fn Delivery() -> impl IntoView {
+fn Delivery(
+    /// Staff see the settings read-only: only the owner may change them.
+    owner: bool,
+) -> impl IntoView {
     let save = ServerAction::<SaveDeliveryOptions>::new();
     let current = Resource::new(move || save.version().get(), |_| get_delivery_options());
     let errors = Signal::derive(move || save.value().get().and_then(Result::err));
@@ -276,6 +293,8 @@ fn Delivery() -> impl IntoView {
             {move || Suspend::new(async move {
                 current.await.map(|o: DeliveryOptions| view! {
                     <ActionForm action=save attr:class="card stack" attr:data-test="delivery-form">
+                        <OwnerOnly owner/>
+                        <fieldset class="plain" disabled={!owner}>
                         <label class="field">"Do you deliver?"
                             <select name="options[delivers]" data-test="delivers">
                                 <option value="true" selected=o.delivers>"Yes, I deliver to the pincodes below"</option>
@@ -296,6 +315,7 @@ fn Delivery() -> impl IntoView {
                             <small class="field-error">{reason("pickup_address")}</small></label>
                         <label class="field">"Pickup hours"<input name="options[pickup_hours]" value=o.pickup_hours.clone() placeholder="Mon–Sat 9:30 am – 7:30 pm"/></label>
                         <button type="submit">"Save"</button>
+                        </fieldset>
                     </ActionForm>
                 })
             })}

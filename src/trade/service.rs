@@ -175,8 +175,9 @@ pub async fn end_link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
 const STOCK_SQL: &str = "SELECT l.id AS listing_id, s.id AS sku_id, s.code, s.name, s.brand, c.name AS category, m.trade_name AS manufacturer,
         s.unit, s.mrp_paise, l.price_paise, COALESCE(l.on_hand, 0) AS on_hand, COALESCE(l.reserved, 0) AS reserved,
         COALESCE(l.min_order_qty, 1) AS min_order_qty, COALESCE(l.active, false) AS active,
-        g.rate_bp
+        g.rate_bp, CASE WHEN d.einvoice_enabled AND length(s.hsn) < 6 THEN s.hsn END AS short_hsn
    FROM skus s
+   JOIN organisations d ON d.id = $1
    JOIN categories c ON c.id = s.category_id
    JOIN organisations m ON m.id = s.manufacturer_id
    JOIN links k ON k.manufacturer_id = s.manufacturer_id AND k.distributor_id = $1 AND k.state = 'active'

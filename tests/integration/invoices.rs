@@ -3,7 +3,7 @@
 //! QR code decoding to the exact payment request, immutability, downloads refused
 //! to other tenants, credit notes, statements, e-invoice export and bad input.
 
-use crate::common::trade::Market;
+use crate::common::trade::{Market, sku_form};
 use crate::common::{TestApp, gstin, pairs, spawn_app};
 use auromart::domain::OrgKind;
 use auromart::domain::invoice::{DocKind, FinancialYear, document_number, upi_uri};
@@ -647,6 +647,41 @@ async fn e_invoice_json_follows_inv01_for_enabled_distributors() {
         )
         .await
         .ok();
+    // The SKU has a 4-digit HSN: an e-invoicing supplier must give 6 digits.
+    let (status, _, body) = m.distributor.download(&path).await;
+    let reason = String::from_utf8_lossy(&body).to_string();
+    assert_eq!(status, 409, "{reason}");
+    assert!(
+        reason.contains("6-digit HSN") && reason.contains("HSN 1905"),
+        "{reason}"
+    );
+    let stock = m
+        .distributor
+        .call(
+            "trade/stock",
+            &pairs(&[("q", ""), ("carried_only", "true")]),
+        )
+        .await;
+    assert_eq!(
+        stock.ok()[0]["short_hsn"],
+        "1905",
+        "the stock list warns per SKU"
+    );
+    // The brand gives the 6-digit code; what is invoiced from then on exports.
+    let mut sku = sku_form("MARIE-1", "Marie Gold Biscuits 200 g", "190531", "30");
+    sku.push(("id".into(), m.sku_id.to_string()));
+    m.manufacturer.call("catalog/save_sku", &sku).await.ok();
+    let stock = m
+        .distributor
+        .call(
+            "trade/stock",
+            &pairs(&[("q", ""), ("carried_only", "true")]),
+        )
+        .await;
+    assert!(stock.ok()[0]["short_hsn"].is_null());
+    let order_id = m.order(3).await["id"].as_i64().expect("id");
+    let invoice_id = accept(&m, order_id, "accept_deliver").await;
+    let path = format!("/invoices/{invoice_id}/einvoice.json");
     let (status, content_type, body) = m.distributor.download(&path).await;
     assert_eq!((status, content_type.as_str()), (200, "application/json"));
     let json: serde_json::Value = serde_json::from_slice(&body).expect("json");
@@ -661,7 +696,7 @@ async fn e_invoice_json_follows_inv01_for_enabled_distributors() {
     assert_eq!(doc["SellerDtls"]["Gstin"], gstin(761).as_str());
     assert_eq!(doc["BuyerDtls"]["Gstin"], gstin(762).as_str());
     assert_eq!(doc["BuyerDtls"]["Pos"], "27");
-    assert_eq!(doc["ItemList"][0]["HsnCd"], "1905");
+    assert_eq!(doc["ItemList"][0]["HsnCd"], "190531");
     assert_eq!(doc["ItemList"][0]["Unit"], "PAC");
     // 3 × 27.50 = 82.50; 2.5% = 2.0625 → 2.06 each; 86.62 → 87.00.
     let text = String::from_utf8_lossy(&body).to_string();
