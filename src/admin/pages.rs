@@ -1,6 +1,7 @@
 use super::OrgFilter;
 use super::api::{SetApproval, admin_summary, list_organisations};
 use crate::domain::{IndianState, OrgKind};
+use crate::ui::confirm::Confirm;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -117,12 +118,15 @@ fn Console() -> impl IntoView {
                                                 </ActionForm>
                                             })}
                                             {can_suspend.then(move || view! {
-                                                <ActionForm action=set_approval attr:class="inline suspend">
-                                                    <input type="hidden" name="org_id" value=id2.clone()/>
-                                                    <input type="hidden" name="to" value="suspended"/>
-                                                    <input type="text" name="note" placeholder="Reason (shown to them)" required/>
-                                                    <button type="submit" class="danger" data-test="suspend">{suspend_label}</button>
-                                                </ActionForm>
+                                                <Confirm label=suspend_label test="ask-suspend"
+                                                    question=format!("{suspend_label} this business? Its members are signed out at once.")>
+                                                    <ActionForm action=set_approval attr:class="inline suspend">
+                                                        <input type="hidden" name="org_id" value=id2.clone()/>
+                                                        <input type="hidden" name="to" value="suspended"/>
+                                                        <input type="text" name="note" aria-label="Reason" placeholder="Reason (shown to them)" required/>
+                                                        <button type="submit" class="danger" data-test="suspend">{format!("Yes, {}", suspend_label.to_lowercase())}</button>
+                                                    </ActionForm>
+                                                </Confirm>
                                             })}
                                         </div>
                                     </li>

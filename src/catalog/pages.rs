@@ -11,6 +11,7 @@ use crate::domain::catalog::UNITS;
 use crate::domain::catalog::split_csv;
 use crate::domain::money::group_indian;
 use crate::error::AppError;
+use crate::ui::confirm::Confirm;
 use crate::ui::form::FormError;
 use crate::ui::gate::RoleGate;
 use crate::ui::nav::RoleNav;
@@ -221,8 +222,10 @@ fn SkuPhoto(id: i64, version: i32, photos: RwSignal<u32>) -> impl IntoView {
                     on:change=on_change prop:disabled=busy/>
             </label>
             {(version > 0).then(|| view! {
-                <button type="button" class="ghost small" prop:disabled=busy
-                    on:click=move |_| { remove.dispatch(RemovePhoto { id }); }>"Remove"</button>
+                <Confirm label="Remove" question="Remove this product's photo?" test="ask-remove-photo">
+                    <button type="button" class="danger small" prop:disabled=busy data-test="remove-photo"
+                        on:click=move |_| { remove.dispatch(RemovePhoto { id }); }>"Yes, remove"</button>
+                </Confirm>
             })}
             {move || busy().then(|| view! { <span class="muted">"Saving photo…"</span> })}
             {move || problem.get().map(|p| view! { <span class="field-error" data-test="photo-error">{p}</span> })}
@@ -411,11 +414,13 @@ fn CategoryApprovals() -> impl IntoView {
                                         <input type="hidden" name="approve" value="true"/>
                                         <button type="submit" data-test="approve-category">"Approve"</button>
                                     </ActionForm>
-                                    <ActionForm action=decide attr:class="inline">
-                                        <input type="hidden" name="id" value=c.id/>
-                                        <input type="hidden" name="approve" value="false"/>
-                                        <button type="submit" class="danger">"Reject"</button>
-                                    </ActionForm>
+                                    <Confirm label="Reject" question=format!("Reject the category {}?", c.name) test="ask-reject-category">
+                                        <ActionForm action=decide attr:class="inline">
+                                            <input type="hidden" name="id" value=c.id/>
+                                            <input type="hidden" name="approve" value="false"/>
+                                            <button type="submit" class="danger" data-test="reject-category">"Yes, reject"</button>
+                                        </ActionForm>
+                                    </Confirm>
                                 })}
                             </li>
                         }).collect_view()}

@@ -187,6 +187,11 @@ impl OrderAction {
         }
     }
 
+    /// Ends the order for good: the page asks before it acts.
+    pub fn is_destructive(self) -> bool {
+        matches!(self, OrderAction::Reject | OrderAction::Cancel)
+    }
+
     /// Button text.
     pub fn label(self) -> &'static str {
         match self {
@@ -228,16 +233,17 @@ impl OrderAction {
     }
 }
 
+/// In the order buttons show: the next normal step first, the destructive ones last.
 pub const ALL_ACTIONS: [OrderAction; 9] = [
     OrderAction::Accept(DeliveryMode::Deliver),
     OrderAction::Accept(DeliveryMode::Pickup),
-    OrderAction::Reject,
-    OrderAction::Cancel,
     OrderAction::Pack,
     OrderAction::Dispatch,
     OrderAction::MarkReadyForPickup,
     OrderAction::MarkDelivered,
     OrderAction::MarkPickedUp,
+    OrderAction::Reject,
+    OrderAction::Cancel,
 ];
 
 /// The one place that decides whether `party` may do `action` to an order in
@@ -437,13 +443,25 @@ mod tests {
         );
         assert_eq!(
             available_actions(S::Packed, Some(Deliver), Distributor),
-            vec![A::Cancel, A::Dispatch]
+            vec![A::Dispatch, A::Cancel]
         );
         assert_eq!(
             available_actions(S::Packed, Some(Pickup), Distributor),
-            vec![A::Cancel, A::MarkReadyForPickup]
+            vec![A::MarkReadyForPickup, A::Cancel]
         );
         for s in S::ALL {
+            for party in [Retailer, Distributor] {
+                for mode in [None, Some(Deliver), Some(Pickup)] {
+                    let actions = available_actions(s, mode, party);
+                    let first_destructive = actions.iter().position(|a| a.is_destructive());
+                    if let Some(i) = first_destructive {
+                        assert!(
+                            actions[i..].iter().all(|a| a.is_destructive()),
+                            "{s:?} {party:?}: the next normal step comes first: {actions:?}"
+                        );
+                    }
+                }
+            }
             assert_eq!(OrderState::parse(s.as_str()), Some(s));
             if s.is_final() {
                 assert!(available_actions(s, Some(Deliver), Distributor).is_empty());

@@ -4,7 +4,9 @@
 
 use super::api::{SaveBilling, get_billing, list_invoices, list_statements, order_invoices};
 use super::{InvoiceFilter, InvoiceRow, einvoice_href, pdf_href, statement_href};
+use crate::domain::MemberRole;
 use crate::domain::OrgKind;
+use crate::ui::form::OwnerOnly;
 use crate::ui::gate::RoleGate;
 use crate::ui::live::{orders_version, provide_live_orders};
 use crate::ui::money;
@@ -73,7 +75,7 @@ fn Invoices(kind: OrgKind) -> impl IntoView {
                     }.into_any(),
                     Ok(list) => view! {
                         <div class="table-wrap card">
-                            <table class="lines" data-test="invoice-list">
+                            <table class="lines cards" data-test="invoice-list">
                                 <thead><tr>
                                     <th>"Document"</th><th>"Date"</th><th>{other}</th>
                                     <th class="num">"Taxable"</th><th class="num">"GST"</th><th class="num">"Total"</th><th></th>
@@ -131,11 +133,11 @@ fn InvoiceLine(row: InvoiceRow, kind: OrgKind) -> impl IntoView {
                 <small class="muted">{format!(" {} · order ", kind_label(&row.kind))}<A href=format!("/orders/{}", row.order_id)>{format!("#{}", row.order_id)}</A></small>
                 {row.refers_to_number.clone().map(|r| view! { <small class="muted">{format!(" · against {r}")}</small> })}
             </td>
-            <td>{row.issued_on.clone()}</td>
-            <td>{who}</td>
-            <td class="num">{money(if credit { -row.taxable_paise } else { row.taxable_paise })}</td>
-            <td class="num">{money(if credit { -row.tax_paise } else { row.tax_paise })}</td>
-            <td class="num">{money(if credit { -row.total_paise } else { row.total_paise })}</td>
+            <td data-label="Date">{row.issued_on.clone()}</td>
+            <td data-label=other_label(kind)>{who}</td>
+            <td class="num" data-label="Taxable">{money(if credit { -row.taxable_paise } else { row.taxable_paise })}</td>
+            <td class="num" data-label="GST">{money(if credit { -row.tax_paise } else { row.tax_paise })}</td>
+            <td class="num total" data-label="Total">{money(if credit { -row.total_paise } else { row.total_paise })}</td>
             <td class="row-actions">
                 <a class="button" href=pdf_href(row.id) download rel="external" data-test="invoice-download">"PDF"</a>
                 {(row.einvoice && kind == OrgKind::Distributor).then(|| view! {
@@ -143,6 +145,15 @@ fn InvoiceLine(row: InvoiceRow, kind: OrgKind) -> impl IntoView {
                 })}
             </td>
         </tr>
+    }
+}
+
+/// The other party's column heading, repeated on each card on a phone.
+fn other_label(kind: OrgKind) -> &'static str {
+    if kind == OrgKind::Retailer {
+        "Distributor"
+    } else {
+        "Retailer"
     }
 }
 
@@ -176,12 +187,15 @@ pub fn OrderInvoices(order_id: i64) -> impl IntoView {
 pub fn BillingPage() -> impl IntoView {
     view! {
         <Title text="Billing · AuroMart"/>
-        <RoleGate kinds=&[OrgKind::Distributor] children=|_| view! { <Billing/> }/>
+        <RoleGate kinds=&[OrgKind::Distributor] children=|u| view! { <Billing owner={u.role == MemberRole::Owner}/> }/>
     }
 }
 
 #[component]
-fn Billing() -> impl IntoView {
+fn Billing(
+    /// Staff see the settings read-only: only the owner may change them.
+    owner: bool,
+) -> impl IntoView {
     let save = ServerAction::<SaveBilling>::new();
     let current = Resource::new(move || save.version().get(), |_| get_billing());
     let errors = Signal::derive(move || save.value().get().and_then(Result::err));
@@ -201,6 +215,8 @@ fn Billing() -> impl IntoView {
                         </div>
                     })}
                     <ActionForm action=save attr:class="card stack" attr:data-test="billing-form">
+                        <OwnerOnly owner/>
+                        <fieldset class="plain" disabled={!owner}>
                         <p class="muted">{format!("GSTIN {} · next invoice number {}", b.gstin.clone().unwrap_or_else(|| "missing".into()), b.next_number)}</p>
                         <label class="field">"UPI id (printed as a QR code for payment)"
                             <input name="upi_id" value=b.upi_id.clone() placeholder="shopname@okhdfcbank" autocomplete="off" data-test="upi-id"/>
@@ -223,6 +239,7 @@ fn Billing() -> impl IntoView {
                             </select>
                         </label>
                         <button type="submit">"Save"</button>
+                        </fieldset>
                     </ActionForm>
                 })
             })}

@@ -8,6 +8,7 @@ use crate::domain::OrgKind;
 use crate::domain::gst::{Supply, TaxLine, compute};
 use crate::domain::order::{DeliveryMode, OrderAction, OrderState, Party, available_actions};
 use crate::error::AppError;
+use crate::ui::confirm::Confirm;
 use crate::ui::gate::RoleGate;
 use crate::ui::live::{orders_version, provide_live_orders};
 use crate::ui::nav::RoleNav;
@@ -169,13 +170,25 @@ fn OrderCard(order: OrderSummary, kind: OrgKind, act: ServerAction<ActOnOrder>) 
             </div>
             {(!quick.is_empty()).then(|| view! {
                 <div class="row-actions">
-                    {quick.into_iter().map(|a| view! {
-                        <ActionForm action=act attr:class="inline">
-                            <input type="hidden" name="id" value=id/>
-                            <input type="hidden" name="action" value=a.as_str()/>
-                            <input type="hidden" name="reason" value=""/>
-                            <button type="submit" data-test=format!("act-{}", a.as_str()) class:ghost=matches!(a, OrderAction::Cancel)>{a.label()}</button>
-                        </ActionForm>
+                    {quick.into_iter().map(|a| {
+                        let form = move || view! {
+                            <ActionForm action=act attr:class="inline">
+                                <input type="hidden" name="id" value=id/>
+                                <input type="hidden" name="action" value=a.as_str()/>
+                                <input type="hidden" name="reason" value=""/>
+                                <button type="submit" data-test=format!("act-{}", a.as_str()) class:danger=a.is_destructive()>
+                                    {if a.is_destructive() { format!("Yes, {}", a.base_verb()) } else { a.label().to_string() }}
+                                </button>
+                            </ActionForm>
+                        };
+                        if a.is_destructive() {
+                            view! {
+                                <Confirm label=a.label() question=format!("{} order #{id}? This cannot be undone.", capitalised(a.base_verb()))
+                                    test=format!("ask-{}", a.as_str())>{form()}</Confirm>
+                            }.into_any()
+                        } else {
+                            form().into_any()
+                        }
                     }).collect_view()}
                     <A href=format!("/orders/{id}") attr:class="button ghost">"Details"</A>
                 </div>
@@ -268,18 +281,27 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
                 <div class="row-actions">
                     {actions.into_iter().map(|a| {
                         let needs = a.needs_reason(state);
-                        view! {
+                        let form = move || view! {
                             <ActionForm action=act attr:class="inline">
                                 <input type="hidden" name="id" value=id/>
                                 <input type="hidden" name="action" value=a.as_str()/>
                                 {if needs {
-                                    view! { <input type="text" name="reason" required placeholder="Reason (the other side sees it)"/> }.into_any()
+                                    view! { <input type="text" name="reason" required aria-label="Reason" placeholder="Reason (the other side sees it)"/> }.into_any()
                                 } else {
                                     view! { <input type="hidden" name="reason" value=""/> }.into_any()
                                 }}
-                                <button type="submit" data-test=format!("act-{}", a.as_str())
-                                    class:danger=matches!(a, OrderAction::Reject | OrderAction::Cancel)>{a.label()}</button>
+                                <button type="submit" data-test=format!("act-{}", a.as_str()) class:danger=a.is_destructive()>
+                                    {if a.is_destructive() { format!("Yes, {}", a.base_verb()) } else { a.label().to_string() }}
+                                </button>
                             </ActionForm>
+                        };
+                        if a.is_destructive() {
+                            view! {
+                                <Confirm label=a.label() question=format!("{} order #{id}? This cannot be undone.", capitalised(a.base_verb()))
+                                    test=format!("ask-{}", a.as_str())>{form()}</Confirm>
+                            }.into_any()
+                        } else {
+                            form().into_any()
                         }
                     }).collect_view()}
                 </div>
@@ -606,4 +628,13 @@ fn DistributorCartView(
             </button>
         </section>
     }
+}
+
+/// "cancel" → "Cancel".
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -58,3 +58,16 @@ pub fn FormError(errors: ErrorSignal) -> impl IntoView {
         })
     }
 }
+
+/// Above a form only the owner may save: tells staff who can change it (the
+/// fields below are shown read-only).
+#[component]
+pub fn OwnerOnly(owner: bool) -> impl IntoView {
+    (!owner).then(|| {
+        view! {
+            <p class="banner info" data-test="owner-only" role="note">
+                "Only the owner of this business can change these settings. Ask them if something here needs to change."
+            </p>
+        }
+    })
+}

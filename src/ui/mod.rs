@@ -1,5 +1,6 @@
 //! Components every feature uses: layout, role gate, form fields.
 
+pub mod confirm;
 pub mod form;
 pub mod gate;
 pub mod layout;
