@@ -364,7 +364,7 @@ async fn plain_form_log_in_works_without_javascript() {
         .to_str()
         .expect("location")
         .to_string();
-    assert!(loc.starts_with("/login?error=Wrong"), "{loc}");
+    assert!(loc.starts_with("/login?error=wrong"), "{loc}");
     let (_, html) = c.get(&loc).await;
     assert!(
         html.contains("Wrong mobile number / e-mail or password"),

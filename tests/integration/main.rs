@@ -4,6 +4,7 @@
 mod accounts;
 mod catalog;
 mod common;
+mod hardening;
 mod invoices;
 mod orders;
 mod role_matrix;

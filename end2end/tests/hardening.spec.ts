@@ -1,0 +1,97 @@
+import { test, expect, Page } from '@playwright/test';
+import { DEMO, hydrated, login, placeAndOpen } from './helpers';
+
+// Every page each role can open, at the 360 px phone width of the config.
+const PAGES: Record<string, string[]> = {
+  anonymous: ['/', '/login', '/signup', '/offline', '/login?error=check&fields=identifier,password'],
+  [DEMO.retailer]: ['/retailer', '/retailer/shop', '/retailer/cart', '/retailer/invoices'],
+  [DEMO.distributor]: ['/distributor', '/distributor/stock', '/distributor/brands', '/distributor/delivery',
+    '/distributor/invoices', '/distributor/billing'],
+  [DEMO.manufacturer]: ['/manufacturer', '/manufacturer/products', '/manufacturer/distributors'],
+  [DEMO.admin]: ['/admin', '/admin/categories', '/admin/whatsapp'],
+};
+
+/** Records Content-Security-Policy violations from the page's first script on. */
+async function watchPolicy(page: Page): Promise<string[]> {
+  const seen: string[] = [];
+  await page.exposeFunction('__cspViolation', (v: string) => seen.push(v));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as any).__cspViolation(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return seen;
+}
+
+async function widthOf(page: Page): Promise<{ doc: number; view: number; widest: string }> {
+  return page.evaluate(() => {
+    const view = window.innerWidth;
+    let widest = '';
+    for (const el of Array.from(document.querySelectorAll('body *'))) {
+      const r = (el as HTMLElement).getBoundingClientRect();
+      if (r.right > view + 1 && widest === '') widest = `${el.tagName}.${(el as HTMLElement).className} right=${Math.round(r.right)}`;
+    }
+    return { doc: document.documentElement.scrollWidth, view, widest };
+  });
+}
+
+for (const [who, paths] of Object.entries(PAGES)) {
+  test(`every page of ${who === 'anonymous' ? 'a visitor' : who} fits a 360 px phone and hydrates under the CSP`, async ({ page }) => {
+    test.setTimeout(120_000);
+    const violations = await watchPolicy(page);
+    if (who !== 'anonymous') await login(page, who);
+    const visit = [...paths];
+    if (who === DEMO.retailer || who === DEMO.distributor) {
+      // One of the role's orders too.
+      await page.goto(who === DEMO.retailer ? '/retailer' : '/distributor');
+      const first = page.locator('[data-test="order-row"]').first();
+      if (await first.count()) visit.push(`/orders/${await first.getAttribute('data-id')}`);
+    }
+    for (const path of visit) {
+      await page.goto(path);
+      await hydrated(page);
+      await page.waitForLoadState('networkidle');
+      const w = await widthOf(page);
+      expect(w.doc, `${path} scrolls sideways (${w.widest})`).toBeLessThanOrEqual(w.view);
+    }
+    expect(violations, 'no Content-Security-Policy violations').toEqual([]);
+  });
+}
+
+test('destructive actions ask first, and the next normal step comes first', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const shop = await (await browser.newContext()).newPage();
+  await login(shop, '9300000014');
+  await shop.goto('/retailer/shop');
+  await hydrated(shop);
+  await shop.locator('[data-test="offer"][data-distributor="Shree Ganesh Traders"] [data-test="add"]').first().click();
+  await shop.goto('/retailer/cart');
+  await hydrated(shop);
+  const orderId = await placeAndOpen(shop, 'Shree Ganesh Traders');
+
+  // The distributor accepts; on the accepted order "Mark packed" comes before "Cancel order".
+  const dist = await (await browser.newContext()).newPage();
+  await login(dist, DEMO.distributor);
+  await dist.goto(`/orders/${orderId}`);
+  await hydrated(dist);
+  await dist.locator('[data-test="act-accept_deliver"]').click();
+  await expect(dist.locator('[data-test="order-state"]').first()).toHaveText('Confirmed');
+  const buttons = await dist.locator('.row-actions [data-test^="act-"], .row-actions [data-test^="ask-"]').evaluateAll(
+    (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.getAttribute('data-test')));
+  expect(buttons[0]).toBe('act-pack');
+  expect(buttons.at(-1)).toBe('ask-cancel');
+
+  // A shop's cancel is two taps: the first only asks.
+  const other = await (await browser.newContext()).newPage();
+  await login(other, '9300000010');
+  await other.goto('/retailer/shop');
+  await hydrated(other);
+  await other.locator('[data-test="offer"][data-distributor="Shree Ganesh Traders"] [data-test="add"]').first().click();
+  await other.goto('/retailer/cart');
+  await hydrated(other);
+  await placeAndOpen(other, 'Shree Ganesh Traders');
+  await expect(other.locator('[data-test="act-cancel"]')).toBeHidden();
+  await other.locator('[data-test="ask-cancel"]').click();
+  await expect(other.locator('.confirm-box')).toContainText('This cannot be undone');
+  await other.locator('[data-test="act-cancel"]').click();
+  await expect(other.locator('[data-test="order-state"]').first()).toHaveText('Cancelled');
+});
