@@ -135,6 +135,8 @@ pub async fn login(
         return Err(AppError::field("password", "Enter your password"));
     }
     let cfg = public.state.config.clone();
+    // The connection goes back to the pool while the password is hashed: a burst
+    // of log-ins must not hold every connection idle through argon2.
     let mut conn = public.db().acquire().await.map_err(internal)?;
     let reservation = match reserve_attempt(&mut conn, &ident, &cfg)
         .await
@@ -155,6 +157,7 @@ pub async fn login(
         .fetch_optional(&mut *conn)
         .await
         .map_err(internal)?;
+    drop(conn);
     let (user_id, stored) = match row {
         Some(r) => (Some(r.id), Some(r.password_hash)),
         None => (None, None),
@@ -169,6 +172,7 @@ pub async fn login(
             "Wrong mobile number / e-mail or password",
         ));
     };
+    let mut conn = public.db().acquire().await.map_err(internal)?;
     sqlx::query("DELETE FROM login_failures WHERE identifier = $1 AND id <= $2")
         .bind(&ident)
         .bind(reservation)

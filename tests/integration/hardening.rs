@@ -386,10 +386,10 @@ async fn control_characters_are_refused_at_the_boundary() {
         .manufacturer
         .call(
             "catalog/propose_category",
-            &pairs(&[("name", "\u{FEFF} Namkeen \u{200B}")]),
+            &pairs(&[("name", "\u{FEFF} Kitchen Towels \u{200B}")]),
         )
         .await;
-    assert_eq!(a.ok()["name"], "Namkeen");
+    assert_eq!(a.ok()["name"], "Kitchen Towels");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -485,9 +485,14 @@ async fn staff_see_owner_only_forms_read_only() {
             html.contains("data-test=\"owner-only\"") && html.contains("Only the owner"),
             "{page}"
         );
+        let fieldset = html
+            .split("<fieldset")
+            .nth(1)
+            .and_then(|t| t.split('>').next())
+            .unwrap_or_default();
         assert!(
-            html.contains("<fieldset class=\"plain\" disabled"),
-            "{page}: the fields are read-only"
+            fieldset.contains("disabled"),
+            "{page}: the fields are read-only: <fieldset{fieldset}>"
         );
     }
 }
