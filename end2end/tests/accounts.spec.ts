@@ -71,7 +71,7 @@ test('admin approves a new distributor, who then trades from a working dashboard
   await dist.fill('input[name="form[pincode]"]', '560002');
   await dist.fill('input[name="form[owner_name]"]', 'Kiran Rao');
   await dist.fill('input[name="form[phone]"]', phone);
-  await dist.fill('input[name="form[password]"]', 'Wholesale#29');
+  await dist.fill('input[name="form[password]"]', 'Wholesale#Yard29');
   await dist.click('form[data-test="signup-form"] button[type="submit"]');
   await expect(dist).toHaveURL(/\/distributor$/);
   await expect(dist.locator('[data-test="approval-pending"]')).toBeVisible();

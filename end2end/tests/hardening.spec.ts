@@ -17,7 +17,7 @@ async function watchPolicy(page: Page): Promise<string[]> {
   await page.exposeFunction('__cspViolation', (v: string) => seen.push(v));
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) =>
-      (window as any).__cspViolation(`${e.violatedDirective} ${e.blockedURI}`));
+      (window as any).__cspViolation(`${location.pathname}: ${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
   });
   return seen;
 }
@@ -57,6 +57,40 @@ for (const [who, paths] of Object.entries(PAGES)) {
   });
 }
 
+test('with an order and its invoice, the lists and the order page still fit 360 px on both sides', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const shop = await (await browser.newContext()).newPage();
+  await login(shop, '9300000021');
+  await shop.goto('/retailer/shop');
+  await hydrated(shop);
+  await shop.locator('[data-test="offer"][data-distributor="Shree Ganesh Traders"] [data-test="add"]').first().click();
+  await shop.goto('/retailer/cart');
+  await hydrated(shop);
+  const orderId = await placeAndOpen(shop, 'Shree Ganesh Traders');
+  const dist = await (await browser.newContext()).newPage();
+  await login(dist, DEMO.distributor);
+  await dist.goto(`/orders/${orderId}`);
+  await hydrated(dist);
+  await dist.locator('[data-test="act-accept_deliver"]').click();
+  await expect(dist.locator('[data-test="order-state"]').first()).toHaveText('Confirmed');
+  for (const [page, paths] of [[shop, ['/retailer/invoices', '/retailer', `/orders/${orderId}`]],
+    [dist, ['/distributor/invoices', '/distributor', `/orders/${orderId}`]]] as [Page, string[]][]) {
+    for (const path of paths) {
+      await page.goto(path);
+      await hydrated(page);
+      if (path.endsWith('/invoices')) await expect(page.locator('[data-test="invoice-row"]').first()).toBeVisible();
+      const w = await widthOf(page);
+      expect(w.doc, `${path} scrolls sideways (${w.widest})`).toBeLessThanOrEqual(w.view);
+    }
+  }
+  // The totals and the PDF button are on screen, not off to the right.
+  const row = dist.locator('[data-test="invoice-row"]').first();
+  await dist.goto('/distributor/invoices');
+  await hydrated(dist);
+  const box = await row.locator('[data-test="invoice-download"]').boundingBox();
+  expect(box!.x + box!.width).toBeLessThanOrEqual(360);
+});
+
 test('destructive actions ask first, and the next normal step comes first', async ({ browser }) => {
   test.setTimeout(90_000);
   const shop = await (await browser.newContext()).newPage();
@@ -75,8 +109,9 @@ test('destructive actions ask first, and the next normal step comes first', asyn
   await hydrated(dist);
   await dist.locator('[data-test="act-accept_deliver"]').click();
   await expect(dist.locator('[data-test="order-state"]').first()).toHaveText('Confirmed');
-  const buttons = await dist.locator('.row-actions [data-test^="act-"], .row-actions [data-test^="ask-"]').evaluateAll(
-    (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.getAttribute('data-test')));
+  // What shows before any question is opened: each plain button, each question's opener.
+  const buttons = await dist.locator('.row-actions > form [data-test^="act-"], .row-actions > details > summary').evaluateAll(
+    (els) => els.map((e) => e.getAttribute('data-test')));
   expect(buttons[0]).toBe('act-pack');
   expect(buttons.at(-1)).toBe('ask-cancel');
 

@@ -50,6 +50,36 @@ pub fn check_secret(input: &str) -> Result<&str, Invalid> {
     Ok(input)
 }
 
+/// Text that arrives from elsewhere and cannot be sent back (a WhatsApp message
+/// a shop typed): the refused control characters are dropped instead.
+pub fn strip_controls(input: &str) -> String {
+    input.chars().filter(|c| !is_refused_control(*c)).collect()
+}
+
+/// Every string in a JSON document (keys too) with `strip_controls` applied, so
+/// a stored payload never carries a NUL that PostgreSQL's `jsonb` refuses.
+pub fn scrub_json(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s.chars().any(is_refused_control) => *s = strip_controls(s),
+        Value::Array(items) => items.iter_mut().for_each(scrub_json),
+        Value::Object(map) => {
+            let dirty: Vec<String> = map
+                .keys()
+                .filter(|k| k.chars().any(is_refused_control))
+                .cloned()
+                .collect();
+            for key in dirty {
+                if let Some(v) = map.remove(&key) {
+                    map.insert(strip_controls(&key), v);
+                }
+            }
+            map.values_mut().for_each(scrub_json);
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +98,13 @@ mod tests {
             assert!(check_secret(bad).is_err(), "{bad:?}");
         }
         assert_eq!(clean("two\nlines\tand a tab"), Ok("two\nlines\tand a tab"));
+    }
+
+    #[test]
+    fn json_from_elsewhere_loses_its_control_characters() {
+        let mut v = serde_json::json!({"a\u{0}": ["STOP\u{0}", {"b": "ok\u{7}"}], "n": 1});
+        scrub_json(&mut v);
+        assert_eq!(v, serde_json::json!({"a": ["STOP", {"b": "ok"}], "n": 1}));
     }
 
     #[test]

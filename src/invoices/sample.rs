@@ -71,6 +71,8 @@ pub fn sample_document(lines: usize, intra: bool) -> Document {
 /// The largest document the layout must hold: figures up to ₹99,99,99,999.99,
 /// quantities of 10,00,000, discounts on every line, a rate of ₹1 crore, names
 /// at their longest (200 characters), as an invoice or a credit note.
+// Paise written with Indian grouping (lakh, crore), as the figures are read.
+#[allow(clippy::inconsistent_digit_grouping)]
 pub fn extreme_document(intra: bool, credit: bool) -> Document {
     let mut input = sample_input(0, intra);
     let long = |base: &str| {

@@ -272,6 +272,8 @@ mod tests {
     use super::*;
     use crate::pdf::layout_check::problems;
 
+    // Paise written with Indian grouping (lakh, crore), as the figures are read.
+    #[allow(clippy::inconsistent_digit_grouping)]
     #[test]
     fn no_two_texts_meet_at_the_largest_figures() {
         let long = "Shree Ganesh Wholesale Traders Private Limited of Market Yard Pune ".repeat(3);

@@ -161,7 +161,7 @@ const OTHER_CSP: &str =
 /// The Content-Security-Policy of an HTML page whose inline scripts carry `nonce`.
 pub fn page_csp(nonce: &str) -> String {
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval' 'report-sample'; style-src 'self'; \
          img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; manifest-src 'self'; \
          worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )

@@ -172,6 +172,12 @@ async fn sw(State(assets): State<Assets>) -> Response {
         [
             (CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (CACHE_CONTROL, "no-cache"),
+            // A worker runs under its own script's policy: it fetches and caches
+            // this site's shell, so it may reach this site (and nothing else).
+            (
+                http::header::CONTENT_SECURITY_POLICY,
+                "default-src 'self'; frame-ancestors 'none'",
+            ),
         ],
         assets.service_worker.as_str().to_owned(),
     )

@@ -198,8 +198,13 @@ pub async fn handle(
     if !signature_ok(secret, body, signature) {
         return Err(WebhookError::Signature);
     }
-    let payload: Payload =
+    // What people typed is stored with the event: control characters (a NUL
+    // would make PostgreSQL refuse the row, and Meta retry for ever) are dropped.
+    let mut value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| WebhookError::Body(e.to_string()))?;
+    crate::domain::text::scrub_json(&mut value);
+    let payload: Payload =
+        serde_json::from_value(value).map_err(|e| WebhookError::Body(e.to_string()))?;
     let mut handled = Handled::default();
     for change in payload.entry.iter().flat_map(|e| &e.changes) {
         for status in &change.value.statuses {

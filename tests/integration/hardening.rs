@@ -310,6 +310,8 @@ async fn redirects_stay_on_the_site_and_pages_never_echo_link_text() {
     );
 }
 
+type Form = Vec<(String, String)>;
+
 /// A control character anywhere in any server function's arguments is refused
 /// with the field's name (never a 500), and nothing is written.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -317,7 +319,7 @@ async fn control_characters_are_refused_at_the_boundary() {
     let app = spawn_app().await;
     let m = app.market(650, 10).await;
     let visitor = app.client();
-    let cases: Vec<(&Client, &str, Vec<(String, String)>, &str)> = vec![
+    let cases: Vec<(&Client, &str, Form, &str)> = vec![
         (
             &m.retailer,
             "orders/browse",

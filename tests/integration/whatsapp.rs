@@ -830,3 +830,28 @@ async fn a_status_for_a_message_in_doubt_marks_it_sent_instead_of_sending_again(
     );
     assert!(fake.messages().is_empty(), "not sent a second time");
 }
+
+/// A message with control characters (a NUL that PostgreSQL's jsonb refuses) is
+/// taken once, stored without them, and acted on: never a 5xx Meta would retry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_with_control_characters_is_stored_without_them() {
+    let (app, _fake) = wa_app().await;
+    app.active(auromart::domain::OrgKind::Retailer, 395).await;
+    let from = to(395);
+    let stop = json!({"messages": [{"from": from, "id": "wamid.in.nul", "timestamp": "1764000000",
+                                    "type": "text", "text": {"body": "STOP\u{0}\u{7}"}}]});
+    assert_eq!(webhook(&app, stop.clone(), Some("good")).await, 200);
+    assert_eq!(
+        webhook(&app, stop, Some("good")).await,
+        200,
+        "a repeat is fine too"
+    );
+    let (count, body): (i64, Option<String>) = sqlx::query_as(
+        "SELECT count(*), max(payload->'text'->>'body') FROM webhook_events WHERE from_phone = $1",
+    )
+    .bind(&from)
+    .fetch_one(&app.db)
+    .await
+    .expect("stored");
+    assert_eq!((count, body.as_deref()), (1, Some("STOP")));
+}
