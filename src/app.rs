@@ -14,17 +14,14 @@ pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // Each page's inline scripts (hydration, resources, the service worker) carry a
     // fresh nonce, and the page's Content-Security-Policy allows only those.
+    // (the nonce is made per request by `server::boundary::security_headers`).
     #[cfg(feature = "ssr")]
-    {
-        leptos::nonce::provide_nonce();
-        if let (Some(nonce), Some(res)) = (
-            leptos::nonce::use_nonce(),
-            use_context::<leptos_axum::ResponseOptions>(),
-        ) && let Ok(value) =
-            http::HeaderValue::from_str(&crate::server::boundary::page_csp(&nonce))
-        {
-            res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-        }
+    if let Some(nonce) = use_context::<http::request::Parts>().and_then(|p| {
+        p.extensions
+            .get::<crate::server::boundary::PageNonce>()
+            .cloned()
+    }) {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
     let nonce = leptos::nonce::use_nonce();
     view! {

@@ -3,8 +3,9 @@
 //!   control characters refused with the field's message, ends trimmed;
 //! - redirects only ever point at this site (a plain form post is sent back to
 //!   its Referer by Leptos, whatever host that names);
-//! - security headers on every response (the pages' Content-Security-Policy,
-//!   which carries a per-response nonce, is set by the shell in `app.rs`).
+//! - security headers on every response; a page's Content-Security-Policy allows
+//!   the inline scripts carrying this response's nonce, which the shell in
+//!   `app.rs` takes from the request (`PageNonce`).
 
 use crate::domain::text;
 use crate::error::{AppError, FieldError};
@@ -151,9 +152,6 @@ pub async fn safe_redirects(req: Request, next: Next) -> Response {
     res
 }
 
-/// The policy for pages whose shell could not set its own (no scripts run; the
-/// page still works as plain HTML).
-const HTML_FALLBACK_CSP: &str = "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 /// Downloads, JSON and media: nothing in them may run or be framed.
 const OTHER_CSP: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -171,8 +169,29 @@ pub fn page_csp(nonce: &str) -> String {
 #[derive(Clone, Copy)]
 pub struct Tls(pub bool);
 
+/// This request's script nonce: the shell (`app.rs`) puts it on every inline
+/// script it renders, and the page's policy allows exactly those.
+#[derive(Debug, Clone)]
+pub struct PageNonce(pub String);
+
+impl PageNonce {
+    fn new() -> PageNonce {
+        use base64::Engine;
+        use rand::RngCore;
+        let mut bytes = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        PageNonce(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+    }
+}
+
 /// Headers every response carries.
-pub async fn security_headers(State(Tls(tls)): State<Tls>, req: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(Tls(tls)): State<Tls>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let nonce = PageNonce::new();
+    req.extensions_mut().insert(nonce.clone());
     let mut res = next.run(req).await;
     let is_html = res
         .headers()
@@ -182,11 +201,13 @@ pub async fn security_headers(State(Tls(tls)): State<Tls>, req: Request, next: N
     let h = res.headers_mut();
     if !h.contains_key(CONTENT_SECURITY_POLICY) {
         let csp = if is_html {
-            HTML_FALLBACK_CSP
+            HeaderValue::from_str(&page_csp(&nonce.0)).ok()
         } else {
-            OTHER_CSP
+            Some(HeaderValue::from_static(OTHER_CSP))
         };
-        h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+        if let Some(csp) = csp {
+            h.insert(CONTENT_SECURITY_POLICY, csp);
+        }
     }
     h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
