@@ -1,4 +1,4 @@
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Browser, Page } from '@playwright/test';
 import { DEMO, hydrated, login, placeAndOpen } from './helpers';
 
 // Every page each role can open, at the 360 px phone width of the config.
@@ -10,6 +10,19 @@ const PAGES: Record<string, string[]> = {
   [DEMO.manufacturer]: ['/manufacturer', '/manufacturer/products', '/manufacturer/distributors'],
   [DEMO.admin]: ['/admin', '/admin/categories', '/admin/whatsapp'],
 };
+
+/** A shop (by its mobile number) puts Shree Ganesh Traders' first offer in its cart and
+ * places the order; returns the shop's page, on the order, and the order id. */
+async function shopOrders(browser: Browser, phone: string): Promise<[Page, string]> {
+  const shop = await (await browser.newContext()).newPage();
+  await login(shop, phone);
+  await shop.goto('/retailer/shop');
+  await hydrated(shop);
+  await shop.locator('[data-test="offer"][data-distributor="Shree Ganesh Traders"] [data-test="add"]').first().click();
+  await shop.goto('/retailer/cart');
+  await hydrated(shop);
+  return [shop, await placeAndOpen(shop, 'Shree Ganesh Traders')];
+}
 
 /** Records Content-Security-Policy violations from the page's first script on. */
 async function watchPolicy(page: Page): Promise<string[]> {
@@ -59,14 +72,7 @@ for (const [who, paths] of Object.entries(PAGES)) {
 
 test('with an order and its invoice, the lists and the order page still fit 360 px on both sides', async ({ browser }) => {
   test.setTimeout(90_000);
-  const shop = await (await browser.newContext()).newPage();
-  await login(shop, '9300000021');
-  await shop.goto('/retailer/shop');
-  await hydrated(shop);
-  await shop.locator('[data-test="offer"][data-distributor="Shree Ganesh Traders"] [data-test="add"]').first().click();
-  await shop.goto('/retailer/cart');
-  await hydrated(shop);
-  const orderId = await placeAndOpen(shop, 'Shree Ganesh Traders');
+  const [shop, orderId] = await shopOrders(browser, '9300000021');
   const dist = await (await browser.newContext()).newPage();
   await login(dist, DEMO.distributor);
   await dist.goto(`/orders/${orderId}`);
@@ -93,14 +99,7 @@ test('with an order and its invoice, the lists and the order page still fit 360 
 
 test('destructive actions ask first, and the next normal step comes first', async ({ browser }) => {
   test.setTimeout(90_000);
-  const shop = await (await browser.newContext()).newPage();
-  await login(shop, '9300000014');
-  await shop.goto('/retailer/shop');
-  await hydrated(shop);
-  await shop.locator('[data-test="offer"][data-distributor="Shree Ganesh Traders"] [data-test="add"]').first().click();
-  await shop.goto('/retailer/cart');
-  await hydrated(shop);
-  const orderId = await placeAndOpen(shop, 'Shree Ganesh Traders');
+  const [shop, orderId] = await shopOrders(browser, '9300000014');
 
   // The distributor accepts; on the accepted order "Mark packed" comes before "Cancel order".
   const dist = await (await browser.newContext()).newPage();
@@ -116,14 +115,7 @@ test('destructive actions ask first, and the next normal step comes first', asyn
   expect(buttons.at(-1)).toBe('ask-cancel');
 
   // A shop's cancel is two taps: the first only asks.
-  const other = await (await browser.newContext()).newPage();
-  await login(other, '9300000010');
-  await other.goto('/retailer/shop');
-  await hydrated(other);
-  await other.locator('[data-test="offer"][data-distributor="Shree Ganesh Traders"] [data-test="add"]').first().click();
-  await other.goto('/retailer/cart');
-  await hydrated(other);
-  await placeAndOpen(other, 'Shree Ganesh Traders');
+  const [other] = await shopOrders(browser, '9300000010');
   await expect(other.locator('[data-test="act-cancel"]')).toBeHidden();
   await other.locator('[data-test="ask-cancel"]').click();
   await expect(other.locator('.confirm-box')).toContainText('This cannot be undone');

@@ -170,26 +170,7 @@ fn OrderCard(order: OrderSummary, kind: OrgKind, act: ServerAction<ActOnOrder>) 
             </div>
             {(!quick.is_empty()).then(|| view! {
                 <div class="row-actions">
-                    {quick.into_iter().map(|a| {
-                        let form = move || view! {
-                            <ActionForm action=act attr:class="inline">
-                                <input type="hidden" name="id" value=id/>
-                                <input type="hidden" name="action" value=a.as_str()/>
-                                <input type="hidden" name="reason" value=""/>
-                                <button type="submit" data-test=format!("act-{}", a.as_str()) class:danger=a.is_destructive()>
-                                    {if a.is_destructive() { format!("Yes, {}", a.base_verb()) } else { a.label().to_string() }}
-                                </button>
-                            </ActionForm>
-                        };
-                        if a.is_destructive() {
-                            view! {
-                                <Confirm label=a.label() question=format!("{} order #{id}? This cannot be undone.", capitalised(a.base_verb()))
-                                    test=format!("ask-{}", a.as_str())>{form()}</Confirm>
-                            }.into_any()
-                        } else {
-                            form().into_any()
-                        }
-                    }).collect_view()}
+                    {quick.into_iter().map(|a| view! { <ActionButton act id action=a needs_reason=false/> }).collect_view()}
                     <A href=format!("/orders/{id}") attr:class="button ghost">"Details"</A>
                 </div>
             })}
@@ -279,31 +260,7 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
             {move || error().map(|e| view! { <div class="banner danger" role="alert" data-test="act-error">{e.to_string()}</div> })}
             {(!actions.is_empty()).then(|| view! {
                 <div class="row-actions">
-                    {actions.into_iter().map(|a| {
-                        let needs = a.needs_reason(state);
-                        let form = move || view! {
-                            <ActionForm action=act attr:class="inline">
-                                <input type="hidden" name="id" value=id/>
-                                <input type="hidden" name="action" value=a.as_str()/>
-                                {if needs {
-                                    view! { <input type="text" name="reason" required aria-label="Reason" placeholder="Reason (the other side sees it)"/> }.into_any()
-                                } else {
-                                    view! { <input type="hidden" name="reason" value=""/> }.into_any()
-                                }}
-                                <button type="submit" data-test=format!("act-{}", a.as_str()) class:danger=a.is_destructive()>
-                                    {if a.is_destructive() { format!("Yes, {}", a.base_verb()) } else { a.label().to_string() }}
-                                </button>
-                            </ActionForm>
-                        };
-                        if a.is_destructive() {
-                            view! {
-                                <Confirm label=a.label() question=format!("{} order #{id}? This cannot be undone.", capitalised(a.base_verb()))
-                                    test=format!("ask-{}", a.as_str())>{form()}</Confirm>
-                            }.into_any()
-                        } else {
-                            form().into_any()
-                        }
-                    }).collect_view()}
+                    {actions.into_iter().map(|a| view! { <ActionButton act id action=a needs_reason=a.needs_reason(state)/> }).collect_view()}
                 </div>
             })}
         </section>
@@ -627,6 +584,43 @@ fn DistributorCartView(
                 {move || if place.pending().get() { "Placing…".to_string() } else { format!("Place order · {}", money(totals.get().total)) }}
             </button>
         </section>
+    }
+}
+
+/// One order action's button; one that ends the order asks first (`Confirm`).
+#[component]
+fn ActionButton(
+    act: ServerAction<ActOnOrder>,
+    id: i64,
+    action: OrderAction,
+    /// Rejecting, or cancelling once accepted: the other side sees the reason.
+    needs_reason: bool,
+) -> impl IntoView {
+    let a = action;
+    let form = move || {
+        view! {
+            <ActionForm action=act attr:class="inline">
+                <input type="hidden" name="id" value=id/>
+                <input type="hidden" name="action" value=a.as_str()/>
+                {if needs_reason {
+                    view! { <input type="text" name="reason" required aria-label="Reason" placeholder="Reason (the other side sees it)"/> }.into_any()
+                } else {
+                    view! { <input type="hidden" name="reason" value=""/> }.into_any()
+                }}
+                <button type="submit" data-test=format!("act-{}", a.as_str()) class:danger=a.is_destructive()>
+                    {if a.is_destructive() { format!("Yes, {}", a.base_verb()) } else { a.label().to_string() }}
+                </button>
+            </ActionForm>
+        }
+    };
+    if a.is_destructive() {
+        view! {
+            <Confirm label=a.label() question=format!("{} order #{id}? This cannot be undone.", capitalised(a.base_verb()))
+                test=format!("ask-{}", a.as_str())>{form()}</Confirm>
+        }
+        .into_any()
+    } else {
+        form().into_any()
     }
 }
 
