@@ -31,9 +31,11 @@ fn field_key(name: &str) -> &str {
         .unwrap_or(name)
 }
 
-/// Passwords are never trimmed (a space may be part of one).
-fn is_secret(name: &str) -> bool {
-    field_key(name).contains("password")
+/// Passwords (a space may be part of one) and file contents (a CSV part's
+/// lines are counted to the line) are never trimmed; they are only checked.
+fn is_verbatim(name: &str) -> bool {
+    let key = field_key(name);
+    key.contains("password") || key == "csv"
 }
 
 /// The form's fields after the text rule, or every field it refused.
@@ -41,7 +43,7 @@ pub fn clean_form(body: &[u8]) -> Result<Vec<u8>, Vec<FieldError>> {
     let mut refused = Vec::new();
     let mut out = form_urlencoded::Serializer::new(String::new());
     for (name, value) in form_urlencoded::parse(body) {
-        let checked = if is_secret(&name) {
+        let checked = if is_verbatim(&name) {
             text::check_secret(&value)
         } else {
             text::clean(&value)
@@ -256,13 +258,16 @@ mod tests {
     #[test]
     fn form_fields_are_cleaned_and_control_characters_named() {
         let cleaned =
-            clean_form(b"form%5Bname%5D=+%E2%80%8BSoap%E2%80%8B+&password=+p+w+").expect("clean");
+            clean_form(b"form%5Bname%5D=+%E2%80%8BSoap%E2%80%8B+&password=+p+w+&csv=a%0A%0A")
+                .expect("clean");
         let pairs: Vec<_> = form_urlencoded::parse(&cleaned).into_owned().collect();
         assert_eq!(
             pairs,
             vec![
                 ("form[name]".to_string(), "Soap".to_string()),
-                ("password".to_string(), " p w ".to_string())
+                ("password".to_string(), " p w ".to_string()),
+                // A CSV part keeps its blank last line: parts are counted to the line.
+                ("csv".to_string(), "a\n\n".to_string()),
             ]
         );
         let refused = clean_form(b"filter%5Bq%5D=bis%00cuit&lines%5B0%5D%5Bqty%5D=1%07&note=ok")
