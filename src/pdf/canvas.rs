@@ -317,7 +317,7 @@ impl Canvas {
         text: &str,
         width: f32,
     ) -> f32 {
-        let natural = self.measure(text, size, weight);
+        let natural = self.word_width(text, size, weight);
         let size = if natural > width && natural > 0.0 {
             size * width / natural
         } else {
@@ -349,7 +349,7 @@ impl Canvas {
             let widest = cells
                 .iter()
                 .filter_map(|row| row.get(i))
-                .map(|t| self.measure(t, size, Weight::Bold))
+                .map(|t| self.word_width(t, size, Weight::Bold))
                 .fold(0.0f32, f32::max);
             *w = w.max(widest + PAD);
         }
@@ -372,7 +372,8 @@ impl Canvas {
         scale
     }
 
-    /// Width of one word (no spaces) at `size`, remembered for this document.
+    /// Width of a text at `size`, measured once per document at 1 pt and
+    /// remembered (words for wrapping, table cells for fitting).
     fn word_width(&self, word: &str, size: f32, weight: Weight) -> f32 {
         let key = (word.to_string(), weight == Weight::Bold);
         if let Some(w) = self.words.borrow().get(&key) {
