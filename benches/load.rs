@@ -18,7 +18,7 @@
 //! loaded with SQL (fast), everything measured goes through HTTP.
 
 use auromart::server::config::Config;
-use auromart::server::{AppState, db, router, spawn_workers};
+use auromart::server::startup::Application;
 use leptos::config::LeptosOptions;
 use sqlx::{Connection, PgConnection};
 use std::sync::Arc;
@@ -255,11 +255,17 @@ fn main() {
             database_max_connections: pool_size,
             ..Config::default()
         };
-        let pool = db::connect(&config.database_url().expect("url"), pool_size)
-            .await
-            .expect("pool");
-        db::migrate(&pool).await.expect("migrate");
-        let mut c = pool.acquire().await.expect("conn");
+        let app = Application::build(
+            config,
+            LeptosOptions::builder()
+                .output_name("auromart")
+                .site_root("target/site")
+                .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+                .build(),
+        )
+        .await
+        .expect("the application builds");
+        let mut c = app.db().acquire().await.expect("conn");
         seed(&mut c, skus).await.expect("seed");
         let listing_ids: Vec<i64> =
             sqlx::query_scalar("SELECT id FROM listings ORDER BY id LIMIT 5000")
@@ -271,22 +277,10 @@ fn main() {
                 .fetch_one(&mut *c)
                 .await
                 .expect("distributor");
-        let state = AppState::new(
-            LeptosOptions::builder()
-                .output_name("auromart")
-                .site_root("target/site")
-                .build(),
-            config,
-            pool,
-        )
-        .expect("state");
-        spawn_workers(&state);
-        let app = router::build(state).expect("router");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move { axum::serve(listener, app.into_make_service()).await });
+        drop(c);
+        app.spawn_workers();
+        let addr = app.address();
+        tokio::spawn(app.run_until(std::future::pending()));
         (format!("http://{addr}"), listing_ids, distributor_id)
     });
     let server_rt = Arc::new(server_rt);

@@ -1,15 +1,9 @@
 //! The shell, the router and the pieces every page shares.
 
-use crate::auth::CurrentUser;
-use crate::auth::api::{Login, Logout, Signup, me};
-use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
-
-/// The signed-in user, refetched after every log-in, sign-up and log-out.
-pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // Each page's inline scripts (hydration, resources, the service worker) carry a
@@ -47,35 +41,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Who is signed in, refetched after log-in, sign-up and log-out. The top bar makes
-/// its own: one resource read under two `<Suspense>` boundaries can leave a streamed
-/// page hanging now and then (leptos-rs/leptos#4851), so no resource is shared by two.
-pub fn user_resource() -> UserResource {
-    let login = expect_context::<ServerAction<Login>>();
-    let signup = expect_context::<ServerAction<Signup>>();
-    let logout = expect_context::<ServerAction<Logout>>();
-    Resource::new(
-        move || {
-            (
-                login.version().get(),
-                signup.version().get(),
-                logout.version().get(),
-            )
-        },
-        |_| me(),
-    )
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let login = ServerAction::<Login>::new();
-    let signup = ServerAction::<Signup>::new();
-    let logout = ServerAction::<Logout>::new();
-    provide_context(login);
-    provide_context(signup);
-    provide_context(logout);
-    provide_context(user_resource());
+    crate::auth::user::provide_auth();
 
     view! {
         <Title text="AuroMart"/>

@@ -29,12 +29,22 @@ pub enum AppError {
     RateLimited(String),
     #[error("{0}")]
     Unavailable(String),
-    /// Logged with its cause on the server; the user sees only this.
-    #[error("Something went wrong on our side. Nothing was changed; please try again.")]
-    Internal,
+    /// Logged with its cause on the server; the user sees only this and the
+    /// request's id (empty outside a request), which finds the log lines.
+    #[error("{}", internal_message(.0))]
+    Internal(String),
     /// The request never reached the function or its answer never came back.
     #[error("Could not reach AuroMart. Check your connection and try again.")]
     Transport(String),
+}
+
+fn internal_message(reference: &str) -> String {
+    let text = "Something went wrong on our side. Nothing was changed; please try again.";
+    if reference.is_empty() {
+        text.to_string()
+    } else {
+        format!("{text} (Reference {reference})")
+    }
 }
 
 fn summary(errors: &[FieldError]) -> String {
@@ -115,3 +125,66 @@ impl Checks {
         }
     }
 }
+
+/// Server side: turning causes the user cannot act on into `Internal`, logged
+/// with the line that met them and the request's id.
+#[cfg(feature = "ssr")]
+mod server_side {
+    use super::AppError;
+    use std::panic::Location;
+
+    /// Logs `cause` at `at` and answers with the generic message and the request id.
+    pub fn internal_at(cause: &dyn std::fmt::Display, at: &Location<'_>) -> AppError {
+        let reference = crate::server::request_id::current().unwrap_or_default();
+        tracing::error!(error = %cause, at = %at, request = %reference, "internal error");
+        AppError::Internal(reference)
+    }
+
+    /// Logs the cause where it was called and answers with the generic message.
+    #[track_caller]
+    pub fn internal(cause: impl std::fmt::Display) -> AppError {
+        internal_at(&cause, Location::caller())
+    }
+
+    /// `?` on a server-side error the user cannot act on (the database, the
+    /// network, JSON of our own making, password hashing, a worker thread) logs it
+    /// with the line of the `?`.
+    macro_rules! internal_from {
+        ($($t:ty),*) => {$(
+            impl From<$t> for AppError {
+                #[track_caller]
+                fn from(e: $t) -> AppError {
+                    internal_at(&e, Location::caller())
+                }
+            }
+        )*};
+    }
+
+    internal_from!(
+        sqlx::Error,
+        reqwest::Error,
+        serde_json::Error,
+        crate::server::password::PasswordError,
+        tokio::sync::AcquireError,
+        tokio::task::JoinError,
+        http::header::InvalidHeaderValue
+    );
+
+    /// `.or_internal()`: the same for any other error type, at the caller's line.
+    pub trait OrInternal<T> {
+        fn or_internal(self) -> Result<T, AppError>;
+    }
+
+    impl<T, E: std::fmt::Display> OrInternal<T> for Result<T, E> {
+        #[track_caller]
+        fn or_internal(self) -> Result<T, AppError> {
+            match self {
+                Ok(v) => Ok(v),
+                Err(e) => Err(internal_at(&e, Location::caller())),
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server_side::{OrInternal, internal};

@@ -1,7 +1,8 @@
 use super::{OrgProfile, TeamMember};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::server::Ctx;
-use crate::server::guard::{internal, not_found};
+use crate::server::guard::not_found;
 
 pub const PROFILE_COLUMNS: &str =
     "id, kind, legal_name, trade_name, gstin, address_line, city, state_code, pincode, whatsapp,
@@ -11,10 +12,9 @@ pub async fn organisation(ctx: &Ctx) -> Result<OrgProfile, AppError> {
     sqlx::query_as(&format!(
         "SELECT {PROFILE_COLUMNS} FROM organisations WHERE id = $1"
     ))
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_optional(ctx.db())
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or_else(|| not_found("Organisation"))
 }
 
@@ -23,8 +23,8 @@ pub async fn team(ctx: &Ctx) -> Result<Vec<TeamMember>, AppError> {
         "SELECT id, name, role, phone, email, whatsapp_opt_in, language
            FROM users WHERE org_id = $1 AND active ORDER BY role, name",
     )
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_all(ctx.db())
     .await
-    .map_err(internal)
+    .or_internal()
 }

@@ -1,8 +1,9 @@
 use super::{OrgFilter, OrgRow, PlatformSummary};
 use crate::domain::{ApprovalState, OrgKind};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::server::Ctx;
-use crate::server::guard::{internal, not_found};
+use crate::server::guard::not_found;
 
 const ROW_SQL: &str = "SELECT o.id, o.kind, o.legal_name, o.trade_name, o.gstin, o.city, o.state_code, o.pincode,
         o.whatsapp, o.approval, o.approval_note, w.name AS owner_name, w.phone AS owner_phone,
@@ -51,7 +52,7 @@ pub async fn list(ctx: &Ctx, f: OrgFilter) -> Result<Vec<OrgRow>, AppError> {
     .bind(pattern)
     .fetch_all(ctx.db())
     .await
-    .map_err(internal)
+    .or_internal()
 }
 
 async fn row(ctx: &Ctx, org_id: i64) -> Result<OrgRow, AppError> {
@@ -60,8 +61,7 @@ async fn row(ctx: &Ctx, org_id: i64) -> Result<OrgRow, AppError> {
     ))
     .bind(org_id)
     .fetch_optional(ctx.db())
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or_else(|| not_found("Organisation"))
 }
 
@@ -86,14 +86,13 @@ pub async fn set_approval(
             "Say why: the business sees this reason",
         ));
     }
-    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    let mut tx = ctx.db().begin().await?;
     let from: Option<String> = sqlx::query_scalar(
         "SELECT approval FROM organisations WHERE id = $1 AND kind <> 'platform' FOR UPDATE",
     )
     .bind(org_id)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     let from = from
         .and_then(|f| ApprovalState::parse(&f))
         .ok_or_else(|| not_found("Organisation"))?;
@@ -116,26 +115,22 @@ pub async fn set_approval(
     .bind(org_id)
     .bind(to.as_str())
     .bind(note)
-    .bind(ctx.user.user_id)
+    .bind(ctx.user().user_id)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     sqlx::query("INSERT INTO approval_events (org_id, from_state, to_state, note, by_user) VALUES ($1, $2, $3, NULLIF($4, ''), $5)")
         .bind(org_id)
         .bind(from.as_str())
         .bind(to.as_str())
         .bind(note)
-        .bind(ctx.user.user_id)
+        .bind(ctx.user().user_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     // Every process drops its cached sessions and ends the members' event streams.
-    crate::server::session::announce(&mut tx, org_id)
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    crate::server::session::announce(&mut tx, org_id).await?;
+    tx.commit().await?;
     // Members' cached sessions carry the approval: drop them in this process now.
-    ctx.state.sessions.clear();
+    ctx.state().sessions.clear();
     row(ctx, org_id).await
 }
 
@@ -157,8 +152,7 @@ pub async fn summary(ctx: &Ctx) -> Result<PlatformSummary, AppError> {
            FROM organisations",
     )
     .fetch_one(ctx.db())
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(PlatformSummary {
         retailers,
         distributors,

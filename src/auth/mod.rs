@@ -5,6 +5,7 @@ pub mod notice;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod user;
 
 use crate::domain::{ApprovalState, Language, MemberRole, OrgKind};
 use serde::{Deserialize, Serialize};

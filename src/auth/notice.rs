@@ -54,7 +54,7 @@ pub fn query_for(err: &AppError) -> String {
             format!("error=check&fields={}", fields.join(","))
         }
         AppError::RateLimited(_) => "error=locked".into(),
-        AppError::Unavailable(_) | AppError::Internal | AppError::Transport(_) => {
+        AppError::Unavailable(_) | AppError::Internal(_) | AppError::Transport(_) => {
             "error=failed".into()
         }
         _ => "error=refused".into(),
@@ -88,7 +88,7 @@ pub fn error_for(code: &str, fields: Option<&str>) -> Option<AppError> {
                 AppError::Invalid(list)
             }
         }
-        "failed" => AppError::Internal,
+        "failed" => AppError::Internal(String::new()),
         "refused" => AppError::Forbidden("This could not be done. Please try again.".into()),
         _ => return None,
     })

@@ -33,7 +33,7 @@ pub fn finish_form<T>(
 fn set_cookie(value: String) -> Result<(), AppError> {
     let res =
         use_context::<ResponseOptions>().ok_or_else(|| internal("ResponseOptions missing"))?;
-    res.append_header(SET_COOKIE, HeaderValue::from_str(&value).map_err(internal)?);
+    res.append_header(SET_COOKIE, HeaderValue::from_str(&value)?);
     Ok(())
 }
 
@@ -137,11 +137,8 @@ pub async fn login(
     let cfg = public.state.config.clone();
     // The connection goes back to the pool while the password is hashed: a burst
     // of log-ins must not hold every connection idle through argon2.
-    let mut conn = public.db().acquire().await.map_err(internal)?;
-    let reservation = match reserve_attempt(&mut conn, &ident, &cfg)
-        .await
-        .map_err(internal)?
-    {
+    let mut conn = public.db().acquire().await?;
+    let reservation = match reserve_attempt(&mut conn, &ident, &cfg).await? {
         Attempt::Reserved(id) => id,
         Attempt::Locked(secs) => {
             let minutes = (secs + 59) / 60;
@@ -155,16 +152,13 @@ pub async fn login(
     let row: Option<LoginRow> = sqlx::query_as(&sql)
         .bind(&ident)
         .fetch_optional(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     drop(conn);
     let (user_id, stored) = match row {
         Some(r) => (Some(r.id), Some(r.password_hash)),
         None => (None, None),
     };
-    let ok = password::verify(password_text, stored)
-        .await
-        .map_err(internal)?;
+    let ok = password::verify(password_text, stored).await?;
     let Some(user_id) = user_id.filter(|_| ok) else {
         // The reservation stays: it is this failure's record.
         return Err(AppError::field(
@@ -172,18 +166,16 @@ pub async fn login(
             "Wrong mobile number / e-mail or password",
         ));
     };
-    let mut conn = public.db().acquire().await.map_err(internal)?;
+    let mut conn = public.db().acquire().await?;
     sqlx::query("DELETE FROM login_failures WHERE identifier = $1 AND id <= $2")
         .bind(&ident)
         .bind(reservation)
         .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     sqlx::query("UPDATE users SET last_login_at = now() WHERE id = $1")
         .bind(user_id)
         .execute(&mut *conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     start_session(public, &mut conn, user_id).await
 }
 
@@ -198,24 +190,21 @@ async fn start_session(
         .headers
         .get(http::header::USER_AGENT)
         .and_then(|v| v.to_str().ok());
-    let token = session::create(conn, user_id, cfg.session_days, ua)
-        .await
-        .map_err(internal)?;
+    let token = session::create(conn, user_id, cfg.session_days, ua).await?;
     set_cookie(session::set_cookie(
         &token,
         cfg.session_days * 86_400,
         cfg.secure_cookies,
     ))?;
     session::lookup(conn, &token)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| internal("new session not found"))
 }
 
 pub async fn logout(public: &Public) -> Result<(), AppError> {
     if let Some(token) = session::token_from(&public.parts.headers) {
-        let mut conn = public.db().acquire().await.map_err(internal)?;
-        session::delete(&mut conn, &token).await.map_err(internal)?;
+        let mut conn = public.db().acquire().await?;
+        session::delete(&mut conn, &token).await?;
         public.state.sessions.forget(&session::token_hash(&token));
     }
     set_cookie(session::clear_cookie(public.state.config.secure_cookies))?;
@@ -357,7 +346,7 @@ pub fn validate_signup(f: SignupForm) -> Result<ValidSignup, AppError> {
             email,
             password: f.password,
         }),
-        _ => Err(AppError::Internal),
+        _ => Err(internal("sign-up kind checked above")),
     }
 }
 
@@ -412,9 +401,7 @@ pub async fn create_account(
     password_hash: &str,
     approval: ApprovalState,
 ) -> Result<i64, AppError> {
-    let mut tx = sqlx::Connection::begin(&mut *conn)
-        .await
-        .map_err(internal)?;
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     let org_id: i64 = sqlx::query_scalar(
         "INSERT INTO organisations (kind, legal_name, trade_name, gstin, address_line, city, state_code, pincode, whatsapp, approval)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -446,21 +433,19 @@ pub async fn create_account(
     .fetch_one(&mut *tx)
     .await
     .map_err(map_write_error)?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(user_id)
 }
 
 pub async fn signup(public: &Public, form: SignupForm) -> Result<CurrentUser, AppError> {
     let valid = validate_signup(form)?;
-    let hash = password::hash(valid.password.clone())
-        .await
-        .map_err(internal)?;
+    let hash = password::hash(valid.password.clone()).await?;
     let approval = if valid.kind.needs_approval() {
         ApprovalState::Pending
     } else {
         ApprovalState::Active
     };
-    let mut conn = public.db().acquire().await.map_err(internal)?;
+    let mut conn = public.db().acquire().await?;
     let user_id = create_account(&mut conn, &valid, &hash, approval).await?;
     start_session(public, &mut conn, user_id).await
 }

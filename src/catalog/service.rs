@@ -2,6 +2,7 @@ use super::{CSV_HEADER, CSV_MAX_ROWS, Category, ImportReport, PartReport, RowErr
 use crate::domain::OrgKind;
 use crate::domain::catalog::{SkuInput, ValidSku, search_text};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::server::Ctx;
 use crate::server::guard::{internal, not_found};
 use std::collections::HashMap;
@@ -10,7 +11,7 @@ const CATEGORY_SQL: &str = "SELECT c.id, c.name, c.status, o.trade_name AS propo
    FROM categories c LEFT JOIN organisations o ON o.id = c.proposed_by";
 
 pub async fn categories(ctx: &Ctx) -> Result<Vec<Category>, AppError> {
-    let sql = match ctx.user.org_kind {
+    let sql = match ctx.user().org_kind {
         OrgKind::Platform => {
             format!("{CATEGORY_SQL} ORDER BY (c.status = 'proposed') DESC, c.name")
         }
@@ -20,12 +21,12 @@ pub async fn categories(ctx: &Ctx) -> Result<Vec<Category>, AppError> {
         _ => format!("{CATEGORY_SQL} WHERE c.status = 'approved' AND $1 > 0 ORDER BY c.name"),
     };
     let q = sqlx::query_as(&sql);
-    let q = if ctx.user.org_kind == OrgKind::Platform {
+    let q = if ctx.user().org_kind == OrgKind::Platform {
         q
     } else {
-        q.bind(ctx.user.org_id)
+        q.bind(ctx.user().org_id)
     };
-    q.fetch_all(ctx.db()).await.map_err(internal)
+    q.fetch_all(ctx.db()).await.or_internal()
 }
 
 pub async fn propose_category(ctx: &Ctx, name: &str) -> Result<Category, AppError> {
@@ -40,10 +41,9 @@ pub async fn propose_category(ctx: &Ctx, name: &str) -> Result<Category, AppErro
         "INSERT INTO categories (name, proposed_by) VALUES ($1, $2) ON CONFLICT (lower(name)) DO NOTHING RETURNING id",
     )
     .bind(name)
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_optional(ctx.db())
-    .await
-    .map_err(internal)?;
+    .await?;
     let Some(id) = id else {
         return Err(AppError::field(
             "name",
@@ -59,8 +59,7 @@ async fn category(ctx: &Ctx, id: i64) -> Result<Category, AppError> {
     sqlx::query_as(&format!("{CATEGORY_SQL} WHERE c.id = $1"))
         .bind(id)
         .fetch_optional(ctx.db())
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| not_found("Category"))
 }
 
@@ -70,10 +69,9 @@ pub async fn decide_category(ctx: &Ctx, id: i64, approve: bool) -> Result<Catego
     )
     .bind(id)
     .bind(if approve { "approved" } else { "rejected" })
-    .bind(ctx.user.user_id)
+    .bind(ctx.user().user_id)
     .execute(ctx.db())
-    .await
-    .map_err(internal)?;
+    .await?;
     if done.rows_affected() == 0 {
         let c = category(ctx, id).await?;
         return Err(AppError::Conflict(format!(
@@ -103,11 +101,11 @@ pub async fn my_skus(ctx: &Ctx, q: &str) -> Result<Vec<SkuRow>, AppError> {
         "{SKU_SQL} WHERE s.manufacturer_id = $1 AND ($2 = '' OR s.search_text LIKE '%' || $2 || '%' OR lower(s.code) LIKE $2 || '%')
           ORDER BY s.name LIMIT 500"
     ))
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .bind(q)
     .fetch_all(ctx.db())
     .await
-    .map_err(internal)
+    .or_internal()
 }
 
 fn sku_errors(errors: Vec<(&'static str, String)>) -> AppError {
@@ -127,8 +125,7 @@ async fn approved_categories(ctx: &Ctx) -> Result<HashMap<String, i64>, AppError
     let rows: Vec<(String, i64)> =
         sqlx::query_as("SELECT lower(name), id FROM categories WHERE status = 'approved'")
             .fetch_all(ctx.db())
-            .await
-            .map_err(internal)?;
+            .await?;
     Ok(rows.into_iter().collect())
 }
 
@@ -138,8 +135,7 @@ async fn has_rate(ctx: &Ctx, hsn: &str) -> Result<bool, AppError> {
     )
     .bind(hsn)
     .fetch_one(ctx.db())
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(rate.is_some())
 }
 
@@ -176,7 +172,7 @@ pub async fn save_sku(ctx: &Ctx, id: Option<i64>, input: SkuInput) -> Result<Sku
               WHERE manufacturer_id = $1 AND id = $11 RETURNING id",
         ),
     }
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .bind(&sku.code)
     .bind(&sku.name)
     .bind(&sku.brand)
@@ -208,8 +204,7 @@ pub async fn save_sku(ctx: &Ctx, id: Option<i64>, input: SkuInput) -> Result<Sku
         .bind(saved)
         .bind(sku.mrp.0)
         .execute(ctx.db())
-        .await
-        .map_err(internal)?;
+        .await?;
     own_sku(ctx, saved).await
 }
 
@@ -219,33 +214,30 @@ async fn own_sku(ctx: &Ctx, id: i64) -> Result<SkuRow, AppError> {
         "{SKU_SQL} WHERE s.id = $1 AND s.manufacturer_id = $2"
     ))
     .bind(id)
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_optional(ctx.db())
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or_else(|| not_found("SKU"))
 }
 
 /// Replaces a SKU's photo with one made from the uploaded data URL.
 pub async fn set_photo(ctx: &Ctx, id: i64, data_url: String) -> Result<SkuRow, AppError> {
     own_sku(ctx, id).await?;
-    let _permit = super::photo::DECODES.acquire().await.map_err(internal)?;
+    let _permit = super::photo::DECODES.acquire().await?;
     let photo = tokio::task::spawn_blocking(move || {
         super::photo::decode_data_url(&data_url).and_then(|b| super::photo::process(&b))
     })
-    .await
-    .map_err(internal)?
+    .await?
     .map_err(|e| AppError::field("photo", e.to_string()))?;
-    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    let mut tx = ctx.db().begin().await?;
     let version: Option<i32> = sqlx::query_scalar(
         "UPDATE skus SET image_version = image_version + 1, updated_at = now()
           WHERE id = $1 AND manufacturer_id = $2 RETURNING image_version",
     )
     .bind(id)
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     let version = version.ok_or_else(|| not_found("SKU"))?;
     sqlx::query(
         "INSERT INTO sku_images (sku_id, version, thumb, picture, width, height, updated_by)
@@ -259,32 +251,29 @@ pub async fn set_photo(ctx: &Ctx, id: i64, data_url: String) -> Result<SkuRow, A
     .bind(&photo.picture)
     .bind(i32::try_from(photo.width).unwrap_or(0))
     .bind(i32::try_from(photo.height).unwrap_or(0))
-    .bind(ctx.user.user_id)
+    .bind(ctx.user().user_id)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    .await?;
+    tx.commit().await?;
     own_sku(ctx, id).await
 }
 
 /// Removes a SKU's photo.
 pub async fn remove_photo(ctx: &Ctx, id: i64) -> Result<SkuRow, AppError> {
-    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    let mut tx = ctx.db().begin().await?;
     let found: Option<i64> = sqlx::query_scalar(
         "UPDATE skus SET image_version = 0, updated_at = now() WHERE id = $1 AND manufacturer_id = $2 RETURNING id",
     )
     .bind(id)
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     found.ok_or_else(|| not_found("SKU"))?;
     sqlx::query("DELETE FROM sku_images WHERE sku_id = $1")
         .bind(id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     own_sku(ctx, id).await
 }
 
@@ -501,7 +490,7 @@ async fn known_hsn_prefixes(ctx: &Ctx) -> Result<Vec<String>, AppError> {
     sqlx::query_scalar("SELECT DISTINCT hsn FROM hsn_rates WHERE valid_from <= current_date")
         .fetch_all(ctx.db())
         .await
-        .map_err(internal)
+        .or_internal()
 }
 
 fn report_errors(errors: Vec<RowError>) -> ImportReport {
@@ -606,8 +595,7 @@ async fn cap_prices(tx: &mut sqlx::PgConnection, org: i64) -> Result<(), AppErro
     )
     .bind(org)
     .execute(tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(())
 }
 
@@ -628,21 +616,18 @@ pub async fn import_csv(ctx: &Ctx, csv_text: &str) -> Result<ImportReport, AppEr
         Ok(rows) => rows,
         Err(errors) => return Ok(report_errors(errors)),
     };
-    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    let mut tx = ctx.db().begin().await?;
     let (mut inserted, mut updated) = (0, 0);
     for chunk in rows.chunks(5_000) {
         let c = columns(chunk);
         let sql = upsert_sql(&unnest_columns(2));
-        let query = sqlx::query_as(&sql).bind(ctx.user.org_id);
-        let (new, old): (i64, i64) = bind_columns!(query, c)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(internal)?;
+        let query = sqlx::query_as(&sql).bind(ctx.user().org_id);
+        let (new, old): (i64, i64) = bind_columns!(query, c).fetch_one(&mut *tx).await?;
         inserted += new;
         updated += old;
     }
-    cap_prices(&mut tx, ctx.user.org_id).await?;
-    tx.commit().await.map_err(internal)?;
+    cap_prices(&mut tx, ctx.user().org_id).await?;
+    tx.commit().await?;
     Ok(counts((inserted, updated)))
 }
 
@@ -667,19 +652,18 @@ pub async fn import_begin(ctx: &Ctx, rows: u32, lines: u32) -> Result<i64, AppEr
     sqlx::query(
         "DELETE FROM sku_imports WHERE manufacturer_id = $1 AND created_at < now() - interval '1 day'",
     )
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .execute(ctx.db())
-    .await
-    .map_err(internal)?;
+    .await?;
     sqlx::query_scalar(
         "INSERT INTO sku_imports (manufacturer_id, created_by, lines) VALUES ($1, $2, $3) RETURNING id",
     )
-    .bind(ctx.user.org_id)
-    .bind(ctx.user.user_id)
+    .bind(ctx.user().org_id)
+    .bind(ctx.user().user_id)
     .bind(lines as i32)
     .fetch_one(ctx.db())
     .await
-    .map_err(internal)
+    .or_internal()
 }
 
 /// Locks the caller's open import (shared: parts go in side by side; the
@@ -695,10 +679,9 @@ async fn open_import(
         "SELECT state, lines, imported, updated FROM sku_imports WHERE id = $1 AND manufacturer_id = $2 FOR {lock}"
     ))
     .bind(id)
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_optional(tx)
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or_else(|| not_found("Import"))
 }
 
@@ -725,7 +708,7 @@ pub async fn import_part(
     let header_end = csv_text.find('\n').map_or(csv_text.len(), |i| i + 1);
     let body = &csv_text[header_end..];
     let lines = body.matches('\n').count() + usize::from(!body.is_empty() && !body.ends_with('\n'));
-    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    let mut tx = ctx.db().begin().await?;
     let (state, total, _, _) = open_import(&mut tx, ctx, id, false).await?;
     if state != "open" {
         return Err(AppError::Conflict(
@@ -749,14 +732,12 @@ pub async fn import_part(
     .bind(to_i32(check.records))
     .bind(sqlx::types::Json(&check.errors))
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     sqlx::query("DELETE FROM sku_import_rows WHERE import_id = $1 AND first_line = $2")
         .bind(id)
         .bind(to_i32(first_line))
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     // Good rows are staged even beside bad ones, so the finish can also name
     // codes repeated across parts.
     if !check.rows.is_empty() {
@@ -767,12 +748,9 @@ pub async fn import_part(
             unnest_columns(3)
         );
         let query = sqlx::query(&sql).bind(id).bind(to_i32(first_line));
-        bind_columns!(query, c)
-            .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+        bind_columns!(query, c).execute(&mut *tx).await?;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(PartReport {
         records: check.records,
         errors: check.errors,
@@ -784,7 +762,7 @@ pub async fn import_part(
 /// otherwise nothing is, and every problem is reported. Calling it again
 /// after success answers the same counts.
 pub async fn import_finish(ctx: &Ctx, id: i64) -> Result<ImportReport, AppError> {
-    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    let mut tx = ctx.db().begin().await?;
     let (state, total, imported, updated) = open_import(&mut tx, ctx, id, true).await?;
     if state == "done" {
         return Ok(counts((
@@ -800,8 +778,7 @@ pub async fn import_finish(ctx: &Ctx, id: i64) -> Result<ImportReport, AppError>
     )
     .bind(id)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut errors = errors.0;
     if records as usize > CSV_MAX_ROWS {
         return Ok(report_errors(vec![row_error(0, "file", too_many_rows())]));
@@ -815,8 +792,7 @@ pub async fn import_finish(ctx: &Ctx, id: i64) -> Result<ImportReport, AppError>
         )
         .bind(id)
         .fetch_all(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
         for (code, line, first) in dups.into_iter().filter(|(_, l, f)| l != f) {
             errors.push(row_error(
                 line as usize,
@@ -842,8 +818,7 @@ pub async fn import_finish(ctx: &Ctx, id: i64) -> Result<ImportReport, AppError>
     .bind(id)
     .bind(total)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     if let Some(line) = missing {
         return Err(AppError::Conflict(format!(
             "Part of the file did not arrive (from line {line}): nothing was imported, please upload the file again"
@@ -858,25 +833,22 @@ pub async fn import_finish(ctx: &Ctx, id: i64) -> Result<ImportReport, AppError>
     }
     let (new, old): (i64, i64) =
         sqlx::query_as(&upsert_sql("sku_import_rows r WHERE r.import_id = $2"))
-            .bind(ctx.user.org_id)
+            .bind(ctx.user().org_id)
             .bind(id)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(internal)?;
-    cap_prices(&mut tx, ctx.user.org_id).await?;
+            .await?;
+    cap_prices(&mut tx, ctx.user().org_id).await?;
     sqlx::query("DELETE FROM sku_import_parts WHERE import_id = $1")
         .bind(id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     sqlx::query("UPDATE sku_imports SET state = 'done', imported = $2, updated = $3 WHERE id = $1")
         .bind(id)
         .bind(new as i32)
         .bind(old as i32)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     Ok(counts((new, old)))
 }
 

@@ -4,11 +4,10 @@
 
 use crate::domain::OrgKind;
 use crate::error::AppError;
-use crate::server::router::error_response;
+use crate::server::http::{attachment, error_response};
 use crate::server::{AppState, Ctx};
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
-use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG};
+use axum::response::Response;
 use http::request::Parts;
 
 const PARTIES: [OrgKind; 2] = [OrgKind::Retailer, OrgKind::Distributor];
@@ -16,30 +15,6 @@ const PARTIES: [OrgKind; 2] = [OrgKind::Retailer, OrgKind::Distributor];
 /// "SGT/2627/12" → "SGT-2627-12" (a file name cannot hold '/').
 fn file_name(number: &str) -> String {
     number.replace('/', "-")
-}
-
-pub(crate) fn attachment(
-    content_type: &'static str,
-    name: String,
-    body: Vec<u8>,
-    etag: Option<String>,
-) -> Response {
-    let mut res = (
-        [
-            (CONTENT_TYPE, content_type.to_string()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (CACHE_CONTROL, "private, max-age=3600".to_string()),
-        ],
-        body,
-    )
-        .into_response();
-    if let Some(tag) = etag.and_then(|t| http::HeaderValue::from_str(&format!("\"{t}\"")).ok()) {
-        res.headers_mut().insert(ETAG, tag);
-    }
-    res
 }
 
 fn id_from(text: &str) -> Result<i64, AppError> {
@@ -107,9 +82,9 @@ pub async fn statement_pdf(
         let not_found = || AppError::NotFound("Statement not found.".into());
         let distributor: i64 = distributor.parse().map_err(|_| not_found())?;
         let retailer: i64 = retailer.parse().map_err(|_| not_found())?;
-        let mine = match ctx.user.org_kind {
-            OrgKind::Retailer => retailer == ctx.user.org_id,
-            _ => distributor == ctx.user.org_id,
+        let mine = match ctx.user().org_kind {
+            OrgKind::Retailer => retailer == ctx.user().org_id,
+            _ => distributor == ctx.user().org_id,
         };
         if !mine {
             return Err(not_found());

@@ -13,9 +13,10 @@ use crate::domain::invoice::{
 };
 use crate::domain::order::DeliveryMode;
 use crate::error::AppError;
-use crate::orders::service::parse_day;
+use crate::error::OrInternal;
 use crate::server::Ctx;
 use crate::server::guard::{internal, not_found};
+use crate::server::listing::ListScope;
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
@@ -60,7 +61,7 @@ async fn party(conn: &mut PgConnection, org_id: i64) -> Result<PartyRow, AppErro
     .bind(org_id)
     .fetch_one(conn)
     .await
-    .map_err(internal)
+    .or_internal()
 }
 
 /// What the distributor's profile lacks before it may accept orders, as a sentence.
@@ -72,8 +73,7 @@ pub async fn check_can_invoice(
         sqlx::query_as("SELECT gstin, state_code, upi_id FROM organisations WHERE id = $1")
             .bind(distributor_id)
             .fetch_one(conn)
-            .await
-            .map_err(internal)?;
+            .await?;
     let missing =
         invoice::missing_for_invoicing(gstin.as_deref(), u8::try_from(state).ok(), upi.as_deref());
     if missing.is_empty() {
@@ -128,7 +128,7 @@ async fn next_seq(
     .bind(kind.as_str())
     .fetch_one(conn)
     .await
-    .map_err(internal)
+    .or_internal()
 }
 
 /// Issues the tax invoice for an order just accepted, in the caller's transaction:
@@ -155,8 +155,7 @@ pub async fn issue_credit_note(
     )
     .bind(order_id)
     .fetch_optional(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let Some(invoice) = invoiced else {
         return Ok(None);
     };
@@ -179,9 +178,8 @@ async fn invoiced_lines(
     let data: serde_json::Value = sqlx::query_scalar("SELECT data FROM invoices WHERE id = $1")
         .bind(invoice_id)
         .fetch_one(conn)
-        .await
-        .map_err(internal)?;
-    let doc: Document = serde_json::from_value(data).map_err(internal)?;
+        .await?;
+    let doc: Document = serde_json::from_value(data)?;
     Ok((doc.lines, doc.rounds_off))
 }
 
@@ -204,8 +202,7 @@ async fn issue(
     )
     .bind(order_id)
     .fetch_one(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     // The rate in force on the invoice date (CGST Rules: tax at the time of supply),
     // falling back to the rate the order was placed at when the HSN has none today.
     let lines: Vec<LineRow> = sqlx::query_as(
@@ -217,8 +214,7 @@ async fn issue(
     )
     .bind(order_id)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let supplier = party(conn, head.distributor_id).await?.doc();
     let recipient = party(conn, head.retailer_id).await?.doc();
     let fy = FinancialYear::of(head.year, u32::try_from(head.month).unwrap_or(1));
@@ -283,7 +279,7 @@ async fn issue(
     .map_err(|e| internal(format!("order {order_id}: {e}")))?;
     let pdf = super::render::render(&doc).map_err(|e| internal(format!("invoice PDF: {e}")))?;
     let sha = hex::encode(Sha256::digest(&pdf));
-    let data = serde_json::to_value(&doc).map_err(internal)?;
+    let data = serde_json::to_value(&doc)?;
     let t = &doc.computed;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO invoices (kind, distributor_id, retailer_id, order_id, refers_to, fy, seq, number, issued_on, issued_by,
@@ -318,8 +314,7 @@ async fn issue(
     .bind(&pdf)
     .bind(sha)
     .fetch_one(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     // The retailer's owner gets the document on WhatsApp (sent by the outbox worker).
     let template = match kind {
         DocKind::Invoice => "invoice_issued",
@@ -340,14 +335,13 @@ async fn issue(
     .bind(template)
     .bind(id)
     .execute(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(id)
 }
 
 /// The column tying an invoice to the caller's organisation.
 fn party_column(ctx: &Ctx) -> &'static str {
-    if ctx.user.org_kind == OrgKind::Retailer {
+    if ctx.user().org_kind == OrgKind::Retailer {
         "i.retailer_id"
     } else {
         "i.distributor_id"
@@ -369,14 +363,7 @@ pub async fn list(ctx: &Ctx, f: InvoiceFilter) -> Result<Vec<InvoiceRow>, AppErr
         k @ ("invoice" | "credit_note") => Some(k.to_string()),
         _ => return Err(AppError::field("kind", "Choose invoices or credit notes")),
     };
-    let from = parse_day(&f.from, "from")?;
-    let to = parse_day(&f.to, "to")?;
-    let q = f.q.trim().to_lowercase();
-    let other = if ctx.user.org_kind == OrgKind::Retailer {
-        "d"
-    } else {
-        "r"
-    };
+    let scope = ListScope::new(ctx, &f.from, &f.to, &f.q)?;
     sqlx::query_as(&format!(
         "{ROW_SQL}
           WHERE {party} = $1
@@ -385,13 +372,14 @@ pub async fn list(ctx: &Ctx, f: InvoiceFilter) -> Result<Vec<InvoiceRow>, AppErr
             AND ($4::date IS NULL OR i.issued_on <= $4::date)
             AND ($5 = '' OR lower(i.number) LIKE '%' || $5 || '%' OR lower({other}.trade_name) LIKE '%' || $5 || '%')
           ORDER BY i.issued_on DESC, i.id DESC LIMIT 200",
-        party = party_column(ctx)
+        party = scope.party("i"),
+        other = scope.other(),
     ))
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .bind(kind)
-    .bind(from)
-    .bind(to)
-    .bind(q)
+    .bind(scope.from)
+    .bind(scope.to)
+    .bind(scope.q)
     .fetch_all(ctx.db())
     .await
     .map_err(|e| match &e {
@@ -404,7 +392,7 @@ pub async fn list(ctx: &Ctx, f: InvoiceFilter) -> Result<Vec<InvoiceRow>, AppErr
 
 /// The invoices of one order the caller is party to (for the order page).
 pub async fn for_order(ctx: &Ctx, order_id: i64) -> Result<Vec<InvoiceRow>, AppError> {
-    let column = if ctx.user.org_kind == OrgKind::Retailer {
+    let column = if ctx.user().org_kind == OrgKind::Retailer {
         "retailer_id"
     } else {
         "distributor_id"
@@ -413,10 +401,9 @@ pub async fn for_order(ctx: &Ctx, order_id: i64) -> Result<Vec<InvoiceRow>, AppE
         "SELECT EXISTS (SELECT 1 FROM orders WHERE id = $1 AND {column} = $2)"
     ))
     .bind(order_id)
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_one(ctx.db())
-    .await
-    .map_err(internal)?;
+    .await?;
     if !mine {
         return Err(not_found("Order"));
     }
@@ -425,10 +412,10 @@ pub async fn for_order(ctx: &Ctx, order_id: i64) -> Result<Vec<InvoiceRow>, AppE
         party_column(ctx)
     ))
     .bind(order_id)
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_all(ctx.db())
     .await
-    .map_err(internal)
+    .or_internal()
 }
 
 /// Months with documents, per retailer–distributor pair the caller is part of.
@@ -447,10 +434,10 @@ pub async fn statements(ctx: &Ctx) -> Result<Vec<StatementRow>, AppError> {
           ORDER BY 1 DESC, 3, 5 LIMIT 500",
         party_column(ctx)
     ))
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_all(ctx.db())
     .await
-    .map_err(internal)
+    .or_internal()
 }
 
 /// The stored PDF of a document the caller is party to.
@@ -460,10 +447,9 @@ pub async fn pdf(ctx: &Ctx, id: i64) -> Result<(String, Vec<u8>), AppError> {
         party_column(ctx)
     ))
     .bind(id)
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_optional(ctx.db())
-    .await
-    .map_err(internal)?
+    .await?
     .ok_or_else(|| not_found("Invoice"))
 }
 
@@ -475,18 +461,17 @@ pub async fn document(ctx: &Ctx, id: i64) -> Result<(Document, bool), AppError> 
         party_column(ctx)
     ))
     .bind(id)
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_optional(ctx.db())
-    .await
-    .map_err(internal)?;
+    .await?;
     let (data, enabled) = row.ok_or_else(|| not_found("Invoice"))?;
-    let doc = serde_json::from_value(data).map_err(internal)?;
+    let doc = serde_json::from_value(data)?;
     Ok((doc, enabled))
 }
 
 pub async fn billing(ctx: &Ctx) -> Result<BillingSettings, AppError> {
-    let mut conn = ctx.db().acquire().await.map_err(internal)?;
-    billing_of(&mut conn, ctx.user.org_id).await
+    let mut conn = ctx.db().acquire().await?;
+    billing_of(&mut conn, ctx.user().org_id).await
 }
 
 async fn billing_of(conn: &mut PgConnection, org: i64) -> Result<BillingSettings, AppError> {
@@ -504,8 +489,7 @@ async fn billing_of(conn: &mut PgConnection, org: i64) -> Result<BillingSettings
         )
         .bind(org)
         .fetch_one(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let (gstin, state_code, upi, prefix, round_off, einvoice, year, month, last) = row;
     let missing = invoice::missing_for_invoicing(
         gstin.as_deref(),
@@ -544,20 +528,19 @@ pub async fn save_billing(
     let prefix = checks.take("invoice_prefix", invoice::check_prefix(prefix));
     checks.finish()?;
     let (Some(upi), Some(prefix)) = (upi, prefix) else {
-        return Err(AppError::Internal);
+        return Err(internal("billing settings checked above"));
     };
-    let mut conn = ctx.db().acquire().await.map_err(internal)?;
+    let mut conn = ctx.db().acquire().await?;
     sqlx::query(
         "UPDATE organisations SET upi_id = $2, invoice_prefix = $3, round_off = $4, einvoice_enabled = $5, updated_at = now()
           WHERE id = $1",
     )
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .bind(upi)
     .bind(prefix)
     .bind(round_off)
     .bind(einvoice)
     .execute(&mut *conn)
-    .await
-    .map_err(internal)?;
-    billing_of(&mut conn, ctx.user.org_id).await
+    .await?;
+    billing_of(&mut conn, ctx.user().org_id).await
 }

@@ -77,7 +77,7 @@ pub async fn render_for(
 ) -> Result<(String, Vec<u8>), AppError> {
     let (year, m) = parse_month(month).ok_or_else(|| not_found("Statement"))?;
     let first = format!("{year:04}-{m:02}-01");
-    let mut conn = db.acquire().await.map_err(internal)?;
+    let mut conn = db.acquire().await?;
     #[allow(clippy::type_complexity)]
     let names: Option<(String, String, String, Option<String>, String, Option<String>)> = sqlx::query_as(
         "SELECT d.trade_name, d.address_line || ', ' || d.city || ' ' || d.pincode, r.trade_name, d.gstin,
@@ -89,8 +89,7 @@ pub async fn render_for(
     .bind(distributor)
     .bind(retailer)
     .fetch_optional(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let (d_name, d_addr, r_name, d_gstin, r_addr, r_gstin) =
         names.ok_or_else(|| not_found("Statement"))?;
     let file = format!(
@@ -113,8 +112,7 @@ pub async fn render_for(
     .bind(retailer)
     .bind(&first)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let statement = Statement {
         year,
         month: m,

@@ -12,14 +12,15 @@
 //! batch, that live update is lost; browsers refetch on reconnect and the
 //! WhatsApp sender also polls.
 
-use crate::server::AppState;
+use crate::domain::OrgKind;
+use crate::error::AppError;
 use crate::server::session;
+use crate::server::{AppState, Ctx};
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
-use http::StatusCode;
+use http::request::Parts;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -171,18 +172,20 @@ pub async fn listen(
 
 /// `GET /events`: order ids that changed for the caller's organisation, until
 /// the caller's session ends (log-out, expiry, suspension: in any process).
-pub async fn events(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let Some(token) = session::token_from(&headers) else {
-        return (StatusCode::UNAUTHORIZED, "Please log in").into_response();
-    };
+pub async fn events(State(state): State<AppState>, parts: Parts) -> Response {
     // Subscribed before the session is checked, so no change slips between.
     let session_changes = state.hub.sessions.subscribe();
-    let user = session::resolve(&state, &token).await.ok().flatten();
-    let Some(user) = user else {
-        return (StatusCode::UNAUTHORIZED, "Please log in").into_response();
+    let ctx = match Ctx::from_parts(state, parts, &OrgKind::ALL).await {
+        Ok(ctx) => ctx,
+        Err(e) => return crate::server::http::error_response(e),
     };
-    let org = user.org_id;
-    let ended = session_ended(state.db.clone(), token, org, session_changes);
+    let Some(token) = session::token_from(&ctx.parts().headers) else {
+        return crate::server::http::error_response(AppError::Unauthenticated);
+    };
+    let org = ctx.user().org_id;
+    let state = ctx.state().clone();
+    let db = ctx.db().clone();
+    let ended = session_ended(db, token, org, session_changes);
     let stream = BroadcastStream::new(state.hub.orders.subscribe())
         .filter_map(move |msg| async move {
             match msg {

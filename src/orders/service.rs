@@ -6,9 +6,11 @@ use super::{
 use crate::domain::catalog::{MAX_LINE_QTY, MAX_ORDER_LINES};
 use crate::domain::order::{DeliveryMode, OrderAction, OrderState, Party, transition};
 use crate::domain::{OrgKind, Paise};
+use crate::error::OrInternal;
 use crate::error::{AppError, FieldError};
 use crate::server::Ctx;
 use crate::server::guard::{internal, not_found};
+use crate::server::listing::ListScope;
 use sqlx::PgConnection;
 use std::collections::{HashMap, HashSet};
 
@@ -76,7 +78,7 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
     macro_rules! bind_filters {
         ($query:expr, $text:expr) => {
             $query
-                .bind(ctx.user.org_id)
+                .bind(ctx.user().org_id)
                 .bind($text)
                 .bind(category)
                 .bind(f.brand.trim())
@@ -99,8 +101,7 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
         );
         bind_filters!(sqlx::query_as(&sql), &q)
             .fetch_all(ctx.db())
-            .await
-            .map_err(internal)?
+            .await?
     } else {
         let words = search_words(ctx, &q).await?;
         if words.iter().any(|w| w.corrected) {
@@ -142,11 +143,9 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
             for g in groups {
                 query = query.bind(g);
             }
-            let mut tx = crate::server::db::begin_indexed(ctx.db())
-                .await
-                .map_err(internal)?;
-            let rows = query.fetch_all(&mut *tx).await.map_err(internal)?;
-            tx.commit().await.map_err(internal)?;
+            let mut tx = crate::server::db::begin_indexed(ctx.db()).await?;
+            let rows = query.fetch_all(&mut *tx).await?;
+            tx.commit().await?;
             rows
         }
     };
@@ -167,11 +166,10 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
           WHERE l.sku_id = ANY($2) AND l.active AND {SERVES}
           ORDER BY l.price_paise, d.trade_name"
     ))
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .bind(&ids)
     .fetch_all(ctx.db())
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut by_sku: HashMap<i64, Vec<Offer>> = HashMap::new();
     for o in offers {
         by_sku.entry(o.sku_id).or_default().push(o);
@@ -253,8 +251,7 @@ async fn search_words(ctx: &Ctx, q: &str) -> Result<Vec<QueryWord>, AppError> {
     .bind(q)
     .bind(SEARCH_MAX_WORDS as i32)
     .fetch_all(ctx.db())
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(word, known, near)| {
@@ -361,9 +358,7 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
         return Err(AppError::Invalid(problems));
     }
 
-    let mut tx = crate::server::db::begin_generic(ctx.db())
-        .await
-        .map_err(internal)?;
+    let mut tx = crate::server::db::begin_generic(ctx.db()).await?;
     let mut ids: Vec<i64> = order.lines.iter().map(|l| l.listing_id).collect();
     ids.sort_unstable();
     // One round trip: who is ordering, whether this request was placed before,
@@ -386,13 +381,12 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
                 (SELECT COALESCE(jsonb_agg(to_jsonb(locked) ORDER BY locked.id), '[]') FROM locked) AS listings
            FROM organisations r LEFT JOIN organisations d ON d.id = $3 WHERE r.id = $1"
     ))
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .bind(&order.idempotency_key)
     .bind(order.distributor_id)
     .bind(&ids)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     let PlaceContext {
         state_code,
         pincode,
@@ -535,9 +529,9 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
              ON CONFLICT (dedupe_key) DO NOTHING)
          SELECT o.id, o.placed, (SELECT count(*) FROM moved) FROM o",
     )
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .bind(order.distributor_id)
-    .bind(ctx.user.user_id)
+    .bind(ctx.user().user_id)
     .bind(&order.idempotency_key)
     .bind(order.lines.len() as i32)
     .bind(total)
@@ -555,7 +549,7 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
     .bind(&lines.prices)
     .bind(&lines.mrps)
     .bind(&lines.rates)
-    .bind(&ctx.user.org_name)
+    .bind(&ctx.user().org_name)
     .bind(round_off)
     .bind(crate::whatsapp::templates::for_order_state(
         OrderState::Placed.as_str(),
@@ -563,31 +557,30 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
     ))
     .bind(&request)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     let Some((order_id, placed, reserved)) = created else {
         // The same request is being placed right now by a retry: answer with that order.
         drop(tx);
-        let mut conn = ctx.db().acquire().await.map_err(internal)?;
-        let (existing, hash) = find_by_key(&mut conn, ctx.user.org_id, &order.idempotency_key)
+        let mut conn = ctx.db().acquire().await?;
+        let (existing, hash) = find_by_key(&mut conn, ctx.user().org_id, &order.idempotency_key)
             .await?
-            .ok_or(AppError::Internal)?;
+            .ok_or_else(|| internal("an order conflicting on its key was not found"))?;
         same_request(hash.as_deref(), &request)?;
         return summary(&mut conn, existing).await;
     };
     if reserved as usize != lines.listing_ids.len() {
         return Err(internal("reservation count mismatch under lock"));
     }
-    tx.commit().await.map_err(internal)?;
-    ctx.state.notifier.send(Change {
+    tx.commit().await?;
+    ctx.state().notifier.send(Change {
         order: order_id,
-        retailer: ctx.user.org_id,
+        retailer: ctx.user().org_id,
         distributor: order.distributor_id,
     });
     Ok(OrderSummary {
         id: order_id,
-        retailer_id: ctx.user.org_id,
-        retailer_name: ctx.user.org_name.clone(),
+        retailer_id: ctx.user().org_id,
+        retailer_name: ctx.user().org_name.clone(),
         retailer_city: city,
         distributor_id: order.distributor_id,
         distributor_name,
@@ -656,7 +649,7 @@ async fn find_by_key(
     .bind(key)
     .fetch_optional(conn)
     .await
-    .map_err(internal)
+    .or_internal()
 }
 
 async fn record_event(
@@ -671,13 +664,12 @@ async fn record_event(
         .bind(order_id)
         .bind(from.map(OrderState::as_str))
         .bind(to.as_str())
-        .bind(ctx.user.user_id)
-        .bind(ctx.user.org_id)
+        .bind(ctx.user().user_id)
+        .bind(ctx.user().org_id)
         .bind(note)
-        .bind(ctx.via)
+        .bind(ctx.via())
         .execute(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
@@ -722,8 +714,7 @@ async fn enqueue(
     .bind(to_distributor)
     .bind(reason)
     .execute(conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(())
 }
 
@@ -738,34 +729,15 @@ async fn summary(conn: &mut PgConnection, id: i64) -> Result<OrderSummary, AppEr
         .bind(id)
         .fetch_one(conn)
         .await
-        .map_err(internal)
+        .or_internal()
 }
 
 /// The column that ties an order to the caller's organisation.
 fn party_column(ctx: &Ctx) -> &'static str {
-    if ctx.user.org_kind == OrgKind::Retailer {
+    if ctx.user().org_kind == OrgKind::Retailer {
         "o.retailer_id"
     } else {
         "o.distributor_id"
-    }
-}
-
-/// A YYYY-MM-DD filter value, or None when empty.
-pub(crate) fn parse_day(text: &str, field: &str) -> Result<Option<String>, AppError> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    let ok = t.len() == 10
-        && t.as_bytes()[4] == b'-'
-        && t.as_bytes()[7] == b'-'
-        && t.bytes()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-    if ok {
-        Ok(Some(t.to_string()))
-    } else {
-        Err(AppError::field(field, "Use a date like 2026-11-25"))
     }
 }
 
@@ -780,14 +752,7 @@ pub async fn list(ctx: &Ctx, f: OrderFilter) -> Result<Vec<OrderSummary>, AppErr
                 .to_string(),
         ),
     };
-    let from = parse_day(&f.from, "from")?;
-    let to = parse_day(&f.to, "to")?;
-    let q = f.q.trim().to_lowercase();
-    let other = if ctx.user.org_kind == OrgKind::Retailer {
-        "d"
-    } else {
-        "r"
-    };
+    let scope = ListScope::new(ctx, &f.from, &f.to, &f.q)?;
     sqlx::query_as(&format!(
         "{SUMMARY_SQL}
           WHERE {party} = $1
@@ -796,13 +761,14 @@ pub async fn list(ctx: &Ctx, f: OrderFilter) -> Result<Vec<OrderSummary>, AppErr
             AND ($4::date IS NULL OR o.created_at < (($4::date + 1)::timestamp AT TIME ZONE 'Asia/Kolkata'))
             AND ($5 = '' OR lower({other}.trade_name) LIKE '%' || $5 || '%')
           ORDER BY o.created_at DESC LIMIT 200",
-        party = party_column(ctx)
+        party = scope.party("o"),
+        other = scope.other(),
     ))
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .bind(state)
-    .bind(from)
-    .bind(to)
-    .bind(q)
+    .bind(scope.from)
+    .bind(scope.to)
+    .bind(scope.q)
     .fetch_all(ctx.db())
     .await
     .map_err(|e| match &e {
@@ -820,15 +786,13 @@ async fn load_detail(conn: &mut PgConnection, id: i64) -> Result<OrderDetail, Ap
     )
     .bind(id)
     .fetch_one(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let lines = sqlx::query_as(
         "SELECT line_no, sku_id, name, brand, hsn, unit, qty, unit_price_paise, tax_rate_bp FROM order_lines WHERE order_id = $1 ORDER BY line_no",
     )
     .bind(id)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let events = sqlx::query_as(
         "SELECT e.from_state, e.to_state, u.name AS by_name, o.trade_name AS by_org, e.via, e.note,
                 to_char(e.at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI') AS at
@@ -837,8 +801,7 @@ async fn load_detail(conn: &mut PgConnection, id: i64) -> Result<OrderDetail, Ap
     )
     .bind(id)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let messages = sqlx::query_as(
         "SELECT u.name AS to_name, org.trade_name AS to_org, m.template, m.state, m.delivery,
                 COALESCE(m.delivery_error, CASE WHEN m.state IN ('failed', 'skipped') THEN m.last_error END) AS error,
@@ -848,8 +811,7 @@ async fn load_detail(conn: &mut PgConnection, id: i64) -> Result<OrderDetail, Ap
     )
     .bind(id)
     .fetch_all(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(OrderDetail {
         order,
         intra_state,
@@ -861,16 +823,15 @@ async fn load_detail(conn: &mut PgConnection, id: i64) -> Result<OrderDetail, Ap
 }
 
 pub async fn detail(ctx: &Ctx, id: i64) -> Result<OrderDetail, AppError> {
-    let mut conn = ctx.db().acquire().await.map_err(internal)?;
+    let mut conn = ctx.db().acquire().await?;
     let mine: bool = sqlx::query_scalar(&format!(
         "SELECT EXISTS (SELECT 1 FROM orders o WHERE o.id = $1 AND {} = $2)",
         party_column(ctx)
     ))
     .bind(id)
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_one(&mut *conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     if !mine {
         return Err(not_found("Order"));
     }
@@ -887,14 +848,12 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
             "Keep the reason under 300 characters",
         ));
     }
-    let party = if ctx.user.org_kind == OrgKind::Retailer {
+    let party = if ctx.user().org_kind == OrgKind::Retailer {
         Party::Retailer
     } else {
         Party::Distributor
     };
-    let mut tx = crate::server::db::begin_generic(ctx.db())
-        .await
-        .map_err(internal)?;
+    let mut tx = crate::server::db::begin_generic(ctx.db()).await?;
     let row: Option<(String, Option<String>, bool, String)> = sqlx::query_as(&format!(
         "SELECT o.state, o.delivery_mode,
                 EXISTS (SELECT 1 FROM organisations d JOIN distributor_pincodes dp ON dp.distributor_id = d.id AND dp.pincode = r.pincode
@@ -905,23 +864,23 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
         party_column(ctx)
     ))
     .bind(id)
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     let (state, mode, deliverable, pincode) = row.ok_or_else(|| not_found("Order"))?;
     if action == OrderAction::Accept(DeliveryMode::Deliver) && !deliverable {
         return Err(AppError::Conflict(format!(
             "You do not deliver to pincode {pincode}: accept it as \u{201c}Retailer will pick up\u{201d}, or add {pincode} to your delivery pincodes first."
         )));
     }
-    let from = OrderState::parse(&state).ok_or(AppError::Internal)?;
+    let from = OrderState::parse(&state)
+        .ok_or_else(|| internal(format!("unknown order state {state}")))?;
     let mode = mode.as_deref().and_then(DeliveryMode::parse);
     let next = transition(from, mode, action, party, reason)
         .map_err(|e| AppError::Conflict(e.to_string()))?;
     if next == OrderState::Accepted {
         // Accepting issues the tax invoice: the profile must carry what it prints.
-        crate::invoices::service::check_can_invoice(&mut tx, ctx.user.org_id).await?;
+        crate::invoices::service::check_can_invoice(&mut tx, ctx.user().org_id).await?;
     }
     let new_mode = match action {
         OrderAction::Accept(m) => Some(m),
@@ -942,8 +901,7 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
         )
         .bind(id)
         .fetch_all(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
         let moved = sqlx::query(
             "WITH moved AS (
                  UPDATE listings l SET on_hand = l.on_hand + $2 * ol.qty, reserved = l.reserved + $3 * ol.qty, updated_at = now()
@@ -958,10 +916,9 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
         .bind(on_hand_sign)
         .bind(reserved_sign)
         .bind(kind)
-        .bind(ctx.user.user_id)
+        .bind(ctx.user().user_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
         if moved.rows_affected() as usize != locked.len() {
             return Err(internal(format!("stock does not cover order {id}")));
         }
@@ -973,8 +930,7 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
     .bind(next.as_str())
     .bind(new_mode.map(DeliveryMode::as_str))
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     let note = match action {
         OrderAction::Accept(m) => Some(m.label().to_string()),
         _ => Some(reason.to_string()).filter(|r| !r.is_empty()),
@@ -984,10 +940,10 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
     // credit note when an invoiced order is cancelled.
     match next {
         OrderState::Accepted => {
-            crate::invoices::service::issue_invoice(&mut tx, id, ctx.user.user_id).await?;
+            crate::invoices::service::issue_invoice(&mut tx, id, ctx.user().user_id).await?;
         }
         OrderState::Cancelled => {
-            crate::invoices::service::issue_credit_note(&mut tx, id, ctx.user.user_id, reason)
+            crate::invoices::service::issue_credit_note(&mut tx, id, ctx.user().user_id, reason)
                 .await?;
         }
         _ => {}
@@ -995,8 +951,8 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
     let by_retailer = next == OrderState::Cancelled && party == Party::Retailer;
     enqueue(&mut tx, id, next, new_mode, by_retailer, reason).await?;
     let detail = load_detail(&mut tx, id).await?;
-    tx.commit().await.map_err(internal)?;
-    ctx.state.notifier.send(Change {
+    tx.commit().await?;
+    ctx.state().notifier.send(Change {
         order: id,
         retailer: detail.order.retailer_id,
         distributor: detail.order.distributor_id,
@@ -1011,9 +967,8 @@ pub async fn counts(ctx: &Ctx) -> Result<OrderCounts, AppError> {
            FROM orders o WHERE {} = $1",
         party_column(ctx)
     ))
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_one(ctx.db())
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(OrderCounts { new, open })
 }

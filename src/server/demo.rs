@@ -5,7 +5,7 @@
 use crate::auth::service::{ValidSignup, create_account};
 use crate::domain::gstin::check_char;
 use crate::domain::{ApprovalState, Gstin, IndianState, OrgKind, Phone, Pincode};
-use crate::error::AppError;
+use crate::error::{AppError, OrInternal, internal};
 use sqlx::PgPool;
 
 pub const PASSWORD: &str = "Demo@2026";
@@ -230,12 +230,13 @@ fn demo_gstin(state: u8, n: usize, entity: char) -> Result<Gstin, AppError> {
         1000 + n * 37,
         letters(n + 7)
     );
-    let check = check_char(first14.as_bytes()).ok_or(AppError::Internal)?;
-    Gstin::parse(&format!("{first14}{check}")).map_err(|_| AppError::Internal)
+    let check =
+        check_char(first14.as_bytes()).ok_or_else(|| internal("demo GSTIN check character"))?;
+    Gstin::parse(&format!("{first14}{check}")).or_internal()
 }
 
 fn phone(prefix: u64, n: usize) -> Result<Phone, AppError> {
-    Phone::parse(&(prefix * 10_000_000 + n as u64).to_string()).map_err(|_| AppError::Internal)
+    Phone::parse(&(prefix * 10_000_000 + n as u64).to_string()).or_internal()
 }
 
 fn signup(o: &Org<'_>, gstin: Option<Gstin>, owner_phone: Phone) -> Result<ValidSignup, AppError> {
@@ -246,8 +247,8 @@ fn signup(o: &Org<'_>, gstin: Option<Gstin>, owner_phone: Phone) -> Result<Valid
         gstin: if o.registered { gstin } else { None },
         address_line: o.address.into(),
         city: o.city.into(),
-        state: IndianState::by_code(o.state).ok_or(AppError::Internal)?,
-        pincode: Pincode::parse(o.pincode).map_err(|_| AppError::Internal)?,
+        state: IndianState::by_code(o.state).ok_or_else(|| internal("demo state code"))?,
+        pincode: Pincode::parse(o.pincode).or_internal()?,
         whatsapp: owner_phone.clone(),
         owner_name: o.owner.into(),
         phone: owner_phone,
@@ -258,33 +259,25 @@ fn signup(o: &Org<'_>, gstin: Option<Gstin>, owner_phone: Phone) -> Result<Valid
 
 /// Loads the demo unless it is there already; returns the log-ins to print.
 pub async fn seed(pool: &PgPool) -> Result<Vec<DemoLogin>, AppError> {
-    let internal = |e: sqlx::Error| {
-        tracing::error!(error = %e, "demo seed failed");
-        AppError::Internal
-    };
     let admin_phone = phone(900, 1)?;
     let mut logins = vec![DemoLogin {
         role: "Admin",
         name: "AuroMart Platform".into(),
         phone: admin_phone.national().into(),
     }];
-    let mut tx = pool.begin().await.map_err(internal)?;
+    let mut tx = pool.begin().await?;
     // One seeder at a time, even with several servers starting together.
     sqlx::query("SELECT pg_advisory_xact_lock(4242001)")
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE phone = $1)")
         .bind(admin_phone.as_str())
         .fetch_one(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     let hash = if exists {
         String::new()
     } else {
-        super::password::hash(PASSWORD.into())
-            .await
-            .map_err(|_| AppError::Internal)?
+        super::password::hash(PASSWORD.into()).await.or_internal()?
     };
 
     let admin = Org {
@@ -365,8 +358,7 @@ pub async fn seed(pool: &PgPool) -> Result<Vec<DemoLogin>, AppError> {
             .bind(format!("{}, {} {}", o.address, o.city, o.pincode))
             .bind("Mon–Sat 9:30 am – 7:30 pm")
             .execute(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
         }
     }
     for r in 1..=40usize {
@@ -429,13 +421,12 @@ pub async fn seed(pool: &PgPool) -> Result<Vec<DemoLogin>, AppError> {
         .bind(phone(920, 101)?.as_str())
         .bind(&hash)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
     if !exists {
-        seed_catalog(&mut tx).await.map_err(internal)?;
+        seed_catalog(&mut tx).await?;
     }
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     Ok(logins)
 }
 

@@ -7,6 +7,7 @@ use super::{AppState, session};
 use crate::auth::CurrentUser;
 use crate::domain::{ApprovalState, MemberRole, OrgKind};
 use crate::error::AppError;
+use crate::error::OrInternal;
 use http::request::Parts;
 use leptos::prelude::*;
 use sqlx::PgPool;
@@ -17,20 +18,17 @@ pub struct Public {
     pub parts: Parts,
 }
 
-/// A signed-in caller who passed the checks.
+/// A signed-in caller who passed the checks. Its fields are private: a `Ctx`
+/// exists only through `require*`, `from_parts` or `acting_via_whatsapp`.
 pub struct Ctx {
-    pub user: CurrentUser,
-    pub state: AppState,
-    pub parts: Parts,
+    user: CurrentUser,
+    state: AppState,
+    parts: Parts,
     /// Where the request came from, for the order timeline: "web" or "whatsapp".
-    pub via: &'static str,
+    via: &'static str,
 }
 
-/// Logs the cause and answers with the generic message.
-pub fn internal(err: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %err, "internal error");
-    AppError::Internal
-}
+pub use crate::error::internal;
 
 impl Public {
     pub fn get() -> Result<Public, AppError> {
@@ -50,9 +48,7 @@ impl Public {
         let Some(token) = session::token_from(&self.parts.headers) else {
             return Ok(None);
         };
-        session::resolve(&self.state, &token)
-            .await
-            .map_err(internal)
+        session::resolve(&self.state, &token).await.or_internal()
     }
 
     /// True when the request is a plain HTML form post (JavaScript off).
@@ -127,8 +123,36 @@ impl Ctx {
         }
     }
 
+    /// A user who acted by tapping a WhatsApp button: the webhook found them by the
+    /// verified phone number the message came from (see `whatsapp::webhook`).
+    pub fn acting_via_whatsapp(state: AppState, user: CurrentUser) -> Ctx {
+        Ctx {
+            user,
+            state,
+            parts: http::Request::new(()).into_parts().0,
+            via: "whatsapp",
+        }
+    }
+
     pub fn db(&self) -> &PgPool {
         &self.state.db
+    }
+
+    pub fn user(&self) -> &CurrentUser {
+        &self.user
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn parts(&self) -> &Parts {
+        &self.parts
+    }
+
+    /// "web" or "whatsapp", for the order timeline.
+    pub fn via(&self) -> &'static str {
+        self.via
     }
 }
 

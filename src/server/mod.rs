@@ -6,11 +6,15 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod guard;
+pub mod http;
 pub mod icons;
+pub mod listing;
 pub mod password;
+pub mod request_id;
 pub mod router;
 pub mod session;
 pub mod session_cache;
+pub mod startup;
 pub mod state;
 
 pub use guard::{Ctx, Public};

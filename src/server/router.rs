@@ -84,7 +84,8 @@ pub fn build(state: AppState) -> Result<Router, png::EncodingError> {
             super::boundary::security_headers,
         ))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http()))
+        .layer(TraceLayer::new_for_http().make_span_with(super::request_id::span))
+        .layer(middleware::from_fn(super::request_id::assign)))
 }
 
 /// Static assets every visitor may fetch: icons, the service worker, the sample CSV.
@@ -224,34 +225,9 @@ async fn error_status(req: Request, next: Next) -> Response {
         Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response(),
     };
     if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = status_of(&err);
+        parts.status = super::http::status_of(&err);
     }
     Response::from_parts(parts, Body::from(bytes))
-}
-
-/// The HTTP status each error means.
-pub fn status_of(err: &AppError) -> StatusCode {
-    match err {
-        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-        AppError::NotFound(_) => StatusCode::NOT_FOUND,
-        AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::Conflict(_) => StatusCode::CONFLICT,
-        AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-        AppError::Transport(_) => StatusCode::BAD_REQUEST,
-        AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-    }
-}
-
-/// A plain (non-server-function) handler's error: its status and the message.
-pub fn error_response(err: AppError) -> Response {
-    (
-        status_of(&err),
-        [(CONTENT_TYPE, "text/plain; charset=utf-8")],
-        err.to_string(),
-    )
-        .into_response()
 }
 
 /// Pages and server-function answers are per user: never cached by proxies.

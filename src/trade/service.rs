@@ -1,6 +1,7 @@
 use super::{DeliveryOptions, LinkRow, ListingRow, Partner, StockMove};
 use crate::domain::catalog::{MAX_LINE_QTY, check_price, parse_count};
 use crate::domain::{OrgKind, Paise, Pincode};
+use crate::error::OrInternal;
 use crate::error::{AppError, Checks};
 use crate::server::Ctx;
 use crate::server::guard::{internal, not_found};
@@ -10,15 +11,15 @@ pub const TRADERS: [OrgKind; 2] = [OrgKind::Manufacturer, OrgKind::Distributor];
 
 /// (manufacturer_id, distributor_id) for a link between the caller and `other`.
 fn pair(ctx: &Ctx, other: i64) -> (i64, i64) {
-    if ctx.user.org_kind == OrgKind::Manufacturer {
-        (ctx.user.org_id, other)
+    if ctx.user().org_kind == OrgKind::Manufacturer {
+        (ctx.user().org_id, other)
     } else {
-        (other, ctx.user.org_id)
+        (other, ctx.user().org_id)
     }
 }
 
 fn other_kind(ctx: &Ctx) -> OrgKind {
-    if ctx.user.org_kind == OrgKind::Manufacturer {
+    if ctx.user().org_kind == OrgKind::Manufacturer {
         OrgKind::Distributor
     } else {
         OrgKind::Manufacturer
@@ -27,7 +28,7 @@ fn other_kind(ctx: &Ctx) -> OrgKind {
 
 /// The state a link shows when the caller is the one who asked.
 fn asked_state(ctx: &Ctx) -> &'static str {
-    if ctx.user.org_kind == OrgKind::Manufacturer {
+    if ctx.user().org_kind == OrgKind::Manufacturer {
         "invited"
     } else {
         "requested"
@@ -35,12 +36,12 @@ fn asked_state(ctx: &Ctx) -> &'static str {
 }
 
 fn link_sql(ctx: &Ctx) -> String {
-    let (me, other) = if ctx.user.org_kind == OrgKind::Manufacturer {
+    let (me, other) = if ctx.user().org_kind == OrgKind::Manufacturer {
         ("manufacturer_id", "distributor_id")
     } else {
         ("distributor_id", "manufacturer_id")
     };
-    let theirs = if ctx.user.org_kind == OrgKind::Manufacturer {
+    let theirs = if ctx.user().org_kind == OrgKind::Manufacturer {
         "requested"
     } else {
         "invited"
@@ -63,19 +64,18 @@ pub async fn links(ctx: &Ctx) -> Result<Vec<LinkRow>, AppError> {
         "{} ORDER BY (l.state = 'active') DESC, o.trade_name",
         link_sql(ctx)
     ))
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_all(ctx.db())
     .await
-    .map_err(internal)
+    .or_internal()
 }
 
 async fn link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
     sqlx::query_as(&format!("{} AND o.id = $2", link_sql(ctx)))
-        .bind(ctx.user.org_id)
+        .bind(ctx.user().org_id)
         .bind(other)
         .fetch_optional(ctx.db())
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| not_found("Link"))
 }
 
@@ -90,7 +90,7 @@ pub async fn partners(ctx: &Ctx, q: &str) -> Result<Vec<Partner>, AppError> {
     .bind(q)
     .fetch_all(ctx.db())
     .await
-    .map_err(internal)
+    .or_internal()
 }
 
 pub async fn ask_link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
@@ -98,8 +98,7 @@ pub async fn ask_link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
         .bind(other)
         .bind(other_kind(ctx).as_str())
         .fetch_one(ctx.db())
-        .await
-        .map_err(internal)?;
+        .await?;
     if !ok {
         return Err(not_found("Business"));
     }
@@ -117,14 +116,13 @@ pub async fn ask_link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
     .bind(d)
     .bind(mine)
     .execute(ctx.db())
-    .await
-    .map_err(internal)?;
+    .await?;
     link(ctx, other).await
 }
 
 pub async fn answer_link(ctx: &Ctx, other: i64, accept: bool) -> Result<LinkRow, AppError> {
     let (m, d) = pair(ctx, other);
-    let theirs = if ctx.user.org_kind == OrgKind::Manufacturer {
+    let theirs = if ctx.user().org_kind == OrgKind::Manufacturer {
         "requested"
     } else {
         "invited"
@@ -135,8 +133,7 @@ pub async fn answer_link(ctx: &Ctx, other: i64, accept: bool) -> Result<LinkRow,
         .bind(theirs)
         .bind(if accept { "active" } else { "ended" })
         .execute(ctx.db())
-        .await
-        .map_err(internal)?;
+        .await?;
     if done.rows_affected() == 0 {
         let current = link(ctx, other).await?;
         return Err(AppError::Conflict(format!(
@@ -149,13 +146,12 @@ pub async fn answer_link(ctx: &Ctx, other: i64, accept: bool) -> Result<LinkRow,
 
 pub async fn end_link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
     let (m, d) = pair(ctx, other);
-    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    let mut tx = ctx.db().begin().await?;
     let done = sqlx::query("UPDATE links SET state = 'ended', changed_at = now() WHERE manufacturer_id = $1 AND distributor_id = $2 AND state <> 'ended'")
         .bind(m)
         .bind(d)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     if done.rows_affected() == 0 {
         return Err(not_found("Link"));
     }
@@ -166,9 +162,8 @@ pub async fn end_link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
     .bind(m)
     .bind(d)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    .await?;
+    tx.commit().await?;
     link(ctx, other).await
 }
 
@@ -195,21 +190,20 @@ pub async fn stock(ctx: &Ctx, q: &str, carried_only: bool) -> Result<Vec<Listing
             AND (NOT $3 OR l.id IS NOT NULL)
           ORDER BY (l.id IS NULL), s.name LIMIT 500"
     ))
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .bind(q)
     .bind(carried_only)
     .fetch_all(ctx.db())
     .await
-    .map_err(internal)
+    .or_internal()
 }
 
 async fn listing_by_sku(ctx: &Ctx, sku_id: i64) -> Result<ListingRow, AppError> {
     sqlx::query_as(&format!("{STOCK_SQL} WHERE s.id = $2"))
-        .bind(ctx.user.org_id)
+        .bind(ctx.user().org_id)
         .bind(sku_id)
         .fetch_optional(ctx.db())
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| not_found("Product"))
 }
 
@@ -233,7 +227,7 @@ pub async fn save_listing(
     );
     c.finish()?;
     let (Some(price), Some(min_qty)) = (price, min_qty) else {
-        return Err(AppError::Internal);
+        return Err(internal("price and quantity checked above"));
     };
     if active && current.rate_bp.is_none() {
         return Err(AppError::field(
@@ -245,14 +239,13 @@ pub async fn save_listing(
         "INSERT INTO listings (distributor_id, sku_id, price_paise, min_order_qty, active) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (distributor_id, sku_id) DO UPDATE SET price_paise = $3, min_order_qty = $4, active = $5, updated_at = now()",
     )
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .bind(sku_id)
     .bind(price.0)
     .bind(min_qty as i32)
     .bind(active)
     .execute(ctx.db())
-    .await
-    .map_err(internal)?;
+    .await?;
     listing_by_sku(ctx, sku_id).await
 }
 
@@ -307,14 +300,13 @@ pub async fn adjust_stock(
             "Keep the note under 300 characters",
         ));
     }
-    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    let mut tx = ctx.db().begin().await?;
     let row: Option<(i64, i32, i32)> =
         sqlx::query_as("SELECT sku_id, on_hand, reserved FROM listings WHERE id = $1 AND distributor_id = $2 FOR UPDATE")
             .bind(listing_id)
-            .bind(ctx.user.org_id)
+            .bind(ctx.user().org_id)
             .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal)?;
+            .await?;
     let (sku_id, on_hand, reserved) = row.ok_or_else(|| not_found("Product"))?;
     let delta = match kind {
         "received" => parse_count(qty, "Quantity received", 1_000_000)
@@ -361,13 +353,12 @@ pub async fn adjust_stock(
         reserved_delta: 0,
         order_id: None,
         note: Some(note).filter(|n| !n.is_empty()),
-        by_user: Some(ctx.user.user_id),
+        by_user: Some(ctx.user().user_id),
     };
     move_stock(&mut tx, &movement)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| AppError::Conflict("Stock changed meanwhile: please try again".into()))?;
-    tx.commit().await.map_err(internal)?;
+    tx.commit().await?;
     listing_by_sku(ctx, sku_id).await
 }
 
@@ -376,10 +367,9 @@ pub async fn stock_history(ctx: &Ctx, listing_id: i64) -> Result<Vec<StockMove>,
         "SELECT EXISTS (SELECT 1 FROM listings WHERE id = $1 AND distributor_id = $2)",
     )
     .bind(listing_id)
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_one(ctx.db())
-    .await
-    .map_err(internal)?;
+    .await?;
     if !owned {
         return Err(not_found("Product"));
     }
@@ -392,23 +382,21 @@ pub async fn stock_history(ctx: &Ctx, listing_id: i64) -> Result<Vec<StockMove>,
     .bind(listing_id)
     .fetch_all(ctx.db())
     .await
-    .map_err(internal)
+    .or_internal()
 }
 
 pub async fn delivery_options(ctx: &Ctx) -> Result<DeliveryOptions, AppError> {
     let (delivers, offers_pickup, pickup_address, pickup_hours): (bool, bool, Option<String>, Option<String>) =
         sqlx::query_as("SELECT delivers, offers_pickup, pickup_address, pickup_hours FROM organisations WHERE id = $1")
-            .bind(ctx.user.org_id)
+            .bind(ctx.user().org_id)
             .fetch_one(ctx.db())
-            .await
-            .map_err(internal)?;
+            .await?;
     let pins: Vec<String> = sqlx::query_scalar(
         "SELECT pincode FROM distributor_pincodes WHERE distributor_id = $1 ORDER BY pincode",
     )
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .fetch_all(ctx.db())
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(DeliveryOptions {
         delivers,
         pincodes: pins.join(", "),
@@ -464,30 +452,27 @@ pub async fn save_delivery_options(
         c.add("pickup_hours", "Keep the address and hours short");
     }
     c.finish()?;
-    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    let mut tx = ctx.db().begin().await?;
     sqlx::query("UPDATE organisations SET delivers = $2, offers_pickup = $3, pickup_address = NULLIF($4, ''), pickup_hours = NULLIF($5, ''), updated_at = now() WHERE id = $1")
-        .bind(ctx.user.org_id)
+        .bind(ctx.user().org_id)
         .bind(o.delivers)
         .bind(o.offers_pickup)
         .bind(o.pickup_address.trim())
         .bind(o.pickup_hours.trim())
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     sqlx::query("DELETE FROM distributor_pincodes WHERE distributor_id = $1")
-        .bind(ctx.user.org_id)
+        .bind(ctx.user().org_id)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        .await?;
     sqlx::query(
         "INSERT INTO distributor_pincodes (distributor_id, pincode) SELECT $1, UNNEST($2::text[])",
     )
-    .bind(ctx.user.org_id)
+    .bind(ctx.user().org_id)
     .bind(&pins)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    .await?;
+    tx.commit().await?;
     delivery_options(ctx).await
 }
 

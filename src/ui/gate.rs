@@ -1,8 +1,8 @@
 //! Shows a page only to the organisation kind it is for. A convenience for the
 //! screen: the server functions behind the page authorise on their own.
 
-use crate::app::UserResource;
 use crate::auth::CurrentUser;
+use crate::auth::user::UserResource;
 use crate::domain::{ApprovalState, OrgKind};
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect};

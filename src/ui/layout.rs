@@ -1,5 +1,5 @@
-use crate::app::UserResource;
 use crate::auth::api::Logout;
+use crate::auth::user::UserResource;
 use crate::domain::OrgKind;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -7,7 +7,7 @@ use leptos_router::components::A;
 
 #[component]
 pub fn TopBar() -> impl IntoView {
-    let user = crate::app::user_resource();
+    let user = crate::auth::user::user_resource();
     let logout = expect_context::<ServerAction<Logout>>();
     view! {
         <header class="topbar">

@@ -9,7 +9,7 @@ async fn admin() -> Result<crate::server::Ctx, AppError> {
 
 #[cfg(feature = "ssr")]
 fn sandbox_only(ctx: &crate::server::Ctx) -> Result<(), AppError> {
-    if ctx.state.whatsapp.is_sandbox() {
+    if ctx.state().whatsapp.is_sandbox() {
         Ok(())
     } else {
         Err(AppError::Conflict(
@@ -44,7 +44,7 @@ pub async fn retry_message(id: i64) -> Result<(), AppError> {
 pub async fn sandbox_phones() -> Result<Vec<SandboxPhone>, AppError> {
     let ctx = admin().await?;
     sandbox_only(&ctx)?;
-    super::sandbox::phones(&ctx.state).await
+    super::sandbox::phones(ctx.state()).await
 }
 
 /// One number's chat (opening it sends read receipts).
@@ -52,7 +52,7 @@ pub async fn sandbox_phones() -> Result<Vec<SandboxPhone>, AppError> {
 pub async fn sandbox_chat(phone: String) -> Result<Vec<PhoneMessage>, AppError> {
     let ctx = admin().await?;
     sandbox_only(&ctx)?;
-    super::sandbox::messages(&ctx.state, phone.trim()).await
+    super::sandbox::messages(ctx.state(), phone.trim()).await
 }
 
 /// Tap a button in the sandbox: goes through the signed webhook like a real tap.
@@ -60,7 +60,7 @@ pub async fn sandbox_chat(phone: String) -> Result<Vec<PhoneMessage>, AppError> 
 pub async fn sandbox_tap(message_id: i64, button: usize) -> Result<String, AppError> {
     let ctx = admin().await?;
     sandbox_only(&ctx)?;
-    super::sandbox::tap(&ctx.state, message_id, button).await
+    super::sandbox::tap(ctx.state(), message_id, button).await
 }
 
 /// Type a message from a sandbox number (STOP, START).
@@ -71,7 +71,7 @@ pub async fn sandbox_type(phone: String, text: String) -> Result<String, AppErro
     if text.trim().is_empty() || text.chars().count() > 1000 {
         return Err(AppError::field("text", "Type 1 to 1,000 characters"));
     }
-    super::sandbox::type_text(&ctx.state, phone.trim(), &text).await
+    super::sandbox::type_text(ctx.state(), phone.trim(), &text).await
 }
 
 /// Send an announcement to a segment at a limited pace.

@@ -1,8 +1,7 @@
 //! `GET /admin/whatsapp/media/{id}`: a document the sandbox phone received (admin only).
 
 use crate::domain::OrgKind;
-use crate::invoices::routes::attachment;
-use crate::server::router::error_response;
+use crate::server::http::{attachment, error_response};
 use crate::server::{AppState, Ctx};
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -15,7 +14,7 @@ pub async fn sandbox_media(
 ) -> Response {
     let result = async {
         let ctx = Ctx::from_parts(state, parts, &[OrgKind::Platform]).await?;
-        let (name, _mime, bytes) = super::sandbox::media(&ctx.state, &id).await?;
+        let (name, _mime, bytes) = super::sandbox::media(ctx.state(), &id).await?;
         Ok(attachment("application/pdf", name, bytes, None))
     };
     result.await.unwrap_or_else(error_response)

@@ -9,8 +9,8 @@ use super::webhook::{self, Handled};
 use super::{PhoneMessage, SandboxPhone};
 use crate::domain::Language;
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::server::AppState;
-use crate::server::guard::internal;
 use serde_json::{Value, json};
 
 /// Sends Meta-style "sent" and "delivered" receipts for a sandbox message.
@@ -39,11 +39,11 @@ fn status(wamid: &str, to: &str, s: &str) -> Value {
 
 /// Signs and hands a webhook body to the webhook handler, as Meta's POST would.
 async fn post(state: &AppState, value: Value) -> Result<Handled, AppError> {
-    let body = serde_json::to_vec(&webhook::envelope(value)).map_err(internal)?;
+    let body = serde_json::to_vec(&webhook::envelope(value))?;
     let sig = state.whatsapp.sign(&body);
     webhook::handle(state, &body, Some(&sig))
         .await
-        .map_err(internal)
+        .or_internal()
 }
 
 pub async fn phones(state: &AppState) -> Result<Vec<SandboxPhone>, AppError> {
@@ -56,7 +56,7 @@ pub async fn phones(state: &AppState) -> Result<Vec<SandboxPhone>, AppError> {
     )
     .fetch_all(&state.db)
     .await
-    .map_err(internal)
+    .or_internal()
 }
 
 #[derive(sqlx::FromRow)]
@@ -81,8 +81,7 @@ pub async fn messages(state: &AppState, phone: &str) -> Result<Vec<PhoneMessage>
     )
     .bind(phone)
     .fetch_all(&state.db)
-    .await
-    .map_err(internal)?;
+    .await?;
     let unread: Vec<Value> = rows
         .iter()
         .filter(|r| r.delivery.as_deref() != Some("read"))
@@ -167,10 +166,9 @@ pub async fn tap(state: &AppState, id: i64, index: usize) -> Result<String, AppE
         sqlx::query_as("SELECT to_phone, request FROM sandbox_messages WHERE id = $1")
             .bind(id)
             .fetch_optional(&state.db)
-            .await
-            .map_err(internal)?;
+            .await?;
     let (phone, request) = row.ok_or_else(|| AppError::NotFound("Message not found.".into()))?;
-    let out: Outgoing = serde_json::from_value(request).map_err(internal)?;
+    let out: Outgoing = serde_json::from_value(request)?;
     let no_button = || AppError::NotFound("That message has no such button.".into());
     let inbound_id = format!("wamid.sandbox.in.{id}.{index}.{}", rand_suffix());
     let message = match out.content {
@@ -236,7 +234,6 @@ pub async fn media(state: &AppState, id: &str) -> Result<(String, String, Vec<u8
     sqlx::query_as("SELECT filename, mime, bytes FROM sandbox_media WHERE id = $1")
         .bind(id)
         .fetch_optional(&state.db)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| AppError::NotFound("Document not found.".into()))
 }

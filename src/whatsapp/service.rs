@@ -4,6 +4,7 @@
 use super::{BroadcastRow, FailedMessage, Overview, Segment};
 use crate::domain::IndianState;
 use crate::error::AppError;
+use crate::error::OrInternal;
 use crate::server::Ctx;
 use crate::server::guard::{internal, not_found};
 
@@ -17,9 +18,8 @@ pub async fn overview(ctx: &Ctx) -> Result<Overview, AppError> {
                FROM outbox",
         )
         .fetch_one(ctx.db())
-        .await
-        .map_err(internal)?;
-    let wa = &ctx.state.whatsapp;
+        .await?;
+    let wa = &ctx.state().whatsapp;
     Ok(Overview {
         sandbox: wa.is_sandbox(),
         connection: wa.description.clone(),
@@ -46,7 +46,7 @@ pub async fn failed(ctx: &Ctx) -> Result<Vec<FailedMessage>, AppError> {
     )
     .fetch_all(ctx.db())
     .await
-    .map_err(internal)
+    .or_internal()
 }
 
 /// Sends a failed message again (after the cause is fixed, e.g. a template approved).
@@ -58,8 +58,7 @@ pub async fn retry(ctx: &Ctx, id: i64) -> Result<(), AppError> {
     )
     .bind(id)
     .execute(ctx.db())
-    .await
-    .map_err(internal)?
+    .await?
     .rows_affected();
     if n == 0 {
         return Err(not_found("Failed message"));
@@ -126,12 +125,12 @@ pub async fn broadcast(
                 .collect(),
         ));
     }
-    let segment = segment.ok_or(AppError::Internal)?;
+    let segment = segment.ok_or_else(|| internal("segment checked above"))?;
     let value = match segment {
         Segment::Retailers | Segment::Distributors => "",
         _ => value,
     };
-    let mut tx = ctx.db().begin().await.map_err(internal)?;
+    let mut tx = ctx.db().begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO broadcasts (template, message, segment, segment_value, per_second, created_by)
          VALUES ('announcement', $1, $2, $3, $4, $5) RETURNING id",
@@ -140,10 +139,9 @@ pub async fn broadcast(
     .bind(segment.as_str())
     .bind(value)
     .bind(per_second)
-    .bind(ctx.user.user_id)
+    .bind(ctx.user().user_id)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(internal)?;
+    .await?;
     let recipients = sqlx::query(
         "INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, transactional,
                              broadcast_id, next_attempt_at)
@@ -167,21 +165,19 @@ pub async fn broadcast(
     .bind(value)
     .bind(per_second)
     .execute(&mut *tx)
-    .await
-    .map_err(internal)?
+    .await?
     .rows_affected();
     sqlx::query("UPDATE broadcasts SET recipients = $2 WHERE id = $1")
         .bind(id)
         .bind(recipients as i32)
         .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+        .await?;
+    tx.commit().await?;
     broadcasts(ctx)
         .await?
         .into_iter()
         .find(|b| b.id == id)
-        .ok_or(AppError::Internal)
+        .ok_or_else(|| internal("the new broadcast is not in the list"))
 }
 
 pub async fn broadcasts(ctx: &Ctx) -> Result<Vec<BroadcastRow>, AppError> {
@@ -196,24 +192,23 @@ pub async fn broadcasts(ctx: &Ctx) -> Result<Vec<BroadcastRow>, AppError> {
     )
     .fetch_all(ctx.db())
     .await
-    .map_err(internal)
+    .or_internal()
 }
 
 /// The signed-in user's choice about announcements (order messages always come).
 pub async fn set_opt_in(ctx: &Ctx, opt_in: bool) -> Result<bool, AppError> {
     sqlx::query("UPDATE users SET whatsapp_opt_in = $2 WHERE id = $1")
-        .bind(ctx.user.user_id)
+        .bind(ctx.user().user_id)
         .bind(opt_in)
         .execute(ctx.db())
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(opt_in)
 }
 
 pub async fn opt_in(ctx: &Ctx) -> Result<bool, AppError> {
     sqlx::query_scalar("SELECT whatsapp_opt_in FROM users WHERE id = $1")
-        .bind(ctx.user.user_id)
+        .bind(ctx.user().user_id)
         .fetch_one(ctx.db())
         .await
-        .map_err(internal)
+        .or_internal()
 }

@@ -156,9 +156,9 @@ pub async fn verify(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let expected = &state.whatsapp.verify_token;
-    let token_ok = !expected.is_empty()
-        && q.get("hub.verify_token").map(String::as_str) == Some(expected.as_str());
+    let expected = state.whatsapp.verify_token.expose_secret();
+    let token_ok =
+        !expected.is_empty() && q.get("hub.verify_token").map(String::as_str) == Some(expected);
     match (q.get("hub.mode").map(String::as_str), token_ok) {
         (Some("subscribe"), true) => (
             StatusCode::OK,
@@ -493,12 +493,7 @@ async fn order_tap(
             .unwrap_or(""),
         None => "",
     };
-    let ctx = Ctx {
-        user,
-        state: state.clone(),
-        parts: http::Request::new(()).into_parts().0,
-        via: "whatsapp",
-    };
+    let ctx = Ctx::acting_via_whatsapp(state.clone(), user);
     Ok(
         match crate::orders::service::act(&ctx, order, action, reason).await {
             Ok(detail) => {
@@ -506,7 +501,7 @@ async fn order_tap(
                     .map(|s| s.label().to_lowercase())
                     .unwrap_or(detail.order.state.clone());
                 (
-                    format!("{} order {order} ({})", detail.order.state, ctx.user.name),
+                    format!("{} order {order} ({})", detail.order.state, ctx.user().name),
                     Answer::Text(fill(&reply::DONE, lang, order, &[("state", &label)])),
                 )
             }

@@ -7,7 +7,7 @@ pub mod trade;
 use auromart::domain::OrgKind;
 use auromart::domain::gstin::check_char;
 use auromart::server::config::Config;
-use auromart::server::{AppState, db, router};
+use auromart::server::startup::Application;
 use leptos::config::LeptosOptions;
 use serde_json::Value;
 use sqlx::{Connection, PgConnection, PgPool};
@@ -52,38 +52,30 @@ pub async fn spawn_app_with(config: Config) -> TestApp {
         .await
         .expect("create test database");
     let url = with_database(&admin_url(), &name);
-    serve(url, config, true).await
+    serve(url, config).await
 }
 
 /// Another server process on the same database (its own pool, sender and listener).
 pub async fn spawn_process(db_url: &str, config: Config) -> TestApp {
-    serve(db_url.to_string(), config, false).await
+    serve(db_url.to_string(), config).await
 }
 
-async fn serve(url: String, mut config: Config, migrate: bool) -> TestApp {
+async fn serve(url: String, mut config: Config) -> TestApp {
     config.database_url = url.clone();
     config.database_max_connections = 10;
-    let pool = db::connect(&config.database_url().expect("url"), 10)
-        .await
-        .expect("connect test database");
-    if migrate {
-        db::migrate(&pool).await.expect("migrations apply");
-    }
     let options = LeptosOptions::builder()
         .output_name("auromart")
         .site_root("target/site")
+        .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
         .build();
-    let state = AppState::new(options, config, pool.clone()).expect("state");
-    auromart::server::spawn_workers(&state);
-    let app = router::build(state).expect("router builds");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+    let app = Application::build(config, options)
         .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
+        .expect("the application builds");
+    app.spawn_workers();
+    let pool = app.db().clone();
+    let addr = app.address();
     tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service())
-            .await
-            .expect("serve");
+        app.run_until(std::future::pending()).await.expect("serve");
     });
     TestApp {
         base: format!("http://{addr}"),
