@@ -12,7 +12,7 @@
 mod fake_graph;
 
 use auromart::server::config::Config;
-use auromart::server::{AppState, db};
+use auromart::server::startup::Application;
 use leptos::config::LeptosOptions;
 use sqlx::{Connection, PgConnection};
 use std::time::{Duration, Instant};
@@ -94,31 +94,31 @@ async fn main() {
         .await
         .expect("create");
     let url = with_db(&admin, "auromart_bench_wa");
-    let pool = db::connect(&secrecy::SecretString::from(url.clone()), 10)
-        .await
-        .expect("pool");
-    db::migrate(&pool).await.expect("migrate");
-
     for (label, rate) in [("unpaced (capacity)", 100_000u32), ("paced at 80/s", 80)] {
+        let mut config = Config {
+            database_url: url.clone(),
+            database_max_connections: 10,
+            monthly_summaries: false,
+            ..Config::default()
+        };
+        fake.configure(&mut config);
+        config.whatsapp.rate_per_sec = rate;
+        let options = LeptosOptions::builder()
+            .output_name("auromart")
+            .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+            .build();
+        let app = Application::build(config, options)
+            .await
+            .expect("the application builds");
+        let pool = app.db().clone();
         sqlx::query("TRUNCATE outbox")
             .execute(&pool)
             .await
             .expect("truncate");
         queue(&pool, label, n).await;
         let before = fake.messages().len();
-        let mut config = Config {
-            database_url: url.clone(),
-            monthly_summaries: false,
-            whatsapp_rate_per_sec: rate,
-            ..Config::default()
-        };
-        fake.configure(&mut config);
-        let state = AppState::new(
-            LeptosOptions::builder().output_name("auromart").build(),
-            config,
-            pool.clone(),
-        )
-        .expect("state");
+        // Only the sender runs: the bench drives that one worker.
+        let state = app.state().clone();
         let sender = tokio::spawn(auromart::whatsapp::sender::run(state));
         let (secs, p50, p99) = drain(&pool).await;
         sender.abort();

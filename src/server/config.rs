@@ -28,40 +28,50 @@ pub struct Config {
     pub demo_data: bool,
     /// Folder holding NotoSansDevanagari-Regular.ttf / -Bold.ttf (Debian fonts-noto-core).
     pub font_dir: String,
-    /// WhatsApp Cloud API. With no phone number id or token, messages go to the
-    /// built-in sandbox (shown on the admin's WhatsApp page) instead.
-    pub whatsapp_api_base: String,
+    /// The WhatsApp Cloud API and the outbox sender (`[auromart.whatsapp]`).
+    pub whatsapp: WhatsAppConfig,
+    /// Send last month's statements on the 1st (Asia/Kolkata).
+    pub monthly_summaries: bool,
+}
+
+/// `[auromart.whatsapp]`. With no phone number id or token, messages go to the
+/// built-in sandbox (shown on the admin's WhatsApp page) instead. The three
+/// secrets never appear in logs or `Debug` output.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WhatsAppConfig {
+    /// The Cloud API's base URL (tests point it at their fake).
+    pub api_base: String,
     /// The pinned Graph API version.
-    pub whatsapp_api_version: String,
-    pub whatsapp_phone_number_id: String,
-    pub whatsapp_token: String,
+    pub api_version: String,
+    pub phone_number_id: String,
+    /// The access token (keep it in the environment: AUROMART_WHATSAPP_TOKEN).
+    pub token: SecretString,
     /// Signs webhook POSTs (X-Hub-Signature-256). The sandbox makes one up if empty.
-    pub whatsapp_app_secret: String,
+    pub app_secret: SecretString,
     /// Echoed in the webhook GET handshake.
-    pub whatsapp_verify_token: String,
+    pub verify_token: SecretString,
     /// Run the outbox sender in this process.
-    pub whatsapp_sender: bool,
+    pub sender: bool,
     /// Messages per second this process sends at most (the API's default is 80).
-    pub whatsapp_rate_per_sec: u32,
+    pub rate_per_sec: u32,
     /// Messages sent at once.
-    pub whatsapp_concurrency: usize,
+    pub concurrency: usize,
     /// A claimed message is this process's for this long; after a crash, another
     /// process retries it when the lease runs out.
-    pub whatsapp_lease_secs: u32,
+    pub lease_secs: u32,
     /// A row whose lease ran out is "in doubt" (its process died mid-send, and the API
     /// may have taken it): it is sent again only if no status webhook for it arrives
     /// within this many more seconds.
-    pub whatsapp_in_doubt_secs: u32,
+    pub in_doubt_secs: u32,
     /// First retry delay after a retry-later error; doubles per attempt (with jitter).
-    pub whatsapp_retry_base_ms: u64,
+    pub retry_base_ms: u64,
     /// Retry-later errors give up (and show the admin) after this many attempts.
-    pub whatsapp_max_attempts: i32,
+    pub max_attempts: i32,
     /// How often the sender looks for due messages when nothing wakes it.
-    pub whatsapp_poll_ms: u64,
+    pub poll_ms: u64,
     /// Each request to the API gives up after this long (keep under the lease).
-    pub whatsapp_timeout_secs: u64,
-    /// Send last month's statements on the 1st (Asia/Kolkata).
-    pub monthly_summaries: bool,
+    pub timeout_secs: u64,
 }
 
 /// Four connections per CPU core (4 to 32): enough to keep PostgreSQL busy while
@@ -86,22 +96,30 @@ impl Default for Config {
             login_lockout_secs: 15 * 60,
             demo_data: false,
             font_dir: crate::pdf::fonts::NOTO_DIR.to_string(),
-            whatsapp_api_base: "https://graph.facebook.com".into(),
-            whatsapp_api_version: "v25.0".into(),
-            whatsapp_phone_number_id: String::new(),
-            whatsapp_token: String::new(),
-            whatsapp_app_secret: String::new(),
-            whatsapp_verify_token: String::new(),
-            whatsapp_sender: true,
-            whatsapp_rate_per_sec: 80,
-            whatsapp_concurrency: 32,
-            whatsapp_lease_secs: 60,
-            whatsapp_in_doubt_secs: 60,
-            whatsapp_retry_base_ms: 2_000,
-            whatsapp_max_attempts: 12,
-            whatsapp_poll_ms: 1_000,
-            whatsapp_timeout_secs: 15,
+            whatsapp: WhatsAppConfig::default(),
             monthly_summaries: true,
+        }
+    }
+}
+
+impl Default for WhatsAppConfig {
+    fn default() -> Self {
+        WhatsAppConfig {
+            api_base: "https://graph.facebook.com".into(),
+            api_version: "v25.0".into(),
+            phone_number_id: String::new(),
+            token: SecretString::default(),
+            app_secret: SecretString::default(),
+            verify_token: SecretString::default(),
+            sender: true,
+            rate_per_sec: 80,
+            concurrency: 32,
+            lease_secs: 60,
+            in_doubt_secs: 60,
+            retry_base_ms: 2_000,
+            max_attempts: 12,
+            poll_ms: 1_000,
+            timeout_secs: 15,
         }
     }
 }
@@ -167,9 +185,9 @@ impl Config {
             self.database_url = v;
         }
         macro_rules! env_field {
-            ($field:ident, $name:literal) => {
+            ($($field:ident).+, $name:literal) => {
                 if let Some(v) = get($name) {
-                    self.$field = parse($name, v)?;
+                    self.$($field).+ = parse($name, v)?;
                 }
             };
         }
@@ -185,25 +203,32 @@ impl Config {
         env_field!(login_lockout_secs, "AUROMART_LOGIN_LOCKOUT_SECS");
         env_field!(demo_data, "AUROMART_DEMO_DATA");
         env_field!(font_dir, "AUROMART_FONT_DIR");
-        env_field!(whatsapp_api_base, "AUROMART_WHATSAPP_API_BASE");
-        env_field!(whatsapp_api_version, "AUROMART_WHATSAPP_API_VERSION");
+        env_field!(whatsapp.api_base, "AUROMART_WHATSAPP_API_BASE");
+        env_field!(whatsapp.api_version, "AUROMART_WHATSAPP_API_VERSION");
         env_field!(
-            whatsapp_phone_number_id,
+            whatsapp.phone_number_id,
             "AUROMART_WHATSAPP_PHONE_NUMBER_ID"
         );
-        env_field!(whatsapp_token, "AUROMART_WHATSAPP_TOKEN");
-        env_field!(whatsapp_app_secret, "AUROMART_WHATSAPP_APP_SECRET");
-        env_field!(whatsapp_verify_token, "AUROMART_WHATSAPP_VERIFY_TOKEN");
-        env_field!(whatsapp_sender, "AUROMART_WHATSAPP_SENDER");
-        env_field!(whatsapp_rate_per_sec, "AUROMART_WHATSAPP_RATE_PER_SEC");
-        env_field!(whatsapp_concurrency, "AUROMART_WHATSAPP_CONCURRENCY");
-        env_field!(whatsapp_lease_secs, "AUROMART_WHATSAPP_LEASE_SECS");
-        env_field!(whatsapp_in_doubt_secs, "AUROMART_WHATSAPP_IN_DOUBT_SECS");
-        env_field!(whatsapp_retry_base_ms, "AUROMART_WHATSAPP_RETRY_BASE_MS");
-        env_field!(whatsapp_max_attempts, "AUROMART_WHATSAPP_MAX_ATTEMPTS");
-        env_field!(whatsapp_poll_ms, "AUROMART_WHATSAPP_POLL_MS");
-        env_field!(whatsapp_timeout_secs, "AUROMART_WHATSAPP_TIMEOUT_SECS");
+        env_field!(whatsapp.sender, "AUROMART_WHATSAPP_SENDER");
+        env_field!(whatsapp.rate_per_sec, "AUROMART_WHATSAPP_RATE_PER_SEC");
+        env_field!(whatsapp.concurrency, "AUROMART_WHATSAPP_CONCURRENCY");
+        env_field!(whatsapp.lease_secs, "AUROMART_WHATSAPP_LEASE_SECS");
+        env_field!(whatsapp.in_doubt_secs, "AUROMART_WHATSAPP_IN_DOUBT_SECS");
+        env_field!(whatsapp.retry_base_ms, "AUROMART_WHATSAPP_RETRY_BASE_MS");
+        env_field!(whatsapp.max_attempts, "AUROMART_WHATSAPP_MAX_ATTEMPTS");
+        env_field!(whatsapp.poll_ms, "AUROMART_WHATSAPP_POLL_MS");
+        env_field!(whatsapp.timeout_secs, "AUROMART_WHATSAPP_TIMEOUT_SECS");
         env_field!(monthly_summaries, "AUROMART_MONTHLY_SUMMARIES");
+        let wa = &mut self.whatsapp;
+        for (name, secret) in [
+            ("AUROMART_WHATSAPP_TOKEN", &mut wa.token),
+            ("AUROMART_WHATSAPP_APP_SECRET", &mut wa.app_secret),
+            ("AUROMART_WHATSAPP_VERIFY_TOKEN", &mut wa.verify_token),
+        ] {
+            if let Some(v) = get(name) {
+                *secret = SecretString::from(v.trim().to_string());
+            }
+        }
         Ok(())
     }
 
@@ -250,6 +275,33 @@ mod tests {
         );
         let bad = c.apply_env(|n| (n == "AUROMART_SESSION_DAYS").then(|| "soon".to_string()));
         assert!(matches!(bad, Err(ConfigError::Env { .. })));
+    }
+
+    #[test]
+    fn whatsapp_has_its_own_section_and_its_secrets_stay_out_of_logs() {
+        let mut c: Config = toml::from_str::<File>(
+            "[auromart]\nsession_days = 7\n[auromart.whatsapp]\nphone_number_id = \"1234\"\ntoken = \"tok-in-file\"\n",
+        )
+        .expect("parses")
+        .auromart
+        .expect("section");
+        assert_eq!(c.whatsapp.phone_number_id, "1234");
+        assert_eq!(c.whatsapp.rate_per_sec, 80, "unset keys keep their default");
+        c.apply_env(|n| match n {
+            "AUROMART_WHATSAPP_APP_SECRET" => Some(" app-secret-from-env ".into()),
+            "AUROMART_WHATSAPP_RATE_PER_SEC" => Some("20".into()),
+            _ => None,
+        })
+        .expect("valid env");
+        assert_eq!(c.whatsapp.token.expose_secret(), "tok-in-file");
+        assert_eq!(c.whatsapp.app_secret.expose_secret(), "app-secret-from-env");
+        assert_eq!(c.whatsapp.rate_per_sec, 20);
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("tok-in-file") && !shown.contains("app-secret-from-env"));
+        assert!(
+            toml::from_str::<File>("[auromart]\nwhatsapp_token = \"x\"\n").is_err(),
+            "the old flat keys are refused, not ignored"
+        );
     }
 
     #[test]

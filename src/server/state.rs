@@ -66,7 +66,7 @@ pub fn spawn_workers(state: &AppState) {
         state.hub.clone(),
         state.sessions.clone(),
     ));
-    if state.config.whatsapp_sender {
+    if state.config.whatsapp.sender {
         tokio::spawn(crate::whatsapp::sender::run(state.clone()));
     }
 }

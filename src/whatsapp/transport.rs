@@ -19,7 +19,7 @@ pub enum Transport {
 pub struct WhatsApp {
     pub transport: Transport,
     pub app_secret: SecretString,
-    pub verify_token: String,
+    pub verify_token: SecretString,
     pub rate_per_sec: u32,
     pub concurrency: usize,
     pub lease: Duration,
@@ -33,22 +33,22 @@ pub struct WhatsApp {
 
 impl WhatsApp {
     pub fn from_config(config: &Config) -> Result<WhatsApp, reqwest::Error> {
-        let live = !config.whatsapp_phone_number_id.trim().is_empty()
-            && !config.whatsapp_token.trim().is_empty();
+        let live = !config.whatsapp.phone_number_id.trim().is_empty()
+            && !config.whatsapp.token.expose_secret().trim().is_empty();
         let (transport, description) = if live {
             (
                 Transport::Cloud(CloudApi::new(
-                    &config.whatsapp_api_base,
-                    &config.whatsapp_api_version,
-                    config.whatsapp_phone_number_id.trim(),
-                    SecretString::from(config.whatsapp_token.trim().to_string()),
-                    Duration::from_secs(config.whatsapp_timeout_secs.max(1)),
+                    &config.whatsapp.api_base,
+                    &config.whatsapp.api_version,
+                    config.whatsapp.phone_number_id.trim(),
+                    SecretString::from(config.whatsapp.token.expose_secret().trim().to_string()),
+                    Duration::from_secs(config.whatsapp.timeout_secs.max(1)),
                 )?),
                 format!(
                     "Cloud API {} at {}, phone number id {}",
-                    config.whatsapp_api_version,
-                    config.whatsapp_api_base,
-                    config.whatsapp_phone_number_id.trim()
+                    config.whatsapp.api_version,
+                    config.whatsapp.api_base,
+                    config.whatsapp.phone_number_id.trim()
                 ),
             )
         } else {
@@ -58,25 +58,25 @@ impl WhatsApp {
             )
         };
         // The sandbox signs its own webhook calls; a made-up secret is as good as any.
-        let app_secret = if config.whatsapp_app_secret.is_empty() {
+        let app_secret = if config.whatsapp.app_secret.expose_secret().is_empty() {
             use rand::RngCore;
             let mut bytes = [0u8; 32];
             rand::thread_rng().fill_bytes(&mut bytes);
             hex::encode(bytes)
         } else {
-            config.whatsapp_app_secret.clone()
+            config.whatsapp.app_secret.expose_secret().to_string()
         };
         Ok(WhatsApp {
             transport,
             app_secret: SecretString::from(app_secret),
-            verify_token: config.whatsapp_verify_token.clone(),
-            rate_per_sec: config.whatsapp_rate_per_sec.max(1),
-            concurrency: config.whatsapp_concurrency.max(1),
-            lease: Duration::from_secs(u64::from(config.whatsapp_lease_secs.max(1))),
-            in_doubt: Duration::from_secs(u64::from(config.whatsapp_in_doubt_secs)),
-            retry_base: Duration::from_millis(config.whatsapp_retry_base_ms.max(1)),
-            max_attempts: config.whatsapp_max_attempts.max(1),
-            poll: Duration::from_millis(config.whatsapp_poll_ms.max(10)),
+            verify_token: config.whatsapp.verify_token.clone(),
+            rate_per_sec: config.whatsapp.rate_per_sec.max(1),
+            concurrency: config.whatsapp.concurrency.max(1),
+            lease: Duration::from_secs(u64::from(config.whatsapp.lease_secs.max(1))),
+            in_doubt: Duration::from_secs(u64::from(config.whatsapp.in_doubt_secs)),
+            retry_base: Duration::from_millis(config.whatsapp.retry_base_ms.max(1)),
+            max_attempts: config.whatsapp.max_attempts.max(1),
+            poll: Duration::from_millis(config.whatsapp.poll_ms.max(10)),
             description,
         })
     }

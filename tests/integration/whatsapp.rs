@@ -473,7 +473,7 @@ async fn two_server_processes_never_send_the_same_message() {
     fake.set_delay(Duration::from_millis(5));
     let mut config = Config::default();
     fake.configure(&mut config);
-    config.whatsapp_sender = false;
+    config.whatsapp.sender = false;
     let app = spawn_app_with(config.clone()).await;
     // 300 messages queued while no sender runs…
     sqlx::query(
@@ -486,7 +486,7 @@ async fn two_server_processes_never_send_the_same_message() {
     .await
     .expect("queue");
     // …then two processes start sending from the same database.
-    config.whatsapp_sender = true;
+    config.whatsapp.sender = true;
     let a = spawn_process(&app.db_url, config.clone()).await;
     let b = spawn_process(&app.db_url, config).await;
     wait_outbox_settled(&app, 60).await;
@@ -684,7 +684,7 @@ async fn rows_a_dead_process_left_sending_are_sent_once_when_its_lease_ends() {
     let fake = FakeGraph::start().await;
     let mut config = Config::default();
     fake.configure(&mut config);
-    config.whatsapp_sender = false;
+    config.whatsapp.sender = false;
     let app = spawn_app_with(config.clone()).await;
     // What a process killed mid-batch leaves: 50 rows claimed ('sending', lease still
     // running), 50 already sent, 50 never claimed.
@@ -703,7 +703,7 @@ async fn rows_a_dead_process_left_sending_are_sent_once_when_its_lease_ends() {
     .execute(&app.db)
     .await
     .expect("queue");
-    config.whatsapp_sender = true;
+    config.whatsapp.sender = true;
     let restarted = spawn_process(&app.db_url, config).await;
     // The never-claimed rows go at once; the claimed ones wait for their lease.
     fake.wait_for(10, "the unclaimed rows", |m| m.len() >= 50)
@@ -761,7 +761,7 @@ async fn a_server_killed_mid_batch_loses_nothing_and_sends_nothing_twice() {
     fake.set_delay(Duration::from_millis(30));
     let mut config = Config::default();
     fake.configure(&mut config);
-    config.whatsapp_sender = false;
+    config.whatsapp.sender = false;
     let app = spawn_app_with(config).await;
     sqlx::query(
         "INSERT INTO outbox (dedupe_key, recipient, template, language, params)
@@ -803,7 +803,7 @@ async fn a_status_for_a_message_in_doubt_marks_it_sent_instead_of_sending_again(
     let fake = FakeGraph::start().await;
     let mut config = Config::default();
     fake.configure(&mut config);
-    config.whatsapp_in_doubt_secs = 3;
+    config.whatsapp.in_doubt_secs = 3;
     let app = spawn_app_with(config).await;
     // A process died after the API took this message: its lease has just ended.
     let id: i64 = sqlx::query_scalar(

@@ -122,16 +122,17 @@ impl FakeGraph {
 
     /// The config that points the server at this fake.
     pub fn configure(&self, config: &mut auromart::server::config::Config) {
-        config.whatsapp_api_base = self.base.clone();
-        config.whatsapp_api_version = VERSION.into();
-        config.whatsapp_phone_number_id = PHONE_ID.into();
-        config.whatsapp_token = TOKEN.into();
-        config.whatsapp_app_secret = APP_SECRET.into();
-        config.whatsapp_verify_token = "verify-me".into();
-        config.whatsapp_retry_base_ms = 20;
-        config.whatsapp_poll_ms = 50;
-        config.whatsapp_lease_secs = 2;
-        config.whatsapp_in_doubt_secs = 1;
+        let wa = &mut config.whatsapp;
+        wa.api_base = self.base.clone();
+        wa.api_version = VERSION.into();
+        wa.phone_number_id = PHONE_ID.into();
+        wa.token = TOKEN.into();
+        wa.app_secret = APP_SECRET.into();
+        wa.verify_token = "verify-me".into();
+        wa.retry_base_ms = 20;
+        wa.poll_ms = 50;
+        wa.lease_secs = 2;
+        wa.in_doubt_secs = 1;
     }
 }
 
