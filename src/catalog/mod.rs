@@ -1,4 +1,7 @@
 //! Manufacturers' catalog: categories (approved by the admin), SKUs, CSV import.
+//!
+//! The details, for readers of the code and of the repository: this folder's README.md.
+#![doc = include_str!("README.md")]
 
 pub mod api;
 pub mod pages;

@@ -1,6 +1,9 @@
 //! GST tax invoices and credit notes: issued when a distributor accepts (or cancels
 //! after accepting) an order, stored immutably with their PDF, listed and downloaded
 //! by both parties; monthly statements; e-invoice (INV-01) export.
+//!
+//! The details, for readers of the code and of the repository: this folder's README.md.
+#![doc = include_str!("README.md")]
 
 pub mod api;
 #[cfg(feature = "ssr")]

@@ -1,6 +1,9 @@
 //! WhatsApp, the product's main channel: the Cloud API client, the outbox sender,
 //! the signed webhook (receipts, button replies, STOP/START), the sandbox phone,
 //! monthly statements and admin broadcasts. Templates live in `templates`.
+//!
+//! The details, for readers of the code and of the repository: this folder's README.md.
+#![doc = include_str!("README.md")]
 
 pub mod api;
 #[cfg(feature = "ssr")]

@@ -1,8 +1,8 @@
 //! Every WhatsApp message AuroMart sends, in one place: the templates as they are
 //! submitted to Meta for approval (name, category, language, header, body with
 //! `{{n}}` parameters, quick-reply buttons) in English, Hindi and Marathi, and the
-//! free-text replies sent inside the 24-hour window. The README's template section
-//! is generated from this table (a test keeps the two equal).
+//! free-text replies sent inside the 24-hour window. The template catalogue in
+//! this folder's README.md is generated from this table (a test keeps the two equal).
 
 use crate::domain::Language;
 
@@ -502,14 +502,14 @@ pub fn render(body: &str, values: &[String]) -> String {
     out
 }
 
-/// The README section documenting every template as submitted to Meta.
+/// The section of src/whatsapp/README.md documenting every template as submitted to Meta.
 pub fn readme_section() -> String {
     let mut s = String::from(
         "<!-- generated from src/whatsapp/templates.rs; `cargo test --features ssr --lib templates` checks it -->\n",
     );
     for t in TEMPLATES {
         s.push_str(&format!(
-            "\n#### `{}` — {}{}\n\n",
+            "\n### `{}` — {}{}\n\n",
             t.name,
             t.category.as_str(),
             if t.document {
@@ -648,10 +648,10 @@ mod tests {
 
     #[test]
     fn readme_documents_every_template() {
-        let readme = include_str!("../../README.md");
+        let readme = include_str!("README.md");
         assert!(
             readme.contains(&readme_section()),
-            "README.md's template section is out of date; paste the output of \
+            "src/whatsapp/README.md's template section is out of date; paste the output of \
              `cargo test --features ssr --lib print_readme_section -- --ignored --nocapture`"
         );
     }

@@ -8,4 +8,5 @@ mod hardening;
 mod invoices;
 mod orders;
 mod role_matrix;
+mod schema;
 mod whatsapp;
