@@ -29,7 +29,8 @@ install_from_crate() { # name version [cargo update -p pkg --precise v]...
     cd "$dir/$name-$version"
     while [ $# -gt 0 ]; do cargo update -q -p "$1" --precise "$2"; shift 2; done
     CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-      cargo install -q --path . --locked ${EXTRA_FEATURES:+--features "$EXTRA_FEATURES"}
+      cargo install -q --path . --locked ${NO_DEFAULT_FEATURES:+--no-default-features} \
+        ${EXTRA_FEATURES:+--features "$EXTRA_FEATURES"}
   )
   rm -rf "$dir"
 }
@@ -45,6 +46,12 @@ rust_tools() {
   wb=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' "$ROOT/Cargo.lock")
   if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb" ]; then
     install_from_crate wasm-bindgen-cli "$wb" webpki-roots 1.0.10
+  fi
+  # sqlx-cli at the sqlx version in Cargo.lock: `cargo sqlx prepare` writes .sqlx/.
+  local sq
+  sq=$(awk '/^name = "sqlx"$/{getline; gsub(/version = |"/,""); print; exit}' "$ROOT/Cargo.lock")
+  if [ "$(cargo sqlx --version 2>/dev/null | awk '{print $2}')" != "$sq" ]; then
+    NO_DEFAULT_FEATURES=1 EXTRA_FEATURES=postgres,rustls install_from_crate sqlx-cli "$sq"
   fi
 }
 

@@ -57,7 +57,6 @@ fn parse_identifier(input: &str) -> Result<(&'static str, String), AppError> {
     }
 }
 
-#[derive(sqlx::FromRow)]
 struct LoginRow {
     id: i64,
     password_hash: String,
@@ -70,20 +69,20 @@ async fn lockout_left(
     identifier: &str,
     cfg: &crate::server::config::Config,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let left: Option<f64> = sqlx::query_scalar(
-        "WITH recent AS (
+    let left: Option<f64> = sqlx::query_scalar!(
+        r#"WITH recent AS (
              SELECT at FROM login_failures WHERE identifier = $1 ORDER BY at DESC LIMIT $2
          )
-         SELECT EXTRACT(EPOCH FROM (max(at) + make_interval(secs => $4) - now()))::float8
+         SELECT EXTRACT(EPOCH FROM (max(at) + make_interval(secs => $4) - now()))::float8 AS "left!"
            FROM recent
          HAVING count(*) >= $2
             AND max(at) - min(at) <= make_interval(secs => $3)
-            AND max(at) + make_interval(secs => $4) > now()",
+            AND max(at) + make_interval(secs => $4) > now()"#,
+        identifier,
+        cfg.login_max_failures,
+        cfg.login_window_secs as f64,
+        cfg.login_lockout_secs as f64
     )
-    .bind(identifier)
-    .bind(cfg.login_max_failures)
-    .bind(cfg.login_window_secs as f64)
-    .bind(cfg.login_lockout_secs as f64)
     .fetch_optional(conn)
     .await?;
     Ok(left.map(|s| s.ceil() as i64))
@@ -107,18 +106,20 @@ async fn reserve_attempt(
     cfg: &crate::server::config::Config,
 ) -> Result<Attempt, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('login:' || $1, 0))")
-        .bind(identifier)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('login:' || $1, 0))",
+        identifier
+    )
+    .execute(&mut *tx)
+    .await?;
     if let Some(secs) = lockout_left(&mut tx, identifier, cfg).await? {
         tx.commit().await?;
         return Ok(Attempt::Locked(secs));
     }
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar!(
         "INSERT INTO login_failures (identifier, at) VALUES ($1, clock_timestamp()) RETURNING id",
+        identifier
     )
-    .bind(identifier)
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -148,11 +149,17 @@ pub async fn login(
             )));
         }
     };
-    let sql = format!("SELECT id, password_hash FROM users WHERE {column} = $1 AND active");
-    let row: Option<LoginRow> = sqlx::query_as(&sql)
-        .bind(&ident)
-        .fetch_optional(&mut *conn)
-        .await?;
+    // One statement for both kinds of identifier; each branch uses its own index.
+    let by_phone = column == "phone";
+    let row = sqlx::query_as!(
+        LoginRow,
+        "SELECT id, password_hash FROM users
+          WHERE (($2 AND phone = $1) OR (NOT $2 AND email = $1)) AND active",
+        &ident,
+        by_phone
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
     drop(conn);
     let (user_id, stored) = match row {
         Some(r) => (Some(r.id), Some(r.password_hash)),
@@ -167,15 +174,19 @@ pub async fn login(
         ));
     };
     let mut conn = public.db().acquire().await?;
-    sqlx::query("DELETE FROM login_failures WHERE identifier = $1 AND id <= $2")
-        .bind(&ident)
-        .bind(reservation)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE users SET last_login_at = now() WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "DELETE FROM login_failures WHERE identifier = $1 AND id <= $2",
+        &ident,
+        reservation
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE users SET last_login_at = now() WHERE id = $1",
+        user_id
+    )
+    .execute(&mut *conn)
+    .await?;
     start_session(public, &mut conn, user_id).await
 }
 
@@ -402,34 +413,22 @@ pub async fn create_account(
     approval: ApprovalState,
 ) -> Result<i64, AppError> {
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    let org_id: i64 = sqlx::query_scalar(
-        "INSERT INTO organisations (kind, legal_name, trade_name, gstin, address_line, city, state_code, pincode, whatsapp, approval)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-    )
-    .bind(v.kind.as_str())
-    .bind(&v.legal_name)
-    .bind(&v.trade_name)
-    .bind(v.gstin.as_ref().map(Gstin::as_str))
-    .bind(&v.address_line)
-    .bind(&v.city)
-    .bind(v.state.code as i16)
-    .bind(v.pincode.as_str())
-    .bind(v.whatsapp.as_str())
-    .bind(approval.as_str())
+    let org_id: i64 = sqlx::query_scalar!("INSERT INTO organisations (kind, legal_name, trade_name, gstin, address_line, city, state_code, pincode, whatsapp, approval)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id", v.kind.as_str(), &v.legal_name, &v.trade_name, v.gstin.as_ref().map(Gstin::as_str), &v.address_line, &v.city, v.state.code as i16, v.pincode.as_str(), v.whatsapp.as_str(), approval.as_str())
     .fetch_one(&mut *tx)
     .await
     .map_err(map_write_error)?;
-    let user_id: i64 = sqlx::query_scalar(
+    let user_id: i64 = sqlx::query_scalar!(
         "INSERT INTO users (org_id, role, name, phone, email, password_hash, language)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        org_id,
+        MemberRole::Owner.as_str(),
+        &v.owner_name,
+        v.phone.as_str(),
+        v.email.as_deref(),
+        password_hash,
+        Language::En.as_str()
     )
-    .bind(org_id)
-    .bind(MemberRole::Owner.as_str())
-    .bind(&v.owner_name)
-    .bind(v.phone.as_str())
-    .bind(v.email.as_deref())
-    .bind(password_hash)
-    .bind(Language::En.as_str())
     .fetch_one(&mut *tx)
     .await
     .map_err(map_write_error)?;

@@ -62,6 +62,12 @@ impl DocKind {
         }
     }
 
+    pub fn parse(s: &str) -> Option<DocKind> {
+        [DocKind::Invoice, DocKind::CreditNote]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             DocKind::Invoice => "Tax Invoice",

@@ -4,6 +4,7 @@
 pub mod boundary;
 pub mod config;
 pub mod db;
+pub mod db_types;
 pub mod demo;
 pub mod guard;
 pub mod http;

@@ -53,14 +53,14 @@ pub async fn create(
     user_agent: Option<&str>,
 ) -> Result<String, sqlx::Error> {
     let token = new_token();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO sessions (token_hash, user_id, expires_at, user_agent)
          VALUES ($1, $2, now() + make_interval(days => $3::int), $4)",
+        token_hash(&token),
+        user_id,
+        days as i32,
+        user_agent.map(|ua| ua.chars().take(300).collect::<String>())
     )
-    .bind(token_hash(&token))
-    .bind(user_id)
-    .bind(days as i32)
-    .bind(user_agent.map(|ua| ua.chars().take(300).collect::<String>()))
     .execute(&mut *conn)
     .await?;
     Ok(token)
@@ -69,14 +69,14 @@ pub async fn create(
 /// Ends one session, and tells every server process (its open event streams
 /// and session caches) that the organisation's sessions changed.
 pub async fn delete(conn: &mut PgConnection, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "WITH ended AS (
              DELETE FROM sessions s USING users u
               WHERE s.token_hash = $1 AND u.id = s.user_id RETURNING u.org_id)
          SELECT pg_notify($2, org_id::text) FROM ended",
+        token_hash(token),
+        crate::orders::live::SESSIONS_CHANNEL
     )
-    .bind(token_hash(token))
-    .bind(crate::orders::live::SESSIONS_CHANNEL)
     .execute(conn)
     .await?;
     Ok(())
@@ -85,41 +85,14 @@ pub async fn delete(conn: &mut PgConnection, token: &str) -> Result<(), sqlx::Er
 /// Tells every server process that an organisation's sessions changed (its
 /// standing did): sent when the caller's transaction commits.
 pub async fn announce(conn: &mut PgConnection, org_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT pg_notify($1, $2::text)")
-        .bind(crate::orders::live::SESSIONS_CHANNEL)
-        .bind(org_id)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "SELECT pg_notify($1, $2::bigint::text)",
+        crate::orders::live::SESSIONS_CHANNEL,
+        org_id
+    )
+    .execute(conn)
+    .await?;
     Ok(())
-}
-
-#[derive(sqlx::FromRow)]
-struct Row {
-    user_id: i64,
-    name: String,
-    role: String,
-    language: String,
-    org_id: i64,
-    kind: String,
-    trade_name: String,
-    approval: String,
-}
-
-const USER_SQL: &str = "SELECT u.id AS user_id, u.name, u.role, u.language, o.id AS org_id, o.kind, o.trade_name, o.approval";
-
-impl Row {
-    fn into_user(self) -> Option<CurrentUser> {
-        Some(CurrentUser {
-            user_id: self.user_id,
-            name: self.name,
-            role: MemberRole::parse(&self.role)?,
-            language: Language::parse(&self.language).unwrap_or_default(),
-            org_id: self.org_id,
-            org_kind: OrgKind::parse(&self.kind)?,
-            org_name: self.trade_name,
-            approval: ApprovalState::parse(&self.approval)?,
-        })
-    }
 }
 
 /// The user behind a session token: from this process's cache if resolved a
@@ -145,17 +118,20 @@ pub async fn lookup(
     conn: &mut PgConnection,
     token: &str,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(&format!(
-        "{USER_SQL}
-           FROM sessions s
-           JOIN users u ON u.id = s.user_id
-           JOIN organisations o ON o.id = u.org_id
-          WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active"
-    ))
-    .bind(token_hash(token))
+    sqlx::query_as!(
+        CurrentUser,
+        r#"SELECT u.id AS user_id, u.name, u.role AS "role: MemberRole",
+                  u.language AS "language: Language", o.id AS org_id,
+                  o.kind AS "org_kind: OrgKind", o.trade_name AS org_name,
+                  o.approval AS "approval: ApprovalState"
+             FROM sessions s
+             JOIN users u ON u.id = s.user_id
+             JOIN organisations o ON o.id = u.org_id
+            WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active"#,
+        token_hash(token)
+    )
     .fetch_optional(conn)
-    .await?;
-    Ok(row.and_then(Row::into_user))
+    .await
 }
 
 /// The active user with this WhatsApp number (international form, no '+').
@@ -163,15 +139,18 @@ pub async fn by_phone(
     conn: &mut PgConnection,
     phone: &str,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(&format!(
-        "{USER_SQL}
-           FROM users u JOIN organisations o ON o.id = u.org_id
-          WHERE u.phone = $1 AND u.active"
-    ))
-    .bind(phone)
+    sqlx::query_as!(
+        CurrentUser,
+        r#"SELECT u.id AS user_id, u.name, u.role AS "role: MemberRole",
+                  u.language AS "language: Language", o.id AS org_id,
+                  o.kind AS "org_kind: OrgKind", o.trade_name AS org_name,
+                  o.approval AS "approval: ApprovalState"
+             FROM users u JOIN organisations o ON o.id = u.org_id
+            WHERE u.phone = $1 AND u.active"#,
+        phone
+    )
     .fetch_optional(conn)
-    .await?;
-    Ok(row.and_then(Row::into_user))
+    .await
 }
 
 #[cfg(test)]
