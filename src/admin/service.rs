@@ -87,10 +87,10 @@ pub async fn set_approval(
         ));
     }
     let mut tx = ctx.db().begin().await?;
-    let from: Option<String> = sqlx::query_scalar(
+    let from: Option<String> = sqlx::query_scalar!(
         "SELECT approval FROM organisations WHERE id = $1 AND kind <> 'platform' FOR UPDATE",
+        org_id
     )
-    .bind(org_id)
     .fetch_optional(&mut *tx)
     .await?;
     let from = from
@@ -108,22 +108,11 @@ pub async fn set_approval(
             "A business cannot be sent back to waiting",
         ));
     }
-    sqlx::query(
-        "UPDATE organisations SET approval = $2, approval_note = NULLIF($3, ''), approval_changed_at = now(),
-                approval_changed_by = $4, updated_at = now() WHERE id = $1",
-    )
-    .bind(org_id)
-    .bind(to.as_str())
-    .bind(note)
-    .bind(ctx.user().user_id)
+    sqlx::query!("UPDATE organisations SET approval = $2, approval_note = NULLIF($3, ''), approval_changed_at = now(),
+                approval_changed_by = $4, updated_at = now() WHERE id = $1", org_id, to.as_str(), note, ctx.user().user_id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("INSERT INTO approval_events (org_id, from_state, to_state, note, by_user) VALUES ($1, $2, $3, NULLIF($4, ''), $5)")
-        .bind(org_id)
-        .bind(from.as_str())
-        .bind(to.as_str())
-        .bind(note)
-        .bind(ctx.user().user_id)
+    sqlx::query!("INSERT INTO approval_events (org_id, from_state, to_state, note, by_user) VALUES ($1, $2, $3, NULLIF($4, ''), $5)", org_id, from.as_str(), to.as_str(), note, ctx.user().user_id)
         .execute(&mut *tx)
         .await?;
     // Every process drops its cached sessions and ends the members' event streams.

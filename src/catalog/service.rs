@@ -37,11 +37,7 @@ pub async fn propose_category(ctx: &Ctx, name: &str) -> Result<Category, AppErro
             "A category name has 2 to 80 characters",
         ));
     }
-    let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO categories (name, proposed_by) VALUES ($1, $2) ON CONFLICT (lower(name)) DO NOTHING RETURNING id",
-    )
-    .bind(name)
-    .bind(ctx.user().org_id)
+    let id: Option<i64> = sqlx::query_scalar!("INSERT INTO categories (name, proposed_by) VALUES ($1, $2) ON CONFLICT (lower(name)) DO NOTHING RETURNING id", name, ctx.user().org_id)
     .fetch_optional(ctx.db())
     .await?;
     let Some(id) = id else {
@@ -64,12 +60,7 @@ async fn category(ctx: &Ctx, id: i64) -> Result<Category, AppError> {
 }
 
 pub async fn decide_category(ctx: &Ctx, id: i64, approve: bool) -> Result<Category, AppError> {
-    let done = sqlx::query(
-        "UPDATE categories SET status = $2, decided_by = $3, decided_at = now() WHERE id = $1 AND status = 'proposed'",
-    )
-    .bind(id)
-    .bind(if approve { "approved" } else { "rejected" })
-    .bind(ctx.user().user_id)
+    let done = sqlx::query!("UPDATE categories SET status = $2, decided_by = $3, decided_at = now() WHERE id = $1 AND status = 'proposed'", id, if approve { "approved" } else { "rejected" }, ctx.user().user_id)
     .execute(ctx.db())
     .await?;
     if done.rows_affected() == 0 {
@@ -130,10 +121,10 @@ async fn approved_categories(ctx: &Ctx) -> Result<HashMap<String, i64>, AppError
 }
 
 async fn has_rate(ctx: &Ctx, hsn: &str) -> Result<bool, AppError> {
-    let rate: Option<i32> = sqlx::query_scalar(
+    let rate: Option<i32> = sqlx::query_scalar!(
         "SELECT (SELECT rate_bp FROM gst_rate($1, (now() AT TIME ZONE 'Asia/Kolkata')::date, 0))",
+        hsn
     )
-    .bind(hsn)
     .fetch_one(ctx.db())
     .await?;
     Ok(rate.is_some())
@@ -161,30 +152,30 @@ pub async fn save_sku(ctx: &Ctx, id: Option<i64>, input: SkuInput) -> Result<Sku
         return Err(AppError::field("hsn", unknown_hsn(&sku.hsn)));
     }
     let search = search_text(&sku.name, &sku.brand, &sku.category);
+    let org = ctx.user().org_id;
     let result = match id {
-        None => sqlx::query_scalar(
-            "INSERT INTO skus (manufacturer_id, code, name, brand, category_id, hsn, mrp_paise, unit, pack_size, search_text)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-        ),
-        Some(_) => sqlx::query_scalar(
-            "UPDATE skus SET code = $2, name = $3, brand = $4, category_id = $5, hsn = $6, mrp_paise = $7, unit = $8,
-                    pack_size = $9, search_text = $10, updated_at = now()
-              WHERE manufacturer_id = $1 AND id = $11 RETURNING id",
-        ),
-    }
-    .bind(ctx.user().org_id)
-    .bind(&sku.code)
-    .bind(&sku.name)
-    .bind(&sku.brand)
-    .bind(category_id)
-    .bind(&sku.hsn)
-    .bind(sku.mrp.0)
-    .bind(&sku.unit)
-    .bind(sku.pack_size)
-    .bind(&search)
-    .bind(id.unwrap_or(0))
-    .fetch_optional(ctx.db())
-    .await;
+        None => {
+            sqlx::query_scalar!(
+                "INSERT INTO skus (manufacturer_id, code, name, brand, category_id, hsn, mrp_paise, unit, pack_size, search_text)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                org, &sku.code, &sku.name, &sku.brand, category_id, &sku.hsn, sku.mrp.0, &sku.unit,
+                sku.pack_size, &search
+            )
+            .fetch_optional(ctx.db())
+            .await
+        }
+        Some(id) => {
+            sqlx::query_scalar!(
+                "UPDATE skus SET code = $2, name = $3, brand = $4, category_id = $5, hsn = $6, mrp_paise = $7, unit = $8,
+                        pack_size = $9, search_text = $10, updated_at = now()
+                  WHERE manufacturer_id = $1 AND id = $11 RETURNING id",
+                org, &sku.code, &sku.name, &sku.brand, category_id, &sku.hsn, sku.mrp.0, &sku.unit,
+                sku.pack_size, &search, id
+            )
+            .fetch_optional(ctx.db())
+            .await
+        }
+    };
     let saved: Option<i64> = match result {
         Ok(v) => v,
         Err(e)
@@ -200,9 +191,7 @@ pub async fn save_sku(ctx: &Ctx, id: Option<i64>, input: SkuInput) -> Result<Sku
     };
     let saved = saved.ok_or_else(|| not_found("SKU"))?;
     // A lower MRP caps distributors' prices: they may never sell above it.
-    sqlx::query("UPDATE listings SET price_paise = LEAST(price_paise, $2), updated_at = now() WHERE sku_id = $1 AND price_paise > $2")
-        .bind(saved)
-        .bind(sku.mrp.0)
+    sqlx::query!("UPDATE listings SET price_paise = LEAST(price_paise, $2), updated_at = now() WHERE sku_id = $1 AND price_paise > $2", saved, sku.mrp.0)
         .execute(ctx.db())
         .await?;
     own_sku(ctx, saved).await
@@ -230,28 +219,19 @@ pub async fn set_photo(ctx: &Ctx, id: i64, data_url: String) -> Result<SkuRow, A
     .await?
     .map_err(|e| AppError::field("photo", e.to_string()))?;
     let mut tx = ctx.db().begin().await?;
-    let version: Option<i32> = sqlx::query_scalar(
+    let version: Option<i32> = sqlx::query_scalar!(
         "UPDATE skus SET image_version = image_version + 1, updated_at = now()
           WHERE id = $1 AND manufacturer_id = $2 RETURNING image_version",
+        id,
+        ctx.user().org_id
     )
-    .bind(id)
-    .bind(ctx.user().org_id)
     .fetch_optional(&mut *tx)
     .await?;
     let version = version.ok_or_else(|| not_found("SKU"))?;
-    sqlx::query(
-        "INSERT INTO sku_images (sku_id, version, thumb, picture, width, height, updated_by)
+    sqlx::query!("INSERT INTO sku_images (sku_id, version, thumb, picture, width, height, updated_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (sku_id) DO UPDATE SET version = EXCLUDED.version, thumb = EXCLUDED.thumb, picture = EXCLUDED.picture,
-             width = EXCLUDED.width, height = EXCLUDED.height, updated_by = EXCLUDED.updated_by, updated_at = now()",
-    )
-    .bind(id)
-    .bind(version)
-    .bind(&photo.thumb)
-    .bind(&photo.picture)
-    .bind(i32::try_from(photo.width).unwrap_or(0))
-    .bind(i32::try_from(photo.height).unwrap_or(0))
-    .bind(ctx.user().user_id)
+             width = EXCLUDED.width, height = EXCLUDED.height, updated_by = EXCLUDED.updated_by, updated_at = now()", id, version, &photo.thumb, &photo.picture, i32::try_from(photo.width).unwrap_or(0), i32::try_from(photo.height).unwrap_or(0), ctx.user().user_id)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -261,16 +241,11 @@ pub async fn set_photo(ctx: &Ctx, id: i64, data_url: String) -> Result<SkuRow, A
 /// Removes a SKU's photo.
 pub async fn remove_photo(ctx: &Ctx, id: i64) -> Result<SkuRow, AppError> {
     let mut tx = ctx.db().begin().await?;
-    let found: Option<i64> = sqlx::query_scalar(
-        "UPDATE skus SET image_version = 0, updated_at = now() WHERE id = $1 AND manufacturer_id = $2 RETURNING id",
-    )
-    .bind(id)
-    .bind(ctx.user().org_id)
+    let found: Option<i64> = sqlx::query_scalar!("UPDATE skus SET image_version = 0, updated_at = now() WHERE id = $1 AND manufacturer_id = $2 RETURNING id", id, ctx.user().org_id)
     .fetch_optional(&mut *tx)
     .await?;
     found.ok_or_else(|| not_found("SKU"))?;
-    sqlx::query("DELETE FROM sku_images WHERE sku_id = $1")
-        .bind(id)
+    sqlx::query!("DELETE FROM sku_images WHERE sku_id = $1", id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -487,7 +462,7 @@ pub fn check_csv(
 
 /// HSN prefixes with a rate in force, for checking CSV rows without a query each.
 async fn known_hsn_prefixes(ctx: &Ctx) -> Result<Vec<String>, AppError> {
-    sqlx::query_scalar("SELECT DISTINCT hsn FROM hsn_rates WHERE valid_from <= current_date")
+    sqlx::query_scalar!("SELECT DISTINCT hsn FROM hsn_rates WHERE valid_from <= current_date")
         .fetch_all(ctx.db())
         .await
         .or_internal()
@@ -589,11 +564,8 @@ fn upsert_sql(source: &str) -> String {
 }
 
 async fn cap_prices(tx: &mut sqlx::PgConnection, org: i64) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE listings l SET price_paise = s.mrp_paise, updated_at = now()
-           FROM skus s WHERE s.id = l.sku_id AND s.manufacturer_id = $1 AND l.price_paise > s.mrp_paise",
-    )
-    .bind(org)
+    sqlx::query!("UPDATE listings l SET price_paise = s.mrp_paise, updated_at = now()
+           FROM skus s WHERE s.id = l.sku_id AND s.manufacturer_id = $1 AND l.price_paise > s.mrp_paise", org)
     .execute(tx)
     .await?;
     Ok(())
@@ -649,18 +621,10 @@ pub async fn import_begin(ctx: &Ctx, rows: u32, lines: u32) -> Result<i64, AppEr
     if lines > 10_000_000 {
         return Err(AppError::field("file", "The file is too large to import"));
     }
-    sqlx::query(
-        "DELETE FROM sku_imports WHERE manufacturer_id = $1 AND created_at < now() - interval '1 day'",
-    )
-    .bind(ctx.user().org_id)
+    sqlx::query!("DELETE FROM sku_imports WHERE manufacturer_id = $1 AND created_at < now() - interval '1 day'", ctx.user().org_id)
     .execute(ctx.db())
     .await?;
-    sqlx::query_scalar(
-        "INSERT INTO sku_imports (manufacturer_id, created_by, lines) VALUES ($1, $2, $3) RETURNING id",
-    )
-    .bind(ctx.user().org_id)
-    .bind(ctx.user().user_id)
-    .bind(lines as i32)
+    sqlx::query_scalar!("INSERT INTO sku_imports (manufacturer_id, created_by, lines) VALUES ($1, $2, $3) RETURNING id", ctx.user().org_id, ctx.user().user_id, lines as i32)
     .fetch_one(ctx.db())
     .await
     .or_internal()
@@ -722,22 +686,17 @@ pub async fn import_part(
         ));
     }
     let to_i32 = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
-    sqlx::query(
-        "INSERT INTO sku_import_parts (import_id, first_line, lines, records, errors) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (import_id, first_line) DO UPDATE SET lines = EXCLUDED.lines, records = EXCLUDED.records, errors = EXCLUDED.errors",
-    )
-    .bind(id)
-    .bind(to_i32(first_line))
-    .bind(to_i32(lines.max(1)))
-    .bind(to_i32(check.records))
-    .bind(sqlx::types::Json(&check.errors))
+    sqlx::query!("INSERT INTO sku_import_parts (import_id, first_line, lines, records, errors) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (import_id, first_line) DO UPDATE SET lines = EXCLUDED.lines, records = EXCLUDED.records, errors = EXCLUDED.errors", id, to_i32(first_line), to_i32(lines.max(1)), to_i32(check.records), sqlx::types::Json(&check.errors) as _)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM sku_import_rows WHERE import_id = $1 AND first_line = $2")
-        .bind(id)
-        .bind(to_i32(first_line))
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "DELETE FROM sku_import_rows WHERE import_id = $1 AND first_line = $2",
+        id,
+        to_i32(first_line)
+    )
+    .execute(&mut *tx)
+    .await?;
     // Good rows are staged even beside bad ones, so the finish can also name
     // codes repeated across parts.
     if !check.rows.is_empty() {
@@ -807,16 +766,12 @@ pub async fn import_finish(ctx: &Ctx, id: i64) -> Result<ImportReport, AppError>
         return Ok(report_errors(errors));
     }
     // The parts must tile lines 2 .. total + 1 with no gap and no overlap.
-    let missing: Option<i32> = sqlx::query_scalar(
-        "SELECT min(expected) FROM (
+    let missing: Option<i32> = sqlx::query_scalar!("SELECT min(expected) FROM (
             SELECT first_line, lag(first_line + lines, 1, 2) OVER (ORDER BY first_line) AS expected
               FROM sku_import_parts WHERE import_id = $1
             UNION ALL
             SELECT NULL, COALESCE(max(first_line + lines), 2) FROM sku_import_parts WHERE import_id = $1 HAVING COALESCE(max(first_line + lines), 2) <> $2 + 2
-         ) t WHERE first_line IS DISTINCT FROM expected",
-    )
-    .bind(id)
-    .bind(total)
+         ) t WHERE first_line IS DISTINCT FROM expected", id, total)
     .fetch_one(&mut *tx)
     .await?;
     if let Some(line) = missing {
@@ -838,16 +793,17 @@ pub async fn import_finish(ctx: &Ctx, id: i64) -> Result<ImportReport, AppError>
             .fetch_one(&mut *tx)
             .await?;
     cap_prices(&mut tx, ctx.user().org_id).await?;
-    sqlx::query("DELETE FROM sku_import_parts WHERE import_id = $1")
-        .bind(id)
+    sqlx::query!("DELETE FROM sku_import_parts WHERE import_id = $1", id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE sku_imports SET state = 'done', imported = $2, updated = $3 WHERE id = $1")
-        .bind(id)
-        .bind(new as i32)
-        .bind(old as i32)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE sku_imports SET state = 'done', imported = $2, updated = $3 WHERE id = $1",
+        id,
+        new as i32,
+        old as i32
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(counts((new, old)))
 }

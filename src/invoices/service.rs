@@ -90,7 +90,7 @@ pub async fn check_can_invoice(
 struct OrderHead {
     retailer_id: i64,
     distributor_id: i64,
-    delivery_mode: Option<String>,
+    delivery_mode: Option<DeliveryMode>,
     placed: String,
     today: String,
     year: i32,
@@ -118,14 +118,9 @@ async fn next_seq(
     fy: FinancialYear,
     kind: DocKind,
 ) -> Result<i64, AppError> {
-    sqlx::query_scalar(
-        "INSERT INTO document_series (distributor_id, fy, kind, last_seq) VALUES ($1, $2, $3, 1)
+    sqlx::query_scalar!("INSERT INTO document_series (distributor_id, fy, kind, last_seq) VALUES ($1, $2, $3, 1)
          ON CONFLICT (distributor_id, fy, kind) DO UPDATE SET last_seq = document_series.last_seq + 1
-         RETURNING last_seq",
-    )
-    .bind(distributor_id)
-    .bind(fy.0)
-    .bind(kind.as_str())
+         RETURNING last_seq", distributor_id, fy.0, kind.as_str())
     .fetch_one(conn)
     .await
     .or_internal()
@@ -175,10 +170,10 @@ async fn invoiced_lines(
     conn: &mut PgConnection,
     invoice_id: i64,
 ) -> Result<(Vec<DocLine>, bool), AppError> {
-    let data: serde_json::Value = sqlx::query_scalar("SELECT data FROM invoices WHERE id = $1")
-        .bind(invoice_id)
-        .fetch_one(conn)
-        .await?;
+    let data: serde_json::Value =
+        sqlx::query_scalar!("SELECT data FROM invoices WHERE id = $1", invoice_id)
+            .fetch_one(conn)
+            .await?;
     let doc: Document = serde_json::from_value(data)?;
     Ok((doc.lines, doc.rounds_off))
 }
@@ -190,29 +185,27 @@ async fn issue(
     kind: DocKind,
     against: Option<((i64, String, String), &str)>,
 ) -> Result<i64, AppError> {
-    let head: OrderHead = sqlx::query_as(
-        "SELECT o.retailer_id, o.distributor_id, o.delivery_mode,
-                to_char(o.created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY') AS placed,
-                to_char(now() AT TIME ZONE 'Asia/Kolkata', 'YYYY-MM-DD') AS today,
-                extract(year FROM now() AT TIME ZONE 'Asia/Kolkata')::int AS year,
-                extract(month FROM now() AT TIME ZONE 'Asia/Kolkata')::int AS month,
+    let head: OrderHead = sqlx::query_as!(
+        OrderHead,
+        r#"SELECT o.retailer_id, o.distributor_id, o.delivery_mode AS "delivery_mode: DeliveryMode",
+                to_char(o.created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY') AS "placed!",
+                to_char(now() AT TIME ZONE 'Asia/Kolkata', 'YYYY-MM-DD') AS "today!",
+                extract(year FROM now() AT TIME ZONE 'Asia/Kolkata')::int AS "year!",
+                extract(month FROM now() AT TIME ZONE 'Asia/Kolkata')::int AS "month!",
                 d.upi_id, d.invoice_prefix, o.round_off
            FROM orders o JOIN organisations d ON d.id = o.distributor_id
-          WHERE o.id = $1",
+          WHERE o.id = $1"#,
+        order_id
     )
-    .bind(order_id)
     .fetch_one(&mut *conn)
     .await?;
     // The rate in force on the invoice date (CGST Rules: tax at the time of supply),
     // falling back to the rate the order was placed at when the HSN has none today.
-    let lines: Vec<LineRow> = sqlx::query_as(
-        "SELECT name, brand, hsn, unit, qty, unit_price_paise,
-                COALESCE(g.rate_bp, tax_rate_bp) AS tax_rate_bp
+    let lines: Vec<LineRow> = sqlx::query_as!(LineRow, r#"SELECT name, brand, hsn, unit, qty AS "qty: i32", unit_price_paise AS "unit_price_paise: i64",
+                COALESCE(g.rate_bp, tax_rate_bp) AS "tax_rate_bp!"
            FROM order_lines
                 LEFT JOIN LATERAL gst_rate(hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, unit_price_paise) g ON true
-          WHERE order_id = $1 ORDER BY line_no",
-    )
-    .bind(order_id)
+          WHERE order_id = $1 ORDER BY line_no"#, order_id)
     .fetch_all(&mut *conn)
     .await?;
     let supplier = party(conn, head.distributor_id).await?.doc();
@@ -265,11 +258,7 @@ async fn issue(
         order_placed: head.placed,
         supplier,
         recipient,
-        delivery_mode: head
-            .delivery_mode
-            .as_deref()
-            .and_then(DeliveryMode::parse)
-            .unwrap_or(DeliveryMode::Deliver),
+        delivery_mode: head.delivery_mode.unwrap_or(DeliveryMode::Deliver),
         lines: doc_lines,
         round_off,
         upi_id: head.upi_id.unwrap_or_default(),
@@ -281,38 +270,14 @@ async fn issue(
     let sha = hex::encode(Sha256::digest(&pdf));
     let data = serde_json::to_value(&doc)?;
     let t = &doc.computed;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO invoices (kind, distributor_id, retailer_id, order_id, refers_to, fy, seq, number, issued_on, issued_by,
+    let id: i64 = sqlx::query_scalar!("INSERT INTO invoices (kind, distributor_id, retailer_id, order_id, refers_to, fy, seq, number, issued_on, issued_by,
                                supply, place_of_supply, b2b, taxable_paise, cgst_paise, sgst_paise, igst_paise, round_off_paise,
                                total_paise, data, pdf, pdf_sha256)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::date, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-         RETURNING id",
-    )
-    .bind(kind.as_str())
-    .bind(head.distributor_id)
-    .bind(head.retailer_id)
-    .bind(order_id)
-    .bind(against.as_ref().map(|((id, _, _), _)| *id))
-    .bind(fy.0)
-    .bind(seq)
-    .bind(&doc.number)
-    .bind(&doc.date)
-    .bind(by_user)
-    .bind(match doc.supply {
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::date, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+         RETURNING id", kind.as_str(), head.distributor_id, head.retailer_id, order_id, against.as_ref().map(|((id, _, _), _)| *id), fy.0, seq, &doc.number, &doc.date, by_user, match doc.supply {
         crate::domain::gst::Supply::IntraState => "intra_state",
         crate::domain::gst::Supply::InterState => "inter_state",
-    })
-    .bind(i16::from(doc.place_of_supply))
-    .bind(doc.is_b2b())
-    .bind(t.taxable)
-    .bind(t.tax.cgst)
-    .bind(t.tax.sgst)
-    .bind(t.tax.igst)
-    .bind(t.round_off)
-    .bind(t.grand_total)
-    .bind(data)
-    .bind(&pdf)
-    .bind(sha)
+    }, i16::from(doc.place_of_supply), doc.is_b2b(), t.taxable, t.tax.cgst, t.tax.sgst, t.tax.igst, t.round_off, t.grand_total, data, &pdf, sha)
     .fetch_one(&mut *conn)
     .await?;
     // The retailer's owner gets the document on WhatsApp (sent by the outbox worker).
@@ -320,8 +285,7 @@ async fn issue(
         DocKind::Invoice => "invoice_issued",
         DocKind::CreditNote => "credit_note_issued",
     };
-    sqlx::query(
-        "INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id, document_kind, document_id)
+    sqlx::query!("INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id, document_kind, document_id)
          SELECT $1 || ':' || i.id || ':' || u.id, COALESCE(u.phone, r.whatsapp), u.id, $1, u.language,
                 jsonb_build_object('distributor', d.trade_name, 'number', i.number, 'order', i.order_id::text, 'total_paise', i.total_paise),
                 i.order_id, $1, i.id
@@ -330,10 +294,7 @@ async fn issue(
            JOIN organisations d ON d.id = i.distributor_id
            JOIN users u ON u.org_id = r.id AND u.active AND u.role = 'owner'
           WHERE i.id = $2 AND COALESCE(u.phone, r.whatsapp) IS NOT NULL
-         ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind(template)
-    .bind(id)
+         ON CONFLICT (dedupe_key) DO NOTHING", template, id)
     .execute(&mut *conn)
     .await?;
     Ok(id)
@@ -368,8 +329,8 @@ pub async fn list(ctx: &Ctx, f: InvoiceFilter) -> Result<Vec<InvoiceRow>, AppErr
         "{ROW_SQL}
           WHERE {party} = $1
             AND ($2::text IS NULL OR i.kind = $2)
-            AND ($3::date IS NULL OR i.issued_on >= $3::date)
-            AND ($4::date IS NULL OR i.issued_on <= $4::date)
+            AND ($3::text::date IS NULL OR i.issued_on >= $3::text::date)
+            AND ($4::text::date IS NULL OR i.issued_on <= $4::text::date)
             AND ($5 = '' OR lower(i.number) LIKE '%' || $5 || '%' OR lower({other}.trade_name) LIKE '%' || $5 || '%')
           ORDER BY i.issued_on DESC, i.id DESC LIMIT 200",
         party = scope.party("i"),
@@ -531,15 +492,8 @@ pub async fn save_billing(
         return Err(internal("billing settings checked above"));
     };
     let mut conn = ctx.db().acquire().await?;
-    sqlx::query(
-        "UPDATE organisations SET upi_id = $2, invoice_prefix = $3, round_off = $4, einvoice_enabled = $5, updated_at = now()
-          WHERE id = $1",
-    )
-    .bind(ctx.user().org_id)
-    .bind(upi)
-    .bind(prefix)
-    .bind(round_off)
-    .bind(einvoice)
+    sqlx::query!("UPDATE organisations SET upi_id = $2, invoice_prefix = $3, round_off = $4, einvoice_enabled = $5, updated_at = now()
+          WHERE id = $1", ctx.user().org_id, upi, prefix, round_off, einvoice)
     .execute(&mut *conn)
     .await?;
     billing_of(&mut conn, ctx.user().org_id).await

@@ -100,17 +100,12 @@ pub async fn render_for(
             .take(30)
             .collect::<String>()
     );
-    let lines: Vec<Line> = sqlx::query_as(
-        "SELECT i.kind, i.number, to_char(i.issued_on, 'DD Mon YYYY') AS issued_on, i.order_id, ref.number AS refers_to,
-                i.taxable_paise, i.cgst_paise + i.sgst_paise + i.igst_paise AS tax_paise, i.total_paise
+    let lines: Vec<Line> = sqlx::query_as!(Line, r#"SELECT i.kind, i.number, to_char(i.issued_on, 'DD Mon YYYY') AS "issued_on!", i.order_id,
+                ref.number AS "refers_to?", i.taxable_paise, i.cgst_paise + i.sgst_paise + i.igst_paise AS "tax_paise!", i.total_paise
            FROM invoices i LEFT JOIN invoices ref ON ref.id = i.refers_to
           WHERE i.distributor_id = $1 AND i.retailer_id = $2
-            AND i.issued_on >= $3::date AND i.issued_on < ($3::date + interval '1 month')
-          ORDER BY i.issued_on, i.id",
-    )
-    .bind(distributor)
-    .bind(retailer)
-    .bind(&first)
+            AND i.issued_on >= $3::text::date AND i.issued_on < ($3::text::date + interval '1 month')
+          ORDER BY i.issued_on, i.id"#, distributor, retailer, &first)
     .fetch_all(&mut *conn)
     .await?;
     let statement = Statement {

@@ -101,8 +101,7 @@ pub async fn send_notifications(pool: sqlx::PgPool, mut pending: Pending) {
             }
         };
         for attempt in 0..3u64 {
-            match sqlx::query("SELECT pg_notify('order_changes', $1)")
-                .bind(&payload)
+            match sqlx::query!("SELECT pg_notify('order_changes', $1)", &payload)
                 .execute(&pool)
                 .await
             {

@@ -660,14 +660,7 @@ async fn record_event(
     ctx: &Ctx,
     note: Option<&str>,
 ) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO order_events (order_id, from_state, to_state, by_user, by_org, note, via) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(order_id)
-        .bind(from.map(OrderState::as_str))
-        .bind(to.as_str())
-        .bind(ctx.user().user_id)
-        .bind(ctx.user().org_id)
-        .bind(note)
-        .bind(ctx.via())
+    sqlx::query!("INSERT INTO order_events (order_id, from_state, to_state, by_user, by_org, note, via) VALUES ($1, $2, $3, $4, $5, $6, $7::text)", order_id, from as Option<OrderState>, to as OrderState, ctx.user().user_id, ctx.user().org_id, note, ctx.via())
         .execute(conn)
         .await?;
     Ok(())
@@ -696,8 +689,7 @@ async fn enqueue(
     } else {
         next.as_str().to_string()
     };
-    sqlx::query(
-        "INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id)
+    sqlx::query!("INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id)
          SELECT DISTINCT ON (COALESCE(u.phone, org.whatsapp))
                 'order:' || o.id || ':' || $2 || ':' || u.id, COALESCE(u.phone, org.whatsapp), u.id, $3, u.language,
                 order_message_params(o.id, $5), o.id
@@ -706,13 +698,7 @@ async fn enqueue(
            JOIN users u ON u.org_id = org.id AND u.active AND (u.role = 'owner' OR $4)
           WHERE o.id = $1 AND COALESCE(u.phone, org.whatsapp) IS NOT NULL
           ORDER BY COALESCE(u.phone, org.whatsapp), u.phone IS NULL, u.id
-         ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind(order_id)
-    .bind(event)
-    .bind(template)
-    .bind(to_distributor)
-    .bind(reason)
+         ON CONFLICT (dedupe_key) DO NOTHING", order_id, event, template, to_distributor, reason)
     .execute(conn)
     .await?;
     Ok(())
@@ -757,8 +743,8 @@ pub async fn list(ctx: &Ctx, f: OrderFilter) -> Result<Vec<OrderSummary>, AppErr
         "{SUMMARY_SQL}
           WHERE {party} = $1
             AND ($2::text IS NULL OR o.state = $2 OR ($2 = 'open' AND o.state NOT IN ('delivered', 'picked_up', 'rejected', 'cancelled')))
-            AND ($3::date IS NULL OR o.created_at >= ($3::date::timestamp AT TIME ZONE 'Asia/Kolkata'))
-            AND ($4::date IS NULL OR o.created_at < (($4::date + 1)::timestamp AT TIME ZONE 'Asia/Kolkata'))
+            AND ($3::text::date IS NULL OR o.created_at >= ($3::text::date::timestamp AT TIME ZONE 'Asia/Kolkata'))
+            AND ($4::text::date IS NULL OR o.created_at < (($4::text::date + 1)::timestamp AT TIME ZONE 'Asia/Kolkata'))
             AND ($5 = '' OR lower({other}.trade_name) LIKE '%' || $5 || '%')
           ORDER BY o.created_at DESC LIMIT 200",
         party = scope.party("o"),
@@ -895,40 +881,33 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
     if let Some((kind, on_hand_sign, reserved_sign)) = stock_kind {
         // Lock the order's listings in id order (as placement does), then move every
         // line and write its ledger row in one statement.
-        let locked: Vec<i64> = sqlx::query_scalar(
+        let locked: Vec<i64> = sqlx::query_scalar!(
             "SELECT l.id FROM listings l JOIN order_lines ol ON ol.listing_id = l.id
               WHERE ol.order_id = $1 ORDER BY l.id FOR UPDATE OF l",
+            id
         )
-        .bind(id)
         .fetch_all(&mut *tx)
         .await?;
-        let moved = sqlx::query(
-            "WITH moved AS (
+        let moved = sqlx::query!("WITH moved AS (
                  UPDATE listings l SET on_hand = l.on_hand + $2 * ol.qty, reserved = l.reserved + $3 * ol.qty, updated_at = now()
                    FROM order_lines ol
                   WHERE ol.order_id = $1 AND l.id = ol.listing_id
                     AND l.on_hand + $2 * ol.qty >= l.reserved + $3 * ol.qty AND l.reserved + $3 * ol.qty >= 0
                  RETURNING l.id, ol.qty, l.on_hand, l.reserved)
              INSERT INTO stock_movements (listing_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, order_id, by_user)
-             SELECT id, $4, $2 * qty, $3 * qty, on_hand, reserved, $1, $5 FROM moved",
-        )
-        .bind(id)
-        .bind(on_hand_sign)
-        .bind(reserved_sign)
-        .bind(kind)
-        .bind(ctx.user().user_id)
+             SELECT id, $4::text, $2 * qty, $3 * qty, on_hand, reserved, $1, $5 FROM moved", id, on_hand_sign, reserved_sign, kind, ctx.user().user_id)
         .execute(&mut *tx)
         .await?;
         if moved.rows_affected() as usize != locked.len() {
             return Err(internal(format!("stock does not cover order {id}")));
         }
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE orders SET state = $2, delivery_mode = $3, updated_at = now() WHERE id = $1",
+        id,
+        next as OrderState,
+        new_mode as Option<DeliveryMode>
     )
-    .bind(id)
-    .bind(next.as_str())
-    .bind(new_mode.map(DeliveryMode::as_str))
     .execute(&mut *tx)
     .await?;
     let note = match action {

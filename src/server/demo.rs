@@ -267,13 +267,15 @@ pub async fn seed(pool: &PgPool) -> Result<Vec<DemoLogin>, AppError> {
     }];
     let mut tx = pool.begin().await?;
     // One seeder at a time, even with several servers starting together.
-    sqlx::query("SELECT pg_advisory_xact_lock(4242001)")
+    sqlx::query!("SELECT pg_advisory_xact_lock(4242001)")
         .execute(&mut *tx)
         .await?;
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE phone = $1)")
-        .bind(admin_phone.as_str())
-        .fetch_one(&mut *tx)
-        .await?;
+    let exists: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM users WHERE phone = $1) AS "exists!""#,
+        admin_phone.as_str()
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     let hash = if exists {
         String::new()
     } else {
@@ -348,15 +350,8 @@ pub async fn seed(pool: &PgPool) -> Result<Vec<DemoLogin>, AppError> {
                 .filter_map(|w| w.chars().next())
                 .collect::<String>()
                 .to_uppercase();
-            sqlx::query(
-                "UPDATE organisations SET upi_id = $2, invoice_prefix = $3, pickup_address = $4, pickup_hours = $5
-                  WHERE gstin IS NOT NULL AND trade_name = $1",
-            )
-            .bind(o.trade)
-            .bind(format!("{}@okaxis", o.trade.to_lowercase().replace(' ', "")))
-            .bind(prefix.chars().take(5).collect::<String>())
-            .bind(format!("{}, {} {}", o.address, o.city, o.pincode))
-            .bind("Mon–Sat 9:30 am – 7:30 pm")
+            sqlx::query!("UPDATE organisations SET upi_id = $2, invoice_prefix = $3, pickup_address = $4, pickup_hours = $5
+                  WHERE gstin IS NOT NULL AND trade_name = $1", o.trade, format!("{}@okaxis", o.trade.to_lowercase().replace(' ', "")), prefix.chars().take(5).collect::<String>(), format!("{}, {} {}", o.address, o.city, o.pincode), "Mon–Sat 9:30 am – 7:30 pm")
             .execute(&mut *tx)
             .await?;
         }
@@ -414,12 +409,9 @@ pub async fn seed(pool: &PgPool) -> Result<Vec<DemoLogin>, AppError> {
     }
     if !exists {
         // A staff member for the first distributor, to show a team.
-        sqlx::query(
-            "INSERT INTO users (org_id, role, name, phone, password_hash)
-             SELECT id, 'staff', 'Sachin Pawar', $1, $2 FROM organisations WHERE trade_name = 'Shree Ganesh Traders'",
-        )
-        .bind(phone(920, 101)?.as_str())
-        .bind(&hash)
+        let staff_phone = phone(920, 101)?;
+        sqlx::query!("INSERT INTO users (org_id, role, name, phone, password_hash)
+             SELECT id, 'staff', 'Sachin Pawar', $1, $2 FROM organisations WHERE trade_name = 'Shree Ganesh Traders'", staff_phone.as_str(), &hash)
         .execute(&mut *tx)
         .await?;
     }
@@ -660,50 +652,35 @@ const SKUS: &[DemoSku] = &[
 /// retailers of its own city (Pune also serves Nashik).
 async fn seed_catalog(tx: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
     for (maker, code, name, brand, category, hsn, mrp, unit) in SKUS {
-        sqlx::query(
-            "INSERT INTO skus (manufacturer_id, code, name, brand, category_id, hsn, mrp_paise, unit, search_text)
+        sqlx::query!("INSERT INTO skus (manufacturer_id, code, name, brand, category_id, hsn, mrp_paise, unit, search_text)
              SELECT m.id, $2, $3, $4, c.id, $6, $7, $8, $9
-               FROM organisations m, categories c WHERE m.trade_name = $1 AND lower(c.name) = lower($5)",
-        )
-        .bind(maker)
-        .bind(code)
-        .bind(name)
-        .bind(brand)
-        .bind(category)
-        .bind(hsn)
-        .bind(mrp)
-        .bind(unit)
-        .bind(crate::domain::catalog::search_text(name, brand, category))
+               FROM organisations m, categories c WHERE m.trade_name = $1 AND lower(c.name) = lower($5)", maker, code, name, brand, category, hsn, mrp, unit, crate::domain::catalog::search_text(name, brand, category))
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO links (manufacturer_id, distributor_id, state)
          SELECT m.id, d.id, 'active' FROM organisations m, organisations d
-          WHERE m.kind = 'manufacturer' AND d.kind = 'distributor' AND d.approval = 'active'",
+          WHERE m.kind = 'manufacturer' AND d.kind = 'distributor' AND d.approval = 'active'"
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO listings (distributor_id, sku_id, price_paise, on_hand, min_order_qty)
+    sqlx::query!("INSERT INTO listings (distributor_id, sku_id, price_paise, on_hand, min_order_qty)
          SELECT d.id, s.id, (s.mrp_paise * (85 + (s.id + d.id) % 11) / 100), 20 + ((s.id * 37 + d.id * 11) % 480),
                 CASE WHEN s.mrp_paise > 100000 THEN 1 ELSE 6 END
-           FROM links k JOIN organisations d ON d.id = k.distributor_id JOIN skus s ON s.manufacturer_id = k.manufacturer_id",
-    )
+           FROM links k JOIN organisations d ON d.id = k.distributor_id JOIN skus s ON s.manufacturer_id = k.manufacturer_id")
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO stock_movements (listing_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, note)
-         SELECT id, 'received', on_hand, 0, on_hand, 0, 'Opening stock' FROM listings",
-    )
+    sqlx::query!("INSERT INTO stock_movements (listing_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, note)
+         SELECT id, 'received', on_hand, 0, on_hand, 0, 'Opening stock' FROM listings")
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO distributor_pincodes (distributor_id, pincode)
          SELECT DISTINCT d.id, r.pincode FROM organisations d JOIN organisations r
              ON r.kind = 'retailer' AND (r.city = d.city OR (d.city = 'Pune' AND r.city = 'Nashik'))
           WHERE d.kind = 'distributor'
-         UNION SELECT d.id, d.pincode FROM organisations d WHERE d.kind = 'distributor'",
+         UNION SELECT d.id, d.pincode FROM organisations d WHERE d.kind = 'distributor'"
     )
     .execute(&mut *tx)
     .await?;

@@ -94,9 +94,8 @@ pub async fn partners(ctx: &Ctx, q: &str) -> Result<Vec<Partner>, AppError> {
 }
 
 pub async fn ask_link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
-    let ok: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM organisations WHERE id = $1 AND kind = $2 AND approval = 'active')")
-        .bind(other)
-        .bind(other_kind(ctx).as_str())
+    let ok: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM organisations WHERE id = $1 AND kind = $2 AND approval = 'active') AS "exists!""#, other, other_kind(ctx).as_str())
         .fetch_one(ctx.db())
         .await?;
     if !ok {
@@ -105,16 +104,11 @@ pub async fn ask_link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
     let (m, d) = pair(ctx, other);
     let mine = asked_state(ctx);
     // Asking again after the other side asked links at once.
-    sqlx::query(
-        "INSERT INTO links (manufacturer_id, distributor_id, state) VALUES ($1, $2, $3)
+    sqlx::query!("INSERT INTO links (manufacturer_id, distributor_id, state) VALUES ($1, $2, $3)
          ON CONFLICT (manufacturer_id, distributor_id) DO UPDATE SET
              state = CASE WHEN links.state IN ('invited', 'requested') AND links.state <> $3 THEN 'active'
                           WHEN links.state = 'ended' THEN $3 ELSE links.state END,
-             changed_at = now()",
-    )
-    .bind(m)
-    .bind(d)
-    .bind(mine)
+             changed_at = now()", m, d, mine)
     .execute(ctx.db())
     .await?;
     link(ctx, other).await
@@ -127,11 +121,7 @@ pub async fn answer_link(ctx: &Ctx, other: i64, accept: bool) -> Result<LinkRow,
     } else {
         "invited"
     };
-    let done = sqlx::query("UPDATE links SET state = $4, changed_at = now() WHERE manufacturer_id = $1 AND distributor_id = $2 AND state = $3")
-        .bind(m)
-        .bind(d)
-        .bind(theirs)
-        .bind(if accept { "active" } else { "ended" })
+    let done = sqlx::query!("UPDATE links SET state = $4, changed_at = now() WHERE manufacturer_id = $1 AND distributor_id = $2 AND state = $3", m, d, theirs, if accept { "active" } else { "ended" })
         .execute(ctx.db())
         .await?;
     if done.rows_affected() == 0 {
@@ -147,20 +137,18 @@ pub async fn answer_link(ctx: &Ctx, other: i64, accept: bool) -> Result<LinkRow,
 pub async fn end_link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
     let (m, d) = pair(ctx, other);
     let mut tx = ctx.db().begin().await?;
-    let done = sqlx::query("UPDATE links SET state = 'ended', changed_at = now() WHERE manufacturer_id = $1 AND distributor_id = $2 AND state <> 'ended'")
-        .bind(m)
-        .bind(d)
+    let done = sqlx::query!("UPDATE links SET state = 'ended', changed_at = now() WHERE manufacturer_id = $1 AND distributor_id = $2 AND state <> 'ended'", m, d)
         .execute(&mut *tx)
         .await?;
     if done.rows_affected() == 0 {
         return Err(not_found("Link"));
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE listings l SET active = false, updated_at = now() FROM skus s
           WHERE s.id = l.sku_id AND s.manufacturer_id = $1 AND l.distributor_id = $2",
+        m,
+        d
     )
-    .bind(m)
-    .bind(d)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -235,15 +223,8 @@ pub async fn save_listing(
             "This product has no known GST rate yet, so it cannot be sold: the manufacturer has been told",
         ));
     }
-    sqlx::query(
-        "INSERT INTO listings (distributor_id, sku_id, price_paise, min_order_qty, active) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (distributor_id, sku_id) DO UPDATE SET price_paise = $3, min_order_qty = $4, active = $5, updated_at = now()",
-    )
-    .bind(ctx.user().org_id)
-    .bind(sku_id)
-    .bind(price.0)
-    .bind(min_qty as i32)
-    .bind(active)
+    sqlx::query!("INSERT INTO listings (distributor_id, sku_id, price_paise, min_order_qty, active) VALUES ($1, $2, $3::bigint, $4::int, $5)
+         ON CONFLICT (distributor_id, sku_id) DO UPDATE SET price_paise = $3, min_order_qty = $4, active = $5, updated_at = now()", ctx.user().org_id, sku_id, price.0, min_qty as i32, active)
     .execute(ctx.db())
     .await?;
     listing_by_sku(ctx, sku_id).await
@@ -363,11 +344,11 @@ pub async fn adjust_stock(
 }
 
 pub async fn stock_history(ctx: &Ctx, listing_id: i64) -> Result<Vec<StockMove>, AppError> {
-    let owned: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM listings WHERE id = $1 AND distributor_id = $2)",
+    let owned: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM listings WHERE id = $1 AND distributor_id = $2) AS "exists!""#,
+        listing_id,
+        ctx.user().org_id
     )
-    .bind(listing_id)
-    .bind(ctx.user().org_id)
     .fetch_one(ctx.db())
     .await?;
     if !owned {
@@ -391,10 +372,10 @@ pub async fn delivery_options(ctx: &Ctx) -> Result<DeliveryOptions, AppError> {
             .bind(ctx.user().org_id)
             .fetch_one(ctx.db())
             .await?;
-    let pins: Vec<String> = sqlx::query_scalar(
+    let pins: Vec<String> = sqlx::query_scalar!(
         "SELECT pincode FROM distributor_pincodes WHERE distributor_id = $1 ORDER BY pincode",
+        ctx.user().org_id
     )
-    .bind(ctx.user().org_id)
     .fetch_all(ctx.db())
     .await?;
     Ok(DeliveryOptions {
@@ -453,23 +434,20 @@ pub async fn save_delivery_options(
     }
     c.finish()?;
     let mut tx = ctx.db().begin().await?;
-    sqlx::query("UPDATE organisations SET delivers = $2, offers_pickup = $3, pickup_address = NULLIF($4, ''), pickup_hours = NULLIF($5, ''), updated_at = now() WHERE id = $1")
-        .bind(ctx.user().org_id)
-        .bind(o.delivers)
-        .bind(o.offers_pickup)
-        .bind(o.pickup_address.trim())
-        .bind(o.pickup_hours.trim())
+    sqlx::query!("UPDATE organisations SET delivers = $2, offers_pickup = $3, pickup_address = NULLIF($4, ''), pickup_hours = NULLIF($5, ''), updated_at = now() WHERE id = $1", ctx.user().org_id, o.delivers, o.offers_pickup, o.pickup_address.trim(), o.pickup_hours.trim())
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM distributor_pincodes WHERE distributor_id = $1")
-        .bind(ctx.user().org_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO distributor_pincodes (distributor_id, pincode) SELECT $1, UNNEST($2::text[])",
+    sqlx::query!(
+        "DELETE FROM distributor_pincodes WHERE distributor_id = $1",
+        ctx.user().org_id
     )
-    .bind(ctx.user().org_id)
-    .bind(&pins)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO distributor_pincodes (distributor_id, pincode) SELECT $1, UNNEST($2::text[])",
+        ctx.user().org_id,
+        &pins
+    )
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

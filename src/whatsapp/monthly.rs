@@ -11,9 +11,7 @@ pub const JOB: &str = "monthly_summary";
 
 /// Runs last month's summaries if no process has yet.
 pub async fn run_due(state: &AppState) -> Result<Option<u64>, sqlx::Error> {
-    let month: String = sqlx::query_scalar(
-        "SELECT to_char(date_trunc('month', (now() AT TIME ZONE 'Asia/Kolkata')::date) - interval '1 month', 'YYYY-MM')",
-    )
+    let month: String = sqlx::query_scalar!(r#"SELECT to_char(date_trunc('month', (now() AT TIME ZONE 'Asia/Kolkata')::date) - interval '1 month', 'YYYY-MM') AS "month!""#)
     .fetch_one(&state.db)
     .await?;
     run(&state.db, &month).await
@@ -22,18 +20,17 @@ pub async fn run_due(state: &AppState) -> Result<Option<u64>, sqlx::Error> {
 /// Writes the summaries of `month` ("2026-10"); None if that month already ran.
 pub async fn run(db: &PgPool, month: &str) -> Result<Option<u64>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let claimed: Option<i32> = sqlx::query_scalar(
-        "INSERT INTO job_runs (job, period) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
+    let claimed: Option<i32> = sqlx::query_scalar!(
+        r#"INSERT INTO job_runs (job, period) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1 AS "claimed!""#,
+        JOB,
+        month
     )
-    .bind(JOB)
-    .bind(month)
     .fetch_optional(&mut *tx)
     .await?;
     if claimed.is_none() {
         return Ok(None);
     }
-    let written = sqlx::query(
-        "INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, transactional,
+    let written = sqlx::query!("INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, transactional,
                              document_kind, month)
          SELECT 'summary:' || $1 || ':' || s.distributor_id || ':' || u.id, COALESCE(u.phone, r.whatsapp), u.id,
                 'monthly_statement', u.language,
@@ -52,18 +49,18 @@ pub async fn run(db: &PgPool, month: &str) -> Result<Option<u64>, sqlx::Error> {
            JOIN organisations d ON d.id = s.distributor_id
            JOIN users u ON u.org_id = r.id AND u.active AND u.role = 'owner'
           WHERE COALESCE(u.phone, r.whatsapp) IS NOT NULL
-         ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind(month)
+         ON CONFLICT (dedupe_key) DO NOTHING", month)
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    sqlx::query("UPDATE job_runs SET messages = $3 WHERE job = $1 AND period = $2")
-        .bind(JOB)
-        .bind(month)
-        .bind(written as i32)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE job_runs SET messages = $3 WHERE job = $1 AND period = $2",
+        JOB,
+        month,
+        written as i32
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     tracing::info!(month, messages = written, "monthly summaries queued");
     Ok(Some(written))

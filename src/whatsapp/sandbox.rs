@@ -71,15 +71,18 @@ struct Stored {
 /// The last 50 messages a number received, oldest first; opening the chat sends
 /// read receipts for them.
 pub async fn messages(state: &AppState, phone: &str) -> Result<Vec<PhoneMessage>, AppError> {
-    let rows: Vec<Stored> = sqlx::query_as(
-        "SELECT * FROM (
-             SELECT s.id, s.wamid, s.request, to_char(s.created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon HH24:MI') AS at,
-                    m.delivery
-               FROM sandbox_messages s LEFT JOIN outbox m ON m.provider_message_id = s.wamid
-              WHERE s.to_phone = $1 ORDER BY s.id DESC LIMIT 50) x
-          ORDER BY id",
+    let rows: Vec<Stored> = sqlx::query_as!(
+        Stored,
+        r#"SELECT x.id AS "id!", x.wamid AS "wamid!", x.request AS "request!", x.at AS "at!",
+                  x.delivery AS "delivery: String"
+             FROM (SELECT s.id, s.wamid, s.request,
+                          to_char(s.created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon HH24:MI') AS at,
+                          m.delivery
+                     FROM sandbox_messages s LEFT JOIN outbox m ON m.provider_message_id = s.wamid
+                    WHERE s.to_phone = $1 ORDER BY s.id DESC LIMIT 50) x
+            ORDER BY x.id"#,
+        phone
     )
-    .bind(phone)
     .fetch_all(&state.db)
     .await?;
     let unread: Vec<Value> = rows

@@ -161,14 +161,9 @@ async fn send_one(state: &AppState, pacer: &Pacer, row: Claimed) -> Result<(), s
     let wa = &state.whatsapp;
     match outcome {
         Outcome::Sent(wamid) => {
-            sqlx::query(
-                "UPDATE outbox SET state = 'sent', provider_message_id = $2, sent_at = now(), lease_until = NULL,
+            sqlx::query!("UPDATE outbox SET state = 'sent', provider_message_id = $2, sent_at = now(), lease_until = NULL,
                                    last_error = NULL
-                  WHERE id = $1 AND state = 'sending' AND attempts = $3",
-            )
-            .bind(row.id)
-            .bind(&wamid)
-            .bind(row.attempts)
+                  WHERE id = $1 AND state = 'sending' AND attempts = $3", row.id, &wamid, row.attempts)
             .execute(&state.db)
             .await?;
             if wa.is_sandbox() {
@@ -177,28 +172,28 @@ async fn send_one(state: &AppState, pacer: &Pacer, row: Claimed) -> Result<(), s
         }
         Outcome::Retry(reason) if row.attempts < wa.max_attempts => {
             let delay = backoff(wa.retry_base, row.attempts);
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE outbox SET state = 'pending', lease_until = NULL, last_error = $2,
                                    next_attempt_at = now() + make_interval(secs => $3)
                   WHERE id = $1 AND state = 'sending' AND attempts = $4",
+                row.id,
+                &reason,
+                delay.as_secs_f64(),
+                row.attempts
             )
-            .bind(row.id)
-            .bind(&reason)
-            .bind(delay.as_secs_f64())
-            .bind(row.attempts)
             .execute(&state.db)
             .await?;
         }
         // The API may have taken it: it stays 'sending' with its lease ended, so it goes
         // again only if no status webhook for it arrives within the in-doubt grace.
         Outcome::InDoubt(reason) if row.attempts < wa.max_attempts => {
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE outbox SET lease_until = now(), last_error = $2
                   WHERE id = $1 AND state = 'sending' AND attempts = $3",
+                row.id,
+                &reason,
+                row.attempts
             )
-            .bind(row.id)
-            .bind(&reason)
-            .bind(row.attempts)
             .execute(&state.db)
             .await?;
         }
@@ -212,13 +207,13 @@ async fn send_one(state: &AppState, pacer: &Pacer, row: Claimed) -> Result<(), s
         }
         Outcome::Failed(reason) => fail(state, &row, &reason).await?,
         Outcome::Skipped(why) => {
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE outbox SET state = 'skipped', lease_until = NULL, last_error = $2
                   WHERE id = $1 AND state = 'sending' AND attempts = $3",
+                row.id,
+                why,
+                row.attempts
             )
-            .bind(row.id)
-            .bind(why)
-            .bind(row.attempts)
             .execute(&state.db)
             .await?;
         }
@@ -228,13 +223,13 @@ async fn send_one(state: &AppState, pacer: &Pacer, row: Claimed) -> Result<(), s
 
 async fn fail(state: &AppState, row: &Claimed, reason: &str) -> Result<(), sqlx::Error> {
     tracing::warn!(outbox = row.id, reason, "WhatsApp message failed");
-    sqlx::query(
+    sqlx::query!(
         "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = $2
           WHERE id = $1 AND state = 'sending' AND attempts = $3",
+        row.id,
+        reason,
+        row.attempts
     )
-    .bind(row.id)
-    .bind(reason)
-    .bind(row.attempts)
     .execute(&state.db)
     .await?;
     Ok(())
@@ -275,11 +270,12 @@ async fn opted_in(state: &AppState, row: &Claimed) -> Result<bool, sqlx::Error> 
     let Some(user) = row.recipient_user else {
         return Ok(true);
     };
-    let v: Option<bool> =
-        sqlx::query_scalar("SELECT whatsapp_opt_in AND active FROM users WHERE id = $1")
-            .bind(user)
-            .fetch_optional(&state.db)
-            .await?;
+    let v: Option<bool> = sqlx::query_scalar!(
+        r#"SELECT whatsapp_opt_in AND active AS "ok!" FROM users WHERE id = $1"#,
+        user
+    )
+    .fetch_optional(&state.db)
+    .await?;
     Ok(v.unwrap_or(false))
 }
 
@@ -416,9 +412,7 @@ async fn document(state: &AppState, row: &Claimed) -> Result<DocumentRef, Build>
                 .whatsapp
                 .upload(db, bytes, &filename, "application/pdf")
                 .await?;
-            sqlx::query("UPDATE outbox SET media_id = $2 WHERE id = $1")
-                .bind(row.id)
-                .bind(&id)
+            sqlx::query!("UPDATE outbox SET media_id = $2 WHERE id = $1", row.id, &id)
                 .execute(db)
                 .await
                 .map_err(|e| Build::Retry(format!("database: {e}")))?;

@@ -51,12 +51,9 @@ pub async fn failed(ctx: &Ctx) -> Result<Vec<FailedMessage>, AppError> {
 
 /// Sends a failed message again (after the cause is fixed, e.g. a template approved).
 pub async fn retry(ctx: &Ctx, id: i64) -> Result<(), AppError> {
-    let n = sqlx::query(
-        "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL,
+    let n = sqlx::query!("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL,
                            delivery = NULL, delivery_error = NULL, provider_message_id = NULL
-          WHERE id = $1 AND (state = 'failed' OR delivery = 'failed')",
-    )
-    .bind(id)
+          WHERE id = $1 AND (state = 'failed' OR delivery = 'failed')", id)
     .execute(ctx.db())
     .await?
     .rows_affected();
@@ -131,22 +128,21 @@ pub async fn broadcast(
         _ => value,
     };
     let mut tx = ctx.db().begin().await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar!(
         "INSERT INTO broadcasts (template, message, segment, segment_value, per_second, created_by)
          VALUES ('announcement', $1, $2, $3, $4, $5) RETURNING id",
+        message,
+        segment.as_str(),
+        value,
+        per_second,
+        ctx.user().user_id
     )
-    .bind(message)
-    .bind(segment.as_str())
-    .bind(value)
-    .bind(per_second)
-    .bind(ctx.user().user_id)
     .fetch_one(&mut *tx)
     .await?;
-    let recipients = sqlx::query(
-        "INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, transactional,
+    let recipients = sqlx::query!("INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, transactional,
                              broadcast_id, next_attempt_at)
-         SELECT 'broadcast:' || $1 || ':' || t.id, t.phone, t.id, 'announcement', t.language,
-                jsonb_build_object('message', $2::text), false, $1,
+         SELECT 'broadcast:' || $1::bigint || ':' || t.id, t.phone, t.id, 'announcement', t.language,
+                jsonb_build_object('message', $2::text), false, $1::bigint,
                 now() + make_interval(secs => (row_number() OVER (ORDER BY t.id) - 1) / $5::float8)
            FROM (SELECT u.id, u.phone, u.language
                    FROM users u JOIN organisations o ON o.id = u.org_id
@@ -157,21 +153,17 @@ pub async fn broadcast(
                           WHEN 'state' THEN o.state_code::text = ltrim($4, '0') AND o.kind <> 'platform'
                           ELSE o.pincode LIKE $4 || '%' AND o.kind <> 'platform'
                         END) t
-         ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind(id)
-    .bind(message)
-    .bind(segment.as_str())
-    .bind(value)
-    .bind(per_second)
+         ON CONFLICT (dedupe_key) DO NOTHING", id, message, segment.as_str(), value, f64::from(per_second))
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    sqlx::query("UPDATE broadcasts SET recipients = $2 WHERE id = $1")
-        .bind(id)
-        .bind(recipients as i32)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "UPDATE broadcasts SET recipients = $2 WHERE id = $1",
+        id,
+        recipients as i32
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     broadcasts(ctx)
         .await?
@@ -197,18 +189,22 @@ pub async fn broadcasts(ctx: &Ctx) -> Result<Vec<BroadcastRow>, AppError> {
 
 /// The signed-in user's choice about announcements (order messages always come).
 pub async fn set_opt_in(ctx: &Ctx, opt_in: bool) -> Result<bool, AppError> {
-    sqlx::query("UPDATE users SET whatsapp_opt_in = $2 WHERE id = $1")
-        .bind(ctx.user().user_id)
-        .bind(opt_in)
-        .execute(ctx.db())
-        .await?;
+    sqlx::query!(
+        "UPDATE users SET whatsapp_opt_in = $2 WHERE id = $1",
+        ctx.user().user_id,
+        opt_in
+    )
+    .execute(ctx.db())
+    .await?;
     Ok(opt_in)
 }
 
 pub async fn opt_in(ctx: &Ctx) -> Result<bool, AppError> {
-    sqlx::query_scalar("SELECT whatsapp_opt_in FROM users WHERE id = $1")
-        .bind(ctx.user().user_id)
-        .fetch_one(ctx.db())
-        .await
-        .or_internal()
+    sqlx::query_scalar!(
+        "SELECT whatsapp_opt_in FROM users WHERE id = $1",
+        ctx.user().user_id
+    )
+    .fetch_one(ctx.db())
+    .await
+    .or_internal()
 }

@@ -108,13 +108,13 @@ impl WhatsApp {
             Transport::Cloud(api) => api.upload(bytes, filename, mime).await,
             Transport::Sandbox => {
                 let id = format!("sandbox-media-{}", random_id());
-                sqlx::query(
+                sqlx::query!(
                     "INSERT INTO sandbox_media (id, filename, mime, bytes) VALUES ($1, $2, $3, $4)",
+                    &id,
+                    filename,
+                    mime,
+                    bytes
                 )
-                .bind(&id)
-                .bind(filename)
-                .bind(mime)
-                .bind(bytes)
                 .execute(db)
                 .await
                 .map_err(|e| ApiError::RetryLater(format!("sandbox: {e}")))?;
@@ -136,12 +136,14 @@ async fn sandbox_send(db: &PgPool, message: &Outgoing) -> Result<String, ApiErro
     let wamid = format!("wamid.sandbox.{}", random_id());
     let request = serde_json::to_value(message)
         .map_err(|e| ApiError::Permanent(format!("cannot encode the message: {e}")))?;
-    sqlx::query("INSERT INTO sandbox_messages (wamid, to_phone, request) VALUES ($1, $2, $3)")
-        .bind(&wamid)
-        .bind(&message.to)
-        .bind(request)
-        .execute(db)
-        .await
-        .map_err(|e| ApiError::RetryLater(format!("sandbox: {e}")))?;
+    sqlx::query!(
+        "INSERT INTO sandbox_messages (wamid, to_phone, request) VALUES ($1, $2, $3)",
+        &wamid,
+        &message.to,
+        request
+    )
+    .execute(db)
+    .await
+    .map_err(|e| ApiError::RetryLater(format!("sandbox: {e}")))?;
     Ok(wamid)
 }

@@ -243,22 +243,18 @@ async fn status_update(state: &AppState, s: &StatusIn) -> Result<bool, WebhookEr
     let at: Option<i64> = s.timestamp.as_deref().and_then(|t| t.parse().ok());
     let payload = serde_json::to_value(s).map_err(|e| WebhookError::Body(e.to_string()))?;
     let mut tx = state.db.begin().await?;
-    let fresh: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO webhook_events (event_key, kind, payload, outcome) VALUES ($1, 'status', $2, 'applied')
-         ON CONFLICT (event_key) DO NOTHING RETURNING id",
-    )
-    .bind(&key)
-    .bind(payload)
+    let fresh: Option<i64> = sqlx::query_scalar!("INSERT INTO webhook_events (event_key, kind, payload, outcome) VALUES ($1, 'status', $2, 'applied')
+         ON CONFLICT (event_key) DO NOTHING RETURNING id", &key, payload)
     .fetch_optional(&mut *tx)
     .await?;
     if fresh.is_none() {
         return Ok(false);
     }
-    let known: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM outbox WHERE provider_message_id = $1 OR id = $2)",
+    let known: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM outbox WHERE provider_message_id = $1 OR id = $2) AS "exists!""#,
+        &s.id,
+        outbox_id
     )
-    .bind(&s.id)
-    .bind(outbox_id)
     .fetch_one(&mut *tx)
     .await?;
     if !known {
@@ -267,16 +263,12 @@ async fn status_update(state: &AppState, s: &StatusIn) -> Result<bool, WebhookEr
     }
     // The API took a message whose sender died before recording it: it was sent.
     if let Some(id) = outbox_id {
-        sqlx::query(
-            "UPDATE outbox SET state = 'sent', provider_message_id = $2, sent_at = now(), lease_until = NULL
-              WHERE id = $1 AND state = 'sending' AND provider_message_id IS NULL",
-        )
-        .bind(id)
-        .bind(&s.id)
+        sqlx::query!("UPDATE outbox SET state = 'sent', provider_message_id = $2, sent_at = now(), lease_until = NULL
+              WHERE id = $1 AND state = 'sending' AND provider_message_id IS NULL", id, &s.id)
         .execute(&mut *tx)
         .await?;
     }
-    let order: Option<Option<i64>> = sqlx::query_scalar(
+    let order: Option<Option<i64>> = sqlx::query_scalar!(
         "UPDATE outbox SET delivery = $2, delivery_at = COALESCE(to_timestamp($4::bigint), now()),
                            delivery_error = COALESCE($5, delivery_error)
           WHERE id = (SELECT id FROM outbox WHERE provider_message_id = $1
@@ -286,12 +278,12 @@ async fn status_update(state: &AppState, s: &StatusIn) -> Result<bool, WebhookEr
                    > COALESCE(array_position(ARRAY['sent', 'delivered', 'read'], delivery), 0)
                  OR ($2 = 'failed' AND COALESCE(delivery, 'sent') = 'sent'))
           RETURNING order_id",
+        &s.id,
+        &s.status,
+        outbox_id,
+        at,
+        error
     )
-    .bind(&s.id)
-    .bind(&s.status)
-    .bind(outbox_id)
-    .bind(at)
-    .bind(error)
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(Some(order)) = order {
@@ -302,11 +294,8 @@ async fn status_update(state: &AppState, s: &StatusIn) -> Result<bool, WebhookEr
 }
 
 async fn notify_order(conn: &mut sqlx::PgConnection, order: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "SELECT pg_notify('order_changes', json_build_object('order', id, 'retailer', retailer_id, 'distributor', distributor_id)::text)
-           FROM orders WHERE id = $1",
-    )
-    .bind(order)
+    sqlx::query!("SELECT pg_notify('order_changes', json_build_object('order', id, 'retailer', retailer_id, 'distributor', distributor_id)::text)
+           FROM orders WHERE id = $1", order)
     .execute(conn)
     .await?;
     Ok(())
@@ -325,14 +314,12 @@ async fn inbound(state: &AppState, m: &Inbound) -> Result<Option<String>, Webhoo
     // Two deliveries of one event at once: the second waits for the first, then sees
     // it recorded. (A session lock on a connection of its own, released on return.)
     let mut guard = state.db.acquire().await?;
-    sqlx::query("SELECT pg_advisory_lock(hashtext($1))")
-        .bind(&key)
+    sqlx::query!("SELECT pg_advisory_lock(hashtext($1))", &key)
         .execute(&mut *guard)
         .await?;
     let result = inbound_locked(state, m, &key).await;
-    sqlx::query("SELECT pg_advisory_unlock(hashtext($1))")
-        .bind(&key)
-        .execute(&mut *guard)
+    sqlx::query_scalar!("SELECT pg_advisory_unlock(hashtext($1))", &key)
+        .fetch_one(&mut *guard)
         .await?;
     result
 }
@@ -342,19 +329,20 @@ async fn inbound_locked(
     m: &Inbound,
     key: &str,
 ) -> Result<Option<String>, WebhookError> {
-    let seen: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM webhook_events WHERE event_key = $1)")
-            .bind(key)
-            .fetch_one(&state.db)
-            .await?;
+    let seen: bool = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM webhook_events WHERE event_key = $1) AS "exists!""#,
+        key
+    )
+    .fetch_one(&state.db)
+    .await?;
     if seen {
         return Ok(None);
     }
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO whatsapp_contacts (phone, last_inbound_at) VALUES ($1, now())
          ON CONFLICT (phone) DO UPDATE SET last_inbound_at = now()",
+        &m.from
     )
-    .bind(&m.from)
     .execute(&state.db)
     .await?;
     let sender = member_by_phone(state, &m.from).await?;
@@ -376,14 +364,8 @@ async fn inbound_locked(
 
     let payload = serde_json::to_value(m).map_err(|e| WebhookError::Body(e.to_string()))?;
     let mut tx = state.db.begin().await?;
-    let fresh: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO webhook_events (event_key, kind, from_phone, payload, outcome) VALUES ($1, 'message', $2, $3, $4)
-         ON CONFLICT (event_key) DO NOTHING RETURNING id",
-    )
-    .bind(key)
-    .bind(&m.from)
-    .bind(payload)
-    .bind(&outcome)
+    let fresh: Option<i64> = sqlx::query_scalar!("INSERT INTO webhook_events (event_key, kind, from_phone, payload, outcome) VALUES ($1, 'message', $2, $3, $4)
+         ON CONFLICT (event_key) DO NOTHING RETURNING id", key, &m.from, payload, &outcome)
     .fetch_optional(&mut *tx)
     .await?;
     if fresh.is_none() {
@@ -402,18 +384,9 @@ async fn inbound_locked(
     // Replies only to numbers the outbox can hold (Indian mobiles).
     let replyable = crate::domain::Phone::parse(&m.from).is_ok_and(|p| p.as_str() == m.from);
     if !kind.is_empty() && replyable {
-        sqlx::query(
-            "INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, kind, body, buttons)
-             VALUES ('reply:' || $1, $2, $3, 'reply', $4, $5, $6, $7)
-             ON CONFLICT (dedupe_key) DO NOTHING",
-        )
-        .bind(&m.id)
-        .bind(&m.from)
-        .bind(sender.as_ref().map(|u| u.user_id))
-        .bind(lang.as_str())
-        .bind(kind)
-        .bind(body)
-        .bind(buttons)
+        sqlx::query!("INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, kind, body, buttons)
+             VALUES ('reply:' || $1, $2::text, $3, 'reply', $4, $5::text, $6, $7)
+             ON CONFLICT (dedupe_key) DO NOTHING", &m.id, &m.from, sender.as_ref().map(|u| u.user_id), lang.as_str(), kind, body, buttons)
         .execute(&mut *tx)
         .await?;
     }
@@ -454,8 +427,7 @@ async fn order_tap(
     };
     let reason_key = parts.next();
     let distributor: Option<i64> =
-        sqlx::query_scalar("SELECT distributor_id FROM orders WHERE id = $1")
-            .bind(order)
+        sqlx::query_scalar!("SELECT distributor_id FROM orders WHERE id = $1", order)
             .fetch_optional(&state.db)
             .await?;
     // Only the owner or staff of this order's distributor may act on it.
@@ -529,12 +501,14 @@ async fn opt_keyword(
         "START" | "SUBSCRIBE" | "चालू" => (true, &reply::STARTED),
         _ => return Ok(("text not acted on".to_string(), Answer::Nothing)),
     };
-    let n = sqlx::query("UPDATE users SET whatsapp_opt_in = $2 WHERE phone = $1")
-        .bind(phone)
-        .bind(opt_in)
-        .execute(&state.db)
-        .await?
-        .rows_affected();
+    let n = sqlx::query!(
+        "UPDATE users SET whatsapp_opt_in = $2 WHERE phone = $1",
+        phone,
+        opt_in
+    )
+    .execute(&state.db)
+    .await?
+    .rows_affected();
     if n == 0 {
         return Ok(("text from an unknown number".to_string(), Answer::Nothing));
     }
