@@ -19,7 +19,6 @@
 
 use auromart::server::config::Config;
 use auromart::server::startup::Application;
-use leptos::config::LeptosOptions;
 use sqlx::{Connection, PgConnection};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -255,16 +254,9 @@ fn main() {
             database_max_connections: pool_size,
             ..Config::default()
         };
-        let app = Application::build(
-            config,
-            LeptosOptions::builder()
-                .output_name("auromart")
-                .site_root("target/site")
-                .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
-                .build(),
-        )
-        .await
-        .expect("the application builds");
+        let app = Application::build(config, auromart::server::startup::loopback_options())
+            .await
+            .expect("the application builds");
         let mut c = app.db().acquire().await.expect("conn");
         seed(&mut c, skus).await.expect("seed");
         let listing_ids: Vec<i64> =

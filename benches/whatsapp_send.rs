@@ -13,7 +13,6 @@ mod fake_graph;
 
 use auromart::server::config::Config;
 use auromart::server::startup::Application;
-use leptos::config::LeptosOptions;
 use sqlx::{Connection, PgConnection};
 use std::time::{Duration, Instant};
 
@@ -103,10 +102,7 @@ async fn main() {
         };
         fake.configure(&mut config);
         config.whatsapp.rate_per_sec = rate;
-        let options = LeptosOptions::builder()
-            .output_name("auromart")
-            .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
-            .build();
+        let options = auromart::server::startup::loopback_options();
         let app = Application::build(config, options)
             .await
             .expect("the application builds");

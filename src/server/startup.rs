@@ -56,6 +56,16 @@ pub fn leptos_options(config_path: &Path) -> Result<LeptosOptions, StartError> {
         .map_err(|e| StartError::Leptos(e.to_string()))
 }
 
+/// Settings for a server on a free loopback port serving `target/site`: what the
+/// integration tests and the benches run.
+pub fn loopback_options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("auromart")
+        .site_root("target/site")
+        .site_addr(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .build()
+}
+
 impl Application {
     /// Connects, migrates, loads fonts (and the demo when configured), builds the
     /// router and binds `leptos.site_addr` (port 0: any free port).

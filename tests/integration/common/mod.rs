@@ -8,7 +8,6 @@ use auromart::domain::OrgKind;
 use auromart::domain::gstin::check_char;
 use auromart::server::config::Config;
 use auromart::server::startup::Application;
-use leptos::config::LeptosOptions;
 use serde_json::Value;
 use sqlx::{Connection, PgConnection, PgPool};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -63,11 +62,7 @@ pub async fn spawn_process(db_url: &str, config: Config) -> TestApp {
 async fn serve(url: String, mut config: Config) -> TestApp {
     config.database_url = url.clone();
     config.database_max_connections = 10;
-    let options = LeptosOptions::builder()
-        .output_name("auromart")
-        .site_root("target/site")
-        .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
-        .build();
+    let options = auromart::server::startup::loopback_options();
     let app = Application::build(config, options)
         .await
         .expect("the application builds");
