@@ -63,6 +63,24 @@ BEGIN
         USING ERRCODE = 'P0001';
 END $$;
 
+CREATE FUNCTION public.ist_datetime(t timestamp with time zone) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT to_char(t AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI')
+$$;
+
+CREATE FUNCTION public.ist_short(t timestamp with time zone) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT to_char(t AT TIME ZONE 'Asia/Kolkata', 'DD Mon HH24:MI')
+$$;
+
+CREATE FUNCTION public.ist_today() RETURNS date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT (now() AT TIME ZONE 'Asia/Kolkata')::date
+$$;
+
 CREATE FUNCTION public.order_items_summary(p_names text[], p_qtys integer[]) RETURNS TABLE(items text)
     LANGUAGE sql IMMUTABLE ROWS 1
     AS $$
@@ -109,6 +127,25 @@ CREATE FUNCTION public.search_words(t text) RETURNS text[]
     SELECT array_remove(string_to_array(
                translate(lower(t), E'!"#$%&''()*+,-./:;<=>?@[\\]^_`{|}~\t\n\r', repeat(' ', 35)), ' '), '')
 $_$;
+
+CREATE FUNCTION public.serving_distributors(retailer bigint) RETURNS TABLE(id bigint, delivers boolean)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT d.id, here.delivers
+      FROM organisations r
+      JOIN organisations d ON d.kind = 'distributor' AND d.approval = 'active'
+      CROSS JOIN LATERAL (
+            SELECT d.delivers AND EXISTS (SELECT 1 FROM distributor_pincodes dp
+                                           WHERE dp.distributor_id = d.id AND dp.pincode = r.pincode) AS delivers) here
+     WHERE r.id = retailer
+       AND (here.delivers OR (d.offers_pickup AND left(d.pincode, 3) = left(r.pincode, 3)))
+$$;
+
+CREATE FUNCTION public.show_date(d date) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT to_char(d, 'DD Mon YYYY')
+$$;
 
 CREATE TABLE public.approval_events (
     id bigint NOT NULL,

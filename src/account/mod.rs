@@ -4,6 +4,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod service;
 
+use crate::domain::{ApprovalState, Language, MemberRole, OrgKind};
 use serde::{Deserialize, Serialize};
 
 /// An organisation as its own members (and the admin) see it.
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct OrgProfile {
     pub id: i64,
-    pub kind: String,
+    pub kind: OrgKind,
     pub legal_name: String,
     pub trade_name: String,
     pub gstin: Option<String>,
@@ -20,7 +21,7 @@ pub struct OrgProfile {
     pub state_code: i16,
     pub pincode: String,
     pub whatsapp: String,
-    pub approval: String,
+    pub approval: ApprovalState,
     pub approval_note: Option<String>,
     pub upi_id: Option<String>,
     pub pickup_address: Option<String>,
@@ -32,11 +33,11 @@ pub struct OrgProfile {
 pub struct TeamMember {
     pub id: i64,
     pub name: String,
-    pub role: String,
+    pub role: MemberRole,
     pub phone: Option<String>,
     pub email: Option<String>,
     pub whatsapp_opt_in: bool,
-    pub language: String,
+    pub language: Language,
 }
 
 impl OrgProfile {

@@ -5,6 +5,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 
+use crate::domain::{ApprovalState, OrgKind};
 use serde::{Deserialize, Serialize};
 
 /// One row of the admin's organisation list.
@@ -12,7 +13,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct OrgRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: OrgKind,
     pub legal_name: String,
     pub trade_name: String,
     pub gstin: Option<String>,
@@ -20,7 +21,7 @@ pub struct OrgRow {
     pub state_code: i16,
     pub pincode: String,
     pub whatsapp: String,
-    pub approval: String,
+    pub approval: ApprovalState,
     pub approval_note: Option<String>,
     pub owner_name: Option<String>,
     pub owner_phone: Option<String>,

@@ -1,5 +1,6 @@
 use super::OrgFilter;
 use super::api::{SetApproval, admin_summary, list_organisations};
+use crate::domain::ApprovalState;
 use crate::domain::{IndianState, OrgKind};
 use crate::ui::confirm::Confirm;
 use leptos::form::ActionForm;
@@ -47,7 +48,7 @@ fn Console() -> impl IntoView {
         Some(Ok(row)) => Some(
             view! {
                 <div class="banner ok" role="status" data-test="approval-result">
-                    {format!("{} is now {}.", row.trade_name, row.approval)}
+                    {format!("{} is now {}.", row.trade_name, row.approval.as_str())}
                 </div>
             }
             .into_any(),
@@ -95,15 +96,15 @@ fn Console() -> impl IntoView {
                             {rows.into_iter().map(|o| {
                                 let state = u8::try_from(o.state_code).ok().and_then(IndianState::by_code).map(|s| s.name).unwrap_or("");
                                 let id = o.id.to_string();
-                                let (approve_label, suspend_label) = if o.approval == "pending" { ("Approve", "Reject") } else { ("Re-activate", "Suspend") };
-                                let (can_approve, can_suspend) = (o.approval != "active", o.approval != "suspended");
+                                let (approve_label, suspend_label) = if o.approval == ApprovalState::Pending { ("Approve", "Reject") } else { ("Re-activate", "Suspend") };
+                                let (can_approve, can_suspend) = (o.approval != ApprovalState::Active, o.approval != ApprovalState::Suspended);
                                 let id2 = id.clone();
                                 view! {
                                     <li class="card org" data-test="org-row" data-name=o.trade_name.clone()>
                                         <div class="org-head">
                                             <strong>{o.trade_name.clone()}</strong>
-                                            <span class="pill">{o.kind.clone()}</span>
-                                            <span class=format!("pill {}", o.approval)>{o.approval.clone()}</span>
+                                            <span class="pill">{o.kind.as_str()}</span>
+                                            <span class=format!("pill {}", o.approval.as_str())>{o.approval.as_str()}</span>
                                         </div>
                                         <div class="muted">{format!("{} · {} · {}, {} {}", o.legal_name, o.gstin.clone().unwrap_or_else(|| "no GSTIN".into()), o.city, state, o.pincode)}</div>
                                         <div class="muted">{format!("Owner {} {} · signed up {}", o.owner_name.clone().unwrap_or_default(), o.owner_phone.as_deref().map(crate::ui::show_phone).unwrap_or_default(), o.created)}</div>

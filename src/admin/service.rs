@@ -5,11 +5,21 @@ use crate::error::OrInternal;
 use crate::server::Ctx;
 use crate::server::guard::not_found;
 
-const ROW_SQL: &str = "SELECT o.id, o.kind, o.legal_name, o.trade_name, o.gstin, o.city, o.state_code, o.pincode,
-        o.whatsapp, o.approval, o.approval_note, w.name AS owner_name, w.phone AS owner_phone,
-        to_char(o.created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI') AS created
-   FROM organisations o
-   LEFT JOIN LATERAL (SELECT name, phone FROM users u WHERE u.org_id = o.id AND u.role = 'owner' ORDER BY u.id LIMIT 1) w ON true";
+/// `query_as!(OrgRow, …)`: an organisation with its first owner, then the tail.
+macro_rules! row_query {
+    ([$($tail:tt)+] $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            OrgRow,
+            r#"SELECT o.id, o.kind AS "kind: OrgKind", o.legal_name, o.trade_name, o.gstin, o.city, o.state_code, o.pincode,
+                      o.whatsapp AS "whatsapp: String", o.approval AS "approval: ApprovalState", o.approval_note,
+                      w.name AS "owner_name?", w.phone AS "owner_phone?: String", ist_datetime(o.created_at) AS "created!"
+                 FROM organisations o
+                 LEFT JOIN LATERAL (SELECT name, phone FROM users u WHERE u.org_id = o.id AND u.role = 'owner' ORDER BY u.id LIMIT 1) w ON true "#
+                + $($tail)+
+            $(, $arg)*
+        )
+    };
+}
 
 pub async fn list(ctx: &Ctx, f: OrgFilter) -> Result<Vec<OrgRow>, AppError> {
     let kind = match f.kind.trim() {
@@ -37,32 +47,28 @@ pub async fn list(ctx: &Ctx, f: OrgFilter) -> Result<Vec<OrgRow>, AppError> {
             .replace('%', "\\%")
             .replace('_', "\\_")
     );
-    sqlx::query_as(&format!(
-        "{ROW_SQL}
-          WHERE o.kind <> 'platform'
+    row_query!(
+        ["WHERE o.kind <> 'platform'
             AND ($1::text IS NULL OR o.kind = $1)
             AND ($2::text IS NULL OR o.approval = $2)
             AND ($3 = '%%' OR o.legal_name ILIKE $3 OR o.trade_name ILIKE $3 OR o.gstin ILIKE $3
                  OR o.city ILIKE $3 OR o.pincode LIKE $3 OR o.whatsapp LIKE $3)
           ORDER BY (o.approval = 'pending') DESC, o.created_at DESC
-          LIMIT 500"
-    ))
-    .bind(kind.map(OrgKind::as_str))
-    .bind(approval.map(ApprovalState::as_str))
-    .bind(pattern)
+          LIMIT 500"],
+        kind.map(OrgKind::as_str),
+        approval.map(ApprovalState::as_str),
+        pattern
+    )
     .fetch_all(ctx.db())
     .await
     .or_internal()
 }
 
 async fn row(ctx: &Ctx, org_id: i64) -> Result<OrgRow, AppError> {
-    sqlx::query_as(&format!(
-        "{ROW_SQL} WHERE o.id = $1 AND o.kind <> 'platform'"
-    ))
-    .bind(org_id)
-    .fetch_optional(ctx.db())
-    .await?
-    .ok_or_else(|| not_found("Organisation"))
+    row_query!(["WHERE o.id = $1 AND o.kind <> 'platform'"], org_id)
+        .fetch_optional(ctx.db())
+        .await?
+        .ok_or_else(|| not_found("Organisation"))
 }
 
 pub async fn set_approval(
@@ -124,30 +130,16 @@ pub async fn set_approval(
 }
 
 pub async fn summary(ctx: &Ctx) -> Result<PlatformSummary, AppError> {
-    let (retailers, distributors, manufacturers, pending, suspended, users): (
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-    ) = sqlx::query_as(
-        "SELECT count(*) FILTER (WHERE kind = 'retailer'),
-                count(*) FILTER (WHERE kind = 'distributor'),
-                count(*) FILTER (WHERE kind = 'manufacturer'),
-                count(*) FILTER (WHERE approval = 'pending' AND kind <> 'platform'),
-                count(*) FILTER (WHERE approval = 'suspended'),
-                (SELECT count(*) FROM users WHERE active)
-           FROM organisations",
+    Ok(sqlx::query_as!(
+        PlatformSummary,
+        r#"SELECT count(*) FILTER (WHERE kind = 'retailer') AS "retailers!",
+                  count(*) FILTER (WHERE kind = 'distributor') AS "distributors!",
+                  count(*) FILTER (WHERE kind = 'manufacturer') AS "manufacturers!",
+                  count(*) FILTER (WHERE approval = 'pending' AND kind <> 'platform') AS "pending!",
+                  count(*) FILTER (WHERE approval = 'suspended') AS "suspended!",
+                  (SELECT count(*) FROM users WHERE active) AS "users!"
+             FROM organisations"#
     )
     .fetch_one(ctx.db())
-    .await?;
-    Ok(PlatformSummary {
-        retailers,
-        distributors,
-        manufacturers,
-        pending,
-        suspended,
-        users,
-    })
+    .await?)
 }

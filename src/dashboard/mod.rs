@@ -75,8 +75,8 @@ fn OrgCard(org: OrgProfile) -> impl IntoView {
                 <dt>"State"</dt><dd>{state}</dd>
                 <dt>"WhatsApp"</dt><dd>{show_phone(&org.whatsapp)}</dd>
                 <dt>"Status"</dt>
-                <dd data-test="approval" data-state=org.approval.clone()>
-                    {crate::domain::ApprovalState::parse(&org.approval).map(|a| a.label()).unwrap_or("Unknown")}
+                <dd data-test="approval" data-state=org.approval.as_str()>
+                    {org.approval.label()}
                     {org.approval_note.clone().map(|n| view! { <span class="muted">{format!(" — {n}")}</span> })}
                 </dd>
             </dl>
@@ -93,7 +93,7 @@ fn TeamCard(team: Vec<TeamMember>) -> impl IntoView {
                 {team.into_iter().map(|m| view! {
                     <li>
                         <strong>{m.name}</strong>
-                        <span class="pill">{if m.role == "owner" { "Owner" } else { "Staff" }}</span>
+                        <span class="pill">{if m.role == crate::domain::MemberRole::Owner { "Owner" } else { "Staff" }}</span>
                         <span class="muted">{m.phone.as_deref().map(show_phone).or(m.email).unwrap_or_default()}</span>
                     </li>
                 }).collect_view()}

@@ -20,6 +20,8 @@ impl OrgKind {
         OrgKind::Manufacturer,
         OrgKind::Platform,
     ];
+    /// The two sides of an order: the shop and its distributor.
+    pub const PARTIES: [OrgKind; 2] = [OrgKind::Retailer, OrgKind::Distributor];
 
     pub fn as_str(self) -> &'static str {
         match self {

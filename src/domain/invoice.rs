@@ -74,6 +74,14 @@ impl DocKind {
             DocKind::CreditNote => "Credit Note",
         }
     }
+
+    /// As lists show it: "Invoice", "Credit note".
+    pub fn label(self) -> &'static str {
+        match self {
+            DocKind::Invoice => "Invoice",
+            DocKind::CreditNote => "Credit note",
+        }
+    }
 }
 
 /// A prefix the distributor may choose: 1–5 capital letters or digits.

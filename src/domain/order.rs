@@ -53,6 +53,18 @@ pub enum Party {
     Distributor,
 }
 
+impl From<super::OrgKind> for Party {
+    /// The side of an order an organisation of this kind is on (only retailers
+    /// and distributors reach an order; see `OrgKind::PARTIES`).
+    fn from(kind: super::OrgKind) -> Party {
+        if kind == super::OrgKind::Retailer {
+            Party::Retailer
+        } else {
+            Party::Distributor
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum TransitionError {
     #[error("This order is {}: it can no longer be {}.", .from.label().to_lowercase(), .action)]

@@ -2,30 +2,24 @@ use super::{BillingSettings, InvoiceFilter, InvoiceRow, StatementRow};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-#[cfg(feature = "ssr")]
-const PARTIES: [crate::domain::OrgKind; 2] = [
-    crate::domain::OrgKind::Retailer,
-    crate::domain::OrgKind::Distributor,
-];
-
 /// Invoices and credit notes the caller's business issued or received.
 #[server(endpoint = "invoices/list")]
 pub async fn list_invoices(filter: InvoiceFilter) -> Result<Vec<InvoiceRow>, AppError> {
-    let ctx = crate::server::Ctx::require(&PARTIES).await?;
+    let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::PARTIES).await?;
     super::service::list(&ctx, filter).await
 }
 
 /// The invoice (and credit note) of one order, for its retailer or distributor.
 #[server(endpoint = "invoices/for_order")]
 pub async fn order_invoices(order_id: i64) -> Result<Vec<InvoiceRow>, AppError> {
-    let ctx = crate::server::Ctx::require(&PARTIES).await?;
+    let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::PARTIES).await?;
     super::service::for_order(&ctx, order_id).await
 }
 
 /// Months with documents per retailer–distributor pair, for monthly statements.
 #[server(endpoint = "invoices/statements")]
 pub async fn list_statements() -> Result<Vec<StatementRow>, AppError> {
-    let ctx = crate::server::Ctx::require(&PARTIES).await?;
+    let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::PARTIES).await?;
     super::service::statements(&ctx).await
 }
 

@@ -20,6 +20,7 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod statement;
 
+use crate::domain::invoice::DocKind;
 use serde::{Deserialize, Serialize};
 
 /// An invoice or credit note in a list.
@@ -27,7 +28,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct InvoiceRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: DocKind,
     pub number: String,
     /// "25 Nov 2026".
     pub issued_on: String,

@@ -6,6 +6,7 @@ use super::api::{SaveBilling, get_billing, list_invoices, list_statements, order
 use super::{InvoiceFilter, InvoiceRow, einvoice_href, pdf_href, statement_href};
 use crate::domain::MemberRole;
 use crate::domain::OrgKind;
+use crate::domain::invoice::DocKind;
 use crate::ui::form::OwnerOnly;
 use crate::ui::gate::RoleGate;
 use crate::ui::live::{orders_version, provide_live_orders};
@@ -16,14 +17,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
-
-fn kind_label(kind: &str) -> &'static str {
-    if kind == "credit_note" {
-        "Credit note"
-    } else {
-        "Invoice"
-    }
-}
 
 #[component]
 pub fn InvoicesPage() -> impl IntoView {
@@ -125,12 +118,12 @@ fn InvoiceLine(row: InvoiceRow, kind: OrgKind) -> impl IntoView {
     } else {
         row.retailer_name.clone()
     };
-    let credit = row.kind == "credit_note";
+    let credit = row.kind == DocKind::CreditNote;
     view! {
-        <tr data-test="invoice-row" data-number=row.number.clone() data-kind=row.kind.clone()>
+        <tr data-test="invoice-row" data-number=row.number.clone() data-kind=row.kind.as_str()>
             <td>
                 <strong>{row.number.clone()}</strong>
-                <small class="muted">{format!(" {} · order ", kind_label(&row.kind))}<A href=format!("/orders/{}", row.order_id)>{format!("#{}", row.order_id)}</A></small>
+                <small class="muted">{format!(" {} · order ", row.kind.label())}<A href=format!("/orders/{}", row.order_id)>{format!("#{}", row.order_id)}</A></small>
                 {row.refers_to_number.clone().map(|r| view! { <small class="muted">{format!(" · against {r}")}</small> })}
             </td>
             <td data-label="Date">{row.issued_on.clone()}</td>
@@ -171,7 +164,7 @@ pub fn OrderInvoices(order_id: i64) -> impl IntoView {
                         <ul class="statements">
                             {list.into_iter().map(|i| view! {
                                 <li>
-                                    <span>{format!("{} {} · {} · {}", kind_label(&i.kind), i.number, i.issued_on, money(i.total_paise))}</span>
+                                    <span>{format!("{} {} · {} · {}", i.kind.label(), i.number, i.issued_on, money(i.total_paise))}</span>
                                     <a class="button" href=pdf_href(i.id) download rel="external" data-test="order-invoice-download" data-number=i.number.clone()>"Download PDF"</a>
                                 </li>
                             }).collect_view()}

@@ -10,8 +10,6 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use http::request::Parts;
 
-const PARTIES: [OrgKind; 2] = [OrgKind::Retailer, OrgKind::Distributor];
-
 /// "SGT/2627/12" → "SGT-2627-12" (a file name cannot hold '/').
 fn file_name(number: &str) -> String {
     number.replace('/', "-")
@@ -28,7 +26,7 @@ pub async fn invoice_pdf(
     parts: Parts,
 ) -> Response {
     let result = async {
-        let ctx = Ctx::from_parts(state, parts, &PARTIES).await?;
+        let ctx = Ctx::from_parts(state, parts, &OrgKind::PARTIES).await?;
         let id = id_from(&id)?;
         let (number, pdf) = super::service::pdf(&ctx, id).await?;
         let tag = {
@@ -78,7 +76,7 @@ pub async fn statement_pdf(
     parts: Parts,
 ) -> Response {
     let result = async {
-        let ctx = Ctx::from_parts(state, parts, &PARTIES).await?;
+        let ctx = Ctx::from_parts(state, parts, &OrgKind::PARTIES).await?;
         let not_found = || AppError::NotFound("Statement not found.".into());
         let distributor: i64 = distributor.parse().map_err(|_| not_found())?;
         let retailer: i64 = retailer.parse().map_err(|_| not_found())?;

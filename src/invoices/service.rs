@@ -20,7 +20,6 @@ use crate::server::listing::ListScope;
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
-#[derive(sqlx::FromRow)]
 struct PartyRow {
     legal_name: String,
     trade_name: String,
@@ -51,14 +50,13 @@ impl PartyRow {
     }
 }
 
-const PARTY_COLUMNS: &str =
-    "legal_name, trade_name, gstin, address_line, city, pincode, state_code, whatsapp";
-
 async fn party(conn: &mut PgConnection, org_id: i64) -> Result<PartyRow, AppError> {
-    sqlx::query_as(&format!(
-        "SELECT {PARTY_COLUMNS} FROM organisations WHERE id = $1"
-    ))
-    .bind(org_id)
+    sqlx::query_as!(
+        PartyRow,
+        "SELECT legal_name, trade_name, gstin, address_line, city, pincode, state_code, whatsapp
+           FROM organisations WHERE id = $1",
+        org_id
+    )
     .fetch_one(conn)
     .await
     .or_internal()
@@ -69,13 +67,17 @@ pub async fn check_can_invoice(
     conn: &mut PgConnection,
     distributor_id: i64,
 ) -> Result<(), AppError> {
-    let (gstin, state, upi): (Option<String>, i16, Option<String>) =
-        sqlx::query_as("SELECT gstin, state_code, upi_id FROM organisations WHERE id = $1")
-            .bind(distributor_id)
-            .fetch_one(conn)
-            .await?;
-    let missing =
-        invoice::missing_for_invoicing(gstin.as_deref(), u8::try_from(state).ok(), upi.as_deref());
+    let org = sqlx::query!(
+        "SELECT gstin, state_code, upi_id FROM organisations WHERE id = $1",
+        distributor_id
+    )
+    .fetch_one(conn)
+    .await?;
+    let missing = invoice::missing_for_invoicing(
+        org.gstin.as_deref(),
+        u8::try_from(org.state_code).ok(),
+        org.upi_id.as_deref(),
+    );
     if missing.is_empty() {
         Ok(())
     } else {
@@ -86,7 +88,6 @@ pub async fn check_can_invoice(
     }
 }
 
-#[derive(sqlx::FromRow)]
 struct OrderHead {
     retailer_id: i64,
     distributor_id: i64,
@@ -100,7 +101,6 @@ struct OrderHead {
     round_off: bool,
 }
 
-#[derive(sqlx::FromRow)]
 struct LineRow {
     name: String,
     brand: String,
@@ -145,13 +145,13 @@ pub async fn issue_credit_note(
     by_user: i64,
     reason: &str,
 ) -> Result<Option<i64>, AppError> {
-    let invoiced: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT id, number, to_char(issued_on, 'YYYY-MM-DD') FROM invoices WHERE order_id = $1 AND kind = 'invoice'",
+    let invoiced = sqlx::query!(
+        r#"SELECT id, number, to_char(issued_on, 'YYYY-MM-DD') AS "issued_on!" FROM invoices WHERE order_id = $1 AND kind = 'invoice'"#,
+        order_id
     )
-    .bind(order_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(invoice) = invoiced else {
+    let Some(invoice) = invoiced.map(|i| (i.id, i.number, i.issued_on)) else {
         return Ok(None);
     };
     issue(
@@ -188,10 +188,10 @@ async fn issue(
     let head: OrderHead = sqlx::query_as!(
         OrderHead,
         r#"SELECT o.retailer_id, o.distributor_id, o.delivery_mode AS "delivery_mode: DeliveryMode",
-                to_char(o.created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY') AS "placed!",
-                to_char(now() AT TIME ZONE 'Asia/Kolkata', 'YYYY-MM-DD') AS "today!",
-                extract(year FROM now() AT TIME ZONE 'Asia/Kolkata')::int AS "year!",
-                extract(month FROM now() AT TIME ZONE 'Asia/Kolkata')::int AS "month!",
+                show_date((o.created_at AT TIME ZONE 'Asia/Kolkata')::date) AS "placed!",
+                ist_today()::text AS "today!",
+                extract(year FROM ist_today())::int AS "year!",
+                extract(month FROM ist_today())::int AS "month!",
                 d.upi_id, d.invoice_prefix, o.round_off
            FROM orders o JOIN organisations d ON d.id = o.distributor_id
           WHERE o.id = $1"#,
@@ -204,7 +204,7 @@ async fn issue(
     let lines: Vec<LineRow> = sqlx::query_as!(LineRow, r#"SELECT name, brand, hsn, unit, qty AS "qty: i32", unit_price_paise AS "unit_price_paise: i64",
                 COALESCE(g.rate_bp, tax_rate_bp) AS "tax_rate_bp!"
            FROM order_lines
-                LEFT JOIN LATERAL gst_rate(hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, unit_price_paise) g ON true
+                LEFT JOIN LATERAL gst_rate(hsn, ist_today(), unit_price_paise) g ON true
           WHERE order_id = $1 ORDER BY line_no"#, order_id)
     .fetch_all(&mut *conn)
     .await?;
@@ -300,50 +300,82 @@ async fn issue(
     Ok(id)
 }
 
-/// The column tying an invoice to the caller's organisation.
-fn party_column(ctx: &Ctx) -> &'static str {
-    if ctx.user().org_kind == OrgKind::Retailer {
-        "i.retailer_id"
-    } else {
-        "i.distributor_id"
-    }
+/// `query_as!(InvoiceRow, …)` with a document row's columns and joins, then the
+/// given tail (`WHERE …`), so every list of documents reads the same columns.
+macro_rules! row_query {
+    ([$($tail:tt)+] $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            InvoiceRow,
+            r#"SELECT i.id, i.kind AS "kind: DocKind", i.number, show_date(i.issued_on) AS "issued_on!", i.order_id,
+                      i.retailer_id, r.trade_name AS retailer_name, i.distributor_id, d.trade_name AS distributor_name,
+                      i.taxable_paise, i.cgst_paise + i.sgst_paise + i.igst_paise AS "tax_paise!", i.total_paise,
+                      ref.number AS "refers_to_number?", (d.einvoice_enabled AND i.b2b AND i.kind = 'invoice') AS "einvoice!"
+                 FROM invoices i
+                 JOIN organisations r ON r.id = i.retailer_id
+                 JOIN organisations d ON d.id = i.distributor_id
+                 LEFT JOIN invoices ref ON ref.id = i.refers_to "#
+                + $($tail)+
+            $(, $arg)*
+        )
+    };
 }
 
-const ROW_SQL: &str = "SELECT i.id, i.kind, i.number, to_char(i.issued_on, 'DD Mon YYYY') AS issued_on, i.order_id,
-        i.retailer_id, r.trade_name AS retailer_name, i.distributor_id, d.trade_name AS distributor_name,
-        i.taxable_paise, i.cgst_paise + i.sgst_paise + i.igst_paise AS tax_paise, i.total_paise,
-        ref.number AS refers_to_number, (d.einvoice_enabled AND i.b2b AND i.kind = 'invoice') AS einvoice
-   FROM invoices i
-   JOIN organisations r ON r.id = i.retailer_id
-   JOIN organisations d ON d.id = i.distributor_id
-   LEFT JOIN invoices ref ON ref.id = i.refers_to";
+/// The document list of one side (`$side`: the column holding the caller's
+/// organisation, $1; `$other`: the other side's name): kind ($2), issued
+/// from/to ($3, $4) and a number or name ($5), newest first.
+macro_rules! list_query {
+    ($side:tt, $other:tt $(, $arg:expr)* $(,)?) => {
+        row_query!(
+            ["WHERE " + $side + " = $1
+                AND ($2::text IS NULL OR i.kind = $2)
+                AND ($3::text::date IS NULL OR i.issued_on >= $3::text::date)
+                AND ($4::text::date IS NULL OR i.issued_on <= $4::text::date)
+                AND ($5 = '' OR lower(i.number) LIKE '%' || $5 || '%' OR lower(" + $other + ") LIKE '%' || $5 || '%')
+              ORDER BY i.issued_on DESC, i.id DESC LIMIT 200"]
+            $(, $arg)*
+        )
+    };
+}
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn list(ctx: &Ctx, f: InvoiceFilter) -> Result<Vec<InvoiceRow>, AppError> {
     let kind = match f.kind.trim() {
         "" | "all" => None,
-        k @ ("invoice" | "credit_note") => Some(k.to_string()),
-        _ => return Err(AppError::field("kind", "Choose invoices or credit notes")),
+        k => Some(
+            DocKind::parse(k)
+                .ok_or_else(|| AppError::field("kind", "Choose invoices or credit notes"))?
+                .as_str(),
+        ),
     };
     let scope = ListScope::new(ctx, &f.from, &f.to, &f.q)?;
-    sqlx::query_as(&format!(
-        "{ROW_SQL}
-          WHERE {party} = $1
-            AND ($2::text IS NULL OR i.kind = $2)
-            AND ($3::text::date IS NULL OR i.issued_on >= $3::text::date)
-            AND ($4::text::date IS NULL OR i.issued_on <= $4::text::date)
-            AND ($5 = '' OR lower(i.number) LIKE '%' || $5 || '%' OR lower({other}.trade_name) LIKE '%' || $5 || '%')
-          ORDER BY i.issued_on DESC, i.id DESC LIMIT 200",
-        party = scope.party("i"),
-        other = scope.other(),
-    ))
-    .bind(ctx.user().org_id)
-    .bind(kind)
-    .bind(scope.from)
-    .bind(scope.to)
-    .bind(scope.q)
-    .fetch_all(ctx.db())
-    .await
-    .map_err(|e| match &e {
+    let org = ctx.user().org_id;
+    // The caller's side picks the indexed column; the search looks at the other side's name.
+    let rows = if ctx.user().org_kind == OrgKind::Retailer {
+        list_query!(
+            "i.retailer_id",
+            "d.trade_name",
+            org,
+            kind,
+            scope.from,
+            scope.to,
+            scope.q
+        )
+        .fetch_all(ctx.db())
+        .await
+    } else {
+        list_query!(
+            "i.distributor_id",
+            "r.trade_name",
+            org,
+            kind,
+            scope.from,
+            scope.to,
+            scope.q
+        )
+        .fetch_all(ctx.db())
+        .await
+    };
+    rows.map_err(|e| match &e {
         sqlx::Error::Database(db) if db.code().as_deref() == Some("22008") => {
             AppError::field("from", "That date does not exist")
         }
@@ -351,83 +383,98 @@ pub async fn list(ctx: &Ctx, f: InvoiceFilter) -> Result<Vec<InvoiceRow>, AppErr
     })
 }
 
-/// The invoices of one order the caller is party to (for the order page).
+/// The invoices of one order the caller is party to (for the order page). An
+/// organisation is one side of an order or the other (see `OrgKind::PARTIES`).
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn for_order(ctx: &Ctx, order_id: i64) -> Result<Vec<InvoiceRow>, AppError> {
-    let column = if ctx.user().org_kind == OrgKind::Retailer {
-        "retailer_id"
-    } else {
-        "distributor_id"
-    };
-    let mine: bool = sqlx::query_scalar(&format!(
-        "SELECT EXISTS (SELECT 1 FROM orders WHERE id = $1 AND {column} = $2)"
-    ))
-    .bind(order_id)
-    .bind(ctx.user().org_id)
+    let org = ctx.user().org_id;
+    let mine = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM orders WHERE id = $1 AND (retailer_id = $2 OR distributor_id = $2)) AS "mine!""#,
+        order_id,
+        org
+    )
     .fetch_one(ctx.db())
     .await?;
     if !mine {
         return Err(not_found("Order"));
     }
-    sqlx::query_as(&format!(
-        "{ROW_SQL} WHERE i.order_id = $1 AND {} = $2 ORDER BY i.id",
-        party_column(ctx)
-    ))
-    .bind(order_id)
-    .bind(ctx.user().org_id)
+    row_query!(
+        ["WHERE i.order_id = $1 AND (i.retailer_id = $2 OR i.distributor_id = $2) ORDER BY i.id"],
+        order_id,
+        org
+    )
     .fetch_all(ctx.db())
     .await
     .or_internal()
 }
 
+/// Months with documents of one side (`$side`: the column holding $1), per
+/// retailer–distributor pair.
+macro_rules! statements_query {
+    ($side:tt, $org:expr) => {
+        sqlx::query_as!(
+            StatementRow,
+            r#"SELECT to_char(date_trunc('month', i.issued_on), 'YYYY-MM') AS "month!",
+                      i.retailer_id, r.trade_name AS retailer_name, i.distributor_id, d.trade_name AS distributor_name,
+                      count(*) FILTER (WHERE i.kind = 'invoice') AS "invoices!",
+                      count(*) FILTER (WHERE i.kind = 'credit_note') AS "credit_notes!",
+                      COALESCE(sum(CASE WHEN i.kind = 'invoice' THEN i.total_paise ELSE -i.total_paise END), 0)::bigint AS "net_paise!"
+                 FROM invoices i
+                 JOIN organisations r ON r.id = i.retailer_id
+                 JOIN organisations d ON d.id = i.distributor_id
+                WHERE "# + $side + " = $1
+                GROUP BY 1, 2, 3, 4, 5
+                ORDER BY 1 DESC, 3, 5 LIMIT 500",
+            $org
+        )
+    };
+}
+
 /// Months with documents, per retailer–distributor pair the caller is part of.
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn statements(ctx: &Ctx) -> Result<Vec<StatementRow>, AppError> {
-    sqlx::query_as(&format!(
-        "SELECT to_char(date_trunc('month', i.issued_on), 'YYYY-MM') AS month,
-                i.retailer_id, r.trade_name AS retailer_name, i.distributor_id, d.trade_name AS distributor_name,
-                count(*) FILTER (WHERE i.kind = 'invoice') AS invoices,
-                count(*) FILTER (WHERE i.kind = 'credit_note') AS credit_notes,
-                COALESCE(sum(CASE WHEN i.kind = 'invoice' THEN i.total_paise ELSE -i.total_paise END), 0)::bigint AS net_paise
-           FROM invoices i
-           JOIN organisations r ON r.id = i.retailer_id
-           JOIN organisations d ON d.id = i.distributor_id
-          WHERE {} = $1
-          GROUP BY 1, 2, 3, 4, 5
-          ORDER BY 1 DESC, 3, 5 LIMIT 500",
-        party_column(ctx)
-    ))
-    .bind(ctx.user().org_id)
-    .fetch_all(ctx.db())
-    .await
+    let org = ctx.user().org_id;
+    if ctx.user().org_kind == OrgKind::Retailer {
+        statements_query!("i.retailer_id", org)
+            .fetch_all(ctx.db())
+            .await
+    } else {
+        statements_query!("i.distributor_id", org)
+            .fetch_all(ctx.db())
+            .await
+    }
     .or_internal()
 }
 
 /// The stored PDF of a document the caller is party to.
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn pdf(ctx: &Ctx, id: i64) -> Result<(String, Vec<u8>), AppError> {
-    sqlx::query_as(&format!(
-        "SELECT i.number, i.pdf FROM invoices i WHERE i.id = $1 AND {} = $2",
-        party_column(ctx)
-    ))
-    .bind(id)
-    .bind(ctx.user().org_id)
+    let row = sqlx::query!(
+        "SELECT i.number, i.pdf FROM invoices i WHERE i.id = $1 AND (i.retailer_id = $2 OR i.distributor_id = $2)",
+        id,
+        ctx.user().org_id
+    )
     .fetch_optional(ctx.db())
     .await?
-    .ok_or_else(|| not_found("Invoice"))
+    .ok_or_else(|| not_found("Invoice"))?;
+    Ok((row.number, row.pdf))
 }
 
-/// The frozen document of an invoice the caller's distributor issued.
+/// The frozen document of an invoice the caller is party to, and whether its
+/// distributor e-invoices.
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn document(ctx: &Ctx, id: i64) -> Result<(Document, bool), AppError> {
-    let row: Option<(serde_json::Value, bool)> = sqlx::query_as(&format!(
+    let row = sqlx::query!(
         "SELECT i.data, d.einvoice_enabled FROM invoices i JOIN organisations d ON d.id = i.distributor_id
-          WHERE i.id = $1 AND {} = $2",
-        party_column(ctx)
-    ))
-    .bind(id)
-    .bind(ctx.user().org_id)
+          WHERE i.id = $1 AND (i.retailer_id = $2 OR i.distributor_id = $2)",
+        id,
+        ctx.user().org_id
+    )
     .fetch_optional(ctx.db())
-    .await?;
-    let (data, enabled) = row.ok_or_else(|| not_found("Invoice"))?;
-    let doc = serde_json::from_value(data)?;
-    Ok((doc, enabled))
+    .await?
+    .ok_or_else(|| not_found("Invoice"))?;
+    let doc = serde_json::from_value(row.data)?;
+    Ok((doc, row.einvoice_enabled))
 }
 
 pub async fn billing(ctx: &Ctx) -> Result<BillingSettings, AppError> {
@@ -436,22 +483,28 @@ pub async fn billing(ctx: &Ctx) -> Result<BillingSettings, AppError> {
 }
 
 async fn billing_of(conn: &mut PgConnection, org: i64) -> Result<BillingSettings, AppError> {
-    #[allow(clippy::type_complexity)]
-    let row: (Option<String>, i16, Option<String>, Option<String>, bool, bool, i32, i32, Option<i64>) =
-        sqlx::query_as(
-            "SELECT o.gstin, o.state_code, o.upi_id, o.invoice_prefix, o.round_off, o.einvoice_enabled,
-                    extract(year FROM now() AT TIME ZONE 'Asia/Kolkata')::int,
-                    extract(month FROM now() AT TIME ZONE 'Asia/Kolkata')::int,
-                    (SELECT s.last_seq FROM document_series s WHERE s.distributor_id = o.id AND s.kind = 'invoice'
-                        AND s.fy = CASE WHEN extract(month FROM now() AT TIME ZONE 'Asia/Kolkata') >= 4
-                                        THEN extract(year FROM now() AT TIME ZONE 'Asia/Kolkata')::int
-                                        ELSE extract(year FROM now() AT TIME ZONE 'Asia/Kolkata')::int - 1 END)
-               FROM organisations o WHERE o.id = $1",
-        )
-        .bind(org)
-        .fetch_one(conn)
-        .await?;
-    let (gstin, state_code, upi, prefix, round_off, einvoice, year, month, last) = row;
+    let row = sqlx::query!(
+        r#"SELECT o.gstin, o.state_code, o.upi_id, o.invoice_prefix, o.round_off, o.einvoice_enabled,
+                  extract(year FROM ist_today())::int AS "year!", extract(month FROM ist_today())::int AS "month!",
+                  (SELECT s.last_seq FROM document_series s WHERE s.distributor_id = o.id AND s.kind = 'invoice'
+                      AND s.fy = CASE WHEN extract(month FROM ist_today()) >= 4 THEN extract(year FROM ist_today())::int
+                                      ELSE extract(year FROM ist_today())::int - 1 END) AS last
+             FROM organisations o WHERE o.id = $1"#,
+        org
+    )
+    .fetch_one(conn)
+    .await?;
+    let (gstin, state_code, upi, prefix, round_off, einvoice, year, month, last) = (
+        row.gstin,
+        row.state_code,
+        row.upi_id,
+        row.invoice_prefix,
+        row.round_off,
+        row.einvoice_enabled,
+        row.year,
+        row.month,
+        row.last,
+    );
     let missing = invoice::missing_for_invoicing(
         gstin.as_deref(),
         u8::try_from(state_code).ok(),

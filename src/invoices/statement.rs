@@ -78,20 +78,27 @@ pub async fn render_for(
     let (year, m) = parse_month(month).ok_or_else(|| not_found("Statement"))?;
     let first = format!("{year:04}-{m:02}-01");
     let mut conn = db.acquire().await?;
-    #[allow(clippy::type_complexity)]
-    let names: Option<(String, String, String, Option<String>, String, Option<String>)> = sqlx::query_as(
-        "SELECT d.trade_name, d.address_line || ', ' || d.city || ' ' || d.pincode, r.trade_name, d.gstin,
-                r.address_line || ', ' || r.city || ' ' || r.pincode, r.gstin
-           FROM organisations d, organisations r
-          WHERE d.id = $1 AND d.kind = 'distributor' AND r.id = $2 AND r.kind = 'retailer'
-            AND EXISTS (SELECT 1 FROM invoices i WHERE i.distributor_id = d.id AND i.retailer_id = r.id)",
+    let names = sqlx::query!(
+        r#"SELECT d.trade_name AS d_name, d.address_line || ', ' || d.city || ' ' || d.pincode AS "d_addr!",
+                  d.gstin AS d_gstin, r.trade_name AS r_name,
+                  r.address_line || ', ' || r.city || ' ' || r.pincode AS "r_addr!", r.gstin AS r_gstin
+             FROM organisations d, organisations r
+            WHERE d.id = $1 AND d.kind = 'distributor' AND r.id = $2 AND r.kind = 'retailer'
+              AND EXISTS (SELECT 1 FROM invoices i WHERE i.distributor_id = d.id AND i.retailer_id = r.id)"#,
+        distributor,
+        retailer
     )
-    .bind(distributor)
-    .bind(retailer)
     .fetch_optional(&mut *conn)
-    .await?;
-    let (d_name, d_addr, r_name, d_gstin, r_addr, r_gstin) =
-        names.ok_or_else(|| not_found("Statement"))?;
+    .await?
+    .ok_or_else(|| not_found("Statement"))?;
+    let (d_name, d_addr, r_name, d_gstin, r_addr, r_gstin) = (
+        names.d_name,
+        names.d_addr,
+        names.r_name,
+        names.d_gstin,
+        names.r_addr,
+        names.r_gstin,
+    );
     let file = format!(
         "statement-{month}-{}.pdf",
         r_name
@@ -100,7 +107,7 @@ pub async fn render_for(
             .take(30)
             .collect::<String>()
     );
-    let lines: Vec<Line> = sqlx::query_as!(Line, r#"SELECT i.kind, i.number, to_char(i.issued_on, 'DD Mon YYYY') AS "issued_on!", i.order_id,
+    let lines: Vec<Line> = sqlx::query_as!(Line, r#"SELECT i.kind, i.number, show_date(i.issued_on) AS "issued_on!", i.order_id,
                 ref.number AS "refers_to?", i.taxable_paise, i.cgst_paise + i.sgst_paise + i.igst_paise AS "tax_paise!", i.total_paise
            FROM invoices i LEFT JOIN invoices ref ON ref.id = i.refers_to
           WHERE i.distributor_id = $1 AND i.retailer_id = $2

@@ -21,14 +21,14 @@ pub async fn place_order(order: NewOrder) -> Result<OrderSummary, AppError> {
 /// The caller's orders: a retailer's own, or those placed with a distributor.
 #[server(endpoint = "orders/list")]
 pub async fn list_orders(filter: OrderFilter) -> Result<Vec<OrderSummary>, AppError> {
-    let ctx = crate::server::Ctx::require(&super::service::PARTIES).await?;
+    let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::PARTIES).await?;
     super::service::list(&ctx, filter).await
 }
 
 /// One order with its lines and timeline, for its retailer or distributor.
 #[server(endpoint = "orders/detail")]
 pub async fn get_order(id: i64) -> Result<OrderDetail, AppError> {
-    let ctx = crate::server::Ctx::require(&super::service::PARTIES).await?;
+    let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::PARTIES).await?;
     super::service::detail(&ctx, id).await
 }
 
@@ -39,13 +39,13 @@ pub async fn act_on_order(
     action: String,
     reason: String,
 ) -> Result<OrderDetail, AppError> {
-    let ctx = crate::server::Ctx::require_active(&super::service::PARTIES).await?;
+    let ctx = crate::server::Ctx::require_active(&crate::domain::OrgKind::PARTIES).await?;
     super::service::act(&ctx, id, &action, &reason).await
 }
 
 /// New and open order counts for the badge.
 #[server(endpoint = "orders/counts")]
 pub async fn count_orders() -> Result<OrderCounts, AppError> {
-    let ctx = crate::server::Ctx::require(&super::service::PARTIES).await?;
+    let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::PARTIES).await?;
     super::service::counts(&ctx).await
 }

@@ -8,6 +8,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 
+use crate::domain::order::{DeliveryMode, OrderState};
 use serde::{Deserialize, Serialize};
 
 /// One distributor's offer of a product to this retailer.
@@ -98,8 +99,8 @@ pub struct OrderSummary {
     pub retailer_city: String,
     pub distributor_id: i64,
     pub distributor_name: String,
-    pub state: String,
-    pub delivery_mode: Option<String>,
+    pub state: OrderState,
+    pub delivery_mode: Option<DeliveryMode>,
     /// Lines' value plus GST (the amount the retailer pays).
     pub total_paise: i64,
     pub line_count: i32,
@@ -127,8 +128,8 @@ pub struct OrderLineRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct OrderEventRow {
-    pub from_state: Option<String>,
-    pub to_state: String,
+    pub from_state: Option<OrderState>,
+    pub to_state: OrderState,
     pub by_name: Option<String>,
     pub by_org: Option<String>,
     pub via: String,

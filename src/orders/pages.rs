@@ -19,18 +19,6 @@ use leptos_meta::Title;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-fn state_label(s: &str) -> &'static str {
-    OrderState::parse(s)
-        .map(OrderState::label)
-        .unwrap_or("Unknown")
-}
-
-fn mode_label(m: &Option<String>) -> Option<&'static str> {
-    m.as_deref()
-        .and_then(DeliveryMode::parse)
-        .map(DeliveryMode::label)
-}
-
 /// The retailer's home: their orders, live.
 #[component]
 pub fn RetailerOrders() -> impl IntoView {
@@ -140,13 +128,9 @@ fn possible(action: OrderAction, deliverable: bool) -> bool {
 
 #[component]
 fn OrderCard(order: OrderSummary, kind: OrgKind, act: ServerAction<ActOnOrder>) -> impl IntoView {
-    let party = if kind == OrgKind::Retailer {
-        Party::Retailer
-    } else {
-        Party::Distributor
-    };
-    let state = OrderState::parse(&order.state).unwrap_or(OrderState::Placed);
-    let mode = order.delivery_mode.as_deref().and_then(DeliveryMode::parse);
+    let party = Party::from(kind);
+    let state = order.state;
+    let mode = order.delivery_mode;
     let quick: Vec<OrderAction> = available_actions(state, mode, party)
         .into_iter()
         .filter(|a| !a.needs_reason(state) && possible(*a, order.deliverable))
@@ -162,11 +146,11 @@ fn OrderCard(order: OrderSummary, kind: OrgKind, act: ServerAction<ActOnOrder>) 
             <A href=format!("/orders/{id}") attr:class="order-head">
                 <strong>{format!("#{id}")}</strong>
                 <span class="order-who">{other}</span>
-                <span class=format!("pill state-{}", order.state) data-test="order-state">{state_label(&order.state)}</span>
+                <span class=format!("pill state-{}", state.as_str()) data-test="order-state">{state.label()}</span>
             </A>
             <div class="muted">
                 {format!("{} · {} line{} · {}", order.placed, order.line_count, if order.line_count == 1 { "" } else { "s" }, money(order.total_paise))}
-                {mode_label(&order.delivery_mode).map(|m| format!(" · {m}"))}
+                {mode.map(|m| format!(" · {}", m.label()))}
             </div>
             {(!quick.is_empty()).then(|| view! {
                 <div class="row-actions">
@@ -217,13 +201,9 @@ fn OrderView(kind: OrgKind) -> impl IntoView {
 #[component]
 fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) -> impl IntoView {
     let o = detail.order.clone();
-    let party = if kind == OrgKind::Retailer {
-        Party::Retailer
-    } else {
-        Party::Distributor
-    };
-    let state = OrderState::parse(&o.state).unwrap_or(OrderState::Placed);
-    let mode = o.delivery_mode.as_deref().and_then(DeliveryMode::parse);
+    let party = Party::from(kind);
+    let state = o.state;
+    let mode = o.delivery_mode;
     let actions: Vec<OrderAction> = available_actions(state, mode, party)
         .into_iter()
         .filter(|a| possible(*a, o.deliverable))
@@ -248,8 +228,8 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
         <h1>{format!("Order #{id}")}</h1>
         <section class="card">
             <div class="order-head">
-                <span class=format!("pill state-{}", o.state) data-test="order-state">{state_label(&o.state)}</span>
-                {mode_label(&o.delivery_mode).map(|m| view! { <span class="pill">{m}</span> })}
+                <span class=format!("pill state-{}", state.as_str()) data-test="order-state">{state.label()}</span>
+                {mode.map(|m| view! { <span class="pill">{m.label()}</span> })}
             </div>
             <dl class="facts">
                 <dt>"Retailer"</dt><dd>{format!("{}, {}", o.retailer_name, o.retailer_city)}</dd>
@@ -297,8 +277,8 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
             <h2>"Timeline"</h2>
             <ol class="timeline" data-test="timeline">
                 {detail.events.into_iter().map(|e| view! {
-                    <li data-state=e.to_state.clone()>
-                        <strong>{state_label(&e.to_state)}</strong>
+                    <li data-state=e.to_state.as_str()>
+                        <strong>{e.to_state.label()}</strong>
                         <span class="muted">{format!(" {} · {}{}", e.at, e.by_name.unwrap_or_default(), e.by_org.map(|o| format!(", {o}")).unwrap_or_default())}</span>
                         {(e.via != "web").then(|| view! { <span class="pill">{format!("via {}", e.via)}</span> })}
                         {e.note.map(|n| view! { <div>{n}</div> })}

@@ -14,7 +14,7 @@ pub async fn connect(url: &SecretString, max_connections: u32) -> Result<PgPool,
         // text (pg_trgm's `<%`); 0.3 lets "biskit" find "biscuits".
         .after_connect(|conn, _| {
             Box::pin(async move {
-                sqlx::query("SET pg_trgm.word_similarity_threshold = 0.3")
+                sqlx::query!("SET pg_trgm.word_similarity_threshold = 0.3")
                     .execute(conn)
                     .await?;
                 Ok(())

@@ -128,7 +128,7 @@ pub fn plain_paths() -> Vec<&'static str> {
 }
 
 async fn health(State(state): State<AppState>) -> Response {
-    match sqlx::query_scalar::<_, i32>("SELECT 1")
+    match sqlx::query_scalar!(r#"SELECT 1 AS "one!""#)
         .fetch_one(&state.db)
         .await
     {

@@ -35,64 +35,72 @@ fn asked_state(ctx: &Ctx) -> &'static str {
     }
 }
 
-fn link_sql(ctx: &Ctx) -> String {
-    let (me, other) = if ctx.user().org_kind == OrgKind::Manufacturer {
-        ("manufacturer_id", "distributor_id")
-    } else {
-        ("distributor_id", "manufacturer_id")
+/// `query_as!(LinkRow, …)` for one side of a link: `$me` is the caller's column
+/// ($1), `$other` the other side's, `$theirs` the state in which the other side
+/// waits for the caller; then the given tail.
+macro_rules! link_query {
+    ($me:tt, $other:tt, $theirs:tt, [$($tail:tt)+] $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            LinkRow,
+            r#"SELECT o.id AS other_id, o.trade_name AS other_name, o.city AS other_city, l.state,
+                      (l.state = "# + $theirs + r#") AS "awaiting_me!",
+                      st.carried AS "carried!", st.on_hand AS "on_hand!", st.reserved AS "reserved!"
+                 FROM links l JOIN organisations o ON o.id = l."# + $other + r#"
+                 CROSS JOIN LATERAL (
+                     SELECT count(*) FILTER (WHERE li.active) AS carried, COALESCE(sum(li.on_hand), 0)::bigint AS on_hand,
+                            COALESCE(sum(li.reserved), 0)::bigint AS reserved
+                       FROM listings li JOIN skus s ON s.id = li.sku_id
+                      WHERE li.distributor_id = l.distributor_id AND s.manufacturer_id = l.manufacturer_id) st
+                WHERE l."# + $me + " = $1 " + $($tail)+
+            $(, $arg)*
+        )
     };
-    let theirs = if ctx.user().org_kind == OrgKind::Manufacturer {
-        "requested"
-    } else {
-        "invited"
-    };
-    format!(
-        "SELECT o.id AS other_id, o.trade_name AS other_name, o.city AS other_city, l.state, (l.state = '{theirs}') AS awaiting_me,
-                st.carried, st.on_hand, st.reserved
-           FROM links l JOIN organisations o ON o.id = l.{other}
-           CROSS JOIN LATERAL (
-               SELECT count(*) FILTER (WHERE li.active) AS carried, COALESCE(sum(li.on_hand), 0)::bigint AS on_hand,
-                      COALESCE(sum(li.reserved), 0)::bigint AS reserved
-                 FROM listings li JOIN skus s ON s.id = li.sku_id
-                WHERE li.distributor_id = l.distributor_id AND s.manufacturer_id = l.manufacturer_id) st
-          WHERE l.{me} = $1"
-    )
 }
 
+/// The caller's links (`$tail` after the caller's own condition), as a
+/// manufacturer or as a distributor.
+macro_rules! my_links {
+    ($ctx:expr, [$($tail:tt)+] $(, $arg:expr)*) => {
+        if $ctx.user().org_kind == OrgKind::Manufacturer {
+            link_query!("manufacturer_id", "distributor_id", "'requested'", [$($tail)+], $ctx.user().org_id $(, $arg)*)
+                .fetch_all($ctx.db())
+                .await
+        } else {
+            link_query!("distributor_id", "manufacturer_id", "'invited'", [$($tail)+], $ctx.user().org_id $(, $arg)*)
+                .fetch_all($ctx.db())
+                .await
+        }
+    };
+}
+
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn links(ctx: &Ctx) -> Result<Vec<LinkRow>, AppError> {
-    sqlx::query_as(&format!(
-        "{} ORDER BY (l.state = 'active') DESC, o.trade_name",
-        link_sql(ctx)
-    ))
-    .bind(ctx.user().org_id)
-    .fetch_all(ctx.db())
-    .await
-    .or_internal()
+    my_links!(ctx, ["ORDER BY (l.state = 'active') DESC, o.trade_name"]).or_internal()
 }
 
 async fn link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
-    sqlx::query_as(&format!("{} AND o.id = $2", link_sql(ctx)))
-        .bind(ctx.user().org_id)
-        .bind(other)
-        .fetch_optional(ctx.db())
-        .await?
+    my_links!(ctx, ["AND o.id = $2"], other)?
+        .pop()
         .ok_or_else(|| not_found("Link"))
 }
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn partners(ctx: &Ctx, q: &str) -> Result<Vec<Partner>, AppError> {
     let q = q.trim().to_lowercase();
-    sqlx::query_as(
+    sqlx::query_as!(
+        Partner,
         "SELECT id, trade_name AS name, city, state_code FROM organisations
           WHERE kind = $1 AND approval = 'active' AND ($2 = '' OR lower(trade_name) LIKE '%' || $2 || '%' OR lower(city) LIKE $2 || '%')
           ORDER BY trade_name LIMIT 100",
+        other_kind(ctx) as OrgKind,
+        q
     )
-    .bind(other_kind(ctx).as_str())
-    .bind(q)
     .fetch_all(ctx.db())
     .await
     .or_internal()
 }
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn ask_link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
     let ok: bool = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM organisations WHERE id = $1 AND kind = $2 AND approval = 'active') AS "exists!""#, other, other_kind(ctx).as_str())
@@ -114,6 +122,7 @@ pub async fn ask_link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
     link(ctx, other).await
 }
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn answer_link(ctx: &Ctx, other: i64, accept: bool) -> Result<LinkRow, AppError> {
     let (m, d) = pair(ctx, other);
     let theirs = if ctx.user().org_kind == OrgKind::Manufacturer {
@@ -134,6 +143,7 @@ pub async fn answer_link(ctx: &Ctx, other: i64, accept: bool) -> Result<LinkRow,
     link(ctx, other).await
 }
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn end_link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
     let (m, d) = pair(ctx, other);
     let mut tx = ctx.db().begin().await?;
@@ -155,41 +165,50 @@ pub async fn end_link(ctx: &Ctx, other: i64) -> Result<LinkRow, AppError> {
     link(ctx, other).await
 }
 
-const STOCK_SQL: &str = "SELECT l.id AS listing_id, s.id AS sku_id, s.code, s.name, s.brand, c.name AS category, m.trade_name AS manufacturer,
-        s.unit, s.mrp_paise, l.price_paise, COALESCE(l.on_hand, 0) AS on_hand, COALESCE(l.reserved, 0) AS reserved,
-        COALESCE(l.min_order_qty, 1) AS min_order_qty, COALESCE(l.active, false) AS active,
-        g.rate_bp, CASE WHEN d.einvoice_enabled AND length(s.hsn) < 6 THEN s.hsn END AS short_hsn
-   FROM skus s
-   JOIN organisations d ON d.id = $1
-   JOIN categories c ON c.id = s.category_id
-   JOIN organisations m ON m.id = s.manufacturer_id
-   JOIN links k ON k.manufacturer_id = s.manufacturer_id AND k.distributor_id = $1 AND k.state = 'active'
-   LEFT JOIN listings l ON l.sku_id = s.id AND l.distributor_id = $1
-   LEFT JOIN LATERAL gst_rate(s.hsn, (now() AT TIME ZONE 'Asia/Kolkata')::date, COALESCE(l.price_paise, s.mrp_paise)) g ON true";
+/// `query_as!(ListingRow, …)`: the distributor's ($1) view of each SKU of the
+/// brands it is linked with, carried or not, with its rate today; then the tail.
+macro_rules! stock_query {
+    ([$($tail:tt)+] $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            ListingRow,
+            r#"SELECT l.id AS "listing_id?", s.id AS sku_id, s.code, s.name, s.brand, c.name AS category, m.trade_name AS manufacturer,
+                      s.unit, s.mrp_paise, l.price_paise AS "price_paise?: i64", COALESCE(l.on_hand, 0) AS "on_hand!: i32",
+                      COALESCE(l.reserved, 0) AS "reserved!", COALESCE(l.min_order_qty, 1) AS "min_order_qty!: i32",
+                      COALESCE(l.active, false) AS "active!",
+                      g.rate_bp AS "rate_bp?", CASE WHEN d.einvoice_enabled AND length(s.hsn) < 6 THEN s.hsn END AS short_hsn
+                 FROM skus s
+                 JOIN organisations d ON d.id = $1
+                 JOIN categories c ON c.id = s.category_id
+                 JOIN organisations m ON m.id = s.manufacturer_id
+                 JOIN links k ON k.manufacturer_id = s.manufacturer_id AND k.distributor_id = $1 AND k.state = 'active'
+                 LEFT JOIN listings l ON l.sku_id = s.id AND l.distributor_id = $1
+                 LEFT JOIN LATERAL gst_rate(s.hsn, ist_today(), COALESCE(l.price_paise, s.mrp_paise)) g ON true "# + $($tail)+
+            $(, $arg)*
+        )
+    };
+}
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn stock(ctx: &Ctx, q: &str, carried_only: bool) -> Result<Vec<ListingRow>, AppError> {
     let q = q.trim().to_lowercase();
     if q.chars().count() > 100 {
         return Err(AppError::field("q", "Search for at most 100 characters"));
     }
-    sqlx::query_as(&format!(
-        "{STOCK_SQL}
-          WHERE s.active AND ($2 = '' OR s.search_text LIKE '%' || $2 || '%' OR lower(s.code) LIKE $2 || '%')
+    stock_query!(
+        ["WHERE s.active AND ($2 = '' OR s.search_text LIKE '%' || $2 || '%' OR lower(s.code) LIKE $2 || '%')
             AND (NOT $3 OR l.id IS NOT NULL)
-          ORDER BY (l.id IS NULL), s.name LIMIT 500"
-    ))
-    .bind(ctx.user().org_id)
-    .bind(q)
-    .bind(carried_only)
+          ORDER BY (l.id IS NULL), s.name LIMIT 500"],
+        ctx.user().org_id,
+        q,
+        carried_only
+    )
     .fetch_all(ctx.db())
     .await
     .or_internal()
 }
 
 async fn listing_by_sku(ctx: &Ctx, sku_id: i64) -> Result<ListingRow, AppError> {
-    sqlx::query_as(&format!("{STOCK_SQL} WHERE s.id = $2"))
-        .bind(ctx.user().org_id)
-        .bind(sku_id)
+    stock_query!(["WHERE s.id = $2"], ctx.user().org_id, sku_id)
         .fetch_optional(ctx.db())
         .await?
         .ok_or_else(|| not_found("Product"))
@@ -247,24 +266,25 @@ pub async fn move_stock(
     conn: &mut PgConnection,
     m: &Movement<'_>,
 ) -> Result<Option<(i32, i32)>, sqlx::Error> {
-    sqlx::query_as(
+    let row = sqlx::query!(
         "WITH moved AS (
              UPDATE listings SET on_hand = on_hand + $3, reserved = reserved + $4, updated_at = now()
               WHERE id = $1 AND on_hand + $3 >= reserved + $4 AND reserved + $4 >= 0
               RETURNING id, on_hand, reserved)
          INSERT INTO stock_movements (listing_id, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, order_id, note, by_user)
-         SELECT id, $2, $3, $4, on_hand, reserved, $5, $6, $7 FROM moved
+         SELECT id, $2::text, $3, $4, on_hand, reserved, $5, $6, $7 FROM moved
          RETURNING on_hand_after, reserved_after",
+        m.listing_id,
+        m.kind,
+        m.on_hand_delta,
+        m.reserved_delta,
+        m.order_id,
+        m.note,
+        m.by_user
     )
-    .bind(m.listing_id)
-    .bind(m.kind)
-    .bind(m.on_hand_delta)
-    .bind(m.reserved_delta)
-    .bind(m.order_id)
-    .bind(m.note)
-    .bind(m.by_user)
     .fetch_optional(conn)
-    .await
+    .await?;
+    Ok(row.map(|r| (r.on_hand_after, r.reserved_after)))
 }
 
 pub async fn adjust_stock(
@@ -282,13 +302,15 @@ pub async fn adjust_stock(
         ));
     }
     let mut tx = ctx.db().begin().await?;
-    let row: Option<(i64, i32, i32)> =
-        sqlx::query_as("SELECT sku_id, on_hand, reserved FROM listings WHERE id = $1 AND distributor_id = $2 FOR UPDATE")
-            .bind(listing_id)
-            .bind(ctx.user().org_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let (sku_id, on_hand, reserved) = row.ok_or_else(|| not_found("Product"))?;
+    let row = sqlx::query!(
+        r#"SELECT sku_id, on_hand AS "on_hand: i32", reserved FROM listings WHERE id = $1 AND distributor_id = $2 FOR UPDATE"#,
+        listing_id,
+        ctx.user().org_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| not_found("Product"))?;
+    let (sku_id, on_hand, reserved) = (row.sku_id, row.on_hand, row.reserved);
     let delta = match kind {
         "received" => parse_count(qty, "Quantity received", 1_000_000)
             .map_err(|e| AppError::field("qty", e.0))?,
@@ -343,6 +365,7 @@ pub async fn adjust_stock(
     listing_by_sku(ctx, sku_id).await
 }
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn stock_history(ctx: &Ctx, listing_id: i64) -> Result<Vec<StockMove>, AppError> {
     let owned: bool = sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM listings WHERE id = $1 AND distributor_id = $2) AS "exists!""#,
@@ -354,24 +377,27 @@ pub async fn stock_history(ctx: &Ctx, listing_id: i64) -> Result<Vec<StockMove>,
     if !owned {
         return Err(not_found("Product"));
     }
-    sqlx::query_as(
-        "SELECT m.kind, m.on_hand_delta, m.reserved_delta, m.on_hand_after, m.reserved_after, m.order_id, m.note, u.name AS by_name,
-                to_char(m.at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI') AS at
-           FROM stock_movements m LEFT JOIN users u ON u.id = m.by_user
-          WHERE m.listing_id = $1 ORDER BY m.id DESC LIMIT 200",
+    sqlx::query_as!(
+        StockMove,
+        r#"SELECT m.kind AS "kind: String", m.on_hand_delta, m.reserved_delta, m.on_hand_after, m.reserved_after, m.order_id, m.note,
+                  u.name AS "by_name?", ist_datetime(m.at) AS "at!"
+             FROM stock_movements m LEFT JOIN users u ON u.id = m.by_user
+            WHERE m.listing_id = $1 ORDER BY m.id DESC LIMIT 200"#,
+        listing_id
     )
-    .bind(listing_id)
     .fetch_all(ctx.db())
     .await
     .or_internal()
 }
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn delivery_options(ctx: &Ctx) -> Result<DeliveryOptions, AppError> {
-    let (delivers, offers_pickup, pickup_address, pickup_hours): (bool, bool, Option<String>, Option<String>) =
-        sqlx::query_as("SELECT delivers, offers_pickup, pickup_address, pickup_hours FROM organisations WHERE id = $1")
-            .bind(ctx.user().org_id)
-            .fetch_one(ctx.db())
-            .await?;
+    let o = sqlx::query!(
+        "SELECT delivers, offers_pickup, pickup_address, pickup_hours FROM organisations WHERE id = $1",
+        ctx.user().org_id
+    )
+    .fetch_one(ctx.db())
+    .await?;
     let pins: Vec<String> = sqlx::query_scalar!(
         "SELECT pincode FROM distributor_pincodes WHERE distributor_id = $1 ORDER BY pincode",
         ctx.user().org_id
@@ -379,11 +405,11 @@ pub async fn delivery_options(ctx: &Ctx) -> Result<DeliveryOptions, AppError> {
     .fetch_all(ctx.db())
     .await?;
     Ok(DeliveryOptions {
-        delivers,
+        delivers: o.delivers,
         pincodes: pins.join(", "),
-        offers_pickup,
-        pickup_address: pickup_address.unwrap_or_default(),
-        pickup_hours: pickup_hours.unwrap_or_default(),
+        offers_pickup: o.offers_pickup,
+        pickup_address: o.pickup_address.unwrap_or_default(),
+        pickup_hours: o.pickup_hours.unwrap_or_default(),
     })
 }
 

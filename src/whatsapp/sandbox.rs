@@ -47,12 +47,13 @@ async fn post(state: &AppState, value: Value) -> Result<Handled, AppError> {
 }
 
 pub async fn phones(state: &AppState) -> Result<Vec<SandboxPhone>, AppError> {
-    sqlx::query_as(
-        "SELECT s.to_phone AS phone, u.name, o.trade_name AS org, count(*) AS messages
-           FROM sandbox_messages s
-           LEFT JOIN users u ON u.phone = s.to_phone
-           LEFT JOIN organisations o ON o.id = u.org_id
-          GROUP BY 1, 2, 3 ORDER BY max(s.id) DESC LIMIT 200",
+    sqlx::query_as!(
+        SandboxPhone,
+        r#"SELECT s.to_phone AS phone, u.name AS "name?", o.trade_name AS "org?", count(*) AS "messages!"
+             FROM sandbox_messages s
+             LEFT JOIN users u ON u.phone = s.to_phone
+             LEFT JOIN organisations o ON o.id = u.org_id
+            GROUP BY 1, 2, 3 ORDER BY max(s.id) DESC LIMIT 200"#
     )
     .fetch_all(&state.db)
     .await
@@ -76,7 +77,7 @@ pub async fn messages(state: &AppState, phone: &str) -> Result<Vec<PhoneMessage>
         r#"SELECT x.id AS "id!", x.wamid AS "wamid!", x.request AS "request!", x.at AS "at!",
                   x.delivery AS "delivery: String"
              FROM (SELECT s.id, s.wamid, s.request,
-                          to_char(s.created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon HH24:MI') AS at,
+                          ist_short(s.created_at) AS at,
                           m.delivery
                      FROM sandbox_messages s LEFT JOIN outbox m ON m.provider_message_id = s.wamid
                     WHERE s.to_phone = $1 ORDER BY s.id DESC LIMIT 50) x
@@ -165,12 +166,14 @@ fn show(r: Stored) -> PhoneMessage {
 
 /// Taps button `index` of sandbox message `id`: the webhook gets what Meta would send.
 pub async fn tap(state: &AppState, id: i64, index: usize) -> Result<String, AppError> {
-    let row: Option<(String, Value)> =
-        sqlx::query_as("SELECT to_phone, request FROM sandbox_messages WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&state.db)
-            .await?;
-    let (phone, request) = row.ok_or_else(|| AppError::NotFound("Message not found.".into()))?;
+    let row = sqlx::query!(
+        "SELECT to_phone, request FROM sandbox_messages WHERE id = $1",
+        id
+    )
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or_else(|| AppError::NotFound("Message not found.".into()))?;
+    let (phone, request) = (row.to_phone, row.request);
     let out: Outgoing = serde_json::from_value(request)?;
     let no_button = || AppError::NotFound("That message has no such button.".into());
     let inbound_id = format!("wamid.sandbox.in.{id}.{index}.{}", rand_suffix());
@@ -234,9 +237,12 @@ fn rand_suffix() -> String {
 }
 
 pub async fn media(state: &AppState, id: &str) -> Result<(String, String, Vec<u8>), AppError> {
-    sqlx::query_as("SELECT filename, mime, bytes FROM sandbox_media WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("Document not found.".into()))
+    let m = sqlx::query!(
+        "SELECT filename, mime, bytes FROM sandbox_media WHERE id = $1",
+        id
+    )
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or_else(|| AppError::NotFound("Document not found.".into()))?;
+    Ok((m.filename, m.mime, m.bytes))
 }

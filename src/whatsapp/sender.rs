@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, broadcast};
 
 /// One claimed outbox row.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 pub struct Claimed {
     pub id: i64,
     pub recipient: String,
@@ -49,7 +49,11 @@ pub struct Claimed {
 /// Two index scans, each stopping at the limit; one `OR` over both states made
 /// PostgreSQL read and sort the whole backlog on every claim (23 ms at 30,000
 /// pending rows, growing with it) just when a backlog needed the sender to be fast.
-const CLAIM_SQL: &str = "WITH stale AS (
+macro_rules! claim_query {
+    ($batch:expr, $lease:expr, $in_doubt:expr) => {
+        sqlx::query_as!(
+            Claimed,
+            r#"WITH stale AS (
          SELECT id FROM outbox
           WHERE state = 'sending' AND lease_until < now() - make_interval(secs => $3)
           ORDER BY lease_until
@@ -64,8 +68,15 @@ const CLAIM_SQL: &str = "WITH stale AS (
 UPDATE outbox o
     SET state = 'sending', attempts = o.attempts + 1, lease_until = now() + make_interval(secs => $2)
   WHERE o.id IN (SELECT id FROM stale UNION ALL SELECT id FROM due)
-  RETURNING o.id, o.recipient, o.recipient_user, o.template, o.language, o.params, o.kind, o.body, o.buttons,
-            o.transactional, o.order_id, o.document_kind, o.document_id, o.media_id, o.month, o.attempts";
+  RETURNING o.id, o.recipient AS "recipient: String", o.recipient_user, o.template, o.language, o.params,
+            o.kind AS "kind: String", o.body, o.buttons, o.transactional, o.order_id, o.document_kind, o.document_id,
+            o.media_id, o.month, o.attempts"#,
+            $batch,
+            $lease,
+            $in_doubt
+        )
+    };
+}
 
 /// Paces sends to at most `per_sec` per second in this process.
 pub struct Pacer {
@@ -127,10 +138,7 @@ pub async fn send_due(state: &AppState, pacer: &Arc<Pacer>) -> Result<usize, sql
     // No more than can go out in half a lease at this pace, so a claim never outlives it.
     let per_half_lease = (f64::from(wa.rate_per_sec) * wa.lease.as_secs_f64() / 2.0) as usize;
     let batch = (wa.concurrency * 2).min(per_half_lease).clamp(1, 200) as i64;
-    let rows: Vec<Claimed> = sqlx::query_as(CLAIM_SQL)
-        .bind(batch)
-        .bind(wa.lease.as_secs_f64())
-        .bind(wa.in_doubt.as_secs_f64())
+    let rows: Vec<Claimed> = claim_query!(batch, wa.lease.as_secs_f64(), wa.in_doubt.as_secs_f64())
         .fetch_all(&state.db)
         .await?;
     let n = rows.len();
@@ -371,15 +379,12 @@ async fn document(state: &AppState, row: &Claimed) -> Result<DocumentRef, Build>
     let db = &state.db;
     let (filename, bytes) = match (row.document_kind.as_deref(), row.document_id) {
         (Some("invoice" | "invoice_issued" | "credit_note_issued"), Some(id)) => {
-            let found: Option<(String, Vec<u8>)> =
-                sqlx::query_as("SELECT number, pdf FROM invoices WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(db)
-                    .await
-                    .map_err(|e| Build::Retry(format!("database: {e}")))?;
-            let (number, pdf) =
-                found.ok_or_else(|| Build::Permanent(format!("invoice {id} does not exist")))?;
-            (format!("{}.pdf", number.replace('/', "-")), pdf)
+            let found = sqlx::query!("SELECT number, pdf FROM invoices WHERE id = $1", id)
+                .fetch_optional(db)
+                .await
+                .map_err(|e| Build::Retry(format!("database: {e}")))?
+                .ok_or_else(|| Build::Permanent(format!("invoice {id} does not exist")))?;
+            (format!("{}.pdf", found.number.replace('/', "-")), found.pdf)
         }
         (Some("statement"), _) => {
             let month = row.month.clone().unwrap_or_default();

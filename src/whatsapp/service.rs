@@ -9,40 +9,41 @@ use crate::server::Ctx;
 use crate::server::guard::{internal, not_found};
 
 pub async fn overview(ctx: &Ctx) -> Result<Overview, AppError> {
-    let (pending, sending, sent, failed, skipped, delivered, read): (i64, i64, i64, i64, i64, i64, i64) =
-        sqlx::query_as(
-            "SELECT count(*) FILTER (WHERE state = 'pending'), count(*) FILTER (WHERE state = 'sending'),
-                    count(*) FILTER (WHERE state = 'sent'), count(*) FILTER (WHERE state = 'failed' OR delivery = 'failed'),
-                    count(*) FILTER (WHERE state = 'skipped'), count(*) FILTER (WHERE delivery = 'delivered'),
-                    count(*) FILTER (WHERE delivery = 'read')
-               FROM outbox",
-        )
-        .fetch_one(ctx.db())
-        .await?;
+    let c = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE state = 'pending') AS "pending!", count(*) FILTER (WHERE state = 'sending') AS "sending!",
+                  count(*) FILTER (WHERE state = 'sent') AS "sent!",
+                  count(*) FILTER (WHERE state = 'failed' OR delivery = 'failed') AS "failed!",
+                  count(*) FILTER (WHERE state = 'skipped') AS "skipped!", count(*) FILTER (WHERE delivery = 'delivered') AS "delivered!",
+                  count(*) FILTER (WHERE delivery = 'read') AS "read!"
+             FROM outbox"#
+    )
+    .fetch_one(ctx.db())
+    .await?;
     let wa = &ctx.state().whatsapp;
     Ok(Overview {
         sandbox: wa.is_sandbox(),
         connection: wa.description.clone(),
-        pending,
-        sending,
-        sent,
-        failed,
-        skipped,
-        delivered,
-        read,
+        pending: c.pending,
+        sending: c.sending,
+        sent: c.sent,
+        failed: c.failed,
+        skipped: c.skipped,
+        delivered: c.delivered,
+        read: c.read,
     })
 }
 
 /// Messages that could not be sent, or that WhatsApp reported undelivered.
 pub async fn failed(ctx: &Ctx) -> Result<Vec<FailedMessage>, AppError> {
-    sqlx::query_as(
-        "SELECT m.id, m.recipient, u.name AS to_name, m.template, m.order_id, m.attempts,
-                COALESCE(CASE WHEN m.delivery = 'failed' THEN 'WhatsApp could not deliver: ' || m.delivery_error END,
-                         m.last_error, 'unknown') AS error,
-                to_char(m.created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI') AS at
-           FROM outbox m LEFT JOIN users u ON u.id = m.recipient_user
-          WHERE m.state = 'failed' OR m.delivery = 'failed'
-          ORDER BY m.created_at DESC LIMIT 200",
+    sqlx::query_as!(
+        FailedMessage,
+        r#"SELECT m.id, m.recipient AS "recipient: String", u.name AS "to_name?", m.template, m.order_id, m.attempts,
+                  COALESCE(CASE WHEN m.delivery = 'failed' THEN 'WhatsApp could not deliver: ' || m.delivery_error END,
+                           m.last_error, 'unknown') AS "error!",
+                  ist_datetime(m.created_at) AS "at!"
+             FROM outbox m LEFT JOIN users u ON u.id = m.recipient_user
+            WHERE m.state = 'failed' OR m.delivery = 'failed'
+            ORDER BY m.created_at DESC LIMIT 200"#
     )
     .fetch_all(ctx.db())
     .await
@@ -173,14 +174,15 @@ pub async fn broadcast(
 }
 
 pub async fn broadcasts(ctx: &Ctx) -> Result<Vec<BroadcastRow>, AppError> {
-    sqlx::query_as(
-        "SELECT b.id, b.message, b.segment, b.segment_value, b.per_second, b.recipients,
-                count(m.id) FILTER (WHERE m.state = 'sent') AS sent,
-                count(m.id) FILTER (WHERE m.state = 'failed') AS failed,
-                count(m.id) FILTER (WHERE m.state = 'skipped') AS skipped,
-                to_char(b.created_at AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI') AS at
-           FROM broadcasts b LEFT JOIN outbox m ON m.broadcast_id = b.id
-          GROUP BY b.id ORDER BY b.id DESC LIMIT 50",
+    sqlx::query_as!(
+        BroadcastRow,
+        r#"SELECT b.id, b.message, b.segment, b.segment_value, b.per_second, b.recipients,
+                  count(m.id) FILTER (WHERE m.state = 'sent') AS "sent!",
+                  count(m.id) FILTER (WHERE m.state = 'failed') AS "failed!",
+                  count(m.id) FILTER (WHERE m.state = 'skipped') AS "skipped!",
+                  ist_datetime(b.created_at) AS "at!"
+             FROM broadcasts b LEFT JOIN outbox m ON m.broadcast_id = b.id
+            GROUP BY b.id ORDER BY b.id DESC LIMIT 50"#
     )
     .fetch_all(ctx.db())
     .await

@@ -8,7 +8,6 @@
 
 use super::templates::{REJECT_REASONS, Tr, reply};
 use crate::auth::CurrentUser;
-use crate::domain::order::OrderState;
 use crate::domain::{ApprovalState, Language, OrgKind};
 use crate::server::{AppState, Ctx};
 use axum::body::Bytes;
@@ -469,11 +468,13 @@ async fn order_tap(
     Ok(
         match crate::orders::service::act(&ctx, order, action, reason).await {
             Ok(detail) => {
-                let label = OrderState::parse(&detail.order.state)
-                    .map(|s| s.label().to_lowercase())
-                    .unwrap_or(detail.order.state.clone());
+                let label = detail.order.state.label().to_lowercase();
                 (
-                    format!("{} order {order} ({})", detail.order.state, ctx.user().name),
+                    format!(
+                        "{} order {order} ({})",
+                        detail.order.state.as_str(),
+                        ctx.user().name
+                    ),
                     Answer::Text(fill(&reply::DONE, lang, order, &[("state", &label)])),
                 )
             }
