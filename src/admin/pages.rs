@@ -5,15 +5,13 @@ use crate::domain::{IndianState, OrgKind};
 use crate::ui::confirm::Confirm;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AdminHome() -> impl IntoView {
     view! {
-        <Title text="Admin · AuroMart"/>
-        <crate::ui::gate::RoleGate kinds=&[OrgKind::Platform] children=|_| view! { <Console/> }/>
+        <crate::ui::gate::GatedPage title="Admin" kinds=&[OrgKind::Platform] children=|_| view! { <Console/> }/>
     }
 }
 

@@ -21,6 +21,7 @@ macro_rules! row_query {
     };
 }
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn list(ctx: &Ctx, f: OrgFilter) -> Result<Vec<OrgRow>, AppError> {
     let kind = match f.kind.trim() {
         "" => None,
@@ -71,6 +72,7 @@ async fn row(ctx: &Ctx, org_id: i64) -> Result<OrgRow, AppError> {
         .ok_or_else(|| not_found("Organisation"))
 }
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn set_approval(
     ctx: &Ctx,
     org_id: i64,
@@ -129,6 +131,7 @@ pub async fn set_approval(
     row(ctx, org_id).await
 }
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn summary(ctx: &Ctx) -> Result<PlatformSummary, AppError> {
     Ok(sqlx::query_as!(
         PlatformSummary,

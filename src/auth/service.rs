@@ -126,6 +126,7 @@ async fn reserve_attempt(
     Ok(Attempt::Reserved(id))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn login(
     public: &Public,
     identifier: &str,
@@ -212,6 +213,7 @@ async fn start_session(
         .ok_or_else(|| internal("new session not found"))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn logout(public: &Public) -> Result<(), AppError> {
     if let Some(token) = session::token_from(&public.parts.headers) {
         let mut conn = public.db().acquire().await?;
@@ -436,6 +438,7 @@ pub async fn create_account(
     Ok(user_id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn signup(public: &Public, form: SignupForm) -> Result<CurrentUser, AppError> {
     let valid = validate_signup(form)?;
     let hash = password::hash(valid.password.clone()).await?;

@@ -9,22 +9,21 @@ use crate::domain::OrgKind;
 use crate::domain::catalog::UNITS;
 #[cfg(feature = "hydrate")]
 use crate::domain::catalog::split_csv;
+use crate::domain::gst::rate_label;
 use crate::domain::money::group_indian;
 use crate::error::AppError;
 use crate::ui::confirm::Confirm;
-use crate::ui::form::FormError;
-use crate::ui::gate::RoleGate;
+use crate::ui::form::{FormError, use_save_form};
+use crate::ui::gate::GatedPage;
+use crate::ui::money;
 use crate::ui::nav::RoleNav;
-use crate::ui::{money, rate};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn ProductsPage() -> impl IntoView {
     view! {
-        <Title text="Products · AuroMart"/>
-        <RoleGate kinds=&[OrgKind::Manufacturer] children=|_| view! { <Products/> }/>
+        <GatedPage title="Products" kinds=&[OrgKind::Manufacturer] children=|_| view! { <Products/> }/>
     }
 }
 
@@ -48,14 +47,14 @@ fn Products() -> impl IntoView {
     );
     let cats = Resource::new(move || propose.version().get(), |_| categories());
     let editing = RwSignal::new(None::<SkuRow>);
-    let save_errors = Signal::derive(move || save.value().get().and_then(Result::err));
+    let form = use_save_form(save);
+    let save_errors = form.errors;
     Effect::new(move |_| {
-        if let Some(Ok(_)) = save.value().get() {
+        if form.saved.get() {
             editing.set(None);
         }
     });
-    let field_error =
-        move |f: &'static str| move || save_errors.get().and_then(|e| e.reason_for(f));
+    let field_error = move |f: &'static str| form.reason(f);
     view! {
         <RoleNav kind=OrgKind::Manufacturer/>
         <h1>"Products"</h1>
@@ -154,7 +153,7 @@ fn Products() -> impl IntoView {
                                             <div class="muted">{format!("{} · {} · HSN {} · MRP {} per {}", s.code, s.brand, s.hsn, money(s.mrp_paise), s.unit)}</div>
                                             <div class="muted">{format!("{} distributor(s) · {} in their stock", s.distributors, s.stock_on_hand)}</div>
                                             {match s.rate_bp {
-                                                Some(bp) => view! { <div class="muted">{format!("GST {}", rate(bp))}</div> }.into_any(),
+                                                Some(bp) => view! { <div class="muted">{format!("GST {}", rate_label(bp))}</div> }.into_any(),
                                                 None => view! { <div class="banner danger" data-test="no-rate">{format!("No GST rate is known for HSN {}: this product cannot be sold until AuroMart adds it.", s.hsn)}</div> }.into_any(),
                                             }}
                                             <button type="button" class="ghost" on:click=move |_| editing.set(Some(row.clone()))>"Edit"</button>
@@ -386,8 +385,7 @@ async fn upload_in_parts(
 #[component]
 pub fn CategoriesPage() -> impl IntoView {
     view! {
-        <Title text="Categories · AuroMart"/>
-        <RoleGate kinds=&[OrgKind::Platform] children=|_| view! { <CategoryApprovals/> }/>
+        <GatedPage title="Categories" kinds=&[OrgKind::Platform] children=|_| view! { <CategoryApprovals/> }/>
     }
 }
 

@@ -6,13 +6,11 @@ use crate::auth::CurrentUser;
 use crate::domain::OrgKind;
 use crate::ui::show_phone;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn ManufacturerHome() -> impl IntoView {
     view! {
-        <Title text="Brand dashboard · AuroMart"/>
-        <crate::ui::gate::RoleGate kinds=&[OrgKind::Manufacturer] children=|u| view! { <Overview user=u/> }/>
+        <crate::ui::gate::GatedPage title="Brand dashboard" kinds=&[OrgKind::Manufacturer] children=|u| view! { <Overview user=u/> }/>
     }
 }
 

@@ -7,22 +7,20 @@ use super::{InvoiceFilter, InvoiceRow, einvoice_href, pdf_href, statement_href};
 use crate::domain::MemberRole;
 use crate::domain::OrgKind;
 use crate::domain::invoice::DocKind;
-use crate::ui::form::OwnerOnly;
-use crate::ui::gate::RoleGate;
+use crate::ui::form::{OwnerOnly, SaveStatus, use_save_form};
+use crate::ui::gate::GatedPage;
 use crate::ui::live::{orders_version, provide_live_orders};
 use crate::ui::money;
 use crate::ui::nav::RoleNav;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn InvoicesPage() -> impl IntoView {
     view! {
-        <Title text="Invoices · AuroMart"/>
-        <RoleGate kinds=&[OrgKind::Retailer, OrgKind::Distributor] children=|u| view! { <Invoices kind=u.org_kind/> }/>
+        <GatedPage title="Invoices" kinds=&[OrgKind::Retailer, OrgKind::Distributor] children=|u| view! { <Invoices kind=u.org_kind/> }/>
     }
 }
 
@@ -179,8 +177,7 @@ pub fn OrderInvoices(order_id: i64) -> impl IntoView {
 #[component]
 pub fn BillingPage() -> impl IntoView {
     view! {
-        <Title text="Billing · AuroMart"/>
-        <RoleGate kinds=&[OrgKind::Distributor] children=|u| view! { <Billing owner={u.role == MemberRole::Owner}/> }/>
+        <GatedPage title="Billing" kinds=&[OrgKind::Distributor] children=|u| view! { <Billing owner={u.role == MemberRole::Owner}/> }/>
     }
 }
 
@@ -191,14 +188,12 @@ fn Billing(
 ) -> impl IntoView {
     let save = ServerAction::<SaveBilling>::new();
     let current = Resource::new(move || save.version().get(), |_| get_billing());
-    let errors = Signal::derive(move || save.value().get().and_then(Result::err));
-    let reason = move |f: &'static str| move || errors.get().and_then(|e| e.reason_for(f));
+    let form = use_save_form(save);
+    let reason = move |f: &'static str| form.reason(f);
     view! {
         <RoleNav kind=OrgKind::Distributor/>
         <h1>"Billing and invoices"</h1>
-        {move || save.value().get().and_then(Result::ok).map(|_| view! { <div class="banner ok" data-test="billing-saved">"Saved."</div> })}
-        {move || errors.get().filter(|e| e.reason_for("upi_id").is_none() && e.reason_for("invoice_prefix").is_none())
-            .map(|e| view! { <div class="banner danger" role="alert">{e.to_string()}</div> })}
+        <SaveStatus form saved_test="billing-saved" fields=&["upi_id", "invoice_prefix"]/>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 current.await.map(|b| view! {

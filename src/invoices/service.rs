@@ -477,6 +477,7 @@ pub async fn document(ctx: &Ctx, id: i64) -> Result<(Document, bool), AppError> 
     Ok((doc, row.einvoice_enabled))
 }
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn billing(ctx: &Ctx) -> Result<BillingSettings, AppError> {
     let mut conn = ctx.db().acquire().await?;
     billing_of(&mut conn, ctx.user().org_id).await
@@ -530,6 +531,7 @@ async fn billing_of(conn: &mut PgConnection, org: i64) -> Result<BillingSettings
     })
 }
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn save_billing(
     ctx: &Ctx,
     upi_id: &str,

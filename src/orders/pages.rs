@@ -5,17 +5,17 @@ use super::api::{ActOnOrder, PlaceOrder, browse, count_orders, get_order, list_o
 use super::cart::{self, Carts};
 use super::{BrowseFilter, CartLine, NewOrder, OrderDetail, OrderFilter, OrderSummary};
 use crate::domain::OrgKind;
+use crate::domain::gst::rate_label;
 use crate::domain::gst::{Supply, TaxLine, compute};
 use crate::domain::order::{DeliveryMode, OrderAction, OrderState, Party, available_actions};
 use crate::error::AppError;
 use crate::ui::confirm::Confirm;
-use crate::ui::gate::RoleGate;
+use crate::ui::gate::GatedPage;
 use crate::ui::live::{orders_version, provide_live_orders};
+use crate::ui::money;
 use crate::ui::nav::RoleNav;
-use crate::ui::{money, rate};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -23,8 +23,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn RetailerOrders() -> impl IntoView {
     view! {
-        <Title text="My orders · AuroMart"/>
-        <RoleGate kinds=&[OrgKind::Retailer] children=|u| view! {
+        <GatedPage title="My orders" kinds=&[OrgKind::Retailer] children=|u| view! {
             <OrdersHome kind=u.org_kind title="My orders"/>
             <crate::dashboard::Profile/>
         }/>
@@ -35,8 +34,7 @@ pub fn RetailerOrders() -> impl IntoView {
 #[component]
 pub fn DistributorOrders() -> impl IntoView {
     view! {
-        <Title text="Orders · AuroMart"/>
-        <RoleGate kinds=&[OrgKind::Distributor] children=|u| view! {
+        <GatedPage title="Orders" kinds=&[OrgKind::Distributor] children=|u| view! {
             <OrdersHome kind=u.org_kind title="Orders"/>
             <crate::dashboard::Profile/>
         }/>
@@ -166,8 +164,7 @@ fn OrderCard(order: OrderSummary, kind: OrgKind, act: ServerAction<ActOnOrder>) 
 #[component]
 pub fn OrderPage() -> impl IntoView {
     view! {
-        <Title text="Order · AuroMart"/>
-        <RoleGate kinds=&[OrgKind::Retailer, OrgKind::Distributor] children=|u| view! { <OrderView kind=u.org_kind/> }/>
+        <GatedPage title="Order" kinds=&[OrgKind::Retailer, OrgKind::Distributor] children=|u| view! { <OrderView kind=u.org_kind/> }/>
     }
 }
 
@@ -251,7 +248,7 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
                 <tbody>
                     {detail.lines.into_iter().map(|l| view! {
                         <tr>
-                            <td>{l.name}<small class="muted">{format!(" · HSN {} · GST {}", l.hsn, rate(l.tax_rate_bp))}</small></td>
+                            <td>{l.name}<small class="muted">{format!(" · HSN {} · GST {}", l.hsn, rate_label(l.tax_rate_bp))}</small></td>
                             <td class="num">{format!("{} {}", l.qty, l.unit)}</td>
                             <td class="num">{money(l.unit_price_paise)}</td>
                             <td class="num">{money(l.unit_price_paise * i64::from(l.qty))}</td>
@@ -310,8 +307,7 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
 #[component]
 pub fn ShopPage() -> impl IntoView {
     view! {
-        <Title text="Shop · AuroMart"/>
-        <RoleGate kinds=&[OrgKind::Retailer] children=|_| view! { <Shop/> }/>
+        <GatedPage title="Shop" kinds=&[OrgKind::Retailer] children=|_| view! { <Shop/> }/>
     }
 }
 
@@ -438,8 +434,7 @@ fn ProductCard(product: super::Product, carts: RwSignal<Carts>) -> impl IntoView
 #[component]
 pub fn CartPage() -> impl IntoView {
     view! {
-        <Title text="Cart · AuroMart"/>
-        <RoleGate kinds=&[OrgKind::Retailer] children=|_| view! { <CartView/> }/>
+        <GatedPage title="Cart" kinds=&[OrgKind::Retailer] children=|_| view! { <CartView/> }/>
     }
 }
 
@@ -537,7 +532,7 @@ fn DistributorCartView(
                         view! {
                             <li class="cart-line" data-test="cart-line">
                                 <span class="cart-name">{move || item().map(|i| i.name).unwrap_or_default()}</span>
-                                <span class="muted">{move || item().map(|i| format!("{} / {} · GST {}", money(i.price_paise), i.unit, rate(i.rate_bp))).unwrap_or_default()}</span>
+                                <span class="muted">{move || item().map(|i| format!("{} / {} · GST {}", money(i.price_paise), i.unit, rate_label(i.rate_bp))).unwrap_or_default()}</span>
                                 <span class="qty">
                                     <button type="button" class="ghost" aria-label="Less" on:click=move |_| set(item().map(|i| i.qty - 1).unwrap_or(0))>"−"</button>
                                     <input type="number" min="0" inputmode="numeric" data-test="qty" aria-label="Quantity"

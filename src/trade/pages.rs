@@ -7,20 +7,19 @@ use super::api::{
 };
 use crate::domain::MemberRole;
 use crate::domain::OrgKind;
+use crate::domain::gst::rate_label;
 use crate::ui::confirm::Confirm;
-use crate::ui::form::OwnerOnly;
-use crate::ui::gate::RoleGate;
+use crate::ui::form::{OwnerOnly, SaveStatus, use_save_form};
+use crate::ui::gate::GatedPage;
+use crate::ui::money;
 use crate::ui::nav::RoleNav;
-use crate::ui::{money, rate};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn StockPage() -> impl IntoView {
     view! {
-        <Title text="Stock · AuroMart"/>
-        <RoleGate kinds=&[OrgKind::Distributor] children=|_| view! { <Stock/> }/>
+        <GatedPage title="Stock" kinds=&[OrgKind::Distributor] children=|_| view! { <Stock/> }/>
     }
 }
 
@@ -85,7 +84,7 @@ fn Stock() -> impl IntoView {
                                             <span class="pill">{r.manufacturer.clone()}</span>
                                             {r.listing_id.map(|_| view! { <span class="pill active">{if r.active { "Selling" } else { "Paused" }}</span> })}
                                         </div>
-                                        <div class="muted">{format!("{} · {} · MRP {} / {} · GST {}", r.code, r.brand, money(r.mrp_paise), r.unit, r.rate_bp.map(rate).unwrap_or_else(|| "unknown".into()))}</div>
+                                        <div class="muted">{format!("{} · {} · MRP {} / {} · GST {}", r.code, r.brand, money(r.mrp_paise), r.unit, r.rate_bp.map(rate_label).unwrap_or_else(|| "unknown".into()))}</div>
                                         {r.short_hsn.clone().map(|h| view! {
                                             <div class="banner warn" data-test="hsn-warning">{format!(
                                                 "HSN {h} has {} digits: e-invoices need 6. Ask {} for the 6-digit code before you invoice this product.",
@@ -158,8 +157,7 @@ fn Stock() -> impl IntoView {
 #[component]
 pub fn LinksPage() -> impl IntoView {
     view! {
-        <Title text="Links · AuroMart"/>
-        <RoleGate kinds=&[OrgKind::Manufacturer, OrgKind::Distributor] children=|u| view! { <Links kind=u.org_kind/> }/>
+        <GatedPage title="Links" kinds=&[OrgKind::Manufacturer, OrgKind::Distributor] children=|u| view! { <Links kind=u.org_kind/> }/>
     }
 }
 
@@ -270,8 +268,7 @@ fn Links(kind: OrgKind) -> impl IntoView {
 #[component]
 pub fn DeliveryPage() -> impl IntoView {
     view! {
-        <Title text="Delivery · AuroMart"/>
-        <RoleGate kinds=&[OrgKind::Distributor] children=|u| view! { <Delivery owner={u.role == MemberRole::Owner}/> }/>
+        <GatedPage title="Delivery" kinds=&[OrgKind::Distributor] children=|u| view! { <Delivery owner={u.role == MemberRole::Owner}/> }/>
     }
 }
 
@@ -282,13 +279,12 @@ fn Delivery(
 ) -> impl IntoView {
     let save = ServerAction::<SaveDeliveryOptions>::new();
     let current = Resource::new(move || save.version().get(), |_| get_delivery_options());
-    let errors = Signal::derive(move || save.value().get().and_then(Result::err));
-    let reason = move |f: &'static str| move || errors.get().and_then(|e| e.reason_for(f));
+    let form = use_save_form(save);
+    let reason = move |f: &'static str| form.reason(f);
     view! {
         <RoleNav kind=OrgKind::Distributor/>
         <h1>"Delivery and pickup"</h1>
-        {move || save.value().get().and_then(Result::ok).map(|_| view! { <div class="banner ok" data-test="delivery-saved">"Saved."</div> })}
-        {move || errors.get().filter(|e| e.reason_for("pincodes").is_none() && e.reason_for("pickup_address").is_none()).map(|e| view! { <div class="banner danger">{e.to_string()}</div> })}
+        <SaveStatus form saved_test="delivery-saved" fields=&["pincodes", "pickup_address"]/>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 current.await.map(|o: DeliveryOptions| view! {

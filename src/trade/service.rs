@@ -214,6 +214,7 @@ async fn listing_by_sku(ctx: &Ctx, sku_id: i64) -> Result<ListingRow, AppError> 
         .ok_or_else(|| not_found("Product"))
 }
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn save_listing(
     ctx: &Ctx,
     sku_id: i64,
@@ -287,6 +288,7 @@ pub async fn move_stock(
     Ok(row.map(|r| (r.on_hand_after, r.reserved_after)))
 }
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn adjust_stock(
     ctx: &Ctx,
     listing_id: i64,
@@ -440,6 +442,7 @@ pub fn parse_pincodes(text: &str) -> Result<Vec<String>, AppError> {
     Ok(pins)
 }
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn save_delivery_options(
     ctx: &Ctx,
     o: DeliveryOptions,

@@ -6,6 +6,60 @@ use leptos::prelude::*;
 /// The latest error of an action, as a signal fields can read.
 pub type ErrorSignal = Signal<Option<AppError>>;
 
+/// What a settings form shows about its last save: the error (each field reads
+/// its own reason) and whether the last save went through.
+#[derive(Clone, Copy)]
+pub struct SaveForm {
+    pub errors: ErrorSignal,
+    pub saved: Signal<bool>,
+}
+
+impl SaveForm {
+    /// The reason the last save gave for `field`, if any.
+    pub fn reason(self, field: &'static str) -> impl Fn() -> Option<String> + Copy + Send + Sync {
+        let errors = self.errors;
+        move || errors.get().and_then(|e| e.reason_for(field))
+    }
+}
+
+/// The save-form prologue: `ServerAction` value → errors and "saved".
+pub fn use_save_form<S>(action: ServerAction<S>) -> SaveForm
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    SaveForm {
+        errors: Signal::derive(move || action.value().get().and_then(Result::err)),
+        saved: Signal::derive(move || matches!(action.value().get(), Some(Ok(_)))),
+    }
+}
+
+/// "Saved." after a save went through, else the error unless one of `fields`
+/// shows it beside itself.
+#[component]
+pub fn SaveStatus(
+    form: SaveForm,
+    /// `data-test` of the "Saved." banner.
+    saved_test: &'static str,
+    /// The fields that show their own reason.
+    fields: &'static [&'static str],
+) -> impl IntoView {
+    move || {
+        if form.saved.get() {
+            return Some(
+                view! { <div class="banner ok" role="status" data-test=saved_test>"Saved."</div> }
+                    .into_any(),
+            );
+        }
+        form.errors
+            .get()
+            .filter(|e| fields.iter().all(|f| e.reason_for(f).is_none()))
+            .map(|e| {
+                view! { <div class="banner danger" role="alert">{e.to_string()}</div> }.into_any()
+            })
+    }
+}
+
 #[component]
 pub fn Field(
     /// Name the server function expects, e.g. `form[gstin]`.

@@ -17,6 +17,20 @@ fn set_status(_code: u16) {
     }
 }
 
+/// A page for some kinds of organisation: its title ("… · AuroMart") and its
+/// content behind `RoleGate`.
+#[component]
+pub fn GatedPage<F, V>(title: &'static str, kinds: &'static [OrgKind], children: F) -> impl IntoView
+where
+    F: Fn(CurrentUser) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <leptos_meta::Title text=format!("{title} · AuroMart")/>
+        <RoleGate kinds children/>
+    }
+}
+
 #[component]
 pub fn RoleGate<F, V>(kinds: &'static [OrgKind], children: F) -> impl IntoView
 where

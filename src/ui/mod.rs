@@ -21,16 +21,6 @@ pub fn money(paise: i64) -> String {
     crate::domain::Paise(paise).to_string()
 }
 
-/// Basis points as a GST rate: 1800 → "18%", 25 → "0.25%".
-pub fn rate(bp: i32) -> String {
-    let (whole, frac) = (bp / 100, bp % 100);
-    match frac {
-        0 => format!("{whole}%"),
-        f if f % 10 == 0 => format!("{whole}.{}%", f / 10),
-        f => format!("{whole}.{f:02}%"),
-    }
-}
-
 /// Waits `ms` milliseconds in the browser.
 #[cfg(feature = "hydrate")]
 pub async fn sleep_ms(ms: i32) {

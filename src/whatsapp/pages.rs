@@ -10,14 +10,12 @@ use super::api::{
 use crate::domain::{IndianState, OrgKind};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn WhatsAppPage() -> impl IntoView {
     view! {
-        <Title text="WhatsApp · Admin · AuroMart"/>
-        <crate::ui::gate::RoleGate kinds=&[OrgKind::Platform] children=|_| view! { <Console/> }/>
+        <crate::ui::gate::GatedPage title="WhatsApp · Admin" kinds=&[OrgKind::Platform] children=|_| view! { <Console/> }/>
     }
 }
 

@@ -8,6 +8,7 @@ use crate::error::OrInternal;
 use crate::server::Ctx;
 use crate::server::guard::{internal, not_found};
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn overview(ctx: &Ctx) -> Result<Overview, AppError> {
     let c = sqlx::query!(
         r#"SELECT count(*) FILTER (WHERE state = 'pending') AS "pending!", count(*) FILTER (WHERE state = 'sending') AS "sending!",
@@ -34,6 +35,7 @@ pub async fn overview(ctx: &Ctx) -> Result<Overview, AppError> {
 }
 
 /// Messages that could not be sent, or that WhatsApp reported undelivered.
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn failed(ctx: &Ctx) -> Result<Vec<FailedMessage>, AppError> {
     sqlx::query_as!(
         FailedMessage,
@@ -51,6 +53,7 @@ pub async fn failed(ctx: &Ctx) -> Result<Vec<FailedMessage>, AppError> {
 }
 
 /// Sends a failed message again (after the cause is fixed, e.g. a template approved).
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn retry(ctx: &Ctx, id: i64) -> Result<(), AppError> {
     let n = sqlx::query!("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL,
                            delivery = NULL, delivery_error = NULL, provider_message_id = NULL
@@ -69,6 +72,7 @@ pub const MAX_BROADCAST_CHARS: usize = 500;
 /// Queues an announcement to a segment, paced at `per_second`: each message gets its
 /// own send time, so however many processes send, the pace holds. Users who opted
 /// out are left out now and skipped if they opt out before their turn.
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn broadcast(
     ctx: &Ctx,
     message: &str,
@@ -173,6 +177,7 @@ pub async fn broadcast(
         .ok_or_else(|| internal("the new broadcast is not in the list"))
 }
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn broadcasts(ctx: &Ctx) -> Result<Vec<BroadcastRow>, AppError> {
     sqlx::query_as!(
         BroadcastRow,
@@ -190,6 +195,7 @@ pub async fn broadcasts(ctx: &Ctx) -> Result<Vec<BroadcastRow>, AppError> {
 }
 
 /// The signed-in user's choice about announcements (order messages always come).
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn set_opt_in(ctx: &Ctx, opt_in: bool) -> Result<bool, AppError> {
     sqlx::query!(
         "UPDATE users SET whatsapp_opt_in = $2 WHERE id = $1",
@@ -201,6 +207,7 @@ pub async fn set_opt_in(ctx: &Ctx, opt_in: bool) -> Result<bool, AppError> {
     Ok(opt_in)
 }
 
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn opt_in(ctx: &Ctx) -> Result<bool, AppError> {
     sqlx::query_scalar!(
         "SELECT whatsapp_opt_in FROM users WHERE id = $1",
