@@ -6,6 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
 export PATH="$CARGO_BIN:$ROOT/end2end/node_modules/.bin:$PATH"
 CARGO_LEPTOS_VERSION=0.3.11
+LEPTOSFMT_VERSION=0.1.33
 log() { printf '\033[1;34m[tools]\033[0m %s\n' "$*"; }
 
 need_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -52,6 +53,10 @@ rust_tools() {
   sq=$(awk '/^name = "sqlx"$/{getline; gsub(/version = |"/,""); print; exit}' "$ROOT/Cargo.lock")
   if [ "$(cargo sqlx --version 2>/dev/null | awk '{print $2}')" != "$sq" ]; then
     NO_DEFAULT_FEATURES=1 EXTRA_FEATURES=postgres,rustls install_from_crate sqlx-cli "$sq"
+  fi
+  # leptosfmt formats the view! macros (the test command's fmt step checks it).
+  if [ "$(leptosfmt --version 2>/dev/null | awk '{print $2}')" != "$LEPTOSFMT_VERSION" ]; then
+    install_from_crate leptosfmt "$LEPTOSFMT_VERSION"
   fi
 }
 

@@ -22,20 +22,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         <!DOCTYPE html>
         <html lang="en">
             <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
-                <meta name="theme-color" content="#0f766e"/>
-                <meta name="description" content="Order from nearby distributors, get GST invoices on WhatsApp."/>
-                <link rel="manifest" href="/manifest.webmanifest"/>
-                <link rel="icon" type="image/png" sizes="192x192" href="/icons/192.png"/>
-                <link rel="apple-touch-icon" href="/icons/180.png"/>
-                <link rel="stylesheet" href="/pkg/auromart.css"/>
-                <HydrationScripts options/>
-                <script nonce=nonce>"if('serviceWorker' in navigator){addEventListener('load',function(){navigator.serviceWorker.register('/sw.js')})}"</script>
-                <MetaTags/>
+                <meta charset="utf-8" />
+                <meta
+                    name="viewport"
+                    content="width=device-width, initial-scale=1, viewport-fit=cover"
+                />
+                <meta name="theme-color" content="#0f766e" />
+                <meta
+                    name="description"
+                    content="Order from nearby distributors, get GST invoices on WhatsApp."
+                />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="icon" type="image/png" sizes="192x192" href="/icons/192.png" />
+                <link rel="apple-touch-icon" href="/icons/180.png" />
+                <link rel="stylesheet" href="/pkg/auromart.css" />
+                <HydrationScripts options />
+                <script nonce=nonce>
+                    "if('serviceWorker' in navigator){addEventListener('load',function(){navigator.serviceWorker.register('/sw.js')})}"
+                </script>
+                <MetaTags />
             </head>
             <body>
-                <App/>
+                <App />
             </body>
         </html>
     }
@@ -47,32 +55,100 @@ pub fn App() -> impl IntoView {
     crate::auth::user::provide_auth();
 
     view! {
-        <Title text="AuroMart"/>
+        <Title text="AuroMart" />
         <Router>
-            <crate::ui::layout::TopBar/>
+            <crate::ui::layout::TopBar />
             <main class="page">
-                <Routes fallback=|| view! { <crate::ui::layout::NotFound/> }>
-                    <Route path=path!("") view=crate::ui::layout::Home/>
-                    <Route path=path!("login") view=crate::auth::pages::LoginPage/>
-                    <Route path=path!("signup") view=crate::auth::pages::SignupPage/>
-                    <Route path=path!("retailer") view=crate::orders::pages::RetailerOrders ssr=SsrMode::Async/>
-                    <Route path=path!("retailer/shop") view=crate::orders::pages::ShopPage ssr=SsrMode::Async/>
-                    <Route path=path!("retailer/cart") view=crate::orders::pages::CartPage ssr=SsrMode::Async/>
-                    <Route path=path!("orders/:id") view=crate::orders::pages::OrderPage ssr=SsrMode::Async/>
-                    <Route path=path!("distributor") view=crate::orders::pages::DistributorOrders ssr=SsrMode::Async/>
-                    <Route path=path!("distributor/stock") view=crate::trade::pages::StockPage ssr=SsrMode::Async/>
-                    <Route path=path!("distributor/brands") view=crate::trade::pages::LinksPage ssr=SsrMode::Async/>
-                    <Route path=path!("distributor/delivery") view=crate::trade::pages::DeliveryPage ssr=SsrMode::Async/>
-                    <Route path=path!("distributor/invoices") view=crate::invoices::pages::InvoicesPage ssr=SsrMode::Async/>
-                    <Route path=path!("distributor/billing") view=crate::invoices::pages::BillingPage ssr=SsrMode::Async/>
-                    <Route path=path!("retailer/invoices") view=crate::invoices::pages::InvoicesPage ssr=SsrMode::Async/>
-                    <Route path=path!("manufacturer") view=crate::dashboard::ManufacturerHome ssr=SsrMode::Async/>
-                    <Route path=path!("manufacturer/products") view=crate::catalog::pages::ProductsPage ssr=SsrMode::Async/>
-                    <Route path=path!("manufacturer/distributors") view=crate::trade::pages::LinksPage ssr=SsrMode::Async/>
-                    <Route path=path!("admin") view=crate::admin::pages::AdminHome ssr=SsrMode::Async/>
-                    <Route path=path!("admin/categories") view=crate::catalog::pages::CategoriesPage ssr=SsrMode::Async/>
-                    <Route path=path!("admin/whatsapp") view=crate::whatsapp::pages::WhatsAppPage ssr=SsrMode::Async/>
-                    <Route path=path!("offline") view=crate::ui::layout::Offline/>
+                <Routes fallback=|| view! { <crate::ui::layout::NotFound /> }>
+                    <Route path=path!("") view=crate::ui::layout::Home />
+                    <Route path=path!("login") view=crate::auth::pages::LoginPage />
+                    <Route path=path!("signup") view=crate::auth::pages::SignupPage />
+                    <Route
+                        path=path!("retailer")
+                        view=crate::orders::pages::RetailerOrders
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("retailer/shop")
+                        view=crate::orders::pages::ShopPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("retailer/cart")
+                        view=crate::orders::pages::CartPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("orders/:id")
+                        view=crate::orders::pages::OrderPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("distributor")
+                        view=crate::orders::pages::DistributorOrders
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("distributor/stock")
+                        view=crate::trade::pages::StockPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("distributor/brands")
+                        view=crate::trade::pages::LinksPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("distributor/delivery")
+                        view=crate::trade::pages::DeliveryPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("distributor/invoices")
+                        view=crate::invoices::pages::InvoicesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("distributor/billing")
+                        view=crate::invoices::pages::BillingPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("retailer/invoices")
+                        view=crate::invoices::pages::InvoicesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("manufacturer")
+                        view=crate::dashboard::ManufacturerHome
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("manufacturer/products")
+                        view=crate::catalog::pages::ProductsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("manufacturer/distributors")
+                        view=crate::trade::pages::LinksPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("admin")
+                        view=crate::admin::pages::AdminHome
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("admin/categories")
+                        view=crate::catalog::pages::CategoriesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("admin/whatsapp")
+                        view=crate::whatsapp::pages::WhatsAppPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("offline") view=crate::ui::layout::Offline />
                 </Routes>
             </main>
         </Router>

@@ -11,7 +11,11 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AdminHome() -> impl IntoView {
     view! {
-        <crate::ui::gate::GatedPage title="Admin" kinds=&[OrgKind::Platform] children=|_| view! { <Console/> }/>
+        <crate::ui::gate::GatedPage
+            title="Admin"
+            kinds=&[OrgKind::Platform]
+            children=|_| view! { <Console /> }
+        />
     }
 }
 
@@ -40,9 +44,14 @@ fn Console() -> impl IntoView {
     );
     let summary = Resource::new(move || set_approval.version().get(), |_| admin_summary());
     let result = move || match set_approval.value().get() {
-        Some(Err(e)) => {
-            Some(view! { <div class="banner danger" role="alert">{e.to_string()}</div> }.into_any())
-        }
+        Some(Err(e)) => Some(
+            view! {
+                <div class="banner danger" role="alert">
+                    {e.to_string()}
+                </div>
+            }
+            .into_any(),
+        ),
         Some(Ok(row)) => Some(
             view! {
                 <div class="banner ok" role="status" data-test="approval-result">
@@ -54,85 +63,219 @@ fn Console() -> impl IntoView {
         None => None,
     };
     view! {
-        <crate::ui::nav::RoleNav kind=OrgKind::Platform/>
-        <h1 data-test="dashboard" data-kind="platform">"Admin"</h1>
+        <crate::ui::nav::RoleNav kind=OrgKind::Platform />
+        <h1 data-test="dashboard" data-kind="platform">
+            "Admin"
+        </h1>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                summary.await.map(|s| view! {
-                    <section class="stats">
-                        <div class="stat"><b>{s.retailers}</b><span>"Retailers"</span></div>
-                        <div class="stat"><b>{s.distributors}</b><span>"Distributors"</span></div>
-                        <div class="stat"><b>{s.manufacturers}</b><span>"Manufacturers"</span></div>
-                        <div class="stat warn"><b data-test="pending-count">{s.pending}</b><span>"Waiting for approval"</span></div>
-                        <div class="stat"><b>{s.suspended}</b><span>"Suspended"</span></div>
-                        <div class="stat"><b>{s.users}</b><span>"Users"</span></div>
-                    </section>
-                })
+                summary
+                    .await
+                    .map(|s| {
+                        view! {
+                            <section class="stats">
+                                <div class="stat">
+                                    <b>{s.retailers}</b>
+                                    <span>"Retailers"</span>
+                                </div>
+                                <div class="stat">
+                                    <b>{s.distributors}</b>
+                                    <span>"Distributors"</span>
+                                </div>
+                                <div class="stat">
+                                    <b>{s.manufacturers}</b>
+                                    <span>"Manufacturers"</span>
+                                </div>
+                                <div class="stat warn">
+                                    <b data-test="pending-count">{s.pending}</b>
+                                    <span>"Waiting for approval"</span>
+                                </div>
+                                <div class="stat">
+                                    <b>{s.suspended}</b>
+                                    <span>"Suspended"</span>
+                                </div>
+                                <div class="stat">
+                                    <b>{s.users}</b>
+                                    <span>"Users"</span>
+                                </div>
+                            </section>
+                        }
+                    })
             })}
         </Suspense>
         <Form method="GET" action="" attr:class="filters">
             <select name="approval" aria-label="Approval">
-                {[("pending", "Waiting for approval"), ("active", "Active"), ("suspended", "Suspended"), ("", "Any state")].into_iter().map(|(v, l)| {
-                    view! { <option value=v selected=move || filter().approval == v>{l}</option> }
-                }).collect_view()}
+                {[
+                    ("pending", "Waiting for approval"),
+                    ("active", "Active"),
+                    ("suspended", "Suspended"),
+                    ("", "Any state"),
+                ]
+                    .into_iter()
+                    .map(|(v, l)| {
+                        view! {
+                            <option value=v selected=move || filter().approval == v>
+                                {l}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
             <select name="kind" aria-label="Kind">
-                {[("", "All kinds"), ("retailer", "Retailers"), ("distributor", "Distributors"), ("manufacturer", "Manufacturers")].into_iter().map(|(v, l)| {
-                    view! { <option value=v selected=move || filter().kind == v>{l}</option> }
-                }).collect_view()}
+                {[
+                    ("", "All kinds"),
+                    ("retailer", "Retailers"),
+                    ("distributor", "Distributors"),
+                    ("manufacturer", "Manufacturers"),
+                ]
+                    .into_iter()
+                    .map(|(v, l)| {
+                        view! {
+                            <option value=v selected=move || filter().kind == v>
+                                {l}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
-            <input type="search" name="q" placeholder="Name, GSTIN, city, pincode, phone" prop:value=move || filter().q/>
+            <input
+                type="search"
+                name="q"
+                placeholder="Name, GSTIN, city, pincode, phone"
+                prop:value=move || filter().q
+            />
             <button type="submit">"Show"</button>
         </Form>
         {result}
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match orgs.await {
-                    Ok(rows) if rows.is_empty() => view! { <p class="muted" data-test="no-orgs">"No organisations match."</p> }.into_any(),
-                    Ok(rows) => view! {
-                        <ul class="orgs" data-test="org-list">
-                            {rows.into_iter().map(|o| {
-                                let state = u8::try_from(o.state_code).ok().and_then(IndianState::by_code).map(|s| s.name).unwrap_or("");
-                                let id = o.id.to_string();
-                                let (approve_label, suspend_label) = if o.approval == ApprovalState::Pending { ("Approve", "Reject") } else { ("Re-activate", "Suspend") };
-                                let (can_approve, can_suspend) = (o.approval != ApprovalState::Active, o.approval != ApprovalState::Suspended);
-                                let id2 = id.clone();
-                                view! {
-                                    <li class="card org" data-test="org-row" data-name=o.trade_name.clone()>
-                                        <div class="org-head">
-                                            <strong>{o.trade_name.clone()}</strong>
-                                            <span class="pill">{o.kind.as_str()}</span>
-                                            <span class=format!("pill {}", o.approval.as_str())>{o.approval.as_str()}</span>
-                                        </div>
-                                        <div class="muted">{format!("{} · {} · {}, {} {}", o.legal_name, o.gstin.clone().unwrap_or_else(|| "no GSTIN".into()), o.city, state, o.pincode)}</div>
-                                        <div class="muted">{format!("Owner {} {} · signed up {}", o.owner_name.clone().unwrap_or_default(), o.owner_phone.as_deref().map(crate::ui::show_phone).unwrap_or_default(), o.created)}</div>
-                                        {o.approval_note.clone().map(|n| view! { <div class="muted">{format!("Note: {n}")}</div> })}
-                                        <div class="row-actions">
-                                            {can_approve.then(move || view! {
-                                                <ActionForm action=set_approval attr:class="inline">
-                                                    <input type="hidden" name="org_id" value=id.clone()/>
-                                                    <input type="hidden" name="to" value="active"/>
-                                                    <input type="hidden" name="note" value=""/>
-                                                    <button type="submit" data-test="approve">{approve_label}</button>
-                                                </ActionForm>
-                                            })}
-                                            {can_suspend.then(move || view! {
-                                                <Confirm label=suspend_label test="ask-suspend"
-                                                    question=format!("{suspend_label} this business? Its members are signed out at once.")>
-                                                    <ActionForm action=set_approval attr:class="inline suspend">
-                                                        <input type="hidden" name="org_id" value=id2.clone()/>
-                                                        <input type="hidden" name="to" value="suspended"/>
-                                                        <input type="text" name="note" aria-label="Reason" placeholder="Reason (shown to them)" required/>
-                                                        <button type="submit" class="danger" data-test="suspend">{format!("Yes, {}", suspend_label.to_lowercase())}</button>
-                                                    </ActionForm>
-                                                </Confirm>
-                                            })}
-                                        </div>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                    Ok(rows) if rows.is_empty() => {
+                        view! {
+                            <p class="muted" data-test="no-orgs">
+                                "No organisations match."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(rows) => {
+                        view! {
+                            <ul class="orgs" data-test="org-list">
+                                {rows
+                                    .into_iter()
+                                    .map(|o| {
+                                        let state = u8::try_from(o.state_code)
+                                            .ok()
+                                            .and_then(IndianState::by_code)
+                                            .map(|s| s.name)
+                                            .unwrap_or("");
+                                        let id = o.id.to_string();
+                                        let (approve_label, suspend_label) = if o.approval
+                                            == ApprovalState::Pending
+                                        {
+                                            ("Approve", "Reject")
+                                        } else {
+                                            ("Re-activate", "Suspend")
+                                        };
+                                        let (can_approve, can_suspend) = (
+                                            o.approval != ApprovalState::Active,
+                                            o.approval != ApprovalState::Suspended,
+                                        );
+                                        let id2 = id.clone();
+                                        view! {
+                                            <li
+                                                class="card org"
+                                                data-test="org-row"
+                                                data-name=o.trade_name.clone()
+                                            >
+                                                <div class="org-head">
+                                                    <strong>{o.trade_name.clone()}</strong>
+                                                    <span class="pill">{o.kind.as_str()}</span>
+                                                    <span class=format!(
+                                                        "pill {}",
+                                                        o.approval.as_str(),
+                                                    )>{o.approval.as_str()}</span>
+                                                </div>
+                                                <div class="muted">
+                                                    {format!(
+                                                        "{} · {} · {}, {} {}",
+                                                        o.legal_name,
+                                                        o.gstin.clone().unwrap_or_else(|| "no GSTIN".into()),
+                                                        o.city,
+                                                        state,
+                                                        o.pincode,
+                                                    )}
+                                                </div>
+                                                <div class="muted">
+                                                    {format!(
+                                                        "Owner {} {} · signed up {}",
+                                                        o.owner_name.clone().unwrap_or_default(),
+                                                        o
+                                                            .owner_phone
+                                                            .as_deref()
+                                                            .map(crate::ui::show_phone)
+                                                            .unwrap_or_default(),
+                                                        o.created,
+                                                    )}
+                                                </div>
+                                                {o
+                                                    .approval_note
+                                                    .clone()
+                                                    .map(|n| {
+                                                        view! { <div class="muted">{format!("Note: {n}")}</div> }
+                                                    })}
+                                                <div class="row-actions">
+                                                    {can_approve
+                                                        .then(move || {
+                                                            view! {
+                                                                <ActionForm action=set_approval attr:class="inline">
+                                                                    <input type="hidden" name="org_id" value=id.clone() />
+                                                                    <input type="hidden" name="to" value="active" />
+                                                                    <input type="hidden" name="note" value="" />
+                                                                    <button type="submit" data-test="approve">
+                                                                        {approve_label}
+                                                                    </button>
+                                                                </ActionForm>
+                                                            }
+                                                        })}
+                                                    {can_suspend
+                                                        .then(move || {
+                                                            view! {
+                                                                <Confirm
+                                                                    label=suspend_label
+                                                                    test="ask-suspend"
+                                                                    question=format!(
+                                                                        "{suspend_label} this business? Its members are signed out at once.",
+                                                                    )
+                                                                >
+                                                                    <ActionForm action=set_approval attr:class="inline suspend">
+                                                                        <input type="hidden" name="org_id" value=id2.clone() />
+                                                                        <input type="hidden" name="to" value="suspended" />
+                                                                        <input
+                                                                            type="text"
+                                                                            name="note"
+                                                                            aria-label="Reason"
+                                                                            placeholder="Reason (shown to them)"
+                                                                            required
+                                                                        />
+                                                                        <button type="submit" class="danger" data-test="suspend">
+                                                                            {format!("Yes, {}", suspend_label.to_lowercase())}
+                                                                        </button>
+                                                                    </ActionForm>
+                                                                </Confirm>
+                                                            }
+                                                        })}
+                                                </div>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }
                     Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 }
             })}

@@ -37,15 +37,29 @@ pub fn LoginPage() -> impl IntoView {
         .map(|id| super::notice::identifier_echo(&id))
         .unwrap_or_default();
     view! {
-        <Title text="Log in · AuroMart"/>
+        <Title text="Log in · AuroMart" />
         <section class="card narrow">
             <h1>"Log in"</h1>
             <ActionForm action=login attr:class="stack" attr:data-test="login-form">
-                <FormError errors/>
-                <Field name="identifier" key="identifier" label="Mobile number or e-mail" value=identifier
-                    autocomplete="username" required=true errors/>
-                <Field name="password" key="password" label="Password" kind="password"
-                    autocomplete="current-password" required=true errors/>
+                <FormError errors />
+                <Field
+                    name="identifier"
+                    key="identifier"
+                    label="Mobile number or e-mail"
+                    value=identifier
+                    autocomplete="username"
+                    required=true
+                    errors
+                />
+                <Field
+                    name="password"
+                    key="password"
+                    label="Password"
+                    kind="password"
+                    autocomplete="current-password"
+                    required=true
+                    errors
+                />
                 <button type="submit" class="big" disabled=move || login.pending().get()>
                     {move || if login.pending().get() { "Logging in…" } else { "Log in" }}
                 </button>
@@ -74,40 +88,79 @@ pub fn SignupPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text="Sign up · AuroMart"/>
+        <Title text="Sign up · AuroMart" />
         <section class="card wide">
             <h1>"Create your AuroMart account"</h1>
             <ActionForm action=signup attr:class="stack" attr:data-test="signup-form">
-                <FormError errors/>
+                <FormError errors />
                 <fieldset class="kinds">
                     <legend>"I am a"</legend>
-                    {[OrgKind::Retailer, OrgKind::Distributor, OrgKind::Manufacturer].into_iter().map(|k| view! {
-                        <label class="kind" class:chosen=move || kind.get() == k>
-                            <input type="radio" name="form[kind]" value=k.as_str() checked=initial == k
-                                on:change=move |_| kind.set(k)/>
-                            <span>{match k {
-                                OrgKind::Retailer => "Retailer (shop)",
-                                OrgKind::Distributor => "Distributor (wholesaler)",
-                                _ => "Manufacturer (brand)",
-                            }}</span>
-                        </label>
-                    }).collect_view()}
+                    {[OrgKind::Retailer, OrgKind::Distributor, OrgKind::Manufacturer]
+                        .into_iter()
+                        .map(|k| {
+                            view! {
+                                <label class="kind" class:chosen=move || kind.get() == k>
+                                    <input
+                                        type="radio"
+                                        name="form[kind]"
+                                        value=k.as_str()
+                                        checked=initial == k
+                                        on:change=move |_| kind.set(k)
+                                    />
+                                    <span>
+                                        {match k {
+                                            OrgKind::Retailer => "Retailer (shop)",
+                                            OrgKind::Distributor => "Distributor (wholesaler)",
+                                            _ => "Manufacturer (brand)",
+                                        }}
+                                    </span>
+                                </label>
+                            }
+                        })
+                        .collect_view()}
                     <p class="muted" data-test="approval-note">
-                        {move || if kind.get().needs_approval() {
-                            "Distributors and manufacturers can trade once AuroMart approves the business."
-                        } else {
-                            "Shops can order as soon as they sign up."
+                        {move || {
+                            if kind.get().needs_approval() {
+                                "Distributors and manufacturers can trade once AuroMart approves the business."
+                            } else {
+                                "Shops can order as soon as they sign up."
+                            }
                         }}
                     </p>
                 </fieldset>
                 <h2>"Business"</h2>
                 <div class="grid">
-                    <Field name="form[legal_name]" key="legal_name" label="Legal name (as on GST registration)" required=true autocomplete="organization" errors/>
-                    <Field name="form[trade_name]" key="trade_name" label="Shop or trade name" hint="Shown to buyers; leave empty to use the legal name" errors/>
-                    <div class="field" class:invalid=move || errors.get().and_then(|e| e.reason_for("gstin")).is_some()>
+                    <Field
+                        name="form[legal_name]"
+                        key="legal_name"
+                        label="Legal name (as on GST registration)"
+                        required=true
+                        autocomplete="organization"
+                        errors
+                    />
+                    <Field
+                        name="form[trade_name]"
+                        key="trade_name"
+                        label="Shop or trade name"
+                        hint="Shown to buyers; leave empty to use the legal name"
+                        errors
+                    />
+                    <div
+                        class="field"
+                        class:invalid=move || {
+                            errors.get().and_then(|e| e.reason_for("gstin")).is_some()
+                        }
+                    >
                         <label for="f-gstin">"GSTIN"</label>
-                        <input id="f-gstin" name="form[gstin]" type="text" maxlength="15" autocapitalize="characters"
-                            placeholder="27AAPFU0939F1ZV" aria-describedby="e-gstin"/>
+                        <input
+                            id="f-gstin"
+                            name="form[gstin]"
+                            type="text"
+                            maxlength="15"
+                            autocapitalize="characters"
+                            placeholder="27AAPFU0939F1ZV"
+                            aria-describedby="e-gstin"
+                        />
                         <small class="hint">{gst_hint}</small>
                         <small class="field-error" id="e-gstin" data-field="gstin" role="alert">
                             {move || errors.get().and_then(|e| e.reason_for("gstin"))}
@@ -116,33 +169,107 @@ pub fn SignupPage() -> impl IntoView {
                 </div>
                 <h2>"Address"</h2>
                 <div class="grid">
-                    <Field name="form[address_line]" key="address_line" label="Shop / building, street, area" required=true autocomplete="street-address" errors/>
-                    <Field name="form[city]" key="city" label="City or town" required=true autocomplete="address-level2" errors/>
-                    <div class="field" class:invalid=move || errors.get().and_then(|e| e.reason_for("state_code")).is_some()>
+                    <Field
+                        name="form[address_line]"
+                        key="address_line"
+                        label="Shop / building, street, area"
+                        required=true
+                        autocomplete="street-address"
+                        errors
+                    />
+                    <Field
+                        name="form[city]"
+                        key="city"
+                        label="City or town"
+                        required=true
+                        autocomplete="address-level2"
+                        errors
+                    />
+                    <div
+                        class="field"
+                        class:invalid=move || {
+                            errors.get().and_then(|e| e.reason_for("state_code")).is_some()
+                        }
+                    >
                         <label for="f-state_code">"State"<span class="req">" *"</span></label>
                         <select id="f-state_code" name="form[state_code]" required>
                             <option value="">"Choose your state"</option>
-                            {IndianState::selectable().map(|s| view! {
-                                <option value=s.code.to_string()>{s.name}</option>
-                            }).collect_view()}
+                            {IndianState::selectable()
+                                .map(|s| {
+                                    view! { <option value=s.code.to_string()>{s.name}</option> }
+                                })
+                                .collect_view()}
                         </select>
                         <small class="field-error" data-field="state_code" role="alert">
                             {move || errors.get().and_then(|e| e.reason_for("state_code"))}
                         </small>
                     </div>
-                    <Field name="form[pincode]" key="pincode" label="Pincode" required=true inputmode="numeric" autocomplete="postal-code" errors/>
+                    <Field
+                        name="form[pincode]"
+                        key="pincode"
+                        label="Pincode"
+                        required=true
+                        inputmode="numeric"
+                        autocomplete="postal-code"
+                        errors
+                    />
                 </div>
                 <h2>"You"</h2>
                 <div class="grid">
-                    <Field name="form[owner_name]" key="owner_name" label="Your name" required=true autocomplete="name" errors/>
-                    <Field name="form[phone]" key="phone" label="Mobile number (for log-in)" kind="tel" required=true inputmode="tel" autocomplete="tel" errors/>
-                    <Field name="form[whatsapp]" key="whatsapp" label="WhatsApp number for orders" kind="tel" inputmode="tel" hint="Leave empty if it is the mobile number above" errors/>
-                    <Field name="form[email]" key="email" label="E-mail (optional)" kind="email" autocomplete="email" errors/>
-                    <Field name="form[password]" key="password" label="Password" kind="password" required=true autocomplete="new-password"
-                        hint="At least 8 characters; not a common word, name or number" errors/>
+                    <Field
+                        name="form[owner_name]"
+                        key="owner_name"
+                        label="Your name"
+                        required=true
+                        autocomplete="name"
+                        errors
+                    />
+                    <Field
+                        name="form[phone]"
+                        key="phone"
+                        label="Mobile number (for log-in)"
+                        kind="tel"
+                        required=true
+                        inputmode="tel"
+                        autocomplete="tel"
+                        errors
+                    />
+                    <Field
+                        name="form[whatsapp]"
+                        key="whatsapp"
+                        label="WhatsApp number for orders"
+                        kind="tel"
+                        inputmode="tel"
+                        hint="Leave empty if it is the mobile number above"
+                        errors
+                    />
+                    <Field
+                        name="form[email]"
+                        key="email"
+                        label="E-mail (optional)"
+                        kind="email"
+                        autocomplete="email"
+                        errors
+                    />
+                    <Field
+                        name="form[password]"
+                        key="password"
+                        label="Password"
+                        kind="password"
+                        required=true
+                        autocomplete="new-password"
+                        hint="At least 8 characters; not a common word, name or number"
+                        errors
+                    />
                 </div>
                 <button type="submit" class="big" disabled=move || signup.pending().get()>
-                    {move || if signup.pending().get() { "Creating account…" } else { "Create account" }}
+                    {move || {
+                        if signup.pending().get() {
+                            "Creating account…"
+                        } else {
+                            "Create account"
+                        }
+                    }}
                 </button>
             </ActionForm>
             <p class="muted">"Already on AuroMart? "<A href="/login">"Log in"</A></p>

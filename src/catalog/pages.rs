@@ -23,7 +23,11 @@ use leptos::prelude::*;
 #[component]
 pub fn ProductsPage() -> impl IntoView {
     view! {
-        <GatedPage title="Products" kinds=&[OrgKind::Manufacturer] children=|_| view! { <Products/> }/>
+        <GatedPage
+            title="Products"
+            kinds=&[OrgKind::Manufacturer]
+            children=|_| view! { <Products /> }
+        />
     }
 }
 
@@ -56,64 +60,151 @@ fn Products() -> impl IntoView {
     });
     let field_error = move |f: &'static str| form.reason(f);
     view! {
-        <RoleNav kind=OrgKind::Manufacturer/>
+        <RoleNav kind=OrgKind::Manufacturer />
         <h1>"Products"</h1>
         <section class="card">
-            <h2>{move || if editing.with(Option::is_some) { "Edit product" } else { "Add a product" }}</h2>
-            {move || save.value().get().and_then(Result::ok).map(|s| view! {
-                <div class="banner ok" role="status" data-test="sku-saved">{format!("Saved {} ({}).", s.name, s.code)}</div>
-            })}
-            <FormError errors=save_errors/>
+            <h2>
+                {move || {
+                    if editing.with(Option::is_some) { "Edit product" } else { "Add a product" }
+                }}
+            </h2>
+            {move || {
+                save.value()
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|s| {
+                        view! {
+                            <div class="banner ok" role="status" data-test="sku-saved">
+                                {format!("Saved {} ({}).", s.name, s.code)}
+                            </div>
+                        }
+                    })
+            }}
+            <FormError errors=save_errors />
             {move || {
                 let e = editing.get();
                 let text = |f: fn(&SkuRow) -> String| e.as_ref().map(f).unwrap_or_default();
                 let id = text(|s| s.id.to_string());
-                let (code, name, brand, hsn) = (text(|s| s.code.clone()), text(|s| s.name.clone()), text(|s| s.brand.clone()), text(|s| s.hsn.clone()));
+                let (code, name, brand, hsn) = (
+                    text(|s| s.code.clone()),
+                    text(|s| s.name.clone()),
+                    text(|s| s.brand.clone()),
+                    text(|s| s.hsn.clone()),
+                );
                 let mrp = text(|s| format!("{}.{:02}", s.mrp_paise / 100, s.mrp_paise % 100));
                 let unit = text(|s| s.unit.clone());
                 let category = text(|s| s.category.clone());
-                let pack = e.as_ref().map(|s| s.pack_size.to_string()).unwrap_or_else(|| "1".into());
+                let pack = e
+                    .as_ref()
+                    .map(|s| s.pack_size.to_string())
+                    .unwrap_or_else(|| "1".into());
                 view! {
                     <ActionForm action=save attr:class="stack" attr:data-test="sku-form">
-                        <input type="hidden" name="id" value=id/>
+                        <input type="hidden" name="id" value=id />
                         <div class="grid">
-                            <label class="field">"SKU code"<input name="sku[code]" required value=code/>
-                                <small class="field-error" data-field="code">{field_error("code")}</small></label>
-                            <label class="field">"Product name"<input name="sku[name]" required value=name/>
-                                <small class="field-error" data-field="name">{field_error("name")}</small></label>
-                            <label class="field">"Brand"<input name="sku[brand]" required value=brand/>
-                                <small class="field-error" data-field="brand">{field_error("brand")}</small></label>
-                            <label class="field">"Category"
-                                <select name="sku[category]" required>
+                            <label class="field">
+                                "SKU code"<input name="sku[code]" required value=code />
+                                <small class="field-error" data-field="code">
+                                    {field_error("code")}
+                                </small>
+                            </label>
+                            <label class="field">
+                                "Product name"<input name="sku[name]" required value=name />
+                                <small class="field-error" data-field="name">
+                                    {field_error("name")}
+                                </small>
+                            </label>
+                            <label class="field">
+                                "Brand"<input name="sku[brand]" required value=brand />
+                                <small class="field-error" data-field="brand">
+                                    {field_error("brand")}
+                                </small>
+                            </label>
+                            <label class="field">
+                                "Category" <select name="sku[category]" required>
                                     <option value="">"Choose"</option>
                                     <Suspense fallback=|| ()>
                                         {move || {
                                             let current = category.clone();
                                             Suspend::new(async move {
-                                                cats.await.unwrap_or_default().into_iter().filter(|c| c.status == "approved").map(|c| {
-                                                    let selected = c.name == current;
-                                                    view! { <option value=c.name.clone() selected=selected>{c.name.clone()}</option> }
-                                                }).collect_view()
+                                                cats.await
+                                                    .unwrap_or_default()
+                                                    .into_iter()
+                                                    .filter(|c| c.status == "approved")
+                                                    .map(|c| {
+                                                        let selected = c.name == current;
+                                                        view! {
+                                                            <option value=c.name.clone() selected=selected>
+                                                                {c.name.clone()}
+                                                            </option>
+                                                        }
+                                                    })
+                                                    .collect_view()
                                             })
                                         }}
                                     </Suspense>
-                                </select>
-                                <small class="field-error" data-field="category">{field_error("category")}</small></label>
-                            <label class="field">"HSN code"<input name="sku[hsn]" required inputmode="numeric" value=hsn/>
-                                <small class="field-error" data-field="hsn">{field_error("hsn")}</small></label>
-                            <label class="field">"MRP (₹)"<input name="sku[mrp]" required inputmode="decimal" value=mrp/>
-                                <small class="field-error" data-field="mrp">{field_error("mrp")}</small></label>
-                            <label class="field">"Unit"
+                                </select> <small class="field-error" data-field="category">
+                                    {field_error("category")}
+                                </small>
+                            </label>
+                            <label class="field">
+                                "HSN code"
+                                <input name="sku[hsn]" required inputmode="numeric" value=hsn />
+                                <small class="field-error" data-field="hsn">
+                                    {field_error("hsn")}
+                                </small>
+                            </label>
+                            <label class="field">
+                                "MRP (₹)"
+                                <input name="sku[mrp]" required inputmode="decimal" value=mrp />
+                                <small class="field-error" data-field="mrp">
+                                    {field_error("mrp")}
+                                </small>
+                            </label>
+                            <label class="field">
+                                "Unit"
                                 <select name="sku[unit]">
-                                    {UNITS.iter().map(|(code, label)| view! { <option value=*code selected=unit == *code>{*label}</option> }).collect_view()}
-                                </select>
-                                <small class="field-error" data-field="unit">{field_error("unit")}</small></label>
-                            <label class="field">"Pack size"<input name="sku[pack_size]" inputmode="numeric" value=pack/>
-                                <small class="field-error" data-field="pack_size">{field_error("pack_size")}</small></label>
+                                    {UNITS
+                                        .iter()
+                                        .map(|(code, label)| {
+                                            view! {
+                                                <option value=*code selected=unit == *code>
+                                                    {*label}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select> <small class="field-error" data-field="unit">
+                                    {field_error("unit")}
+                                </small>
+                            </label>
+                            <label class="field">
+                                "Pack size"
+                                <input name="sku[pack_size]" inputmode="numeric" value=pack />
+                                <small class="field-error" data-field="pack_size">
+                                    {field_error("pack_size")}
+                                </small>
+                            </label>
                         </div>
                         <div class="row-actions">
-                            <button type="submit" data-test="save-sku">"Save product"</button>
-                            {move || editing.with(Option::is_some).then(|| view! { <button type="button" class="ghost" on:click=move |_| editing.set(None)>"Cancel"</button> })}
+                            <button type="submit" data-test="save-sku">
+                                "Save product"
+                            </button>
+                            {move || {
+                                editing
+                                    .with(Option::is_some)
+                                    .then(|| {
+                                        view! {
+                                            <button
+                                                type="button"
+                                                class="ghost"
+                                                on:click=move |_| editing.set(None)
+                                            >
+                                                "Cancel"
+                                            </button>
+                                        }
+                                    })
+                            }}
                         </div>
                     </ActionForm>
                 }
@@ -121,47 +212,125 @@ fn Products() -> impl IntoView {
         </section>
         <section class="card">
             <h2>"Import from a spreadsheet (CSV)"</h2>
-            <p class="muted">{format!("First line: {}. Prices in rupees. All rows are checked; nothing is imported unless every row is right. Existing codes are updated.", CSV_HEADER.join(","))}
-                " "<a href="/catalog/sample.csv" download="auromart-products-sample.csv">"Download a sample file"</a></p>
-            <CsvImport imported/>
+            <p class="muted">
+                {format!(
+                    "First line: {}. Prices in rupees. All rows are checked; nothing is imported unless every row is right. Existing codes are updated.",
+                    CSV_HEADER.join(","),
+                )} " "<a href="/catalog/sample.csv" download="auromart-products-sample.csv">
+                    "Download a sample file"
+                </a>
+            </p>
+            <CsvImport imported />
         </section>
         <section class="card">
             <h2>"Propose a category"</h2>
             <ActionForm action=propose attr:class="inline">
-                <input name="name" required placeholder="e.g. Frozen foods"/>
+                <input name="name" required placeholder="e.g. Frozen foods" />
                 <button type="submit">"Propose"</button>
             </ActionForm>
-            {move || propose.value().get().map(|r| match r {
-                Ok(c) => view! { <p class="banner ok">{format!("\u{201c}{}\u{201d} is proposed; you can use it once AuroMart approves it.", c.name)}</p> }.into_any(),
-                Err(e) => view! { <p class="banner danger">{e.to_string()}</p> }.into_any(),
-            })}
+            {move || {
+                propose
+                    .value()
+                    .get()
+                    .map(|r| match r {
+                        Ok(c) => {
+                            view! {
+                                <p class="banner ok">
+                                    {format!(
+                                        "\u{201c}{}\u{201d} is proposed; you can use it once AuroMart approves it.",
+                                        c.name,
+                                    )}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <p class="banner danger">{e.to_string()}</p> }.into_any(),
+                    })
+            }}
         </section>
         <section>
-            <input type="search" placeholder="Find by name, brand or code" on:input=move |ev| search.set(event_target_value(&ev))/>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <input
+                type="search"
+                placeholder="Find by name, brand or code"
+                on:input=move |ev| search.set(event_target_value(&ev))
+            />
+            <Transition fallback=|| {
+                view! { <p class="muted">"Loading…"</p> }
+            }>
                 {move || Suspend::new(async move {
                     match skus.await {
-                        Ok(list) if list.is_empty() => view! { <p class="muted">"No products yet."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="skus" data-test="sku-list">
-                                {list.into_iter().map(|s| {
-                                    let row = s.clone();
-                                    view! {
-                                        <li class="card sku" data-test="sku" data-code=s.code.clone()>
-                                            <SkuPhoto id=s.id version=s.image_version photos/>
-                                            <div class="order-head"><strong>{s.name.clone()}</strong><span class="pill">{s.category.clone()}</span></div>
-                                            <div class="muted">{format!("{} · {} · HSN {} · MRP {} per {}", s.code, s.brand, s.hsn, money(s.mrp_paise), s.unit)}</div>
-                                            <div class="muted">{format!("{} distributor(s) · {} in their stock", s.distributors, s.stock_on_hand)}</div>
-                                            {match s.rate_bp {
-                                                Some(bp) => view! { <div class="muted">{format!("GST {}", rate_label(bp))}</div> }.into_any(),
-                                                None => view! { <div class="banner danger" data-test="no-rate">{format!("No GST rate is known for HSN {}: this product cannot be sold until AuroMart adds it.", s.hsn)}</div> }.into_any(),
-                                            }}
-                                            <button type="button" class="ghost" on:click=move |_| editing.set(Some(row.clone()))>"Edit"</button>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
+                        Ok(list) if list.is_empty() => {
+                            view! { <p class="muted">"No products yet."</p> }.into_any()
+                        }
+                        Ok(list) => {
+                            view! {
+                                <ul class="skus" data-test="sku-list">
+                                    {list
+                                        .into_iter()
+                                        .map(|s| {
+                                            let row = s.clone();
+                                            view! {
+                                                <li
+                                                    class="card sku"
+                                                    data-test="sku"
+                                                    data-code=s.code.clone()
+                                                >
+                                                    <SkuPhoto id=s.id version=s.image_version photos />
+                                                    <div class="order-head">
+                                                        <strong>{s.name.clone()}</strong>
+                                                        <span class="pill">{s.category.clone()}</span>
+                                                    </div>
+                                                    <div class="muted">
+                                                        {format!(
+                                                            "{} · {} · HSN {} · MRP {} per {}",
+                                                            s.code,
+                                                            s.brand,
+                                                            s.hsn,
+                                                            money(s.mrp_paise),
+                                                            s.unit,
+                                                        )}
+                                                    </div>
+                                                    <div class="muted">
+                                                        {format!(
+                                                            "{} distributor(s) · {} in their stock",
+                                                            s.distributors,
+                                                            s.stock_on_hand,
+                                                        )}
+                                                    </div>
+                                                    {match s.rate_bp {
+                                                        Some(bp) => {
+                                                            view! {
+                                                                <div class="muted">{format!("GST {}", rate_label(bp))}</div>
+                                                            }
+                                                                .into_any()
+                                                        }
+                                                        None => {
+                                                            view! {
+                                                                <div class="banner danger" data-test="no-rate">
+                                                                    {format!(
+                                                                        "No GST rate is known for HSN {}: this product cannot be sold until AuroMart adds it.",
+                                                                        s.hsn,
+                                                                    )}
+                                                                </div>
+                                                            }
+                                                                .into_any()
+                                                        }
+                                                    }}
+                                                    <button
+                                                        type="button"
+                                                        class="ghost"
+                                                        on:click=move |_| editing.set(Some(row.clone()))
+                                                    >
+                                                        "Edit"
+                                                    </button>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
                         Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -212,22 +381,73 @@ fn SkuPhoto(id: i64, version: i32, photos: RwSignal<u32>) -> impl IntoView {
     view! {
         <div class="sku-photo" data-test="sku-photo">
             {match photo_url(id, version, "thumb") {
-                Some(src) => view! { <img src=src width="80" height="80" alt="" loading="lazy" data-test="sku-thumb"/> }.into_any(),
-                None => view! { <span class="photo-empty" aria-hidden="true">"No photo"</span> }.into_any(),
+                Some(src) => {
+                    view! {
+                        <img
+                            src=src
+                            width="80"
+                            height="80"
+                            alt=""
+                            loading="lazy"
+                            data-test="sku-thumb"
+                        />
+                    }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <span class="photo-empty" aria-hidden="true">
+                            "No photo"
+                        </span>
+                    }
+                        .into_any()
+                }
             }}
             <label class="button ghost small">
                 {if version > 0 { "Change photo" } else { "Add photo" }}
-                <input type="file" accept="image/jpeg,image/png,image/webp" class="visually-hidden" data-test="photo-file"
-                    on:change=on_change prop:disabled=busy/>
+                <input
+                    type="file"
+                    accept="image/jpeg,image/png,image/webp"
+                    class="visually-hidden"
+                    data-test="photo-file"
+                    on:change=on_change
+                    prop:disabled=busy
+                />
             </label>
-            {(version > 0).then(|| view! {
-                <Confirm label="Remove" question="Remove this product's photo?" test="ask-remove-photo">
-                    <button type="button" class="danger small" prop:disabled=busy data-test="remove-photo"
-                        on:click=move |_| { remove.dispatch(RemovePhoto { id }); }>"Yes, remove"</button>
-                </Confirm>
-            })}
+            {(version > 0)
+                .then(|| {
+                    view! {
+                        <Confirm
+                            label="Remove"
+                            question="Remove this product's photo?"
+                            test="ask-remove-photo"
+                        >
+                            <button
+                                type="button"
+                                class="danger small"
+                                prop:disabled=busy
+                                data-test="remove-photo"
+                                on:click=move |_| {
+                                    remove.dispatch(RemovePhoto { id });
+                                }
+                            >
+                                "Yes, remove"
+                            </button>
+                        </Confirm>
+                    }
+                })}
             {move || busy().then(|| view! { <span class="muted">"Saving photo…"</span> })}
-            {move || problem.get().map(|p| view! { <span class="field-error" data-test="photo-error">{p}</span> })}
+            {move || {
+                problem
+                    .get()
+                    .map(|p| {
+                        view! {
+                            <span class="field-error" data-test="photo-error">
+                                {p}
+                            </span>
+                        }
+                    })
+            }}
         </div>
     }
 }
@@ -293,29 +513,89 @@ fn CsvImport(imported: RwSignal<u32>) -> impl IntoView {
         )
     };
     view! {
-        <input type="file" accept=".csv,text/csv" data-test="csv-file" on:change=on_change prop:disabled=busy/>
+        <input
+            type="file"
+            accept=".csv,text/csv"
+            data-test="csv-file"
+            on:change=on_change
+            prop:disabled=busy
+        />
         <div data-test="csv-status" aria-live="polite">
             {move || match phase.get() {
                 ImportPhase::Idle => ().into_any(),
                 ImportPhase::Reading(text) => view! { <p class="muted">{text}</p> }.into_any(),
-                ImportPhase::Checking { done, total } => view! {
-                    <progress max=total value=done data-test="csv-progress"></progress>
-                    <p class="muted">{format!("Checked {} of {} rows…", group_indian(done as u64), group_indian(total as u64))}</p>
-                }.into_any(),
-                ImportPhase::Saving(total) => view! {
-                    <progress data-test="csv-progress"></progress>
-                    <p class="muted">{format!("All {} rows are good. Saving them…", group_indian(total as u64))}</p>
-                }.into_any(),
-                ImportPhase::Done(rep) if rep.errors.is_empty() => view! {
-                    <div class="banner ok" data-test="csv-ok">{format!("Imported {} new and updated {} products.", rep.imported, rep.updated)}</div>
-                }.into_any(),
-                ImportPhase::Done(rep) => view! {
-                    <div class="banner danger" data-test="csv-errors">
-                        <strong>{format!("Nothing was imported: {} problem(s) to fix.", rep.errors.len())}</strong>
-                        <ul>{rep.errors.into_iter().take(200).map(|e| view! { <li>{format!("Line {} ({}): {}", e.line, e.field, e.reason)}</li> }).collect_view()}</ul>
-                    </div>
-                }.into_any(),
-                ImportPhase::Failed(e) => view! { <div class="banner danger" data-test="csv-failed">{e}</div> }.into_any(),
+                ImportPhase::Checking { done, total } => {
+                    view! {
+                        <progress max=total value=done data-test="csv-progress"></progress>
+                        <p class="muted">
+                            {format!(
+                                "Checked {} of {} rows…",
+                                group_indian(done as u64),
+                                group_indian(total as u64),
+                            )}
+                        </p>
+                    }
+                        .into_any()
+                }
+                ImportPhase::Saving(total) => {
+                    view! {
+                        <progress data-test="csv-progress"></progress>
+                        <p class="muted">
+                            {format!(
+                                "All {} rows are good. Saving them…",
+                                group_indian(total as u64),
+                            )}
+                        </p>
+                    }
+                        .into_any()
+                }
+                ImportPhase::Done(rep) if rep.errors.is_empty() => {
+                    view! {
+                        <div class="banner ok" data-test="csv-ok">
+                            {format!(
+                                "Imported {} new and updated {} products.",
+                                rep.imported,
+                                rep.updated,
+                            )}
+                        </div>
+                    }
+                        .into_any()
+                }
+                ImportPhase::Done(rep) => {
+                    view! {
+                        <div class="banner danger" data-test="csv-errors">
+                            <strong>
+                                {format!(
+                                    "Nothing was imported: {} problem(s) to fix.",
+                                    rep.errors.len(),
+                                )}
+                            </strong>
+                            <ul>
+                                {rep
+                                    .errors
+                                    .into_iter()
+                                    .take(200)
+                                    .map(|e| {
+                                        view! {
+                                            <li>
+                                                {format!("Line {} ({}): {}", e.line, e.field, e.reason)}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </div>
+                    }
+                        .into_any()
+                }
+                ImportPhase::Failed(e) => {
+                    view! {
+                        <div class="banner danger" data-test="csv-failed">
+                            {e}
+                        </div>
+                    }
+                        .into_any()
+                }
             }}
         </div>
     }
@@ -385,7 +665,11 @@ async fn upload_in_parts(
 #[component]
 pub fn CategoriesPage() -> impl IntoView {
     view! {
-        <GatedPage title="Categories" kinds=&[OrgKind::Platform] children=|_| view! { <CategoryApprovals/> }/>
+        <GatedPage
+            title="Categories"
+            kinds=&[OrgKind::Platform]
+            children=|_| view! { <CategoryApprovals /> }
+        />
     }
 }
 
@@ -394,36 +678,75 @@ fn CategoryApprovals() -> impl IntoView {
     let decide = ServerAction::<DecideCategory>::new();
     let cats = Resource::new(move || decide.version().get(), |_| categories());
     view! {
-        <RoleNav kind=OrgKind::Platform/>
+        <RoleNav kind=OrgKind::Platform />
         <h1>"Categories"</h1>
-        {move || decide.value().get().and_then(Result::err).map(|e: AppError| view! { <div class="banner danger">{e.to_string()}</div> })}
+        {move || {
+            decide
+                .value()
+                .get()
+                .and_then(Result::err)
+                .map(|e: AppError| view! { <div class="banner danger">{e.to_string()}</div> })
+        }}
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                cats.await.map(|list| view! {
-                    <ul class="list card" data-test="categories">
-                        {list.into_iter().map(|c| view! {
-                            <li data-test="category" data-name=c.name.clone()>
-                                <strong>{c.name.clone()}</strong>
-                                <span class=format!("pill {}", c.status)>{c.status.clone()}</span>
-                                {c.proposed_by_name.clone().map(|n| view! { <span class="muted">{format!("proposed by {n}")}</span> })}
-                                {(c.status == "proposed").then(|| view! {
-                                    <ActionForm action=decide attr:class="inline">
-                                        <input type="hidden" name="id" value=c.id/>
-                                        <input type="hidden" name="approve" value="true"/>
-                                        <button type="submit" data-test="approve-category">"Approve"</button>
-                                    </ActionForm>
-                                    <Confirm label="Reject" question=format!("Reject the category {}?", c.name) test="ask-reject-category">
-                                        <ActionForm action=decide attr:class="inline">
-                                            <input type="hidden" name="id" value=c.id/>
-                                            <input type="hidden" name="approve" value="false"/>
-                                            <button type="submit" class="danger" data-test="reject-category">"Yes, reject"</button>
-                                        </ActionForm>
-                                    </Confirm>
-                                })}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                })
+                cats.await
+                    .map(|list| {
+                        view! {
+                            <ul class="list card" data-test="categories">
+                                {list
+                                    .into_iter()
+                                    .map(|c| {
+                                        view! {
+                                            <li data-test="category" data-name=c.name.clone()>
+                                                <strong>{c.name.clone()}</strong>
+                                                <span class=format!(
+                                                    "pill {}",
+                                                    c.status,
+                                                )>{c.status.clone()}</span>
+                                                {c
+                                                    .proposed_by_name
+                                                    .clone()
+                                                    .map(|n| {
+                                                        view! {
+                                                            <span class="muted">{format!("proposed by {n}")}</span>
+                                                        }
+                                                    })}
+                                                {(c.status == "proposed")
+                                                    .then(|| {
+                                                        view! {
+                                                            <ActionForm action=decide attr:class="inline">
+                                                                <input type="hidden" name="id" value=c.id />
+                                                                <input type="hidden" name="approve" value="true" />
+                                                                <button type="submit" data-test="approve-category">
+                                                                    "Approve"
+                                                                </button>
+                                                            </ActionForm>
+                                                            <Confirm
+                                                                label="Reject"
+                                                                question=format!("Reject the category {}?", c.name)
+                                                                test="ask-reject-category"
+                                                            >
+                                                                <ActionForm action=decide attr:class="inline">
+                                                                    <input type="hidden" name="id" value=c.id />
+                                                                    <input type="hidden" name="approve" value="false" />
+                                                                    <button
+                                                                        type="submit"
+                                                                        class="danger"
+                                                                        data-test="reject-category"
+                                                                    >
+                                                                        "Yes, reject"
+                                                                    </button>
+                                                                </ActionForm>
+                                                            </Confirm>
+                                                        }
+                                                    })}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })
             })}
         </Transition>
     }

@@ -10,7 +10,11 @@ use leptos::prelude::*;
 #[component]
 pub fn ManufacturerHome() -> impl IntoView {
     view! {
-        <crate::ui::gate::GatedPage title="Brand dashboard" kinds=&[OrgKind::Manufacturer] children=|u| view! { <Overview user=u/> }/>
+        <crate::ui::gate::GatedPage
+            title="Brand dashboard"
+            kinds=&[OrgKind::Manufacturer]
+            children=|u| view! { <Overview user=u /> }
+        />
     }
 }
 
@@ -20,7 +24,7 @@ pub fn Profile() -> impl IntoView {
     view! {
         <details class="profile">
             <summary>"Business profile and team"</summary>
-            <ProfileCards/>
+            <ProfileCards />
         </details>
     }
 }
@@ -31,21 +35,23 @@ fn ProfileCards() -> impl IntoView {
     let org = Resource::new(|| (), |_| my_organisation());
     let team = Resource::new(|| (), |_| my_team());
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match org.await {
-                    Ok(o) => view! { <OrgCard org=o/> }.into_any(),
+                    Ok(o) => view! { <OrgCard org=o /> }.into_any(),
                     Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 }
             })}
             {move || Suspend::new(async move {
                 match team.await {
-                    Ok(t) => view! { <TeamCard team=t/> }.into_any(),
+                    Ok(t) => view! { <TeamCard team=t /> }.into_any(),
                     Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 }
             })}
         </Suspense>
-        <crate::whatsapp::pages::AnnouncementsChoice/>
+        <crate::whatsapp::pages::AnnouncementsChoice />
     }
 }
 
@@ -53,10 +59,12 @@ fn ProfileCards() -> impl IntoView {
 #[component]
 fn Overview(user: CurrentUser) -> impl IntoView {
     view! {
-        <crate::ui::nav::RoleNav kind=user.org_kind/>
-        <h1 data-test="dashboard" data-kind=user.org_kind.as_str()>"Brand dashboard"</h1>
+        <crate::ui::nav::RoleNav kind=user.org_kind />
+        <h1 data-test="dashboard" data-kind=user.org_kind.as_str()>
+            "Brand dashboard"
+        </h1>
         <p class="muted">{format!("Namaste, {}.", user.name)}</p>
-        <ProfileCards/>
+        <ProfileCards />
     }
 }
 
@@ -67,15 +75,23 @@ fn OrgCard(org: OrgProfile) -> impl IntoView {
         <section class="card" data-test="org-card">
             <h2>{org.trade_name.clone()}</h2>
             <dl class="facts">
-                <dt>"Legal name"</dt><dd>{org.legal_name.clone()}</dd>
-                <dt>"GSTIN"</dt><dd>{org.gstin.clone().unwrap_or_else(|| "Not registered".into())}</dd>
-                <dt>"Address"</dt><dd>{format!("{}, {} {}", org.address_line, org.city, org.pincode)}</dd>
-                <dt>"State"</dt><dd>{state}</dd>
-                <dt>"WhatsApp"</dt><dd>{show_phone(&org.whatsapp)}</dd>
+                <dt>"Legal name"</dt>
+                <dd>{org.legal_name.clone()}</dd>
+                <dt>"GSTIN"</dt>
+                <dd>{org.gstin.clone().unwrap_or_else(|| "Not registered".into())}</dd>
+                <dt>"Address"</dt>
+                <dd>{format!("{}, {} {}", org.address_line, org.city, org.pincode)}</dd>
+                <dt>"State"</dt>
+                <dd>{state}</dd>
+                <dt>"WhatsApp"</dt>
+                <dd>{show_phone(&org.whatsapp)}</dd>
                 <dt>"Status"</dt>
                 <dd data-test="approval" data-state=org.approval.as_str()>
                     {org.approval.label()}
-                    {org.approval_note.clone().map(|n| view! { <span class="muted">{format!(" — {n}")}</span> })}
+                    {org
+                        .approval_note
+                        .clone()
+                        .map(|n| view! { <span class="muted">{format!(" — {n}")}</span> })}
                 </dd>
             </dl>
         </section>
@@ -88,13 +104,31 @@ fn TeamCard(team: Vec<TeamMember>) -> impl IntoView {
         <section class="card">
             <h2>"Team"</h2>
             <ul class="list">
-                {team.into_iter().map(|m| view! {
-                    <li>
-                        <strong>{m.name}</strong>
-                        <span class="pill">{if m.role == crate::domain::MemberRole::Owner { "Owner" } else { "Staff" }}</span>
-                        <span class="muted">{m.phone.as_deref().map(show_phone).or(m.email).unwrap_or_default()}</span>
-                    </li>
-                }).collect_view()}
+                {team
+                    .into_iter()
+                    .map(|m| {
+                        view! {
+                            <li>
+                                <strong>{m.name}</strong>
+                                <span class="pill">
+                                    {if m.role == crate::domain::MemberRole::Owner {
+                                        "Owner"
+                                    } else {
+                                        "Staff"
+                                    }}
+                                </span>
+                                <span class="muted">
+                                    {m
+                                        .phone
+                                        .as_deref()
+                                        .map(show_phone)
+                                        .or(m.email)
+                                        .unwrap_or_default()}
+                                </span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
         </section>
     }

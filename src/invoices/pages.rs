@@ -20,7 +20,11 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn InvoicesPage() -> impl IntoView {
     view! {
-        <GatedPage title="Invoices" kinds=&[OrgKind::Retailer, OrgKind::Distributor] children=|u| view! { <Invoices kind=u.org_kind/> }/>
+        <GatedPage
+            title="Invoices"
+            kinds=&[OrgKind::Retailer, OrgKind::Distributor]
+            children=|u| view! { <Invoices kind=u.org_kind /> }
+        />
     }
 }
 
@@ -45,38 +49,74 @@ fn Invoices(kind: OrgKind) -> impl IntoView {
         "Retailer"
     };
     view! {
-        <RoleNav kind/>
+        <RoleNav kind />
         <h1>"Invoices"</h1>
         <Form method="GET" action="" attr:class="filters">
             <select name="kind" aria-label="Documents">
-                {[("", "Invoices and credit notes"), ("invoice", "Invoices"), ("credit_note", "Credit notes")].into_iter().map(|(v, l)| view! {
-                    <option value=v selected=move || filter().kind == v>{l}</option>
-                }).collect_view()}
+                {[
+                    ("", "Invoices and credit notes"),
+                    ("invoice", "Invoices"),
+                    ("credit_note", "Credit notes"),
+                ]
+                    .into_iter()
+                    .map(|(v, l)| {
+                        view! {
+                            <option value=v selected=move || filter().kind == v>
+                                {l}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
-            <input type="date" name="from" aria-label="From" prop:value=move || filter().from/>
-            <input type="date" name="to" aria-label="To" prop:value=move || filter().to/>
-            <input type="search" name="q" placeholder=format!("Number or {}", other.to_lowercase()) prop:value=move || filter().q/>
+            <input type="date" name="from" aria-label="From" prop:value=move || filter().from />
+            <input type="date" name="to" aria-label="To" prop:value=move || filter().to />
+            <input
+                type="search"
+                name="q"
+                placeholder=format!("Number or {}", other.to_lowercase())
+                prop:value=move || filter().q
+            />
             <button type="submit">"Show"</button>
         </Form>
-        <Transition fallback=|| view! { <p class="muted">"Loading invoices…"</p> }>
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading invoices…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match invoices.await {
-                    Ok(list) if list.is_empty() => view! {
-                        <p class="muted card" data-test="no-invoices">"No invoices here yet. An invoice is issued when the distributor accepts an order."</p>
-                    }.into_any(),
-                    Ok(list) => view! {
-                        <div class="table-wrap card">
-                            <table class="lines cards" data-test="invoice-list">
-                                <thead><tr>
-                                    <th>"Document"</th><th>"Date"</th><th>{other}</th>
-                                    <th class="num">"Taxable"</th><th class="num">"GST"</th><th class="num">"Total"</th><th></th>
-                                </tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|i| view! { <InvoiceLine row=i kind/> }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }.into_any(),
+                    Ok(list) if list.is_empty() => {
+                        view! {
+                            <p class="muted card" data-test="no-invoices">
+                                "No invoices here yet. An invoice is issued when the distributor accepts an order."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(list) => {
+                        view! {
+                            <div class="table-wrap card">
+                                <table class="lines cards" data-test="invoice-list">
+                                    <thead>
+                                        <tr>
+                                            <th>"Document"</th>
+                                            <th>"Date"</th>
+                                            <th>{other}</th>
+                                            <th class="num">"Taxable"</th>
+                                            <th class="num">"GST"</th>
+                                            <th class="num">"Total"</th>
+                                            <th></th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list
+                                            .into_iter()
+                                            .map(|i| view! { <InvoiceLine row=i kind /> })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                            .into_any()
+                    }
                     Err(e) => view! { <p class="card error">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -85,23 +125,63 @@ fn Invoices(kind: OrgKind) -> impl IntoView {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match statements.await {
-                    Ok(list) if list.is_empty() => view! { <p class="muted">"Statements appear once invoices are issued."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="statements card" data-test="statements">
-                            {list.into_iter().map(|s| {
-                                let who = if kind == OrgKind::Retailer { s.distributor_name.clone() } else { s.retailer_name.clone() };
-                                view! {
-                                    <li>
-                                        <span>{format!("{} · {} · {} invoice{}{} · net {}", s.month, who, s.invoices,
-                                            if s.invoices == 1 { "" } else { "s" },
-                                            if s.credit_notes > 0 { format!(", {} credit note{}", s.credit_notes, if s.credit_notes == 1 { "" } else { "s" }) } else { String::new() },
-                                            money(s.net_paise))}</span>
-                                        <a class="button ghost" href=statement_href(&s.month, s.retailer_id, s.distributor_id) download rel="external" data-test="statement-download">"Statement PDF"</a>
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                    Ok(list) if list.is_empty() => {
+                        view! { <p class="muted">"Statements appear once invoices are issued."</p> }
+                            .into_any()
+                    }
+                    Ok(list) => {
+                        view! {
+                            <ul class="statements card" data-test="statements">
+                                {list
+                                    .into_iter()
+                                    .map(|s| {
+                                        let who = if kind == OrgKind::Retailer {
+                                            s.distributor_name.clone()
+                                        } else {
+                                            s.retailer_name.clone()
+                                        };
+                                        view! {
+                                            <li>
+                                                <span>
+                                                    {format!(
+                                                        "{} · {} · {} invoice{}{} · net {}",
+                                                        s.month,
+                                                        who,
+                                                        s.invoices,
+                                                        if s.invoices == 1 { "" } else { "s" },
+                                                        if s.credit_notes > 0 {
+                                                            format!(
+                                                                ", {} credit note{}",
+                                                                s.credit_notes,
+                                                                if s.credit_notes == 1 { "" } else { "s" },
+                                                            )
+                                                        } else {
+                                                            String::new()
+                                                        },
+                                                        money(s.net_paise),
+                                                    )}
+                                                </span>
+                                                <a
+                                                    class="button ghost"
+                                                    href=statement_href(
+                                                        &s.month,
+                                                        s.retailer_id,
+                                                        s.distributor_id,
+                                                    )
+                                                    download
+                                                    rel="external"
+                                                    data-test="statement-download"
+                                                >
+                                                    "Statement PDF"
+                                                </a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }
                     Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -121,19 +201,50 @@ fn InvoiceLine(row: InvoiceRow, kind: OrgKind) -> impl IntoView {
         <tr data-test="invoice-row" data-number=row.number.clone() data-kind=row.kind.as_str()>
             <td>
                 <strong>{row.number.clone()}</strong>
-                <small class="muted">{format!(" {} · order ", row.kind.label())}<A href=format!("/orders/{}", row.order_id)>{format!("#{}", row.order_id)}</A></small>
-                {row.refers_to_number.clone().map(|r| view! { <small class="muted">{format!(" · against {r}")}</small> })}
+                <small class="muted">
+                    {format!(" {} · order ", row.kind.label())}
+                    <A href=format!("/orders/{}", row.order_id)>{format!("#{}", row.order_id)}</A>
+                </small>
+                {row
+                    .refers_to_number
+                    .clone()
+                    .map(|r| view! { <small class="muted">{format!(" · against {r}")}</small> })}
             </td>
             <td data-label="Date">{row.issued_on.clone()}</td>
             <td data-label=other_label(kind)>{who}</td>
-            <td class="num" data-label="Taxable">{money(if credit { -row.taxable_paise } else { row.taxable_paise })}</td>
-            <td class="num" data-label="GST">{money(if credit { -row.tax_paise } else { row.tax_paise })}</td>
-            <td class="num total" data-label="Total">{money(if credit { -row.total_paise } else { row.total_paise })}</td>
+            <td class="num" data-label="Taxable">
+                {money(if credit { -row.taxable_paise } else { row.taxable_paise })}
+            </td>
+            <td class="num" data-label="GST">
+                {money(if credit { -row.tax_paise } else { row.tax_paise })}
+            </td>
+            <td class="num total" data-label="Total">
+                {money(if credit { -row.total_paise } else { row.total_paise })}
+            </td>
             <td class="row-actions">
-                <a class="button" href=pdf_href(row.id) download rel="external" data-test="invoice-download">"PDF"</a>
-                {(row.einvoice && kind == OrgKind::Distributor).then(|| view! {
-                    <a class="button ghost" href=einvoice_href(row.id) download rel="external" data-test="einvoice-download">"e-invoice JSON"</a>
-                })}
+                <a
+                    class="button"
+                    href=pdf_href(row.id)
+                    download
+                    rel="external"
+                    data-test="invoice-download"
+                >
+                    "PDF"
+                </a>
+                {(row.einvoice && kind == OrgKind::Distributor)
+                    .then(|| {
+                        view! {
+                            <a
+                                class="button ghost"
+                                href=einvoice_href(row.id)
+                                download
+                                rel="external"
+                                data-test="einvoice-download"
+                            >
+                                "e-invoice JSON"
+                            </a>
+                        }
+                    })}
             </td>
         </tr>
     }
@@ -156,19 +267,46 @@ pub fn OrderInvoices(order_id: i64) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                docs.await.ok().filter(|d| !d.is_empty()).map(|list| view! {
-                    <section class="card" data-test="order-invoices">
-                        <h2>"GST documents"</h2>
-                        <ul class="statements">
-                            {list.into_iter().map(|i| view! {
-                                <li>
-                                    <span>{format!("{} {} · {} · {}", i.kind.label(), i.number, i.issued_on, money(i.total_paise))}</span>
-                                    <a class="button" href=pdf_href(i.id) download rel="external" data-test="order-invoice-download" data-number=i.number.clone()>"Download PDF"</a>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    </section>
-                })
+                docs.await
+                    .ok()
+                    .filter(|d| !d.is_empty())
+                    .map(|list| {
+                        view! {
+                            <section class="card" data-test="order-invoices">
+                                <h2>"GST documents"</h2>
+                                <ul class="statements">
+                                    {list
+                                        .into_iter()
+                                        .map(|i| {
+                                            view! {
+                                                <li>
+                                                    <span>
+                                                        {format!(
+                                                            "{} {} · {} · {}",
+                                                            i.kind.label(),
+                                                            i.number,
+                                                            i.issued_on,
+                                                            money(i.total_paise),
+                                                        )}
+                                                    </span>
+                                                    <a
+                                                        class="button"
+                                                        href=pdf_href(i.id)
+                                                        download
+                                                        rel="external"
+                                                        data-test="order-invoice-download"
+                                                        data-number=i.number.clone()
+                                                    >
+                                                        "Download PDF"
+                                                    </a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </section>
+                        }
+                    })
             })}
         </Transition>
     }
@@ -177,7 +315,11 @@ pub fn OrderInvoices(order_id: i64) -> impl IntoView {
 #[component]
 pub fn BillingPage() -> impl IntoView {
     view! {
-        <GatedPage title="Billing" kinds=&[OrgKind::Distributor] children=|u| view! { <Billing owner={u.role == MemberRole::Owner}/> }/>
+        <GatedPage
+            title="Billing"
+            kinds=&[OrgKind::Distributor]
+            children=|u| view! { <Billing owner=u.role == MemberRole::Owner /> }
+        />
     }
 }
 
@@ -191,45 +333,89 @@ fn Billing(
     let form = use_save_form(save);
     let reason = move |f: &'static str| form.reason(f);
     view! {
-        <RoleNav kind=OrgKind::Distributor/>
+        <RoleNav kind=OrgKind::Distributor />
         <h1>"Billing and invoices"</h1>
-        <SaveStatus form saved_test="billing-saved" fields=&["upi_id", "invoice_prefix"]/>
+        <SaveStatus form saved_test="billing-saved" fields=&["upi_id", "invoice_prefix"] />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                current.await.map(|b| view! {
-                    {(!b.missing.is_empty()).then(|| view! {
-                        <div class="banner danger" data-test="billing-missing">
-                            {format!("You cannot accept orders until you add your {}: every invoice prints it.", b.missing.join(" and "))}
-                        </div>
-                    })}
-                    <ActionForm action=save attr:class="card stack" attr:data-test="billing-form">
-                        <OwnerOnly owner/>
-                        <fieldset class="plain" disabled={!owner}>
-                        <p class="muted">{format!("GSTIN {} · next invoice number {}", b.gstin.clone().unwrap_or_else(|| "missing".into()), b.next_number)}</p>
-                        <label class="field">"UPI id (printed as a QR code for payment)"
-                            <input name="upi_id" value=b.upi_id.clone() placeholder="shopname@okhdfcbank" autocomplete="off" data-test="upi-id"/>
-                            <small class="field-error">{reason("upi_id")}</small>
-                        </label>
-                        <label class="field">"Invoice number prefix (1–5 letters or digits)"
-                            <input name="invoice_prefix" value=b.invoice_prefix.clone() maxlength="5" data-test="invoice-prefix"/>
-                            <small class="field-error">{reason("invoice_prefix")}</small>
-                        </label>
-                        <label class="field">"Round invoice totals to whole rupees?"
-                            <select name="round_off">
-                                <option value="true" selected=b.round_off>"Yes, add a round-off line"</option>
-                                <option value="false" selected=!b.round_off>"No, show paise"</option>
-                            </select>
-                        </label>
-                        <label class="field">"E-invoicing (turnover above ₹5 crore)"
-                            <select name="einvoice_enabled" data-test="einvoice">
-                                <option value="false" selected=!b.einvoice_enabled>"Not required"</option>
-                                <option value="true" selected=b.einvoice_enabled>"Yes: offer the INV-01 JSON for each B2B invoice"</option>
-                            </select>
-                        </label>
-                        <button type="submit">"Save"</button>
-                        </fieldset>
-                    </ActionForm>
-                })
+                current
+                    .await
+                    .map(|b| {
+                        view! {
+                            {(!b.missing.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <div class="banner danger" data-test="billing-missing">
+                                            {format!(
+                                                "You cannot accept orders until you add your {}: every invoice prints it.",
+                                                b.missing.join(" and "),
+                                            )}
+                                        </div>
+                                    }
+                                })}
+                            <ActionForm
+                                action=save
+                                attr:class="card stack"
+                                attr:data-test="billing-form"
+                            >
+                                <OwnerOnly owner />
+                                <fieldset class="plain" disabled=!owner>
+                                    <p class="muted">
+                                        {format!(
+                                            "GSTIN {} · next invoice number {}",
+                                            b.gstin.clone().unwrap_or_else(|| "missing".into()),
+                                            b.next_number,
+                                        )}
+                                    </p>
+                                    <label class="field">
+                                        "UPI id (printed as a QR code for payment)"
+                                        <input
+                                            name="upi_id"
+                                            value=b.upi_id.clone()
+                                            placeholder="shopname@okhdfcbank"
+                                            autocomplete="off"
+                                            data-test="upi-id"
+                                        /> <small class="field-error">{reason("upi_id")}</small>
+                                    </label>
+                                    <label class="field">
+                                        "Invoice number prefix (1–5 letters or digits)"
+                                        <input
+                                            name="invoice_prefix"
+                                            value=b.invoice_prefix.clone()
+                                            maxlength="5"
+                                            data-test="invoice-prefix"
+                                        />
+                                        <small class="field-error">
+                                            {reason("invoice_prefix")}
+                                        </small>
+                                    </label>
+                                    <label class="field">
+                                        "Round invoice totals to whole rupees?"
+                                        <select name="round_off">
+                                            <option value="true" selected=b.round_off>
+                                                "Yes, add a round-off line"
+                                            </option>
+                                            <option value="false" selected=!b.round_off>
+                                                "No, show paise"
+                                            </option>
+                                        </select>
+                                    </label>
+                                    <label class="field">
+                                        "E-invoicing (turnover above ₹5 crore)"
+                                        <select name="einvoice_enabled" data-test="einvoice">
+                                            <option value="false" selected=!b.einvoice_enabled>
+                                                "Not required"
+                                            </option>
+                                            <option value="true" selected=b.einvoice_enabled>
+                                                "Yes: offer the INV-01 JSON for each B2B invoice"
+                                            </option>
+                                        </select>
+                                    </label>
+                                    <button type="submit">"Save"</button>
+                                </fieldset>
+                            </ActionForm>
+                        }
+                    })
             })}
         </Suspense>
     }

@@ -23,10 +23,16 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn RetailerOrders() -> impl IntoView {
     view! {
-        <GatedPage title="My orders" kinds=&[OrgKind::Retailer] children=|u| view! {
-            <OrdersHome kind=u.org_kind title="My orders"/>
-            <crate::dashboard::Profile/>
-        }/>
+        <GatedPage
+            title="My orders"
+            kinds=&[OrgKind::Retailer]
+            children=|u| {
+                view! {
+                    <OrdersHome kind=u.org_kind title="My orders" />
+                    <crate::dashboard::Profile />
+                }
+            }
+        />
     }
 }
 
@@ -34,10 +40,16 @@ pub fn RetailerOrders() -> impl IntoView {
 #[component]
 pub fn DistributorOrders() -> impl IntoView {
     view! {
-        <GatedPage title="Orders" kinds=&[OrgKind::Distributor] children=|u| view! {
-            <OrdersHome kind=u.org_kind title="Orders"/>
-            <crate::dashboard::Profile/>
-        }/>
+        <GatedPage
+            title="Orders"
+            kinds=&[OrgKind::Distributor]
+            children=|u| {
+                view! {
+                    <OrdersHome kind=u.org_kind title="Orders" />
+                    <crate::dashboard::Profile />
+                }
+            }
+        />
     }
 }
 
@@ -54,9 +66,11 @@ fn OrdersHome(kind: OrgKind, title: &'static str) -> impl IntoView {
             .unwrap_or(0)
     });
     view! {
-        <RoleNav kind badge/>
-        <h1 data-test="dashboard" data-kind=kind.as_str()>{title}</h1>
-        <OrdersPanel kind/>
+        <RoleNav kind badge />
+        <h1 data-test="dashboard" data-kind=kind.as_str()>
+            {title}
+        </h1>
+        <OrdersPanel kind />
     }
 }
 
@@ -95,23 +109,63 @@ fn OrdersPanel(kind: OrgKind) -> impl IntoView {
     view! {
         <Form method="GET" action="" attr:class="filters orders-filter">
             <select name="state" aria-label="Status">
-                {states.into_iter().map(|(v, l)| view! { <option value=v selected=move || filter().state == v>{l}</option> }).collect_view()}
+                {states
+                    .into_iter()
+                    .map(|(v, l)| {
+                        view! {
+                            <option value=v selected=move || filter().state == v>
+                                {l}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
             </select>
-            <input type="date" name="from" aria-label="From" prop:value=move || filter().from/>
-            <input type="date" name="to" aria-label="To" prop:value=move || filter().to/>
-            <input type="search" name="q" placeholder=if kind == OrgKind::Retailer { "Distributor" } else { "Retailer" } prop:value=move || filter().q/>
+            <input type="date" name="from" aria-label="From" prop:value=move || filter().from />
+            <input type="date" name="to" aria-label="To" prop:value=move || filter().to />
+            <input
+                type="search"
+                name="q"
+                placeholder=if kind == OrgKind::Retailer { "Distributor" } else { "Retailer" }
+                prop:value=move || filter().q
+            />
             <button type="submit">"Show"</button>
         </Form>
-        {move || act.value().get().and_then(Result::err).map(|e| view! { <div class="banner danger" role="alert">{e.to_string()}</div> })}
-        <Transition fallback=|| view! { <p class="muted">"Loading orders…"</p> }>
+        {move || {
+            act.value()
+                .get()
+                .and_then(Result::err)
+                .map(|e| {
+                    view! {
+                        <div class="banner danger" role="alert">
+                            {e.to_string()}
+                        </div>
+                    }
+                })
+        }}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading orders…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match orders.await {
-                    Ok(list) if list.is_empty() => view! { <p class="muted card" data-test="no-orders">"No orders here yet."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="orders" data-test="order-list">
-                            {list.into_iter().map(|o| view! { <OrderCard order=o kind act/> }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                    Ok(list) if list.is_empty() => {
+                        view! {
+                            <p class="muted card" data-test="no-orders">
+                                "No orders here yet."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(list) => {
+                        view! {
+                            <ul class="orders" data-test="order-list">
+                                {list
+                                    .into_iter()
+                                    .map(|o| view! { <OrderCard order=o kind act /> })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }
                     Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -144,18 +198,35 @@ fn OrderCard(order: OrderSummary, kind: OrgKind, act: ServerAction<ActOnOrder>) 
             <A href=format!("/orders/{id}") attr:class="order-head">
                 <strong>{format!("#{id}")}</strong>
                 <span class="order-who">{other}</span>
-                <span class=format!("pill state-{}", state.as_str()) data-test="order-state">{state.label()}</span>
+                <span class=format!("pill state-{}", state.as_str()) data-test="order-state">
+                    {state.label()}
+                </span>
             </A>
             <div class="muted">
-                {format!("{} · {} line{} · {}", order.placed, order.line_count, if order.line_count == 1 { "" } else { "s" }, money(order.total_paise))}
-                {mode.map(|m| format!(" · {}", m.label()))}
+                {format!(
+                    "{} · {} line{} · {}",
+                    order.placed,
+                    order.line_count,
+                    if order.line_count == 1 { "" } else { "s" },
+                    money(order.total_paise),
+                )} {mode.map(|m| format!(" · {}", m.label()))}
             </div>
-            {(!quick.is_empty()).then(|| view! {
-                <div class="row-actions">
-                    {quick.into_iter().map(|a| view! { <ActionButton act id action=a needs_reason=false/> }).collect_view()}
-                    <A href=format!("/orders/{id}") attr:class="button ghost">"Details"</A>
-                </div>
-            })}
+            {(!quick.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="row-actions">
+                            {quick
+                                .into_iter()
+                                .map(|a| {
+                                    view! { <ActionButton act id action=a needs_reason=false /> }
+                                })
+                                .collect_view()}
+                            <A href=format!("/orders/{id}") attr:class="button ghost">
+                                "Details"
+                            </A>
+                        </div>
+                    }
+                })}
         </li>
     }
 }
@@ -164,7 +235,11 @@ fn OrderCard(order: OrderSummary, kind: OrgKind, act: ServerAction<ActOnOrder>) 
 #[component]
 pub fn OrderPage() -> impl IntoView {
     view! {
-        <GatedPage title="Order" kinds=&[OrgKind::Retailer, OrgKind::Distributor] children=|u| view! { <OrderView kind=u.org_kind/> }/>
+        <GatedPage
+            title="Order"
+            kinds=&[OrgKind::Retailer, OrgKind::Distributor]
+            children=|u| view! { <OrderView kind=u.org_kind /> }
+        />
     }
 }
 
@@ -180,18 +255,22 @@ fn OrderView(kind: OrgKind) -> impl IntoView {
         |(id, _, _)| get_order(id),
     );
     view! {
-        <RoleNav kind/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <RoleNav kind />
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <OrderBody detail=d kind act/> }.into_any(),
+                    Ok(d) => view! { <OrderBody detail=d kind act /> }.into_any(),
                     Err(e) => view! { <p class="card error">{e.to_string()}</p> }.into_any(),
                 }
             })}
         </Transition>
         // A sibling, not nested in the order's Transition: nested boundaries are where
         // Leptos's streamed pages have been seen to stall.
-        {move || (id() > 0).then(|| view! { <crate::invoices::pages::OrderInvoices order_id=id()/> })}
+        {move || {
+            (id() > 0).then(|| view! { <crate::invoices::pages::OrderInvoices order_id=id() /> })
+        }}
     }
 }
 
@@ -225,80 +304,210 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
         <h1>{format!("Order #{id}")}</h1>
         <section class="card">
             <div class="order-head">
-                <span class=format!("pill state-{}", state.as_str()) data-test="order-state">{state.label()}</span>
+                <span class=format!("pill state-{}", state.as_str()) data-test="order-state">
+                    {state.label()}
+                </span>
                 {mode.map(|m| view! { <span class="pill">{m.label()}</span> })}
             </div>
             <dl class="facts">
-                <dt>"Retailer"</dt><dd>{format!("{}, {}", o.retailer_name, o.retailer_city)}</dd>
-                <dt>"Distributor"</dt><dd>{o.distributor_name.clone()}</dd>
-                <dt>"Placed"</dt><dd>{o.placed.clone()}</dd>
-                {o.note.clone().map(|n| view! { <dt>"Note"</dt><dd>{n}</dd> })}
+                <dt>"Retailer"</dt>
+                <dd>{format!("{}, {}", o.retailer_name, o.retailer_city)}</dd>
+                <dt>"Distributor"</dt>
+                <dd>{o.distributor_name.clone()}</dd>
+                <dt>"Placed"</dt>
+                <dd>{o.placed.clone()}</dd>
+                {o
+                    .note
+                    .clone()
+                    .map(|n| {
+                        view! {
+                            <dt>"Note"</dt>
+                            <dd>{n}</dd>
+                        }
+                    })}
             </dl>
-            {move || error().map(|e| view! { <div class="banner danger" role="alert" data-test="act-error">{e.to_string()}</div> })}
-            {(!actions.is_empty()).then(|| view! {
-                <div class="row-actions">
-                    {actions.into_iter().map(|a| view! { <ActionButton act id action=a needs_reason=a.needs_reason(state)/> }).collect_view()}
-                </div>
-            })}
+            {move || {
+                error()
+                    .map(|e| {
+                        view! {
+                            <div class="banner danger" role="alert" data-test="act-error">
+                                {e.to_string()}
+                            </div>
+                        }
+                    })
+            }}
+            {(!actions.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="row-actions">
+                            {actions
+                                .into_iter()
+                                .map(|a| {
+                                    view! {
+                                        <ActionButton
+                                            act
+                                            id
+                                            action=a
+                                            needs_reason=a.needs_reason(state)
+                                        />
+                                    }
+                                })
+                                .collect_view()}
+                        </div>
+                    }
+                })}
         </section>
         <section class="card">
             <h2>"Items"</h2>
             <table class="lines">
-                <thead><tr><th>"Item"</th><th class="num">"Qty"</th><th class="num">"Rate"</th><th class="num">"Amount"</th></tr></thead>
+                <thead>
+                    <tr>
+                        <th>"Item"</th>
+                        <th class="num">"Qty"</th>
+                        <th class="num">"Rate"</th>
+                        <th class="num">"Amount"</th>
+                    </tr>
+                </thead>
                 <tbody>
-                    {detail.lines.into_iter().map(|l| view! {
-                        <tr>
-                            <td>{l.name}<small class="muted">{format!(" · HSN {} · GST {}", l.hsn, rate_label(l.tax_rate_bp))}</small></td>
-                            <td class="num">{format!("{} {}", l.qty, l.unit)}</td>
-                            <td class="num">{money(l.unit_price_paise)}</td>
-                            <td class="num">{money(l.unit_price_paise * i64::from(l.qty))}</td>
-                        </tr>
-                    }).collect_view()}
+                    {detail
+                        .lines
+                        .into_iter()
+                        .map(|l| {
+                            view! {
+                                <tr>
+                                    <td>
+                                        {l.name}
+                                        <small class="muted">
+                                            {format!(
+                                                " · HSN {} · GST {}",
+                                                l.hsn,
+                                                rate_label(l.tax_rate_bp),
+                                            )}
+                                        </small>
+                                    </td>
+                                    <td class="num">{format!("{} {}", l.qty, l.unit)}</td>
+                                    <td class="num">{money(l.unit_price_paise)}</td>
+                                    <td class="num">
+                                        {money(l.unit_price_paise * i64::from(l.qty))}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
                 </tbody>
                 <tfoot>
-                    <tr><td colspan="3">"Taxable value"</td><td class="num">{money(totals.taxable)}</td></tr>
+                    <tr>
+                        <td colspan="3">"Taxable value"</td>
+                        <td class="num">{money(totals.taxable)}</td>
+                    </tr>
                     {if detail.intra_state {
                         view! {
-                            <tr><td colspan="3">"CGST"</td><td class="num">{money(totals.tax.cgst)}</td></tr>
-                            <tr><td colspan="3">"SGST"</td><td class="num">{money(totals.tax.sgst)}</td></tr>
-                        }.into_any()
+                            <tr>
+                                <td colspan="3">"CGST"</td>
+                                <td class="num">{money(totals.tax.cgst)}</td>
+                            </tr>
+                            <tr>
+                                <td colspan="3">"SGST"</td>
+                                <td class="num">{money(totals.tax.sgst)}</td>
+                            </tr>
+                        }
+                            .into_any()
                     } else {
-                        view! { <tr><td colspan="3">"IGST"</td><td class="num">{money(totals.tax.igst)}</td></tr> }.into_any()
+                        view! {
+                            <tr>
+                                <td colspan="3">"IGST"</td>
+                                <td class="num">{money(totals.tax.igst)}</td>
+                            </tr>
+                        }
+                            .into_any()
                     }}
-                    {(totals.round_off != 0).then(|| view! { <tr><td colspan="3">"Round off"</td><td class="num">{money(totals.round_off)}</td></tr> })}
-                    <tr class="grand"><td colspan="3">"Total with GST"</td><td class="num" data-test="order-total">{money(totals.grand_total)}</td></tr>
+                    {(totals.round_off != 0)
+                        .then(|| {
+                            view! {
+                                <tr>
+                                    <td colspan="3">"Round off"</td>
+                                    <td class="num">{money(totals.round_off)}</td>
+                                </tr>
+                            }
+                        })}
+                    <tr class="grand">
+                        <td colspan="3">"Total with GST"</td>
+                        <td class="num" data-test="order-total">
+                            {money(totals.grand_total)}
+                        </td>
+                    </tr>
                 </tfoot>
             </table>
         </section>
         <section class="card">
             <h2>"Timeline"</h2>
             <ol class="timeline" data-test="timeline">
-                {detail.events.into_iter().map(|e| view! {
-                    <li data-state=e.to_state.as_str()>
-                        <strong>{e.to_state.label()}</strong>
-                        <span class="muted">{format!(" {} · {}{}", e.at, e.by_name.unwrap_or_default(), e.by_org.map(|o| format!(", {o}")).unwrap_or_default())}</span>
-                        {(e.via != "web").then(|| view! { <span class="pill">{format!("via {}", e.via)}</span> })}
-                        {e.note.map(|n| view! { <div>{n}</div> })}
-                    </li>
-                }).collect_view()}
-            </ol>
-            {(!detail.messages.is_empty()).then(|| view! {
-                <h3>"WhatsApp"</h3>
-                <ul class="wa-log" data-test="wa-log">
-                    {detail.messages.into_iter().map(|m| {
-                        let status = m.status_label();
+                {detail
+                    .events
+                    .into_iter()
+                    .map(|e| {
                         view! {
-                            <li data-delivery=m.delivery.clone().unwrap_or_else(|| m.state.clone())>
-                                <strong>{m.what()}</strong>
-                                {format!(" to {}{}", m.to_name.clone().unwrap_or_else(|| "the business".into()), m.to_org.clone().map(|o| format!(", {o}")).unwrap_or_default())}
-                                " " <span class="pill">{status}</span>
-                                <span class="muted">{format!(" {}", m.at)}</span>
-                                {m.error.clone().map(|e| view! { <div class="muted">{e}</div> })}
+                            <li data-state=e.to_state.as_str()>
+                                <strong>{e.to_state.label()}</strong>
+                                <span class="muted">
+                                    {format!(
+                                        " {} · {}{}",
+                                        e.at,
+                                        e.by_name.unwrap_or_default(),
+                                        e.by_org.map(|o| format!(", {o}")).unwrap_or_default(),
+                                    )}
+                                </span>
+                                {(e.via != "web")
+                                    .then(|| {
+                                        view! {
+                                            <span class="pill">{format!("via {}", e.via)}</span>
+                                        }
+                                    })}
+                                {e.note.map(|n| view! { <div>{n}</div> })}
                             </li>
                         }
-                    }).collect_view()}
-                </ul>
-            })}
+                    })
+                    .collect_view()}
+            </ol>
+            {(!detail.messages.is_empty())
+                .then(|| {
+                    view! {
+                        <h3>"WhatsApp"</h3>
+                        <ul class="wa-log" data-test="wa-log">
+                            {detail
+                                .messages
+                                .into_iter()
+                                .map(|m| {
+                                    let status = m.status_label();
+                                    view! {
+                                        <li data-delivery=m
+                                            .delivery
+                                            .clone()
+                                            .unwrap_or_else(|| m.state.clone())>
+                                            <strong>{m.what()}</strong>
+                                            {format!(
+                                                " to {}{}",
+                                                m.to_name.clone().unwrap_or_else(|| "the business".into()),
+                                                m
+                                                    .to_org
+                                                    .clone()
+                                                    .map(|o| format!(", {o}"))
+                                                    .unwrap_or_default(),
+                                            )}
+                                            " "
+                                            <span class="pill">{status}</span>
+                                            <span class="muted">{format!(" {}", m.at)}</span>
+                                            {m
+                                                .error
+                                                .clone()
+                                                .map(|e| view! { <div class="muted">{e}</div> })}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
         </section>
     }
 }
@@ -306,9 +515,7 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
 /// Browse and search products from distributors that serve the retailer.
 #[component]
 pub fn ShopPage() -> impl IntoView {
-    view! {
-        <GatedPage title="Shop" kinds=&[OrgKind::Retailer] children=|_| view! { <Shop/> }/>
-    }
+    view! { <GatedPage title="Shop" kinds=&[OrgKind::Retailer] children=|_| view! { <Shop /> } /> }
 }
 
 #[component]
@@ -330,53 +537,120 @@ fn Shop() -> impl IntoView {
     let carts = RwSignal::new(Carts::default());
     Effect::new(move |_| carts.set(cart::load()));
     view! {
-        <RoleNav kind=OrgKind::Retailer/>
+        <RoleNav kind=OrgKind::Retailer />
         <h1>"Shop"</h1>
         <Form method="GET" action="" attr:class="filters shop-filter">
-            <input type="search" name="q" placeholder="Search products, brands, categories" prop:value=move || filter().q data-test="search"/>
+            <input
+                type="search"
+                name="q"
+                placeholder="Search products, brands, categories"
+                prop:value=move || filter().q
+                data-test="search"
+            />
             <select name="category" aria-label="Category">
                 <option value="">"All categories"</option>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        categories.await.unwrap_or_default().into_iter().map(|c| {
-                            let id = c.id.to_string();
-                            let selected = filter().category == id;
-                            view! { <option value=id selected=selected>{c.name}</option> }
-                        }).collect_view()
+                        categories
+                            .await
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|c| {
+                                let id = c.id.to_string();
+                                let selected = filter().category == id;
+                                view! {
+                                    <option value=id selected=selected>
+                                        {c.name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
                     })}
                 </Suspense>
             </select>
-            <input type="text" name="brand" placeholder="Brand" prop:value=move || filter().brand/>
-            <input type="text" name="min" inputmode="decimal" placeholder="Min ₹" prop:value=move || filter().min_price/>
-            <input type="text" name="max" inputmode="decimal" placeholder="Max ₹" prop:value=move || filter().max_price/>
-            <label class="check"><input type="checkbox" name="in_stock" prop:checked=move || filter().in_stock/>" In stock"</label>
+            <input type="text" name="brand" placeholder="Brand" prop:value=move || filter().brand />
+            <input
+                type="text"
+                name="min"
+                inputmode="decimal"
+                placeholder="Min ₹"
+                prop:value=move || filter().min_price
+            />
+            <input
+                type="text"
+                name="max"
+                inputmode="decimal"
+                placeholder="Max ₹"
+                prop:value=move || filter().max_price
+            />
+            <label class="check">
+                <input type="checkbox" name="in_stock" prop:checked=move || filter().in_stock />
+                " In stock"
+            </label>
             <button type="submit">"Search"</button>
         </Form>
         <p class="muted cartline">
-            <A href="/retailer/cart">{move || format!("Cart: {} item(s)", carts.with(Carts::count))}</A>
+            <A href="/retailer/cart">
+                {move || format!("Cart: {} item(s)", carts.with(Carts::count))}
+            </A>
         </p>
-        <Transition fallback=|| view! { <p class="muted">"Loading products…"</p> }>
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading products…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) if p.products.is_empty() => view! {
-                        <p class="card muted" data-test="no-products">"No products match. Try fewer words, or another spelling."</p>
-                    }.into_any(),
+                    Ok(p) if p.products.is_empty() => {
+                        view! {
+                            <p class="card muted" data-test="no-products">
+                                "No products match. Try fewer words, or another spelling."
+                            </p>
+                        }
+                            .into_any()
+                    }
                     Ok(p) => {
                         let more = p.has_more;
                         view! {
-                            {p.showing_for.map(|q| view! {
-                                <p class="muted" data-test="showing-for">"Showing results for "<strong>{q}</strong></p>
-                            })}
+                            {p
+                                .showing_for
+                                .map(|q| {
+                                    view! {
+                                        <p class="muted" data-test="showing-for">
+                                            "Showing results for "
+                                            <strong>{q}</strong>
+                                        </p>
+                                    }
+                                })}
                             <ul class="products" data-test="product-list">
-                                {p.products.into_iter().map(|product| view! { <ProductCard product carts/> }).collect_view()}
+                                {p
+                                    .products
+                                    .into_iter()
+                                    .map(|product| view! { <ProductCard product carts /> })
+                                    .collect_view()}
                             </ul>
-                            {more.then(|| view! {
-                                <A href=move || {
-                                    let f = filter();
-                                    format!("?q={}&category={}&brand={}&min={}&max={}&page={}", f.q, f.category, f.brand, f.min_price, f.max_price, f.page + 1)
-                                } attr:class="button ghost">"More products"</A>
-                            })}
-                        }.into_any()
+                            {more
+                                .then(|| {
+                                    view! {
+                                        <A
+                                            href=move || {
+                                                let f = filter();
+                                                format!(
+                                                    "?q={}&category={}&brand={}&min={}&max={}&page={}",
+                                                    f.q,
+                                                    f.category,
+                                                    f.brand,
+                                                    f.min_price,
+                                                    f.max_price,
+                                                    f.page + 1,
+                                                )
+                                            }
+                                            attr:class="button ghost"
+                                        >
+                                            "More products"
+                                        </A>
+                                    }
+                                })}
+                        }
+                            .into_any()
                     }
                     Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 }
@@ -391,40 +665,89 @@ fn ProductCard(product: super::Product, carts: RwSignal<Carts>) -> impl IntoView
     view! {
         <li class="card product" data-test="product" data-name=product.name.clone()>
             {
-                let thumb = crate::catalog::photo_url(product.sku_id, product.image_version, "thumb");
+                let thumb = crate::catalog::photo_url(
+                    product.sku_id,
+                    product.image_version,
+                    "thumb",
+                );
                 let top = if thumb.is_some() { "product-top" } else { "product-top no-photo" };
                 view! {
                     <div class=top>
-                        {thumb.map(|src| view! { <img class="product-thumb" src=src width="64" height="64" alt="" loading="lazy" decoding="async"/> })}
-                        <div class="product-head">
+                        {thumb
+                            .map(|src| {
+                                view! {
+                                    <img
+                                        class="product-thumb"
+                                        src=src
+                                        width="64"
+                                        height="64"
+                                        alt=""
+                                        loading="lazy"
+                                        decoding="async"
+                                    />
+                                }
+                            })} <div class="product-head">
                             <strong>{product.name.clone()}</strong>
-                            <span class="muted">{format!("{} · {} · MRP {}", product.brand, product.category, money(product.mrp_paise))}</span>
+                            <span class="muted">
+                                {format!(
+                                    "{} · {} · MRP {}",
+                                    product.brand,
+                                    product.category,
+                                    money(product.mrp_paise),
+                                )}
+                            </span>
                         </div>
                     </div>
                 }
             }
             <ul class="offers">
-                {product.offers.iter().map(|o| {
-                    let p = p.clone();
-                    let offer = o.clone();
-                    let listing = o.listing_id;
-                    view! {
-                        <li class="offer" data-test="offer" data-distributor=o.distributor_name.clone()>
-                            <span class="offer-who">{o.distributor_name.clone()}</span>
-                            <span class="offer-price">{format!("{} / {}", money(o.price_paise), p.unit)}</span>
-                            <span class="muted">{if o.available > 0 { format!("{} in stock", o.available) } else { "Out of stock".to_string() }}
-                                {(o.min_order_qty > 1).then(|| format!(" · min {}", o.min_order_qty))}</span>
-                            <span class="muted offer-mode" data-test="offer-mode">{cart::fulfilment(o.delivers_here, o.pickup_at.as_deref())}</span>
-                            <button type="button" data-test="add" disabled=o.available <= 0
-                                on:click=move |_| {
-                                    carts.update(|c| c.add(&p, &offer, 1, cart::new_key));
-                                    carts.with_untracked(cart::save);
-                                }>
-                                {move || match carts.with(|c| c.qty_of(listing)) { 0 => "Add".to_string(), n => format!("In cart: {n} · add") }}
-                            </button>
-                        </li>
-                    }
-                }).collect_view()}
+                {product
+                    .offers
+                    .iter()
+                    .map(|o| {
+                        let p = p.clone();
+                        let offer = o.clone();
+                        let listing = o.listing_id;
+                        view! {
+                            <li
+                                class="offer"
+                                data-test="offer"
+                                data-distributor=o.distributor_name.clone()
+                            >
+                                <span class="offer-who">{o.distributor_name.clone()}</span>
+                                <span class="offer-price">
+                                    {format!("{} / {}", money(o.price_paise), p.unit)}
+                                </span>
+                                <span class="muted">
+                                    {if o.available > 0 {
+                                        format!("{} in stock", o.available)
+                                    } else {
+                                        "Out of stock".to_string()
+                                    }}
+                                    {(o.min_order_qty > 1)
+                                        .then(|| format!(" · min {}", o.min_order_qty))}
+                                </span>
+                                <span class="muted offer-mode" data-test="offer-mode">
+                                    {cart::fulfilment(o.delivers_here, o.pickup_at.as_deref())}
+                                </span>
+                                <button
+                                    type="button"
+                                    data-test="add"
+                                    disabled=o.available <= 0
+                                    on:click=move |_| {
+                                        carts.update(|c| c.add(&p, &offer, 1, cart::new_key));
+                                        carts.with_untracked(cart::save);
+                                    }
+                                >
+                                    {move || match carts.with(|c| c.qty_of(listing)) {
+                                        0 => "Add".to_string(),
+                                        n => format!("In cart: {n} · add"),
+                                    }}
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
         </li>
     }
@@ -433,9 +756,7 @@ fn ProductCard(product: super::Product, carts: RwSignal<Carts>) -> impl IntoView
 /// The carts, one per distributor; each is placed as one order.
 #[component]
 pub fn CartPage() -> impl IntoView {
-    view! {
-        <GatedPage title="Cart" kinds=&[OrgKind::Retailer] children=|_| view! { <CartView/> }/>
-    }
+    view! { <GatedPage title="Cart" kinds=&[OrgKind::Retailer] children=|_| view! { <CartView /> } /> }
 }
 
 #[component]
@@ -457,20 +778,53 @@ fn CartView() -> impl IntoView {
     });
     let errors = move || place.value().get().and_then(Result::err);
     view! {
-        <RoleNav kind=OrgKind::Retailer/>
+        <RoleNav kind=OrgKind::Retailer />
         <h1>"Cart"</h1>
-        {move || placed.get().map(|o| view! {
-            <div class="banner ok" role="status" data-test="placed">
-                {format!("Order #{} placed with {} for {}. ", o.id, o.distributor_name, money(o.total_paise))}
-                <A href=format!("/orders/{}", o.id)>"Track it"</A>
-            </div>
-        })}
-        {move || errors().filter(|e| !matches!(e, AppError::Invalid(_))).map(|e| view! { <div class="banner danger" role="alert">{e.to_string()}</div> })}
-        {move || (loaded.get() && carts.with(|c| c.0.is_empty())).then(|| view! {
-            <p class="card muted" data-test="empty-cart">"Your cart is empty. "<A href="/retailer/shop">"Go shopping"</A></p>
-        })}
-        <For each=move || carts.with(|c| c.0.iter().map(|d| d.distributor_id).collect::<Vec<_>>()) key=|id| *id let:distributor_id>
-            <DistributorCartView distributor_id carts place errors=Signal::derive(errors)/>
+        {move || {
+            placed
+                .get()
+                .map(|o| {
+                    view! {
+                        <div class="banner ok" role="status" data-test="placed">
+                            {format!(
+                                "Order #{} placed with {} for {}. ",
+                                o.id,
+                                o.distributor_name,
+                                money(o.total_paise),
+                            )}
+                            <A href=format!("/orders/{}", o.id)>"Track it"</A>
+                        </div>
+                    }
+                })
+        }}
+        {move || {
+            errors()
+                .filter(|e| !matches!(e, AppError::Invalid(_)))
+                .map(|e| {
+                    view! {
+                        <div class="banner danger" role="alert">
+                            {e.to_string()}
+                        </div>
+                    }
+                })
+        }}
+        {move || {
+            (loaded.get() && carts.with(|c| c.0.is_empty()))
+                .then(|| {
+                    view! {
+                        <p class="card muted" data-test="empty-cart">
+                            "Your cart is empty. "
+                            <A href="/retailer/shop">"Go shopping"</A>
+                        </p>
+                    }
+                })
+        }}
+        <For
+            each=move || carts.with(|c| c.0.iter().map(|d| d.distributor_id).collect::<Vec<_>>())
+            key=|id| *id
+            let:distributor_id
+        >
+            <DistributorCartView distributor_id carts place errors=Signal::derive(errors) />
         </For>
     }
 }
@@ -518,45 +872,165 @@ fn DistributorCartView(
     };
     view! {
         <section class="card cart" data-test="cart" data-distributor=distributor_id>
-            <h2>{move || cart.with(|c| c.as_ref().map(|c| c.distributor_name.clone()).unwrap_or_default())}</h2>
-            <p class="muted" data-test="cart-mode">{move || cart.with(|c| c.as_ref().map(|c| cart::fulfilment(c.delivers, c.pickup_at.as_deref())).unwrap_or_default())}</p>
+            <h2>
+                {move || {
+                    cart.with(|c| {
+                        c.as_ref().map(|c| c.distributor_name.clone()).unwrap_or_default()
+                    })
+                }}
+            </h2>
+            <p class="muted" data-test="cart-mode">
+                {move || {
+                    cart.with(|c| {
+                        c.as_ref()
+                            .map(|c| cart::fulfilment(c.delivers, c.pickup_at.as_deref()))
+                            .unwrap_or_default()
+                    })
+                }}
+            </p>
             <ul class="cart-lines">
-                <For each=move || cart.with(|c| c.as_ref().map(|c| c.items.iter().map(|i| i.listing_id).collect::<Vec<_>>()).unwrap_or_default())
-                    key=|id| *id let:listing_id>
+                <For
+                    each=move || {
+                        cart.with(|c| {
+                            c.as_ref()
+                                .map(|c| {
+                                    c.items.iter().map(|i| i.listing_id).collect::<Vec<_>>()
+                                })
+                                .unwrap_or_default()
+                        })
+                    }
+                    key=|id| *id
+                    let:listing_id
+                >
                     {
-                        let item = move || cart.with(|c| c.as_ref().and_then(|c| c.items.iter().find(|i| i.listing_id == listing_id).cloned()));
+                        let item = move || {
+                            cart.with(|c| {
+                                c.as_ref()
+                                    .and_then(|c| {
+                                        c.items.iter().find(|i| i.listing_id == listing_id).cloned()
+                                    })
+                            })
+                        };
                         let set = move |qty: i64| {
                             carts.update(|c| c.set_qty(distributor_id, listing_id, qty));
                             carts.with_untracked(cart::save);
                         };
                         view! {
                             <li class="cart-line" data-test="cart-line">
-                                <span class="cart-name">{move || item().map(|i| i.name).unwrap_or_default()}</span>
-                                <span class="muted">{move || item().map(|i| format!("{} / {} · GST {}", money(i.price_paise), i.unit, rate_label(i.rate_bp))).unwrap_or_default()}</span>
-                                <span class="qty">
-                                    <button type="button" class="ghost" aria-label="Less" on:click=move |_| set(item().map(|i| i.qty - 1).unwrap_or(0))>"−"</button>
-                                    <input type="number" min="0" inputmode="numeric" data-test="qty" aria-label="Quantity"
-                                        prop:value=move || item().map(|i| i.qty.to_string()).unwrap_or_default()
-                                        on:input=move |ev| { if let Ok(q) = event_target_value(&ev).trim().parse::<i64>() { set(q) } }/>
-                                    <button type="button" class="ghost" aria-label="More" on:click=move |_| set(item().map(|i| i.qty + 1).unwrap_or(1))>"+"</button>
+                                <span class="cart-name">
+                                    {move || item().map(|i| i.name).unwrap_or_default()}
                                 </span>
-                                <span class="num">{move || item().map(|i| money(i.price_paise * i.qty)).unwrap_or_default()}</span>
-                                <small class="field-error" role="alert" data-test="line-error">{move || line_error(listing_id)}</small>
+                                <span class="muted">
+                                    {move || {
+                                        item()
+                                            .map(|i| {
+                                                format!(
+                                                    "{} / {} · GST {}",
+                                                    money(i.price_paise),
+                                                    i.unit,
+                                                    rate_label(i.rate_bp),
+                                                )
+                                            })
+                                            .unwrap_or_default()
+                                    }}
+                                </span>
+                                <span class="qty">
+                                    <button
+                                        type="button"
+                                        class="ghost"
+                                        aria-label="Less"
+                                        on:click=move |_| set(
+                                            item().map(|i| i.qty - 1).unwrap_or(0),
+                                        )
+                                    >
+                                        "−"
+                                    </button>
+                                    <input
+                                        type="number"
+                                        min="0"
+                                        inputmode="numeric"
+                                        data-test="qty"
+                                        aria-label="Quantity"
+                                        prop:value=move || {
+                                            item().map(|i| i.qty.to_string()).unwrap_or_default()
+                                        }
+                                        on:input=move |ev| {
+                                            if let Ok(q) = event_target_value(&ev).trim().parse::<i64>()
+                                            {
+                                                set(q)
+                                            }
+                                        }
+                                    />
+                                    <button
+                                        type="button"
+                                        class="ghost"
+                                        aria-label="More"
+                                        on:click=move |_| set(
+                                            item().map(|i| i.qty + 1).unwrap_or(1),
+                                        )
+                                    >
+                                        "+"
+                                    </button>
+                                </span>
+                                <span class="num">
+                                    {move || {
+                                        item()
+                                            .map(|i| money(i.price_paise * i.qty))
+                                            .unwrap_or_default()
+                                    }}
+                                </span>
+                                <small class="field-error" role="alert" data-test="line-error">
+                                    {move || line_error(listing_id)}
+                                </small>
                             </li>
                         }
                     }
                 </For>
             </ul>
             <dl class="facts totals">
-                <dt>"Taxable value"</dt><dd class="num" data-test="taxable">{move || money(totals.get().taxable)}</dd>
-                <dt>"GST"</dt><dd class="num" data-test="tax">{move || money(totals.get().tax)}</dd>
-                {move || (totals.get().round_off != 0).then(|| view! { <dt>"Round off"</dt><dd class="num">{money(totals.get().round_off)}</dd> })}
-                <dt>"Total"</dt><dd class="num grand" data-test="total">{move || money(totals.get().total)}</dd>
+                <dt>"Taxable value"</dt>
+                <dd class="num" data-test="taxable">
+                    {move || money(totals.get().taxable)}
+                </dd>
+                <dt>"GST"</dt>
+                <dd class="num" data-test="tax">
+                    {move || money(totals.get().tax)}
+                </dd>
+                {move || {
+                    (totals.get().round_off != 0)
+                        .then(|| {
+                            view! {
+                                <dt>"Round off"</dt>
+                                <dd class="num">{money(totals.get().round_off)}</dd>
+                            }
+                        })
+                }}
+                <dt>"Total"</dt>
+                <dd class="num grand" data-test="total">
+                    {move || money(totals.get().total)}
+                </dd>
             </dl>
-            <input type="text" placeholder="Note for the distributor (optional)" maxlength="500"
-                prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/>
-            <button type="button" class="big" data-test="place" disabled=move || place.pending().get() on:click=submit>
-                {move || if place.pending().get() { "Placing…".to_string() } else { format!("Place order · {}", money(totals.get().total)) }}
+            <input
+                type="text"
+                placeholder="Note for the distributor (optional)"
+                maxlength="500"
+                prop:value=move || note.get()
+                on:input=move |ev| note.set(event_target_value(&ev))
+            />
+            <button
+                type="button"
+                class="big"
+                data-test="place"
+                disabled=move || place.pending().get()
+                on:click=submit
+            >
+                {move || {
+                    if place.pending().get() {
+                        "Placing…".to_string()
+                    } else {
+                        format!("Place order · {}", money(totals.get().total))
+                    }
+                }}
             </button>
         </section>
     }
@@ -575,23 +1049,48 @@ fn ActionButton(
     let form = move || {
         view! {
             <ActionForm action=act attr:class="inline">
-                <input type="hidden" name="id" value=id/>
-                <input type="hidden" name="action" value=a.as_str()/>
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="action" value=a.as_str() />
                 {if needs_reason {
-                    view! { <input type="text" name="reason" required aria-label="Reason" placeholder="Reason (the other side sees it)"/> }.into_any()
+                    view! {
+                        <input
+                            type="text"
+                            name="reason"
+                            required
+                            aria-label="Reason"
+                            placeholder="Reason (the other side sees it)"
+                        />
+                    }
+                        .into_any()
                 } else {
-                    view! { <input type="hidden" name="reason" value=""/> }.into_any()
+                    view! { <input type="hidden" name="reason" value="" /> }.into_any()
                 }}
-                <button type="submit" data-test=format!("act-{}", a.as_str()) class:danger=a.is_destructive()>
-                    {if a.is_destructive() { format!("Yes, {}", a.base_verb()) } else { a.label().to_string() }}
+                <button
+                    type="submit"
+                    data-test=format!("act-{}", a.as_str())
+                    class:danger=a.is_destructive()
+                >
+                    {if a.is_destructive() {
+                        format!("Yes, {}", a.base_verb())
+                    } else {
+                        a.label().to_string()
+                    }}
                 </button>
             </ActionForm>
         }
     };
     if a.is_destructive() {
         view! {
-            <Confirm label=a.label() question=format!("{} order #{id}? This cannot be undone.", capitalised(a.base_verb()))
-                test=format!("ask-{}", a.as_str())>{form()}</Confirm>
+            <Confirm
+                label=a.label()
+                question=format!(
+                    "{} order #{id}? This cannot be undone.",
+                    capitalised(a.base_verb()),
+                )
+                test=format!("ask-{}", a.as_str())
+            >
+                {form()}
+            </Confirm>
         }
         .into_any()
     } else {

@@ -18,9 +18,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn StockPage() -> impl IntoView {
-    view! {
-        <GatedPage title="Stock" kinds=&[OrgKind::Distributor] children=|_| view! { <Stock/> }/>
-    }
+    view! { <GatedPage title="Stock" kinds=&[OrgKind::Distributor] children=|_| view! { <Stock /> } /> }
 }
 
 fn rupees(paise: i64) -> String {
@@ -61,94 +59,271 @@ fn Stock() -> impl IntoView {
             .or_else(|| adjust.value().get().and_then(Result::err))
     };
     view! {
-        <RoleNav kind=OrgKind::Distributor/>
+        <RoleNav kind=OrgKind::Distributor />
         <h1>"Stock and prices"</h1>
-        <p class="muted">"Products of the brands you are linked with. Set your price (never above MRP) and minimum order, then record stock received."</p>
+        <p class="muted">
+            "Products of the brands you are linked with. Set your price (never above MRP) and minimum order, then record stock received."
+        </p>
         <div class="filters">
-            <input type="search" placeholder="Find a product" data-test="stock-search" on:input=move |ev| q.set(event_target_value(&ev))/>
-            <label class="check"><input type="checkbox" on:change=move |ev| carried_only.set(event_target_checked(&ev))/>" Only what I carry"</label>
+            <input
+                type="search"
+                placeholder="Find a product"
+                data-test="stock-search"
+                on:input=move |ev| q.set(event_target_value(&ev))
+            />
+            <label class="check">
+                <input
+                    type="checkbox"
+                    on:change=move |ev| carried_only.set(event_target_checked(&ev))
+                />
+                " Only what I carry"
+            </label>
         </div>
-        {move || error().map(|e| view! { <div class="banner danger" role="alert" data-test="stock-error">{e.to_string()}</div> })}
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        {move || {
+            error()
+                .map(|e| {
+                    view! {
+                        <div class="banner danger" role="alert" data-test="stock-error">
+                            {e.to_string()}
+                        </div>
+                    }
+                })
+        }}
+        <Transition fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match rows.await {
-                    Ok(list) if list.is_empty() => view! { <p class="card muted">"No products yet: link with a brand first (Brands)."</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="stock" data-test="stock-list">
-                            {list.into_iter().map(|r| {
-                                let available = r.on_hand - r.reserved;
-                                view! {
-                                    <li class="card" data-test="stock-row" data-name=r.name.clone()>
-                                        <div class="order-head">
-                                            <strong>{r.name.clone()}</strong>
-                                            <span class="pill">{r.manufacturer.clone()}</span>
-                                            {r.listing_id.map(|_| view! { <span class="pill active">{if r.active { "Selling" } else { "Paused" }}</span> })}
-                                        </div>
-                                        <div class="muted">{format!("{} · {} · MRP {} / {} · GST {}", r.code, r.brand, money(r.mrp_paise), r.unit, r.rate_bp.map(rate_label).unwrap_or_else(|| "unknown".into()))}</div>
-                                        {r.short_hsn.clone().map(|h| view! {
-                                            <div class="banner warn" data-test="hsn-warning">{format!(
-                                                "HSN {h} has {} digits: e-invoices need 6. Ask {} for the 6-digit code before you invoice this product.",
-                                                h.len(), r.manufacturer
-                                            )}</div>
-                                        })}
-                                        {r.listing_id.map(|_| view! {
-                                            <div data-test="stock-levels">{format!("On hand {} · reserved {} · available {}", r.on_hand, r.reserved, available)}</div>
-                                        })}
-                                        <ActionForm action=save attr:class="inline">
-                                            <input type="hidden" name="sku_id" value=r.sku_id/>
-                                            <label>"Price ₹ "<input name="price" required inputmode="decimal" size="8" data-test="price"
-                                                value=r.price_paise.map(rupees).unwrap_or_else(|| rupees(r.mrp_paise))/></label>
-                                            <label>"Min order "<input name="min_order_qty" required inputmode="numeric" size="4" value=r.min_order_qty/></label>
-                                            <input type="hidden" name="active" value=if r.listing_id.is_some() { r.active.to_string() } else { "true".into() }/>
-                                            <button type="submit" data-test="save-listing">{if r.listing_id.is_some() { "Update" } else { "Carry this" }}</button>
-                                        </ActionForm>
-                                        {r.listing_id.map(|lid| view! {
-                                            <ActionForm action=adjust attr:class="inline">
-                                                <input type="hidden" name="listing_id" value=lid/>
-                                                <select name="kind" aria-label="Change">
-                                                    <option value="received">"Received"</option>
-                                                    <option value="damaged">"Damaged"</option>
-                                                    <option value="correction">"Stock count"</option>
-                                                </select>
-                                                <input name="qty" required inputmode="numeric" size="6" placeholder="Qty" data-test="adjust-qty"/>
-                                                <input name="note" placeholder="Note (optional)"/>
-                                                <button type="submit" data-test="adjust">"Record"</button>
-                                            </ActionForm>
-                                            <button type="button" class="ghost" on:click=move |_| history_for.set(Some(lid))>"History"</button>
-                                            <ActionForm action=save attr:class="inline">
-                                                <input type="hidden" name="sku_id" value=r.sku_id/>
-                                                <input type="hidden" name="price" value=r.price_paise.map(rupees).unwrap_or_default()/>
-                                                <input type="hidden" name="min_order_qty" value=r.min_order_qty/>
-                                                <input type="hidden" name="active" value=(!r.active).to_string()/>
-                                                <button type="submit" class="ghost">{if r.active { "Pause selling" } else { "Resume selling" }}</button>
-                                            </ActionForm>
-                                        })}
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                    Ok(list) if list.is_empty() => {
+                        view! {
+                            <p class="card muted">
+                                "No products yet: link with a brand first (Brands)."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(list) => {
+                        view! {
+                            <ul class="stock" data-test="stock-list">
+                                {list
+                                    .into_iter()
+                                    .map(|r| {
+                                        let available = r.on_hand - r.reserved;
+                                        view! {
+                                            <li
+                                                class="card"
+                                                data-test="stock-row"
+                                                data-name=r.name.clone()
+                                            >
+                                                <div class="order-head">
+                                                    <strong>{r.name.clone()}</strong>
+                                                    <span class="pill">{r.manufacturer.clone()}</span>
+                                                    {r
+                                                        .listing_id
+                                                        .map(|_| {
+                                                            view! {
+                                                                <span class="pill active">
+                                                                    {if r.active { "Selling" } else { "Paused" }}
+                                                                </span>
+                                                            }
+                                                        })}
+                                                </div>
+                                                <div class="muted">
+                                                    {format!(
+                                                        "{} · {} · MRP {} / {} · GST {}",
+                                                        r.code,
+                                                        r.brand,
+                                                        money(r.mrp_paise),
+                                                        r.unit,
+                                                        r
+                                                            .rate_bp
+                                                            .map(rate_label)
+                                                            .unwrap_or_else(|| "unknown".into()),
+                                                    )}
+                                                </div>
+                                                {r
+                                                    .short_hsn
+                                                    .clone()
+                                                    .map(|h| {
+                                                        view! {
+                                                            <div class="banner warn" data-test="hsn-warning">
+                                                                {format!(
+                                                                    "HSN {h} has {} digits: e-invoices need 6. Ask {} for the 6-digit code before you invoice this product.",
+                                                                    h.len(),
+                                                                    r.manufacturer,
+                                                                )}
+                                                            </div>
+                                                        }
+                                                    })}
+                                                {r
+                                                    .listing_id
+                                                    .map(|_| {
+                                                        view! {
+                                                            <div data-test="stock-levels">
+                                                                {format!(
+                                                                    "On hand {} · reserved {} · available {}",
+                                                                    r.on_hand,
+                                                                    r.reserved,
+                                                                    available,
+                                                                )}
+                                                            </div>
+                                                        }
+                                                    })}
+                                                <ActionForm action=save attr:class="inline">
+                                                    <input type="hidden" name="sku_id" value=r.sku_id />
+                                                    <label>
+                                                        "Price ₹ "
+                                                        <input
+                                                            name="price"
+                                                            required
+                                                            inputmode="decimal"
+                                                            size="8"
+                                                            data-test="price"
+                                                            value=r
+                                                                .price_paise
+                                                                .map(rupees)
+                                                                .unwrap_or_else(|| rupees(r.mrp_paise))
+                                                        />
+                                                    </label>
+                                                    <label>
+                                                        "Min order "
+                                                        <input
+                                                            name="min_order_qty"
+                                                            required
+                                                            inputmode="numeric"
+                                                            size="4"
+                                                            value=r.min_order_qty
+                                                        />
+                                                    </label>
+                                                    <input
+                                                        type="hidden"
+                                                        name="active"
+                                                        value=if r.listing_id.is_some() {
+                                                            r.active.to_string()
+                                                        } else {
+                                                            "true".into()
+                                                        }
+                                                    />
+                                                    <button type="submit" data-test="save-listing">
+                                                        {if r.listing_id.is_some() {
+                                                            "Update"
+                                                        } else {
+                                                            "Carry this"
+                                                        }}
+                                                    </button>
+                                                </ActionForm>
+                                                {r
+                                                    .listing_id
+                                                    .map(|lid| {
+                                                        view! {
+                                                            <ActionForm action=adjust attr:class="inline">
+                                                                <input type="hidden" name="listing_id" value=lid />
+                                                                <select name="kind" aria-label="Change">
+                                                                    <option value="received">"Received"</option>
+                                                                    <option value="damaged">"Damaged"</option>
+                                                                    <option value="correction">"Stock count"</option>
+                                                                </select>
+                                                                <input
+                                                                    name="qty"
+                                                                    required
+                                                                    inputmode="numeric"
+                                                                    size="6"
+                                                                    placeholder="Qty"
+                                                                    data-test="adjust-qty"
+                                                                />
+                                                                <input name="note" placeholder="Note (optional)" />
+                                                                <button type="submit" data-test="adjust">
+                                                                    "Record"
+                                                                </button>
+                                                            </ActionForm>
+                                                            <button
+                                                                type="button"
+                                                                class="ghost"
+                                                                on:click=move |_| history_for.set(Some(lid))
+                                                            >
+                                                                "History"
+                                                            </button>
+                                                            <ActionForm action=save attr:class="inline">
+                                                                <input type="hidden" name="sku_id" value=r.sku_id />
+                                                                <input
+                                                                    type="hidden"
+                                                                    name="price"
+                                                                    value=r.price_paise.map(rupees).unwrap_or_default()
+                                                                />
+                                                                <input
+                                                                    type="hidden"
+                                                                    name="min_order_qty"
+                                                                    value=r.min_order_qty
+                                                                />
+                                                                <input
+                                                                    type="hidden"
+                                                                    name="active"
+                                                                    value=(!r.active).to_string()
+                                                                />
+                                                                <button type="submit" class="ghost">
+                                                                    {if r.active { "Pause selling" } else { "Resume selling" }}
+                                                                </button>
+                                                            </ActionForm>
+                                                        }
+                                                    })}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }
                     Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 }
             })}
         </Transition>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                history.await.ok().flatten().map(|moves| view! {
-                    <section class="card" data-test="history">
-                        <h2>"Stock history"</h2>
-                        <ul class="list">
-                            {moves.into_iter().map(|m| view! {
-                                <li>
-                                    <strong>{m.kind}</strong>
-                                    <span>{format!("on hand {:+} → {}, reserved {:+} → {}", m.on_hand_delta, m.on_hand_after, m.reserved_delta, m.reserved_after)}</span>
-                                    <span class="muted">{format!("{} {}{}", m.at, m.by_name.unwrap_or_default(), m.order_id.map(|o| format!(" · order #{o}")).unwrap_or_default())}</span>
-                                    {m.note.map(|n| view! { <span>{n}</span> })}
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    </section>
-                })
+                history
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|moves| {
+                        view! {
+                            <section class="card" data-test="history">
+                                <h2>"Stock history"</h2>
+                                <ul class="list">
+                                    {moves
+                                        .into_iter()
+                                        .map(|m| {
+                                            view! {
+                                                <li>
+                                                    <strong>{m.kind}</strong>
+                                                    <span>
+                                                        {format!(
+                                                            "on hand {:+} → {}, reserved {:+} → {}",
+                                                            m.on_hand_delta,
+                                                            m.on_hand_after,
+                                                            m.reserved_delta,
+                                                            m.reserved_after,
+                                                        )}
+                                                    </span>
+                                                    <span class="muted">
+                                                        {format!(
+                                                            "{} {}{}",
+                                                            m.at,
+                                                            m.by_name.unwrap_or_default(),
+                                                            m
+                                                                .order_id
+                                                                .map(|o| format!(" · order #{o}"))
+                                                                .unwrap_or_default(),
+                                                        )}
+                                                    </span>
+                                                    {m.note.map(|n| view! { <span>{n}</span> })}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </section>
+                        }
+                    })
             })}
         </Transition>
     }
@@ -157,7 +332,11 @@ fn Stock() -> impl IntoView {
 #[component]
 pub fn LinksPage() -> impl IntoView {
     view! {
-        <GatedPage title="Links" kinds=&[OrgKind::Manufacturer, OrgKind::Distributor] children=|u| view! { <Links kind=u.org_kind/> }/>
+        <GatedPage
+            title="Links"
+            kinds=&[OrgKind::Manufacturer, OrgKind::Distributor]
+            children=|u| view! { <Links kind=u.org_kind /> }
+        />
     }
 }
 
@@ -191,74 +370,165 @@ fn Links(kind: OrgKind) -> impl IntoView {
             .or_else(|| end.value().get().and_then(Result::err))
     };
     view! {
-        <RoleNav kind/>
+        <RoleNav kind />
         <h1>{title}</h1>
-        {move || error().map(|e| view! { <div class="banner danger" role="alert">{e.to_string()}</div> })}
+        {move || {
+            error()
+                .map(|e| {
+                    view! {
+                        <div class="banner danger" role="alert">
+                            {e.to_string()}
+                        </div>
+                    }
+                })
+        }}
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                list.await.map(|rows| view! {
-                    <ul class="list card" data-test="links">
-                        {rows.is_empty().then(|| view! { <li class="muted">{format!("No links yet: find a {other} below.")}</li> })}
-                        {rows.into_iter().map(|l| view! {
-                            <li data-test="link" data-name=l.other_name.clone() data-state=l.state.clone()>
-                                <strong>{l.other_name.clone()}</strong>
-                                <span class="muted">{l.other_city.clone()}</span>
-                                {(l.state == "active").then(|| view! {
-                                    <span class="muted" data-test="link-stock">{format!("{} products carried · {} on hand · {} reserved", l.carried, l.on_hand, l.reserved)}</span>
-                                })}
-                                <span class=format!("pill {}", l.state)>{match (l.state.as_str(), l.awaiting_me) {
-                                    ("active", _) => "Linked",
-                                    ("ended", _) => "Ended",
-                                    (_, true) => "Wants to link with you",
-                                    _ => "Waiting for their answer",
-                                }}</span>
-                                {l.awaiting_me.then(|| view! {
-                                    <ActionForm action=answer attr:class="inline">
-                                        <input type="hidden" name="other_id" value=l.other_id/>
-                                        <input type="hidden" name="accept" value="true"/>
-                                        <button type="submit" data-test="accept-link">"Accept"</button>
-                                    </ActionForm>
-                                    <Confirm label="Decline" question=format!("Decline the link with {}?", l.other_name) test="ask-decline-link">
-                                        <ActionForm action=answer attr:class="inline">
-                                            <input type="hidden" name="other_id" value=l.other_id/>
-                                            <input type="hidden" name="accept" value="false"/>
-                                            <button type="submit" class="danger" data-test="decline-link">"Yes, decline"</button>
-                                        </ActionForm>
-                                    </Confirm>
-                                })}
-                                {(l.state == "active").then(|| view! {
-                                    <Confirm label="End link" test="ask-end-link"
-                                        question=format!("End the link with {}? Its products stop being sold through this link until you link again.", l.other_name)>
-                                        <ActionForm action=end attr:class="inline">
-                                            <input type="hidden" name="other_id" value=l.other_id/>
-                                            <button type="submit" class="danger" data-test="end-link">"Yes, end link"</button>
-                                        </ActionForm>
-                                    </Confirm>
-                                })}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                })
+                list.await
+                    .map(|rows| {
+                        view! {
+                            <ul class="list card" data-test="links">
+                                {rows
+                                    .is_empty()
+                                    .then(|| {
+                                        view! {
+                                            <li class="muted">
+                                                {format!("No links yet: find a {other} below.")}
+                                            </li>
+                                        }
+                                    })}
+                                {rows
+                                    .into_iter()
+                                    .map(|l| {
+                                        view! {
+                                            <li
+                                                data-test="link"
+                                                data-name=l.other_name.clone()
+                                                data-state=l.state.clone()
+                                            >
+                                                <strong>{l.other_name.clone()}</strong>
+                                                <span class="muted">{l.other_city.clone()}</span>
+                                                {(l.state == "active")
+                                                    .then(|| {
+                                                        view! {
+                                                            <span class="muted" data-test="link-stock">
+                                                                {format!(
+                                                                    "{} products carried · {} on hand · {} reserved",
+                                                                    l.carried,
+                                                                    l.on_hand,
+                                                                    l.reserved,
+                                                                )}
+                                                            </span>
+                                                        }
+                                                    })}
+                                                <span class=format!(
+                                                    "pill {}",
+                                                    l.state,
+                                                )>
+                                                    {match (l.state.as_str(), l.awaiting_me) {
+                                                        ("active", _) => "Linked",
+                                                        ("ended", _) => "Ended",
+                                                        (_, true) => "Wants to link with you",
+                                                        _ => "Waiting for their answer",
+                                                    }}
+                                                </span>
+                                                {l
+                                                    .awaiting_me
+                                                    .then(|| {
+                                                        view! {
+                                                            <ActionForm action=answer attr:class="inline">
+                                                                <input type="hidden" name="other_id" value=l.other_id />
+                                                                <input type="hidden" name="accept" value="true" />
+                                                                <button type="submit" data-test="accept-link">
+                                                                    "Accept"
+                                                                </button>
+                                                            </ActionForm>
+                                                            <Confirm
+                                                                label="Decline"
+                                                                question=format!("Decline the link with {}?", l.other_name)
+                                                                test="ask-decline-link"
+                                                            >
+                                                                <ActionForm action=answer attr:class="inline">
+                                                                    <input type="hidden" name="other_id" value=l.other_id />
+                                                                    <input type="hidden" name="accept" value="false" />
+                                                                    <button
+                                                                        type="submit"
+                                                                        class="danger"
+                                                                        data-test="decline-link"
+                                                                    >
+                                                                        "Yes, decline"
+                                                                    </button>
+                                                                </ActionForm>
+                                                            </Confirm>
+                                                        }
+                                                    })}
+                                                {(l.state == "active")
+                                                    .then(|| {
+                                                        view! {
+                                                            <Confirm
+                                                                label="End link"
+                                                                test="ask-end-link"
+                                                                question=format!(
+                                                                    "End the link with {}? Its products stop being sold through this link until you link again.",
+                                                                    l.other_name,
+                                                                )
+                                                            >
+                                                                <ActionForm action=end attr:class="inline">
+                                                                    <input type="hidden" name="other_id" value=l.other_id />
+                                                                    <button type="submit" class="danger" data-test="end-link">
+                                                                        "Yes, end link"
+                                                                    </button>
+                                                                </ActionForm>
+                                                            </Confirm>
+                                                        }
+                                                    })}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })
             })}
         </Transition>
         <section class="card">
             <h2>{format!("Find a {other}")}</h2>
-            <input type="search" placeholder="Name or city" on:input=move |ev| q.set(event_target_value(&ev))/>
+            <input
+                type="search"
+                placeholder="Name or city"
+                on:input=move |ev| q.set(event_target_value(&ev))
+            />
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    found.await.map(|rows| view! {
-                        <ul class="list" data-test="partners">
-                            {rows.into_iter().map(|p| view! {
-                                <li data-test="partner" data-name=p.name.clone()>
-                                    <strong>{p.name.clone()}</strong><span class="muted">{p.city.clone()}</span>
-                                    <ActionForm action=ask attr:class="inline">
-                                        <input type="hidden" name="other_id" value=p.id/>
-                                        <button type="submit" class="ghost" data-test="ask-link">{if kind == OrgKind::Manufacturer { "Invite" } else { "Ask to link" }}</button>
-                                    </ActionForm>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    })
+                    found
+                        .await
+                        .map(|rows| {
+                            view! {
+                                <ul class="list" data-test="partners">
+                                    {rows
+                                        .into_iter()
+                                        .map(|p| {
+                                            view! {
+                                                <li data-test="partner" data-name=p.name.clone()>
+                                                    <strong>{p.name.clone()}</strong>
+                                                    <span class="muted">{p.city.clone()}</span>
+                                                    <ActionForm action=ask attr:class="inline">
+                                                        <input type="hidden" name="other_id" value=p.id />
+                                                        <button type="submit" class="ghost" data-test="ask-link">
+                                                            {if kind == OrgKind::Manufacturer {
+                                                                "Invite"
+                                                            } else {
+                                                                "Ask to link"
+                                                            }}
+                                                        </button>
+                                                    </ActionForm>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })
                 })}
             </Transition>
         </section>
@@ -268,7 +538,11 @@ fn Links(kind: OrgKind) -> impl IntoView {
 #[component]
 pub fn DeliveryPage() -> impl IntoView {
     view! {
-        <GatedPage title="Delivery" kinds=&[OrgKind::Distributor] children=|u| view! { <Delivery owner={u.role == MemberRole::Owner}/> }/>
+        <GatedPage
+            title="Delivery"
+            kinds=&[OrgKind::Distributor]
+            children=|u| view! { <Delivery owner=u.role == MemberRole::Owner /> }
+        />
     }
 }
 
@@ -282,38 +556,78 @@ fn Delivery(
     let form = use_save_form(save);
     let reason = move |f: &'static str| form.reason(f);
     view! {
-        <RoleNav kind=OrgKind::Distributor/>
+        <RoleNav kind=OrgKind::Distributor />
         <h1>"Delivery and pickup"</h1>
-        <SaveStatus form saved_test="delivery-saved" fields=&["pincodes", "pickup_address"]/>
+        <SaveStatus form saved_test="delivery-saved" fields=&["pincodes", "pickup_address"] />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                current.await.map(|o: DeliveryOptions| view! {
-                    <ActionForm action=save attr:class="card stack" attr:data-test="delivery-form">
-                        <OwnerOnly owner/>
-                        <fieldset class="plain" disabled={!owner}>
-                        <label class="field">"Do you deliver?"
-                            <select name="options[delivers]" data-test="delivers">
-                                <option value="true" selected=o.delivers>"Yes, I deliver to the pincodes below"</option>
-                                <option value="false" selected=!o.delivers>"No delivery"</option>
-                            </select>
-                        </label>
-                        <label class="field">"Pincodes (commas or new lines)"
-                            <textarea name="options[pincodes]" rows="3" data-test="pincodes">{o.pincodes.clone()}</textarea>
-                            <small class="field-error">{reason("pincodes")}</small>
-                        </label>
-                        <label class="field">"Can retailers pick up?"
-                            <select name="options[offers_pickup]">
-                                <option value="true" selected=o.offers_pickup>"Yes, from the address below"</option>
-                                <option value="false" selected=!o.offers_pickup>"No pickup"</option>
-                            </select>
-                        </label>
-                        <label class="field">"Pickup address"<input name="options[pickup_address]" value=o.pickup_address.clone()/>
-                            <small class="field-error">{reason("pickup_address")}</small></label>
-                        <label class="field">"Pickup hours"<input name="options[pickup_hours]" value=o.pickup_hours.clone() placeholder="Mon–Sat 9:30 am – 7:30 pm"/></label>
-                        <button type="submit">"Save"</button>
-                        </fieldset>
-                    </ActionForm>
-                })
+                current
+                    .await
+                    .map(|o: DeliveryOptions| {
+                        view! {
+                            <ActionForm
+                                action=save
+                                attr:class="card stack"
+                                attr:data-test="delivery-form"
+                            >
+                                <OwnerOnly owner />
+                                <fieldset class="plain" disabled=!owner>
+                                    <label class="field">
+                                        "Do you deliver?"
+                                        <select name="options[delivers]" data-test="delivers">
+                                            <option value="true" selected=o.delivers>
+                                                "Yes, I deliver to the pincodes below"
+                                            </option>
+                                            <option value="false" selected=!o.delivers>
+                                                "No delivery"
+                                            </option>
+                                        </select>
+                                    </label>
+                                    <label class="field">
+                                        "Pincodes (commas or new lines)"
+                                        <textarea
+                                            name="options[pincodes]"
+                                            rows="3"
+                                            data-test="pincodes"
+                                        >
+                                            {o.pincodes.clone()}
+                                        </textarea>
+                                        <small class="field-error">{reason("pincodes")}</small>
+                                    </label>
+                                    <label class="field">
+                                        "Can retailers pick up?"
+                                        <select name="options[offers_pickup]">
+                                            <option value="true" selected=o.offers_pickup>
+                                                "Yes, from the address below"
+                                            </option>
+                                            <option value="false" selected=!o.offers_pickup>
+                                                "No pickup"
+                                            </option>
+                                        </select>
+                                    </label>
+                                    <label class="field">
+                                        "Pickup address"
+                                        <input
+                                            name="options[pickup_address]"
+                                            value=o.pickup_address.clone()
+                                        />
+                                        <small class="field-error">
+                                            {reason("pickup_address")}
+                                        </small>
+                                    </label>
+                                    <label class="field">
+                                        "Pickup hours"
+                                        <input
+                                            name="options[pickup_hours]"
+                                            value=o.pickup_hours.clone()
+                                            placeholder="Mon–Sat 9:30 am – 7:30 pm"
+                                        />
+                                    </label>
+                                    <button type="submit">"Save"</button>
+                                </fieldset>
+                            </ActionForm>
+                        }
+                    })
             })}
         </Suspense>
     }

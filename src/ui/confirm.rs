@@ -19,7 +19,9 @@ pub fn Confirm(
 ) -> impl IntoView {
     view! {
         <details class="confirm">
-            <summary class="button ghost danger-text" data-test=test>{label}</summary>
+            <summary class="button ghost danger-text" data-test=test>
+                {label}
+            </summary>
             <div class="confirm-box" role="group" aria-label=label>
                 <p>{question}</p>
                 {children()}

@@ -47,15 +47,24 @@ pub fn SaveStatus(
     move || {
         if form.saved.get() {
             return Some(
-                view! { <div class="banner ok" role="status" data-test=saved_test>"Saved."</div> }
-                    .into_any(),
+                view! {
+                    <div class="banner ok" role="status" data-test=saved_test>
+                        "Saved."
+                    </div>
+                }
+                .into_any(),
             );
         }
         form.errors
             .get()
             .filter(|e| fields.iter().all(|f| e.reason_for(f).is_none()))
             .map(|e| {
-                view! { <div class="banner danger" role="alert">{e.to_string()}</div> }.into_any()
+                view! {
+                    <div class="banner danger" role="alert">
+                        {e.to_string()}
+                    </div>
+                }
+                .into_any()
             })
     }
 }
@@ -80,7 +89,10 @@ pub fn Field(
     let err_id = format!("e-{key}");
     view! {
         <div class="field" class:invalid=move || reason().is_some()>
-            <label for=id.clone()>{label}{required.then_some(view! { <span class="req">" *"</span> })}</label>
+            <label for=id
+                .clone()>
+                {label}{required.then_some(view! { <span class="req">" *"</span> })}
+            </label>
             <input
                 id=id
                 name=name
@@ -93,7 +105,9 @@ pub fn Field(
                 aria-invalid=move || reason().is_some().to_string()
             />
             {(!hint.is_empty()).then(|| view! { <small class="hint">{hint}</small> })}
-            <small class="field-error" id=err_id data-field=key role="alert">{reason}</small>
+            <small class="field-error" id=err_id data-field=key role="alert">
+                {reason}
+            </small>
         </div>
     }
 }
@@ -104,11 +118,19 @@ pub fn FormError(errors: ErrorSignal) -> impl IntoView {
     move || {
         errors.get().map(|e| {
             let text = match &e {
-                AppError::Invalid(list) if list.len() > 1 => format!("Please correct the {} fields marked below.", list.len()),
+                AppError::Invalid(list) if list.len() > 1 => {
+                    format!("Please correct the {} fields marked below.", list.len())
+                }
                 AppError::Invalid(_) => String::new(),
                 other => other.to_string(),
             };
-            (!text.is_empty()).then(|| view! { <div class="banner danger" role="alert" data-test="form-error">{text}</div> })
+            (!text.is_empty()).then(|| {
+                view! {
+                    <div class="banner danger" role="alert" data-test="form-error">
+                        {text}
+                    </div>
+                }
+            })
         })
     }
 }

@@ -26,8 +26,8 @@ where
     V: IntoView + 'static,
 {
     view! {
-        <leptos_meta::Title text=format!("{title} · AuroMart")/>
-        <RoleGate kinds children/>
+        <leptos_meta::Title text=format!("{title} · AuroMart") />
+        <RoleGate kinds children />
     }
 }
 
@@ -40,28 +40,46 @@ where
     let user = expect_context::<UserResource>();
     let children = std::sync::Arc::new(children);
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
             {
                 let children = children.clone();
                 move || {
                     let children = children.clone();
                     Suspend::new(async move {
                         match user.await {
-                            Ok(Some(u)) if kinds.contains(&u.org_kind) => view! {
-                                <ApprovalBanner approval=u.approval/>
-                                {children(u)}
-                            }.into_any(),
+                            Ok(Some(u)) if kinds.contains(&u.org_kind) => {
+                                view! {
+                                    <ApprovalBanner approval=u.approval />
+                                    {children(u)}
+                                }
+                                    .into_any()
+                            }
                             Ok(Some(u)) => {
                                 set_status(403);
                                 view! {
                                     <section class="card refused" data-test="refused">
                                         <h1>"Not your page"</h1>
-                                        <p>{format!("This page is for {} accounts. You are logged in as a {}.", kinds.iter().map(|k| k.label().to_lowercase()).collect::<Vec<_>>().join(" or "), u.org_kind.label().to_lowercase())}</p>
-                                        <A href=u.org_kind.home() attr:class="button">"Go to my dashboard"</A>
+                                        <p>
+                                            {format!(
+                                                "This page is for {} accounts. You are logged in as a {}.",
+                                                kinds
+                                                    .iter()
+                                                    .map(|k| k.label().to_lowercase())
+                                                    .collect::<Vec<_>>()
+                                                    .join(" or "),
+                                                u.org_kind.label().to_lowercase(),
+                                            )}
+                                        </p>
+                                        <A href=u.org_kind.home() attr:class="button">
+                                            "Go to my dashboard"
+                                        </A>
                                     </section>
-                                }.into_any()
+                                }
+                                    .into_any()
                             }
-                            Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
+                            Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
                             Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                         }
                     })

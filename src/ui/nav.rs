@@ -34,19 +34,30 @@ pub fn RoleNav(kind: OrgKind, #[prop(optional)] badge: Option<Signal<i64>>) -> i
     };
     view! {
         <nav class="rolenav" aria-label="Sections">
-            {links.iter().enumerate().map(|(i, (href, label))| {
-                let show_badge = i == 0 && badge.is_some();
-                view! {
-                    <A href=*href exact=true>
-                        {*label}
-                        {show_badge.then(|| view! {
-                            <span class="badge" data-test="new-orders" class:zero=move || badge.map(|b| b.get()).unwrap_or(0) == 0>
-                                {move || badge.map(|b| b.get()).unwrap_or(0)}
-                            </span>
-                        })}
-                    </A>
-                }
-            }).collect_view()}
+            {links
+                .iter()
+                .enumerate()
+                .map(|(i, (href, label))| {
+                    let show_badge = i == 0 && badge.is_some();
+                    view! {
+                        <A href=*href exact=true>
+                            {*label}
+                            {show_badge
+                                .then(|| {
+                                    view! {
+                                        <span
+                                            class="badge"
+                                            data-test="new-orders"
+                                            class:zero=move || badge.map(|b| b.get()).unwrap_or(0) == 0
+                                        >
+                                            {move || badge.map(|b| b.get()).unwrap_or(0)}
+                                        </span>
+                                    }
+                                })}
+                        </A>
+                    }
+                })
+                .collect_view()}
         </nav>
     }
 }

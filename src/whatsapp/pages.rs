@@ -15,7 +15,11 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn WhatsAppPage() -> impl IntoView {
     view! {
-        <crate::ui::gate::GatedPage title="WhatsApp · Admin" kinds=&[OrgKind::Platform] children=|_| view! { <Console/> }/>
+        <crate::ui::gate::GatedPage
+            title="WhatsApp · Admin"
+            kinds=&[OrgKind::Platform]
+            children=|_| view! { <Console /> }
+        />
     }
 }
 
@@ -28,12 +32,21 @@ where
     T::Output: Clone + Send + Sync + 'static,
 {
     move || match action.value().get() {
-        Some(Err(e)) => {
-            Some(view! { <div class="banner danger" role="alert">{e.to_string()}</div> }.into_any())
-        }
+        Some(Err(e)) => Some(
+            view! {
+                <div class="banner danger" role="alert">
+                    {e.to_string()}
+                </div>
+            }
+            .into_any(),
+        ),
         Some(Ok(v)) => ok(&v).map(|text| {
-            view! { <div class="banner ok" role="status" data-test="wa-result">{text}</div> }
-                .into_any()
+            view! {
+                <div class="banner ok" role="status" data-test="wa-result">
+                    {text}
+                </div>
+            }
+            .into_any()
         }),
         None => None,
     }
@@ -87,21 +100,48 @@ fn Console() -> impl IntoView {
     let broadcasts = Resource::new(changes, |_| list_broadcasts());
 
     view! {
-        <crate::ui::nav::RoleNav kind=OrgKind::Platform/>
+        <crate::ui::nav::RoleNav kind=OrgKind::Platform />
         <h1>"WhatsApp"</h1>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                stats.await.map(|s| view! {
-                    <p class=if s.sandbox { "banner warn" } else { "banner ok" } data-test="wa-mode">{s.connection.clone()}</p>
-                    <section class="stats" data-test="wa-stats">
-                        <div class="stat"><b>{s.pending + s.sending}</b><span>"Waiting to send"</span></div>
-                        <div class="stat"><b>{s.sent}</b><span>"Sent"</span></div>
-                        <div class="stat"><b>{s.delivered}</b><span>"Delivered"</span></div>
-                        <div class="stat"><b>{s.read}</b><span>"Read"</span></div>
-                        <div class="stat warn"><b data-test="wa-failed-count">{s.failed}</b><span>"Failed"</span></div>
-                        <div class="stat"><b>{s.skipped}</b><span>"Opted out"</span></div>
-                    </section>
-                })
+                stats
+                    .await
+                    .map(|s| {
+                        view! {
+                            <p
+                                class=if s.sandbox { "banner warn" } else { "banner ok" }
+                                data-test="wa-mode"
+                            >
+                                {s.connection.clone()}
+                            </p>
+                            <section class="stats" data-test="wa-stats">
+                                <div class="stat">
+                                    <b>{s.pending + s.sending}</b>
+                                    <span>"Waiting to send"</span>
+                                </div>
+                                <div class="stat">
+                                    <b>{s.sent}</b>
+                                    <span>"Sent"</span>
+                                </div>
+                                <div class="stat">
+                                    <b>{s.delivered}</b>
+                                    <span>"Delivered"</span>
+                                </div>
+                                <div class="stat">
+                                    <b>{s.read}</b>
+                                    <span>"Read"</span>
+                                </div>
+                                <div class="stat warn">
+                                    <b data-test="wa-failed-count">{s.failed}</b>
+                                    <span>"Failed"</span>
+                                </div>
+                                <div class="stat">
+                                    <b>{s.skipped}</b>
+                                    <span>"Opted out"</span>
+                                </div>
+                            </section>
+                        }
+                    })
             })}
         </Transition>
 
@@ -114,60 +154,130 @@ fn Console() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match phones.await {
                             Err(e) => view! { <p class="muted">{e.to_string()}</p> }.into_any(),
-                            Ok(list) if list.is_empty() => view! { <p class="muted">"No messages yet. Place an order to see the distributor's alert here."</p> }.into_any(),
-                            Ok(list) => view! {
-                                <ul class="phones" data-test="sandbox-phones">
-                                    {list.into_iter().map(|p| {
-                                        let href = format!("?phone={}", p.phone);
-                                        let current = p.phone == phone();
-                                        view! {
-                                            <li class:current=current>
-                                                <a href=href data-phone=p.phone.clone()>
-                                                    <b>{p.name.clone().unwrap_or_else(|| format!("+{}", p.phone))}</b>
-                                                    <span class="muted">{format!(" {} · {} messages", p.org.clone().unwrap_or_default(), p.messages)}</span>
-                                                </a>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
+                            Ok(list) if list.is_empty() => {
+                                view! {
+                                    <p class="muted">
+                                        "No messages yet. Place an order to see the distributor's alert here."
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                            Ok(list) => {
+                                view! {
+                                    <ul class="phones" data-test="sandbox-phones">
+                                        {list
+                                            .into_iter()
+                                            .map(|p| {
+                                                let href = format!("?phone={}", p.phone);
+                                                let current = p.phone == phone();
+                                                view! {
+                                                    <li class:current=current>
+                                                        <a href=href data-phone=p.phone.clone()>
+                                                            <b>
+                                                                {p.name.clone().unwrap_or_else(|| format!("+{}", p.phone))}
+                                                            </b>
+                                                            <span class="muted">
+                                                                {format!(
+                                                                    " {} · {} messages",
+                                                                    p.org.clone().unwrap_or_default(),
+                                                                    p.messages,
+                                                                )}
+                                                            </span>
+                                                        </a>
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
                         }
                     })}
                 </Transition>
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
                         let p = phone();
-                        chat.await.map(|msgs| (!p.is_empty()).then(|| view! {
-                            <div class="chat" data-test="sandbox-chat">
-                                <p class="muted">{format!("+{p}")}</p>
-                                {msgs.into_iter().map(|m| {
-                                    let id = m.id;
-                                    view! {
-                                        <div class="bubble" data-test="bubble" data-delivery=m.delivery.clone().unwrap_or_default()>
-                                            {m.document.clone().map(|(name, media)| view! {
-                                                <a class="doc" href=format!("/admin/whatsapp/media/{media}") download=name.clone()>{format!("📄 {name}")}</a>
-                                            })}
-                                            <p class="text">{m.text.clone()}</p>
-                                            <span class="muted small">{format!("{} {}", m.at, match m.delivery.as_deref() { Some("read") => "✓✓ read", Some("delivered") => "✓✓", Some("sent") => "✓", _ => "" })}</span>
-                                            <div class="bubble-buttons">
-                                                {m.buttons.clone().into_iter().enumerate().map(|(i, title)| view! {
-                                                    <ActionForm action=tap>
-                                                        <input type="hidden" name="message_id" value=id/>
-                                                        <input type="hidden" name="button" value=i/>
-                                                        <button type="submit" data-test="wa-button">{title}</button>
-                                                    </ActionForm>
-                                                }).collect_view()}
+                        chat.await
+                            .map(|msgs| {
+                                (!p.is_empty())
+                                    .then(|| {
+                                        view! {
+                                            <div class="chat" data-test="sandbox-chat">
+                                                <p class="muted">{format!("+{p}")}</p>
+                                                {msgs
+                                                    .into_iter()
+                                                    .map(|m| {
+                                                        let id = m.id;
+                                                        view! {
+                                                            <div
+                                                                class="bubble"
+                                                                data-test="bubble"
+                                                                data-delivery=m.delivery.clone().unwrap_or_default()
+                                                            >
+                                                                {m
+                                                                    .document
+                                                                    .clone()
+                                                                    .map(|(name, media)| {
+                                                                        view! {
+                                                                            <a
+                                                                                class="doc"
+                                                                                href=format!("/admin/whatsapp/media/{media}")
+                                                                                download=name.clone()
+                                                                            >
+                                                                                {format!("📄 {name}")}
+                                                                            </a>
+                                                                        }
+                                                                    })}
+                                                                <p class="text">{m.text.clone()}</p>
+                                                                <span class="muted small">
+                                                                    {format!(
+                                                                        "{} {}",
+                                                                        m.at,
+                                                                        match m.delivery.as_deref() {
+                                                                            Some("read") => "✓✓ read",
+                                                                            Some("delivered") => "✓✓",
+                                                                            Some("sent") => "✓",
+                                                                            _ => "",
+                                                                        },
+                                                                    )}
+                                                                </span>
+                                                                <div class="bubble-buttons">
+                                                                    {m
+                                                                        .buttons
+                                                                        .clone()
+                                                                        .into_iter()
+                                                                        .enumerate()
+                                                                        .map(|(i, title)| {
+                                                                            view! {
+                                                                                <ActionForm action=tap>
+                                                                                    <input type="hidden" name="message_id" value=id />
+                                                                                    <input type="hidden" name="button" value=i />
+                                                                                    <button type="submit" data-test="wa-button">
+                                                                                        {title}
+                                                                                    </button>
+                                                                                </ActionForm>
+                                                                            }
+                                                                        })
+                                                                        .collect_view()}
+                                                                </div>
+                                                            </div>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                                <ActionForm action=typed attr:class="row">
+                                                    <input type="hidden" name="phone" value=p.clone() />
+                                                    <input
+                                                        name="text"
+                                                        placeholder="Type a reply, e.g. STOP"
+                                                        aria-label="Reply"
+                                                    />
+                                                    <button type="submit">"Send"</button>
+                                                </ActionForm>
                                             </div>
-                                        </div>
-                                    }
-                                }).collect_view()}
-                                <ActionForm action=typed attr:class="row">
-                                    <input type="hidden" name="phone" value=p.clone()/>
-                                    <input name="text" placeholder="Type a reply, e.g. STOP" aria-label="Reply"/>
-                                    <button type="submit">"Send"</button>
-                                </ActionForm>
-                            </div>
-                        }))
+                                        }
+                                    })
+                            })
                     })}
                 </Transition>
             </div>
@@ -175,43 +285,81 @@ fn Console() -> impl IntoView {
 
         <section class="card">
             <h2>"Broadcast"</h2>
-            <p class="muted">"An announcement to every business in a segment that has not opted out, sent at the pace you choose. Users reply STOP to opt out."</p>
-            {banner(start, |b: &super::BroadcastRow| Some(format!("Queued for {} recipients.", b.recipients)))}
+            <p class="muted">
+                "An announcement to every business in a segment that has not opted out, sent at the pace you choose. Users reply STOP to opt out."
+            </p>
+            {banner(
+                start,
+                |b: &super::BroadcastRow| Some(format!("Queued for {} recipients.", b.recipients)),
+            )}
             <ActionForm action=start attr:class="stack" attr:data-test="broadcast-form">
-                <label>"Message" <textarea name="message" maxlength="500" required></textarea></label>
-                <label>"Send to"
+                <label>
+                    "Message" <textarea name="message" maxlength="500" required></textarea>
+                </label>
+                <label>
+                    "Send to"
                     <select name="segment">
-                        {[Segment::Retailers, Segment::Distributors, Segment::State, Segment::Pincode].into_iter().map(|s| view! {
-                            <option value=s.as_str()>{s.label()}</option>
-                        }).collect_view()}
+                        {[
+                            Segment::Retailers,
+                            Segment::Distributors,
+                            Segment::State,
+                            Segment::Pincode,
+                        ]
+                            .into_iter()
+                            .map(|s| view! { <option value=s.as_str()>{s.label()}</option> })
+                            .collect_view()}
                     </select>
                 </label>
-                <label>"State or pincode prefix (for those choices)"
-                    <input name="segment_value" list="state-codes" placeholder="27 or 411"/>
+                <label>
+                    "State or pincode prefix (for those choices)"
+                    <input name="segment_value" list="state-codes" placeholder="27 or 411" />
                     <datalist id="state-codes">
-                        {IndianState::selectable().map(|s| view! { <option value=s.code_str()>{s.name}</option> }).collect_view()}
+                        {IndianState::selectable()
+                            .map(|s| view! { <option value=s.code_str()>{s.name}</option> })
+                            .collect_view()}
                     </datalist>
                 </label>
-                <label>"Messages per second" <input name="per_second" type="number" min="1" max="80" value="10"/></label>
+                <label>
+                    "Messages per second"
+                    <input name="per_second" type="number" min="1" max="80" value="10" />
+                </label>
                 <button type="submit">"Send broadcast"</button>
             </ActionForm>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    broadcasts.await.map(|list| view! {
-                        <ul class="broadcasts" data-test="broadcasts">
-                            {list.into_iter().map(|b| view! {
-                                <li>
-                                    <div>{b.message.clone()}</div>
-                                    <progress max="100" value=b.percent()></progress>
-                                    <span class="muted">{format!(
-                                        " {} of {} done ({} sent, {} failed, {} opted out) · {} {} · {}/s · {}",
-                                        b.done(), b.recipients, b.sent, b.failed, b.skipped,
-                                        b.segment, b.segment_value, b.per_second, b.at
-                                    )}</span>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    })
+                    broadcasts
+                        .await
+                        .map(|list| {
+                            view! {
+                                <ul class="broadcasts" data-test="broadcasts">
+                                    {list
+                                        .into_iter()
+                                        .map(|b| {
+                                            view! {
+                                                <li>
+                                                    <div>{b.message.clone()}</div>
+                                                    <progress max="100" value=b.percent()></progress>
+                                                    <span class="muted">
+                                                        {format!(
+                                                            " {} of {} done ({} sent, {} failed, {} opted out) · {} {} · {}/s · {}",
+                                                            b.done(),
+                                                            b.recipients,
+                                                            b.sent,
+                                                            b.failed,
+                                                            b.skipped,
+                                                            b.segment,
+                                                            b.segment_value,
+                                                            b.per_second,
+                                                            b.at,
+                                                        )}
+                                                    </span>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })
                 })}
             </Transition>
         </section>
@@ -221,31 +369,66 @@ fn Console() -> impl IntoView {
             {banner(retry, |_: &()| Some("Queued again.".to_string()))}
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    failed.await.map(|list| if list.is_empty() {
-                        view! { <p class="muted">"None."</p> }.into_any()
-                    } else {
-                        view! {
-                            <table class="table" data-test="wa-failed">
-                                <thead><tr><th>"When"</th><th>"To"</th><th>"Message"</th><th>"Why"</th><th></th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|f| view! {
-                                        <tr>
-                                            <td>{f.at.clone()}</td>
-                                            <td>{format!("{} +{}", f.to_name.clone().unwrap_or_default(), f.recipient)}</td>
-                                            <td>{format!("{}{}", f.template, f.order_id.map(|o| format!(" · order #{o}")).unwrap_or_default())}</td>
-                                            <td>{format!("{} (after {} attempts)", f.error, f.attempts)}</td>
-                                            <td>
-                                                <ActionForm action=retry>
-                                                    <input type="hidden" name="id" value=f.id/>
-                                                    <button type="submit">"Retry"</button>
-                                                </ActionForm>
-                                            </td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any()
-                    })
+                    failed
+                        .await
+                        .map(|list| {
+                            if list.is_empty() {
+                                view! { <p class="muted">"None."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <table class="table" data-test="wa-failed">
+                                        <thead>
+                                            <tr>
+                                                <th>"When"</th>
+                                                <th>"To"</th>
+                                                <th>"Message"</th>
+                                                <th>"Why"</th>
+                                                <th></th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {list
+                                                .into_iter()
+                                                .map(|f| {
+                                                    view! {
+                                                        <tr>
+                                                            <td>{f.at.clone()}</td>
+                                                            <td>
+                                                                {format!(
+                                                                    "{} +{}",
+                                                                    f.to_name.clone().unwrap_or_default(),
+                                                                    f.recipient,
+                                                                )}
+                                                            </td>
+                                                            <td>
+                                                                {format!(
+                                                                    "{}{}",
+                                                                    f.template,
+                                                                    f
+                                                                        .order_id
+                                                                        .map(|o| format!(" · order #{o}"))
+                                                                        .unwrap_or_default(),
+                                                                )}
+                                                            </td>
+                                                            <td>
+                                                                {format!("{} (after {} attempts)", f.error, f.attempts)}
+                                                            </td>
+                                                            <td>
+                                                                <ActionForm action=retry>
+                                                                    <input type="hidden" name="id" value=f.id />
+                                                                    <button type="submit">"Retry"</button>
+                                                                </ActionForm>
+                                                            </td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                }
+                                    .into_any()
+                            }
+                        })
                 })}
             </Transition>
         </section>
@@ -261,22 +444,37 @@ pub fn AnnouncementsChoice() -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                current.await.ok().map(|on| view! {
-                    <section class="card" data-test="announcements">
-                        <h2>"WhatsApp"</h2>
-                        <p>{if on {
-                            "Order alerts, invoices and AuroMart announcements come on WhatsApp."
-                        } else {
-                            "Order alerts and invoices come on WhatsApp; announcements are off."
-                        }}</p>
-                        <ActionForm action=set>
-                            <input type="hidden" name="opt_in" value=(!on).to_string()/>
-                            <button type="submit" class="ghost" data-test="toggle-announcements">
-                                {if on { "Stop announcements" } else { "Get announcements" }}
-                            </button>
-                        </ActionForm>
-                    </section>
-                })
+                current
+                    .await
+                    .ok()
+                    .map(|on| {
+                        view! {
+                            <section class="card" data-test="announcements">
+                                <h2>"WhatsApp"</h2>
+                                <p>
+                                    {if on {
+                                        "Order alerts, invoices and AuroMart announcements come on WhatsApp."
+                                    } else {
+                                        "Order alerts and invoices come on WhatsApp; announcements are off."
+                                    }}
+                                </p>
+                                <ActionForm action=set>
+                                    <input type="hidden" name="opt_in" value=(!on).to_string() />
+                                    <button
+                                        type="submit"
+                                        class="ghost"
+                                        data-test="toggle-announcements"
+                                    >
+                                        {if on {
+                                            "Stop announcements"
+                                        } else {
+                                            "Get announcements"
+                                        }}
+                                    </button>
+                                </ActionForm>
+                            </section>
+                        }
+                    })
             })}
         </Suspense>
     }
