@@ -116,11 +116,9 @@ const QUERIES: &[&str] = &[
 
 async fn seed(conn: &mut PgConnection, skus: usize) -> Result<(), sqlx::Error> {
     let t = Instant::now();
-    sqlx::query(
-        "INSERT INTO organisations (kind, legal_name, trade_name, gstin, address_line, city, state_code, pincode, whatsapp, approval)
+    sqlx::query!("INSERT INTO organisations (kind, legal_name, trade_name, gstin, address_line, city, state_code, pincode, whatsapp, approval)
          VALUES ('manufacturer', 'Bench Foods Private Limited', 'Bench Foods', '27AABCB1234C1Z1', '1 MIDC', 'Pune', 27, '411026', '919100000099', 'active'),
-                ('distributor', 'Bench Traders', 'Bench Traders', '27AABFB1234F1Z2', '2 Market Yard', 'Pune', 27, '411037', '919200000099', 'active')",
-    )
+                ('distributor', 'Bench Traders', 'Bench Traders', '27AABFB1234F1Z2', '2 Market Yard', 'Pune', 27, '411037', '919200000099', 'active')")
     .execute(&mut *conn)
     .await?;
     let names: Vec<String> = (0..skus)
@@ -141,42 +139,31 @@ async fn seed(conn: &mut PgConnection, skus: usize) -> Result<(), sqlx::Error> {
             .iter()
             .map(|n| format!("{} bench biscuits", n.to_lowercase()))
             .collect();
-        sqlx::query(
-            "INSERT INTO skus (manufacturer_id, code, name, brand, category_id, hsn, mrp_paise, unit, search_text)
+        sqlx::query!("INSERT INTO skus (manufacturer_id, code, name, brand, category_id, hsn, mrp_paise, unit, search_text)
              SELECT (SELECT id FROM organisations WHERE trade_name = 'Bench Foods'), c, n, 'Bench', (SELECT id FROM categories WHERE name = 'Biscuits'),
                     '1905', 1000 + (row_number() OVER ()) % 50000, 'pack', s
-               FROM UNNEST($1::text[], $2::text[], $3::text[]) AS t(c, n, s)",
-        )
-        .bind(&codes)
-        .bind(chunk)
-        .bind(&search)
+               FROM UNNEST($1::text[], $2::text[], $3::text[]) AS t(c, n, s)", &codes, chunk, &search)
         .execute(&mut *conn)
         .await?;
     }
-    sqlx::query(
-        "INSERT INTO links (manufacturer_id, distributor_id, state) SELECT m.id, d.id, 'active' FROM organisations m, organisations d
-          WHERE m.trade_name = 'Bench Foods' AND d.trade_name = 'Bench Traders'",
-    )
+    sqlx::query!("INSERT INTO links (manufacturer_id, distributor_id, state) SELECT m.id, d.id, 'active' FROM organisations m, organisations d
+          WHERE m.trade_name = 'Bench Foods' AND d.trade_name = 'Bench Traders'")
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
-        "INSERT INTO listings (distributor_id, sku_id, price_paise, on_hand)
-         SELECT (SELECT id FROM organisations WHERE trade_name = 'Bench Traders'), id, mrp_paise - 100, 1000000 FROM skus",
-    )
+    sqlx::query!("INSERT INTO listings (distributor_id, sku_id, price_paise, on_hand)
+         SELECT (SELECT id FROM organisations WHERE trade_name = 'Bench Traders'), id, mrp_paise - 100, 1000000 FROM skus")
     .execute(&mut *conn)
     .await?;
-    sqlx::query("INSERT INTO distributor_pincodes SELECT id, '411037' FROM organisations WHERE trade_name = 'Bench Traders'").execute(&mut *conn).await?;
+    sqlx::query!("INSERT INTO distributor_pincodes SELECT id, '411037' FROM organisations WHERE trade_name = 'Bench Traders'").execute(&mut *conn).await?;
     // The distributor's owner and one staff member: each new order alerts both on
     // WhatsApp, as in the product (outbox rows written in the order's transaction).
-    sqlx::query(
-        "INSERT INTO users (org_id, role, name, phone, password_hash)
+    sqlx::query!("INSERT INTO users (org_id, role, name, phone, password_hash)
          SELECT id, r, n, p, 'bench: cannot sign in' FROM organisations,
                 (VALUES ('owner', 'Bench Owner', '919200000099'), ('staff', 'Bench Staff', '919200000098')) AS u(r, n, p)
-          WHERE trade_name = 'Bench Traders'",
-    )
+          WHERE trade_name = 'Bench Traders'")
     .execute(&mut *conn)
     .await?;
-    sqlx::query("VACUUM ANALYZE").execute(&mut *conn).await?;
+    sqlx::query!("VACUUM ANALYZE").execute(&mut *conn).await?;
     println!("seeded {skus} SKUs in {:.1}s", t.elapsed().as_secs_f64());
     Ok(())
 }
@@ -240,11 +227,11 @@ fn main() {
         let mut conn = PgConnection::connect(&admin)
             .await
             .expect("connect LOAD_PG");
-        sqlx::query("DROP DATABASE IF EXISTS auromart_bench WITH (FORCE)")
+        sqlx::query!("DROP DATABASE IF EXISTS auromart_bench WITH (FORCE)")
             .execute(&mut conn)
             .await
             .expect("drop");
-        sqlx::query("CREATE DATABASE auromart_bench")
+        sqlx::query!("CREATE DATABASE auromart_bench")
             .execute(&mut conn)
             .await
             .expect("create");
@@ -260,12 +247,12 @@ fn main() {
         let mut c = app.db().acquire().await.expect("conn");
         seed(&mut c, skus).await.expect("seed");
         let listing_ids: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM listings ORDER BY id LIMIT 5000")
+            sqlx::query_scalar!("SELECT id FROM listings ORDER BY id LIMIT 5000")
                 .fetch_all(&mut *c)
                 .await
                 .expect("listings");
         let distributor_id: i64 =
-            sqlx::query_scalar("SELECT id FROM organisations WHERE trade_name = 'Bench Traders'")
+            sqlx::query_scalar!("SELECT id FROM organisations WHERE trade_name = 'Bench Traders'")
                 .fetch_one(&mut *c)
                 .await
                 .expect("distributor");
@@ -360,7 +347,7 @@ fn main() {
         // every connection keeps the foreign-key check plans it made while `orders`
         // was empty (sequential scans) until autovacuum next analyses.
         let mut conn = PgConnection::connect(&bench_url).await.expect("connect");
-        sqlx::query("CHECKPOINT").execute(&mut conn).await.expect("checkpoint");
+        sqlx::query!("CHECKPOINT").execute(&mut conn).await.expect("checkpoint");
         let warm_until = Instant::now() + Duration::from_secs(warm_up);
         let mut tasks = Vec::new();
         for c in 0..clients {
@@ -374,7 +361,7 @@ fn main() {
         for task in tasks {
             task.await.expect("task");
         }
-        sqlx::query("ANALYZE").execute(&mut conn).await.expect("analyze");
+        sqlx::query!("ANALYZE").execute(&mut conn).await.expect("analyze");
         println!("warm-up: {} orders placed in {warm_up}s, then ANALYZE", key.load(Ordering::Relaxed));
         let mut orders = Stats(Vec::new());
         let t = Instant::now();
@@ -401,7 +388,7 @@ fn main() {
         // a checkpoint (so that the full-speed phase's dirty pages are not written
         // out during it), LOAD_WARM_UP_SECONDS at the rate unmeasured, then the
         // measured run.
-        sqlx::query("CHECKPOINT").execute(&mut conn).await.expect("checkpoint");
+        sqlx::query!("CHECKPOINT").execute(&mut conn).await.expect("checkpoint");
         let at_rate = |seconds: u64| {
             let (shops, base, key, listings) = (shops.clone(), base.clone(), key.clone(), listings.clone());
             async move {

@@ -33,14 +33,14 @@ fn with_db(url: &str, name: &str) -> String {
 }
 
 async fn queue(pool: &sqlx::PgPool, run: &str, n: i64) {
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO outbox (dedupe_key, recipient, template, language, params)
          SELECT $1 || ':' || g, '91980' || lpad(g::text, 7, '0'), 'order_packed', 'en',
                 jsonb_build_object('order', g::text, 'distributor', 'Bench Traders')
-           FROM generate_series(1, $2) g",
+           FROM generate_series(1::bigint, $2) g",
+        run,
+        n
     )
-    .bind(run)
-    .bind(n)
     .execute(pool)
     .await
     .expect("queue");
@@ -53,17 +53,20 @@ async fn drain(pool: &sqlx::PgPool) -> (f64, Duration, Duration) {
     let mut writes = Vec::new();
     loop {
         let t = Instant::now();
-        sqlx::query("INSERT INTO job_runs (job, period) VALUES ('bench', $1)")
-            .bind(format!("{:?}", t))
-            .execute(pool)
-            .await
-            .expect("write");
+        sqlx::query!(
+            "INSERT INTO job_runs (job, period) VALUES ('bench', $1)",
+            format!("{:?}", t)
+        )
+        .execute(pool)
+        .await
+        .expect("write");
         writes.push(t.elapsed());
-        let open: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')")
-                .fetch_one(pool)
-                .await
-                .expect("count");
+        let open: i64 = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "v!" FROM outbox WHERE state IN ('pending', 'sending')"#
+        )
+        .fetch_one(pool)
+        .await
+        .expect("count");
         if open == 0 {
             break;
         }
@@ -84,11 +87,11 @@ async fn main() {
     let fake = fake_graph::FakeGraph::start().await;
     fake.set_delay(Duration::from_millis(env("WA_FAKE_DELAY_MS", 0)));
     let mut conn = PgConnection::connect(&admin).await.expect("connect");
-    sqlx::query("DROP DATABASE IF EXISTS auromart_bench_wa WITH (FORCE)")
+    sqlx::query!("DROP DATABASE IF EXISTS auromart_bench_wa WITH (FORCE)")
         .execute(&mut conn)
         .await
         .expect("drop");
-    sqlx::query("CREATE DATABASE auromart_bench_wa")
+    sqlx::query!("CREATE DATABASE auromart_bench_wa")
         .execute(&mut conn)
         .await
         .expect("create");
@@ -107,7 +110,7 @@ async fn main() {
             .await
             .expect("the application builds");
         let pool = app.db().clone();
-        sqlx::query("TRUNCATE outbox")
+        sqlx::query!("TRUNCATE outbox")
             .execute(&pool)
             .await
             .expect("truncate");

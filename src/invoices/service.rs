@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::server::Ctx;
 use crate::server::guard::{internal, not_found};
-use crate::server::listing::ListScope;
+use crate::server::listing::{ListScope, by_side, list_error};
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
@@ -324,9 +324,9 @@ macro_rules! row_query {
 /// organisation, $1; `$other`: the other side's name): kind ($2), issued
 /// from/to ($3, $4) and a number or name ($5), newest first.
 macro_rules! list_query {
-    ($side:tt, $other:tt $(, $arg:expr)* $(,)?) => {
+    ([$($side:tt)+], $other:tt $(, $arg:expr)* $(,)?) => {
         row_query!(
-            ["WHERE " + $side + " = $1
+            ["WHERE " + $($side)+ + " = $1
                 AND ($2::text IS NULL OR i.kind = $2)
                 AND ($3::text::date IS NULL OR i.issued_on >= $3::text::date)
                 AND ($4::text::date IS NULL OR i.issued_on <= $4::text::date)
@@ -349,38 +349,13 @@ pub async fn list(ctx: &Ctx, f: InvoiceFilter) -> Result<Vec<InvoiceRow>, AppErr
     };
     let scope = ListScope::new(ctx, &f.from, &f.to, &f.q)?;
     let org = ctx.user().org_id;
-    // The caller's side picks the indexed column; the search looks at the other side's name.
-    let rows = if ctx.user().org_kind == OrgKind::Retailer {
-        list_query!(
-            "i.retailer_id",
-            "d.trade_name",
-            org,
-            kind,
-            scope.from,
-            scope.to,
-            scope.q
-        )
-        .fetch_all(ctx.db())
-        .await
-    } else {
-        list_query!(
-            "i.distributor_id",
-            "r.trade_name",
-            org,
-            kind,
-            scope.from,
-            scope.to,
-            scope.q
-        )
-        .fetch_all(ctx.db())
-        .await
-    };
-    rows.map_err(|e| match &e {
-        sqlx::Error::Database(db) if db.code().as_deref() == Some("22008") => {
-            AppError::field("from", "That date does not exist")
-        }
-        _ => internal(e),
-    })
+    by_side!(
+        scope.retailer(),
+        list_query!("i", org, kind, scope.from, scope.to, scope.q)
+            .fetch_all(ctx.db())
+            .await
+    )
+    .map_err(list_error)
 }
 
 /// The invoices of one order the caller is party to (for the order page). An
@@ -411,7 +386,7 @@ pub async fn for_order(ctx: &Ctx, order_id: i64) -> Result<Vec<InvoiceRow>, AppE
 /// Months with documents of one side (`$side`: the column holding $1), per
 /// retailer–distributor pair.
 macro_rules! statements_query {
-    ($side:tt, $org:expr) => {
+    ([$($side:tt)+], $other:tt, $org:expr) => {
         sqlx::query_as!(
             StatementRow,
             r#"SELECT to_char(date_trunc('month', i.issued_on), 'YYYY-MM') AS "month!",
@@ -422,7 +397,7 @@ macro_rules! statements_query {
                  FROM invoices i
                  JOIN organisations r ON r.id = i.retailer_id
                  JOIN organisations d ON d.id = i.distributor_id
-                WHERE "# + $side + " = $1
+                WHERE "# + $($side)+ + " = $1
                 GROUP BY 1, 2, 3, 4, 5
                 ORDER BY 1 DESC, 3, 5 LIMIT 500",
             $org
@@ -434,15 +409,10 @@ macro_rules! statements_query {
 #[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn statements(ctx: &Ctx) -> Result<Vec<StatementRow>, AppError> {
     let org = ctx.user().org_id;
-    if ctx.user().org_kind == OrgKind::Retailer {
-        statements_query!("i.retailer_id", org)
-            .fetch_all(ctx.db())
-            .await
-    } else {
-        statements_query!("i.distributor_id", org)
-            .fetch_all(ctx.db())
-            .await
-    }
+    by_side!(
+        ctx.user().org_kind == OrgKind::Retailer,
+        statements_query!("i", org).fetch_all(ctx.db()).await
+    )
     .or_internal()
 }
 

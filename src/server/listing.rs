@@ -25,24 +25,34 @@ impl ListScope {
         })
     }
 
-    /// The column of `table` that holds the caller's organisation.
-    pub fn party(&self, table: &str) -> String {
-        party_column(self.retailer, table)
-    }
-
-    /// The alias of the other party's organisation row: the distributor for a
-    /// retailer, else the retailer.
-    pub fn other(&self) -> &'static str {
-        if self.retailer { "d" } else { "r" }
+    /// The caller is the retailer side of the trade (else the distributor's).
+    pub fn retailer(&self) -> bool {
+        self.retailer
     }
 }
 
-/// `{table}.retailer_id` for a retailer, `{table}.distributor_id` otherwise.
-pub fn party_column(retailer: bool, table: &str) -> String {
-    if retailer {
-        format!("{table}.retailer_id")
-    } else {
-        format!("{table}.distributor_id")
+/// Runs one of two static queries, for the caller's side of the trade, so each
+/// reads its own indexed column: `$query!([$table.retailer_id], "d.trade_name", …)`
+/// for a retailer (`d`: the distributor's row, whose name the search looks at),
+/// `$query!([$table.distributor_id], "r.trade_name", …)` otherwise; then `.$then`.
+macro_rules! by_side {
+    ($retailer:expr, $query:ident!($table:tt $(, $arg:expr)* $(,)?) . $($then:tt)+) => {
+        if $retailer {
+            $query!([$table + ".retailer_id"], "d.trade_name" $(, $arg)*).$($then)+
+        } else {
+            $query!([$table + ".distributor_id"], "r.trade_name" $(, $arg)*).$($then)+
+        }
+    };
+}
+pub(crate) use by_side;
+
+/// A list query's error: a date PostgreSQL refuses (2026-02-30) is the user's.
+pub fn list_error(e: sqlx::Error) -> AppError {
+    match &e {
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("22008") => {
+            AppError::field("from", "That date does not exist")
+        }
+        _ => crate::error::internal(e),
     }
 }
 

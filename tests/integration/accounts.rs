@@ -70,20 +70,18 @@ async fn session_cookie_is_http_only_and_same_site_and_stored_hashed() {
         .split(';')
         .next()
         .expect("token");
-    let stored: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM sessions WHERE token_hash = sha256(convert_to($1, 'UTF8'))",
-    )
-    .bind(token)
+    let stored: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "v!" FROM sessions WHERE token_hash = sha256(convert_to($1, 'UTF8'))"#, token)
     .fetch_one(&app.db)
     .await
     .expect("query");
     assert_eq!(stored, 1, "only the token's hash is stored");
-    let plain: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM sessions WHERE encode(token_hash, 'hex') = $1")
-            .bind(token)
-            .fetch_one(&app.db)
-            .await
-            .expect("query");
+    let plain: i64 = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "v!" FROM sessions WHERE encode(token_hash, 'hex') = $1"#,
+        token
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("query");
     assert_eq!(plain, 0);
 }
 
@@ -234,7 +232,7 @@ async fn ten_wrong_passwords_in_a_minute_lock_the_account_for_a_while() {
         .await;
     other.ok();
     // Once the failures are older than the lock-out, log-in works again.
-    sqlx::query("UPDATE login_failures SET at = at - interval '16 minutes'")
+    sqlx::query!("UPDATE login_failures SET at = at - interval '16 minutes'")
         .execute(&app.db)
         .await
         .expect("age");
@@ -303,10 +301,10 @@ async fn distributor_waits_for_approval_then_admin_approves() {
         )
         .await;
     assert_eq!(twice.error_kind().as_deref(), Some("Conflict"));
-    let events: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM approval_events WHERE org_id = $1 AND to_state = 'active'",
+    let events: i64 = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "v!" FROM approval_events WHERE org_id = $1 AND to_state = 'active'"#,
+        dist_org
     )
-    .bind(dist_org)
     .fetch_one(&app.db)
     .await
     .expect("count");

@@ -59,7 +59,7 @@ async fn finish(m: &Client, id: i64) -> crate::common::Answer {
 }
 
 async fn sku_count(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM skus WHERE code LIKE 'PART-%'")
+    sqlx::query_scalar!(r#"SELECT count(*) AS "v!" FROM skus WHERE code LIKE 'PART-%'"#)
         .fetch_one(&app.db)
         .await
         .expect("count")
@@ -99,7 +99,7 @@ async fn a_large_file_arrives_in_parts_and_is_written_once_at_the_end() {
     assert_eq!(done.ok()["imported"], 12_000);
     assert_eq!(done.ok()["updated"], 0);
     assert_eq!(sku_count(&app).await, 12_000);
-    let mrp: i64 = sqlx::query_scalar("SELECT mrp_paise FROM skus WHERE code = 'PART-000095'")
+    let mrp: i64 = sqlx::query_scalar!("SELECT mrp_paise FROM skus WHERE code = 'PART-000095'")
         .fetch_one(&app.db)
         .await
         .expect("sku");
@@ -118,7 +118,7 @@ async fn a_large_file_arrives_in_parts_and_is_written_once_at_the_end() {
         .await;
     assert_eq!(late.error_kind().as_deref(), Some("Conflict"));
     assert!(
-        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sku_import_rows")
+        sqlx::query_scalar!(r#"SELECT count(*) AS "v!" FROM sku_import_rows"#)
             .fetch_one(&app.db)
             .await
             .expect("staged")
@@ -277,11 +277,11 @@ async fn a_product_photo_is_re_encoded_served_cached_and_shown_in_the_shop() {
         tiny.field_reason("photo")
             .is_some_and(|r| r.contains("60\u{d7}60"))
     );
-    let version: i32 = sqlx::query_scalar("SELECT image_version FROM skus WHERE id = $1")
-        .bind(m.sku_id)
-        .fetch_one(&app.db)
-        .await
-        .expect("sku");
+    let version: i32 =
+        sqlx::query_scalar!("SELECT image_version FROM skus WHERE id = $1", m.sku_id)
+            .fetch_one(&app.db)
+            .await
+            .expect("sku");
     assert_eq!(version, 1);
 
     // A new photo gets a new address; removing it ends both.

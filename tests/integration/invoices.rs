@@ -11,12 +11,12 @@ use std::process::Command;
 
 /// Today's financial year in India, from the database clock the server uses.
 async fn this_fy(app: &TestApp) -> FinancialYear {
-    let (y, m): (i32, i32) = sqlx::query_as(
-        "SELECT extract(year FROM now() AT TIME ZONE 'Asia/Kolkata')::int,
-                extract(month FROM now() AT TIME ZONE 'Asia/Kolkata')::int",
+    let (y, m) = sqlx::query!(
+        r#"SELECT extract(year FROM ist_today())::int AS "y!", extract(month FROM ist_today())::int AS "m!""#
     )
     .fetch_one(&app.db)
     .await
+    .map(|r| (r.y, r.m))
     .expect("clock");
     FinancialYear::of(y, m as u32)
 }
@@ -174,23 +174,26 @@ async fn accepting_an_order_issues_a_complete_tax_invoice() {
     assert_eq!(again, pdf);
 
     // Stored, and never changed or deleted.
-    let changed = sqlx::query("UPDATE invoices SET total_paise = 1 WHERE id = $1")
-        .bind(invoice_id)
-        .execute(&app.db)
-        .await;
+    let changed = sqlx::query!(
+        "UPDATE invoices SET total_paise = 1 WHERE id = $1",
+        invoice_id
+    )
+    .execute(&app.db)
+    .await;
     assert!(changed.is_err(), "issued invoices are immutable");
-    let deleted = sqlx::query("DELETE FROM invoices WHERE id = $1")
-        .bind(invoice_id)
+    let deleted = sqlx::query!("DELETE FROM invoices WHERE id = $1", invoice_id)
         .execute(&app.db)
         .await;
     assert!(deleted.is_err());
 
     // The retailer's owner gets the invoice on WhatsApp (queued in the same transaction).
-    let queued: (String, String, i64) = sqlx::query_as(
-        "SELECT recipient, template, document_id FROM outbox WHERE document_kind = 'invoice_issued'",
+    let queued = sqlx::query!(
+        r#"SELECT recipient AS "recipient: String", template, document_id AS "document_id!"
+             FROM outbox WHERE document_kind = 'invoice_issued'"#
     )
     .fetch_one(&app.db)
     .await
+    .map(|r| (r.recipient, r.template, r.document_id))
     .expect("outbox row");
     assert_eq!(
         queued,
@@ -268,11 +271,10 @@ async fn an_unregistered_shop_in_another_state_gets_an_igst_invoice_to_its_own_a
         )
         .await;
     let invoice_id = list.ok()[0]["id"].as_i64().expect("invoice");
-    let today: String =
-        sqlx::query_scalar("SELECT to_char(now() AT TIME ZONE 'Asia/Kolkata', 'YYYY-MM-DD')")
-            .fetch_one(&app.db)
-            .await
-            .expect("date");
+    let today: String = sqlx::query_scalar!(r#"SELECT ist_today()::text AS "v!""#)
+        .fetch_one(&app.db)
+        .await
+        .expect("date");
     let (status, _, pdf) = shop.download(&format!("/invoices/{invoice_id}/pdf")).await;
     assert_eq!(status, 200);
     let text = pdf_text(&pdf);
@@ -402,11 +404,10 @@ async fn other_tenants_cannot_download_an_invoice() {
         .await;
     assert_eq!(a.status, 404);
     // Statements of another pair are refused.
-    let month: String =
-        sqlx::query_scalar("SELECT to_char(now() AT TIME ZONE 'Asia/Kolkata', 'YYYY-MM')")
-            .fetch_one(&app.db)
-            .await
-            .expect("month");
+    let month: String = sqlx::query_scalar!(r#"SELECT to_char(ist_today(), 'YYYY-MM') AS "v!""#)
+        .fetch_one(&app.db)
+        .await
+        .expect("month");
     let statement = format!(
         "/statements/{month}/{}/{}/pdf",
         m.distributor_org, m.retailer_org
@@ -448,13 +449,16 @@ async fn concurrent_acceptances_get_consecutive_numbers_without_gaps() {
         assert!(a.status < 400, "{a:?}");
     }
     let fy = this_fy(&app).await;
-    let numbers: Vec<(i64, String)> = sqlx::query_as(
+    let numbers: Vec<(i64, String)> = sqlx::query!(
         "SELECT seq, number FROM invoices WHERE distributor_id = $1 AND kind = 'invoice' ORDER BY seq",
+        m.distributor_org
     )
-    .bind(m.distributor_org)
     .fetch_all(&app.db)
     .await
-    .expect("invoices");
+    .expect("invoices")
+    .into_iter()
+    .map(|r| (r.seq, r.number))
+    .collect();
     assert_eq!(numbers.len(), 40, "one invoice per accepted order");
     for (i, (seq, number)) in numbers.iter().enumerate() {
         assert_eq!(*seq, i as i64 + 1, "consecutive, no gaps");
@@ -463,10 +467,10 @@ async fn concurrent_acceptances_get_consecutive_numbers_without_gaps() {
             &document_number("T730", fy, DocKind::Invoice, *seq).expect("number")
         );
     }
-    let orders_invoiced: i64 = sqlx::query_scalar(
-        "SELECT count(DISTINCT order_id) FROM invoices WHERE order_id = ANY($1)",
+    let orders_invoiced: i64 = sqlx::query_scalar!(
+        r#"SELECT count(DISTINCT order_id) AS "v!" FROM invoices WHERE order_id = ANY($1)"#,
+        &orders
     )
-    .bind(&orders)
     .fetch_one(&app.db)
     .await
     .expect("count");
@@ -478,11 +482,13 @@ async fn an_incomplete_profile_cannot_accept_and_is_told_what_is_missing() {
     let app = spawn_app().await;
     let m = app.market(740, 10).await;
     let order_id = m.order(1).await["id"].as_i64().expect("id");
-    sqlx::query("UPDATE organisations SET upi_id = NULL WHERE id = $1")
-        .bind(m.distributor_org)
-        .execute(&app.db)
-        .await
-        .expect("clear upi");
+    sqlx::query!(
+        "UPDATE organisations SET upi_id = NULL WHERE id = $1",
+        m.distributor_org
+    )
+    .execute(&app.db)
+    .await
+    .expect("clear upi");
     let a = m.act(&m.distributor, order_id, "accept_deliver", "").await;
     assert_eq!(a.status, 409);
     assert!(
@@ -493,13 +499,14 @@ async fn an_incomplete_profile_cannot_accept_and_is_told_what_is_missing() {
     );
     let billing = m.distributor.call("invoices/billing", &[]).await;
     assert_eq!(billing.ok()["missing"], serde_json::json!(["UPI id"]));
-    let (state, invoices, series): (String, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT state FROM orders WHERE id = $1), (SELECT count(*) FROM invoices),
-                (SELECT count(*) FROM document_series)",
+    let (state, invoices, series) = sqlx::query!(
+        r#"SELECT (SELECT state::text FROM orders WHERE id = $1) AS "state!", (SELECT count(*) FROM invoices) AS "invoices!",
+                  (SELECT count(*) FROM document_series) AS "series!""#,
+        order_id
     )
-    .bind(order_id)
     .fetch_one(&app.db)
     .await
+    .map(|r| (r.state, r.invoices, r.series))
     .expect("state");
     assert_eq!(
         (state.as_str(), invoices, series),
@@ -715,7 +722,7 @@ async fn an_hsn_without_a_rate_blocks_the_sku_not_the_invoice() {
     let m = app.market(770, 10).await;
     // An order placed while the rate was known is still invoiced at that rate.
     let earlier = m.order(1).await["id"].as_i64().expect("id");
-    sqlx::query("DELETE FROM hsn_rates WHERE '1905' LIKE hsn || '%'")
+    sqlx::query!("DELETE FROM hsn_rates WHERE '1905' LIKE hsn || '%'")
         .execute(&app.db)
         .await
         .expect("drop the rate");
@@ -740,8 +747,7 @@ async fn an_hsn_without_a_rate_blocks_the_sku_not_the_invoice() {
         "{refused:?}"
     );
     let invoice = accept(&m, earlier, "accept_deliver").await;
-    let total: i64 = sqlx::query_scalar("SELECT total_paise FROM invoices WHERE id = $1")
-        .bind(invoice)
+    let total: i64 = sqlx::query_scalar!("SELECT total_paise FROM invoices WHERE id = $1", invoice)
         .fetch_one(&app.db)
         .await
         .expect("invoice");
@@ -754,13 +760,13 @@ async fn the_gst_rate_is_the_longest_hsn_match_in_force_for_the_unit_value() {
     let app = spawn_app().await;
     // A chapter heading, a 6-digit subheading and an 8-digit tariff item under it,
     // each with rates in force from different dates, and a value slab.
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO hsn_rates (hsn, valid_from, min_unit_paise, rate_bp, description) VALUES
              ('7777', '2017-07-01', 0, 1200, 'heading'),
              ('777710', '2017-07-01', 0, 1800, 'subheading'),
              ('777710', '2099-01-01', 0, 4000, 'subheading, not yet in force'),
              ('77771020', '2020-01-01', 0, 500, 'tariff item'),
-             ('77771020', '2020-01-01', 100001, 2800, 'tariff item above Rs 1,000')",
+             ('77771020', '2020-01-01', 100001, 2800, 'tariff item above Rs 1,000')"
     )
     .execute(&app.db)
     .await
@@ -782,14 +788,15 @@ async fn the_gst_rate_is_the_longest_hsn_match_in_force_for_the_unit_value() {
         ("19053100", "2025-09-22", 100, Some(500), "biscuits from GST 2.0"),
     ];
     for (hsn, on, unit, want, why) in cases {
-        let rate: Option<i32> =
-            sqlx::query_scalar("SELECT (SELECT rate_bp FROM gst_rate($1, $2::date, $3))")
-                .bind(hsn)
-                .bind(on)
-                .bind(unit)
-                .fetch_one(&app.db)
-                .await
-                .expect("rate");
+        let rate: Option<i32> = sqlx::query_scalar!(
+            "SELECT (SELECT rate_bp FROM gst_rate($1, $2::text::date, $3))",
+            hsn,
+            on,
+            unit
+        )
+        .fetch_one(&app.db)
+        .await
+        .expect("rate");
         assert_eq!(rate, want, "{hsn} on {on} at {unit} paise: {why}");
     }
 }

@@ -58,10 +58,7 @@ async fn two_hundred_concurrent_orders_never_oversell_fifty_units() {
         }
     }
     assert_eq!(m.stock(&app.db).await, (0, 0));
-    let sold: i64 = sqlx::query_scalar(
-        "SELECT -sum(on_hand_delta) FROM stock_movements WHERE listing_id = $1 AND kind = 'sold'",
-    )
-    .bind(m.listing_id)
+    let sold: i64 = sqlx::query_scalar!(r#"SELECT -sum(on_hand_delta) AS "v!" FROM stock_movements WHERE listing_id = $1 AND kind = 'sold'"#, m.listing_id)
     .fetch_one(&app.db)
     .await
     .expect("sum");
@@ -91,7 +88,7 @@ async fn the_same_order_request_twice_makes_one_order() {
         m.retailer.call("orders/place", &form)
     );
     assert_eq!(a.ok()["id"], b.ok()["id"]);
-    let orders: i64 = sqlx::query_scalar("SELECT count(*) FROM orders")
+    let orders: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "v!" FROM orders"#)
         .fetch_one(&app.db)
         .await
         .expect("count");
@@ -116,7 +113,7 @@ async fn short_stock_names_the_line_and_what_is_available() {
         Some("Marie Gold Biscuits 200 g: only 7 pack available, you asked for 9")
     );
     assert_eq!(m.stock(&app.db).await, (7, 0), "nothing reserved");
-    let orders: i64 = sqlx::query_scalar("SELECT count(*) FROM orders")
+    let orders: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "v!" FROM orders"#)
         .fetch_one(&app.db)
         .await
         .expect("count");
@@ -224,13 +221,16 @@ async fn the_workflow_moves_stock_and_writes_the_outbox() {
     );
     let id = placed_order["id"].as_i64().expect("id");
     // New order → WhatsApp alert to the distributor's owner, in the same transaction.
-    let placed: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT recipient, template, dedupe_key FROM outbox WHERE order_id = $1 ORDER BY id",
+    let placed: Vec<(String, String, String)> = sqlx::query!(
+        r#"SELECT recipient AS "recipient: String", template, dedupe_key FROM outbox WHERE order_id = $1 ORDER BY id"#,
+        id
     )
-    .bind(id)
     .fetch_all(&app.db)
     .await
-    .expect("outbox");
+    .expect("outbox")
+    .into_iter()
+    .map(|r| (r.recipient, r.template, r.dedupe_key))
+    .collect();
     assert_eq!(placed.len(), 1);
     assert_eq!(
         (placed[0].0.as_str(), placed[0].1.as_str()),
@@ -280,10 +280,10 @@ async fn the_workflow_moves_stock_and_writes_the_outbox() {
     );
     assert_eq!(detail["events"][1]["note"], "Pickup by retailer");
     assert_eq!(m.stock(&app.db).await, (16, 0), "4 sold");
-    let to_retailer: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM outbox WHERE order_id = $1 AND recipient = '919800000052'",
+    let to_retailer: i64 = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "v!" FROM outbox WHERE order_id = $1 AND recipient = '919800000052'"#,
+        id
     )
-    .bind(id)
     .fetch_one(&app.db)
     .await
     .expect("count");
@@ -309,10 +309,7 @@ async fn the_workflow_moves_stock_and_writes_the_outbox() {
     let id3 = m.order(2).await["id"].as_i64().expect("id");
     m.act(&m.retailer, id3, "cancel", "").await.ok();
     assert_eq!(m.stock(&app.db).await, (16, 0));
-    let outbox_to_distributor: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM outbox WHERE order_id = $1 AND template = 'order_cancelled'",
-    )
-    .bind(id3)
+    let outbox_to_distributor: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "v!" FROM outbox WHERE order_id = $1 AND template = 'order_cancelled'"#, id3)
     .fetch_one(&app.db)
     .await
     .expect("count");
@@ -464,13 +461,14 @@ async fn a_distributor_with_a_pickup_point_serves_shops_in_its_district() {
     let order = placed.ok()["id"].as_i64().expect("order");
     assert_eq!(placed.ok()["deliverable"], false);
     // The WhatsApp alert offers only what the distributor can do: pickup or reject.
-    let alerts: Vec<(String,)> =
-        sqlx::query_as("SELECT template FROM outbox WHERE order_id = $1 ORDER BY id")
-            .bind(order)
-            .fetch_all(&app.db)
-            .await
-            .expect("outbox");
-    assert_eq!(alerts, vec![("order_placed_pickup".to_string(),)]);
+    let alerts: Vec<String> = sqlx::query_scalar!(
+        "SELECT template FROM outbox WHERE order_id = $1 ORDER BY id",
+        order
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("outbox");
+    assert_eq!(alerts, vec!["order_placed_pickup".to_string()]);
     let buttons: Vec<_> = auromart::whatsapp::templates::find("order_placed_pickup")
         .expect("template")
         .buttons

@@ -623,11 +623,13 @@ async fn world() -> World {
     ] {
         let (client, org) = app.signup(kind, n).await;
         // Retailers trade at once; one is sent back to waiting for this case.
-        sqlx::query("UPDATE organisations SET approval = 'pending' WHERE id = $1")
-            .bind(org)
-            .execute(&app.db)
-            .await
-            .expect("pending");
+        sqlx::query!(
+            "UPDATE organisations SET approval = 'pending' WHERE id = $1",
+            org
+        )
+        .execute(&app.db)
+        .await
+        .expect("pending");
         pending.push((kind, client, org));
     }
     let proposed = t0
@@ -654,19 +656,15 @@ async fn world() -> World {
     t0.act(&t0.distributor, invoiced_order, "accept_deliver", "")
         .await
         .ok();
-    let failed_message: i64 = sqlx::query_scalar(
-        "INSERT INTO outbox (dedupe_key, recipient, template, params, state, last_error)
-         VALUES ('matrix', '919800000112', 'announcement', '{\"message\": \"x\"}', 'failed', 'test') RETURNING id",
-    )
+    let failed_message: i64 = sqlx::query_scalar!("INSERT INTO outbox (dedupe_key, recipient, template, params, state, last_error)
+         VALUES ('matrix', '919800000112', 'announcement', '{\"message\": \"x\"}', 'failed', 'test') RETURNING id")
     .fetch_one(&app.db)
     .await
     .expect("failed message");
     // The sandbox holds the new-order alert the distributor's owner received.
     let mut sandbox_message = 0;
     for _ in 0..200 {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT min(id) FROM sandbox_messages WHERE to_phone = '919800000101' AND request->'template'->>'name' = 'order_placed'",
-        )
+        let found: Option<i64> = sqlx::query_scalar!(r#"SELECT min(id) FROM sandbox_messages WHERE to_phone = '919800000101' AND request->'template'->>'name' = 'order_placed'"#)
         .fetch_one(&app.db)
         .await
         .expect("sandbox");
@@ -969,18 +967,20 @@ fn route_cases() -> Vec<RouteCase> {
 
 async fn route_world() -> RouteWorld {
     let w = world().await;
-    let invoice_id: i64 =
-        sqlx::query_scalar("SELECT id FROM invoices WHERE order_id = $1 AND kind = 'invoice'")
-            .bind(w.invoiced_order)
-            .fetch_one(&w.app.db)
-            .await
-            .expect("invoice");
-    let month: String =
-        sqlx::query_scalar("SELECT to_char(issued_on, 'YYYY-MM') FROM invoices WHERE id = $1")
-            .bind(invoice_id)
-            .fetch_one(&w.app.db)
-            .await
-            .expect("month");
+    let invoice_id: i64 = sqlx::query_scalar!(
+        "SELECT id FROM invoices WHERE order_id = $1 AND kind = 'invoice'",
+        w.invoiced_order
+    )
+    .fetch_one(&w.app.db)
+    .await
+    .expect("invoice");
+    let month: String = sqlx::query_scalar!(
+        r#"SELECT to_char(issued_on, 'YYYY-MM') AS "v!" FROM invoices WHERE id = $1"#,
+        invoice_id
+    )
+    .fetch_one(&w.app.db)
+    .await
+    .expect("month");
     let photo =
         w.t0.manufacturer
             .call(
@@ -992,9 +992,7 @@ async fn route_world() -> RouteWorld {
             )
             .await;
     let photo_version = photo.ok()["image_version"].as_i64().expect("image version");
-    sqlx::query(
-        "INSERT INTO sandbox_media (id, filename, mime, bytes) VALUES ('matrix-doc', 'doc.pdf', 'application/pdf', '%PDF-1.7')",
-    )
+    sqlx::query!("INSERT INTO sandbox_media (id, filename, mime, bytes) VALUES ('matrix-doc', 'doc.pdf', 'application/pdf', '%PDF-1.7')")
     .execute(&w.app.db)
     .await
     .expect("sandbox media");

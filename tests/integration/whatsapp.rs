@@ -54,8 +54,7 @@ fn tap(from: &str, id: &str, payload: &str) -> Value {
 }
 
 async fn order_state(app: &TestApp, id: i64) -> String {
-    sqlx::query_scalar("SELECT state FROM orders WHERE id = $1")
-        .bind(id)
+    sqlx::query_scalar!("SELECT state FROM orders WHERE id = $1", id)
         .fetch_one(&app.db)
         .await
         .expect("order")
@@ -64,11 +63,12 @@ async fn order_state(app: &TestApp, id: i64) -> String {
 async fn wait_outbox_settled(app: &TestApp, secs: u64) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
     loop {
-        let open: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')")
-                .fetch_one(&app.db)
-                .await
-                .expect("count");
+        let open: i64 = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "v!" FROM outbox WHERE state IN ('pending', 'sending')"#
+        )
+        .fetch_one(&app.db)
+        .await
+        .expect("count");
         if open == 0 {
             return;
         }
@@ -110,10 +110,10 @@ async fn a_new_order_alerts_the_distributor_with_three_buttons_and_the_invoice_f
     assert_eq!(alert.path, format!("/{VERSION}/{PHONE_ID}/messages"));
     assert_eq!(alert.authorization, format!("Bearer {TOKEN}"));
     assert_eq!(alert.content_type, "application/json");
-    let outbox_id: i64 = sqlx::query_scalar(
+    let outbox_id: i64 = sqlx::query_scalar!(
         "SELECT id FROM outbox WHERE order_id = $1 AND template = 'order_placed'",
+        id
     )
-    .bind(id)
     .fetch_one(&app.db)
     .await
     .expect("outbox row");
@@ -147,11 +147,13 @@ async fn a_new_order_alerts_the_distributor_with_three_buttons_and_the_invoice_f
         })
     );
     wait_outbox_settled(&app, 10).await;
-    let wamid: String = sqlx::query_scalar("SELECT provider_message_id FROM outbox WHERE id = $1")
-        .bind(outbox_id)
-        .fetch_one(&app.db)
-        .await
-        .expect("sent");
+    let wamid: String = sqlx::query_scalar!(
+        r#"SELECT provider_message_id AS "v!" FROM outbox WHERE id = $1"#,
+        outbox_id
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("sent");
     assert_eq!(wamid, alert.id, "the API's message id is kept");
 
     // Accepting on the dashboard: the retailer hears of it and gets the invoice PDF.
@@ -169,8 +171,7 @@ async fn a_new_order_alerts_the_distributor_with_three_buttons_and_the_invoice_f
         json!([{"type": "text", "text": "Test Shop 301"}, {"type": "text", "text": id.to_string()},
                {"type": "text", "text": total}])
     );
-    let number: String = sqlx::query_scalar("SELECT number FROM invoices WHERE order_id = $1")
-        .bind(id)
+    let number: String = sqlx::query_scalar!("SELECT number FROM invoices WHERE order_id = $1", id)
         .fetch_one(&app.db)
         .await
         .expect("invoice");
@@ -208,7 +209,7 @@ async fn webhooks_need_a_valid_signature_and_the_handshake_needs_the_token() {
     assert_eq!(webhook(&app, body.clone(), Some(&forged)).await, 401);
     assert_eq!(webhook(&app, body.clone(), Some("sha256=00")).await, 401);
     assert_eq!(order_state(&app, id).await, "placed");
-    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM webhook_events")
+    let events: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "v!" FROM webhook_events"#)
         .fetch_one(&app.db)
         .await
         .expect("count");
@@ -281,20 +282,23 @@ async fn a_button_tap_moves_the_order_once_and_only_for_the_distributors_people(
     );
     assert_eq!((a, b, c), (200, 200, 200));
     assert_eq!(order_state(&app, id).await, "accepted");
-    let (via, mode): (String, String) = sqlx::query_as(
-        "SELECT e.via, o.delivery_mode FROM order_events e JOIN orders o ON o.id = e.order_id
-          WHERE e.order_id = $1 AND e.to_state = 'accepted'",
+    let (via, mode) = sqlx::query!(
+        r#"SELECT e.via AS "via: String", o.delivery_mode AS "mode!: String" FROM order_events e JOIN orders o ON o.id = e.order_id
+            WHERE e.order_id = $1 AND e.to_state = 'accepted'"#,
+        id
     )
-    .bind(id)
     .fetch_one(&app.db)
     .await
+    .map(|r| (r.via, r.mode))
     .expect("event");
     assert_eq!((via.as_str(), mode.as_str()), ("whatsapp", "deliver"));
-    let invoices: i64 = sqlx::query_scalar("SELECT count(*) FROM invoices WHERE order_id = $1")
-        .bind(id)
-        .fetch_one(&app.db)
-        .await
-        .expect("count");
+    let invoices: i64 = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "v!" FROM invoices WHERE order_id = $1"#,
+        id
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("count");
     assert_eq!(invoices, 1, "one acceptance, one invoice");
     fake.wait_for(10, "the confirmation", |msgs| {
         msgs.iter().any(|r| {
@@ -387,12 +391,13 @@ async fn delivery_receipts_only_move_forward_and_show_on_the_timeline() {
     for s in ["sent", "read", "delivered", "read"] {
         assert_eq!(webhook(&app, status(s), Some("good")).await, 200);
     }
-    let delivery: Option<String> =
-        sqlx::query_scalar("SELECT delivery FROM outbox WHERE provider_message_id = $1")
-            .bind(&wamid)
-            .fetch_one(&app.db)
-            .await
-            .expect("row");
+    let delivery: Option<String> = sqlx::query_scalar!(
+        "SELECT delivery FROM outbox WHERE provider_message_id = $1",
+        &wamid
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("row");
     assert_eq!(
         delivery.as_deref(),
         Some("read"),
@@ -441,11 +446,12 @@ async fn errors_are_retried_until_the_api_recovers_and_permanent_ones_reach_the_
             .count();
         assert_eq!(n, 1, "order {id}'s alert sent exactly once");
     }
-    let (sent, retried): (i64, i64) = sqlx::query_as(
-        "SELECT count(*) FILTER (WHERE state = 'sent'), count(*) FILTER (WHERE attempts > 1) FROM outbox",
+    let (sent, retried) = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE state = 'sent') AS "sent!", count(*) FILTER (WHERE attempts > 1) AS "retried!" FROM outbox"#
     )
     .fetch_one(&app.db)
     .await
+    .map(|r| (r.sent, r.retried))
     .expect("counts");
     assert_eq!(sent, 5);
     assert!(retried > 0);
@@ -476,11 +482,11 @@ async fn two_server_processes_never_send_the_same_message() {
     config.whatsapp.sender = false;
     let app = spawn_app_with(config.clone()).await;
     // 300 messages queued while no sender runs…
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO outbox (dedupe_key, recipient, template, language, params, transactional)
          SELECT 'load:' || g, '9198000' || lpad(g::text, 5, '0'), 'announcement', 'en',
                 jsonb_build_object('message', 'Message ' || g), true
-           FROM generate_series(1, 300) g",
+           FROM generate_series(1, 300) g"
     )
     .execute(&app.db)
     .await
@@ -502,10 +508,10 @@ async fn the_monthly_statement_goes_once_per_retailer_and_distributor() {
     let m = app.market(370, 20).await;
     let id = m.order(2).await["id"].as_i64().expect("id");
     m.act(&m.distributor, id, "accept_deliver", "").await.ok();
-    let month: String = sqlx::query_scalar(
-        "SELECT to_char(issued_on, 'YYYY-MM') FROM invoices WHERE order_id = $1",
+    let month: String = sqlx::query_scalar!(
+        r#"SELECT to_char(issued_on, 'YYYY-MM') AS "v!" FROM invoices WHERE order_id = $1"#,
+        id
     )
-    .bind(id)
     .fetch_one(&app.db)
     .await
     .expect("invoice month");
@@ -603,12 +609,15 @@ async fn broadcasts_skip_those_who_opted_out_and_report_progress() {
     // Paced: at 4 a second each message has its own turn, 250 ms apart, and none went
     // before its turn.
     let times: Vec<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> =
-        sqlx::query_as(
-            "SELECT next_attempt_at, sent_at FROM outbox WHERE broadcast_id IS NOT NULL ORDER BY next_attempt_at",
+        sqlx::query!(
+            r#"SELECT next_attempt_at, sent_at AS "sent_at!" FROM outbox WHERE broadcast_id IS NOT NULL ORDER BY next_attempt_at"#
         )
         .fetch_all(&app.db)
         .await
-        .expect("times");
+        .expect("times")
+        .into_iter()
+        .map(|r| (r.next_attempt_at, r.sent_at))
+        .collect();
     assert_eq!(times[1].0 - times[0].0, chrono::Duration::milliseconds(250));
     assert!(times.iter().all(|(turn, sent)| sent >= turn), "{times:?}");
 }
@@ -658,17 +667,19 @@ async fn the_sandbox_phone_shows_the_alert_and_its_buttons_work() {
         tapped.body
     );
     assert_eq!(order_state(&app, id).await, "accepted");
-    let mode: String = sqlx::query_scalar("SELECT delivery_mode FROM orders WHERE id = $1")
-        .bind(id)
-        .fetch_one(&app.db)
-        .await
-        .expect("mode");
+    let mode: String = sqlx::query_scalar!(
+        r#"SELECT delivery_mode AS "v!: String" FROM orders WHERE id = $1"#,
+        id
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("mode");
     assert_eq!(mode, "pickup");
     // The sandbox phone went through the real webhook: receipts arrived too.
-    let read: Option<String> = sqlx::query_scalar(
+    let read: Option<String> = sqlx::query_scalar!(
         "SELECT delivery FROM outbox WHERE order_id = $1 AND template = 'order_placed'",
+        id
     )
-    .bind(id)
     .fetch_one(&app.db)
     .await
     .expect("row");
@@ -688,8 +699,7 @@ async fn rows_a_dead_process_left_sending_are_sent_once_when_its_lease_ends() {
     let app = spawn_app_with(config.clone()).await;
     // What a process killed mid-batch leaves: 50 rows claimed ('sending', lease still
     // running), 50 already sent, 50 never claimed.
-    sqlx::query(
-        "INSERT INTO outbox (dedupe_key, recipient, template, language, params, state, attempts, lease_until,
+    sqlx::query!("INSERT INTO outbox (dedupe_key, recipient, template, language, params, state, attempts, lease_until,
                              provider_message_id, sent_at)
          SELECT 'crash:' || g, '9198100' || lpad(g::text, 5, '0'), 'announcement', 'en',
                 jsonb_build_object('message', 'Message ' || g),
@@ -698,8 +708,7 @@ async fn rows_a_dead_process_left_sending_are_sent_once_when_its_lease_ends() {
                 CASE WHEN g <= 50 THEN now() + interval '1 hour' END,
                 CASE WHEN g > 50 AND g <= 100 THEN 'wamid.before.' || g END,
                 CASE WHEN g > 50 AND g <= 100 THEN now() END
-           FROM generate_series(1, 150) g",
-    )
+           FROM generate_series(1, 150) g")
     .execute(&app.db)
     .await
     .expect("queue");
@@ -715,8 +724,8 @@ async fn rows_a_dead_process_left_sending_are_sent_once_when_its_lease_ends() {
         "claimed rows wait for their lease"
     );
     // The lease runs out, and no status webhook says the API took them.
-    sqlx::query(
-        "UPDATE outbox SET lease_until = now() - interval '5 seconds' WHERE state = 'sending'",
+    sqlx::query!(
+        "UPDATE outbox SET lease_until = now() - interval '5 seconds' WHERE state = 'sending'"
     )
     .execute(&app.db)
     .await
@@ -763,11 +772,11 @@ async fn a_server_killed_mid_batch_loses_nothing_and_sends_nothing_twice() {
     fake.configure(&mut config);
     config.whatsapp.sender = false;
     let app = spawn_app_with(config).await;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO outbox (dedupe_key, recipient, template, language, params)
          SELECT 'kill:' || g, '9198200' || lpad(g::text, 5, '0'), 'announcement', 'en',
                 jsonb_build_object('message', 'Message ' || g)
-           FROM generate_series(1, 200) g",
+           FROM generate_series(1, 200) g"
     )
     .execute(&app.db)
     .await
@@ -806,11 +815,9 @@ async fn a_status_for_a_message_in_doubt_marks_it_sent_instead_of_sending_again(
     config.whatsapp.in_doubt_secs = 3;
     let app = spawn_app_with(config).await;
     // A process died after the API took this message: its lease has just ended.
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO outbox (dedupe_key, recipient, template, params, state, attempts, lease_until)
+    let id: i64 = sqlx::query_scalar!("INSERT INTO outbox (dedupe_key, recipient, template, params, state, attempts, lease_until)
          VALUES ('doubt', '919810000001', 'announcement', '{\"message\": \"x\"}', 'sending', 1, now())
-         RETURNING id",
-    )
+         RETURNING id")
     .fetch_one(&app.db)
     .await
     .expect("row");
@@ -818,12 +825,14 @@ async fn a_status_for_a_message_in_doubt_marks_it_sent_instead_of_sending_again(
                                       "recipient_id": "919810000001", "biz_opaque_callback_data": format!("outbox:{id}")}]});
     assert_eq!(webhook(&app, status, Some("good")).await, 200);
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let (state, wamid): (String, Option<String>) =
-        sqlx::query_as("SELECT state, provider_message_id FROM outbox WHERE id = $1")
-            .bind(id)
-            .fetch_one(&app.db)
-            .await
-            .expect("row");
+    let (state, wamid) = sqlx::query!(
+        r#"SELECT state AS "state: String", provider_message_id FROM outbox WHERE id = $1"#,
+        id
+    )
+    .fetch_one(&app.db)
+    .await
+    .map(|r| (r.state, r.provider_message_id))
+    .expect("row");
     assert_eq!(
         (state.as_str(), wamid.as_deref()),
         ("sent", Some("wamid.taken"))
@@ -846,12 +855,13 @@ async fn a_message_with_control_characters_is_stored_without_them() {
         200,
         "a repeat is fine too"
     );
-    let (count, body): (i64, Option<String>) = sqlx::query_as(
-        "SELECT count(*), max(payload->'text'->>'body') FROM webhook_events WHERE from_phone = $1",
+    let (count, body) = sqlx::query!(
+        r#"SELECT count(*) AS "count!", max(payload->'text'->>'body') AS body FROM webhook_events WHERE from_phone = $1"#,
+        &from
     )
-    .bind(&from)
     .fetch_one(&app.db)
     .await
+    .map(|r| (r.count, r.body))
     .expect("stored");
     assert_eq!((count, body.as_deref()), (1, Some("STOP")));
 }

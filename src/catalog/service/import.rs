@@ -65,7 +65,7 @@ fn columns(rows: &[(usize, ValidSku, i64)]) -> Columns<'_> {
 /// `r` giving the SKU columns and the file line), returning the counts of new
 /// and updated SKUs.
 macro_rules! upsert_query {
-    ($source:tt $(, $arg:expr)* $(,)?) => {
+    ($source:tt, $($args:tt)*) => {
         sqlx::query!(
             r#"WITH up AS (
                 INSERT INTO skus (manufacturer_id, code, name, brand, category_id, hsn, mrp_paise, unit, pack_size, search_text)
@@ -76,8 +76,29 @@ macro_rules! upsert_query {
                     pack_size = EXCLUDED.pack_size, search_text = EXCLUDED.search_text, updated_at = now()
                 RETURNING (xmax = 0) AS new
              )
-             SELECT count(*) FILTER (WHERE new) AS "new!", count(*) FILTER (WHERE NOT new) AS "old!" FROM up"#
-            $(, $arg)*
+             SELECT count(*) FILTER (WHERE new) AS "new!", count(*) FILTER (WHERE NOT new) AS "old!" FROM up"#,
+            $($args)*
+        )
+    };
+}
+
+/// `$query!(…head…, <the Columns arrays of $c>)`: the arrays as parameters, in
+/// the order `line, code, name, brand, category_id, hsn, mrp_paise, unit,
+/// pack_size, search_text` (the head's SQL unnests them in that order).
+macro_rules! with_columns {
+    ($c:ident, $($query:ident)::+, [$($head:tt)*]) => {
+        $($query)::+!(
+            $($head)*
+            &$c.lines,
+            &$c.codes[..] as &[&str],
+            &$c.names[..] as &[&str],
+            &$c.brands[..] as &[&str],
+            &$c.cats,
+            &$c.hsns[..] as &[&str],
+            &$c.mrps,
+            &$c.units[..] as &[&str],
+            &$c.packs,
+            &$c.search
         )
     };
 }
@@ -112,20 +133,14 @@ pub async fn import_csv(ctx: &Ctx, csv_text: &str) -> Result<ImportReport, AppEr
     let (mut inserted, mut updated) = (0, 0);
     for chunk in rows.chunks(5_000) {
         let c = columns(chunk);
-        let up = upsert_query!(
-            "UNNEST($2::int[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::bigint[], $9::text[], $10::int[], $11::text[])
-               AS r (line, code, name, brand, category_id, hsn, mrp_paise, unit, pack_size, search_text)",
-            ctx.user().org_id,
-            &c.lines,
-            &c.codes[..] as &[&str],
-            &c.names[..] as &[&str],
-            &c.brands[..] as &[&str],
-            &c.cats,
-            &c.hsns[..] as &[&str],
-            &c.mrps,
-            &c.units[..] as &[&str],
-            &c.packs,
-            &c.search
+        let up = with_columns!(
+            c,
+            upsert_query,
+            [
+                "UNNEST($2::int[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::bigint[], $9::text[], $10::int[], $11::text[])
+                   AS r (line, code, name, brand, category_id, hsn, mrp_paise, unit, pack_size, search_text)",
+                ctx.user().org_id,
+            ]
         )
         .fetch_one(&mut *tx)
         .await?;
@@ -257,22 +272,16 @@ pub async fn import_part(
     // codes repeated across parts.
     if !check.rows.is_empty() {
         let c = columns(&check.rows);
-        sqlx::query!(
-            "INSERT INTO sku_import_rows (import_id, first_line, line, code, name, brand, category_id, hsn, mrp_paise, unit, pack_size, search_text)
-             SELECT $1, $2, r.* FROM UNNEST($3::int[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::bigint[], $10::text[], $11::int[], $12::text[])
-                  AS r (line, code, name, brand, category_id, hsn, mrp_paise, unit, pack_size, search_text)",
-            id,
-            to_i32(first_line),
-            &c.lines,
-            &c.codes[..] as &[&str],
-            &c.names[..] as &[&str],
-            &c.brands[..] as &[&str],
-            &c.cats,
-            &c.hsns[..] as &[&str],
-            &c.mrps,
-            &c.units[..] as &[&str],
-            &c.packs,
-            &c.search
+        with_columns!(
+            c,
+            sqlx::query,
+            [
+                "INSERT INTO sku_import_rows (import_id, first_line, line, code, name, brand, category_id, hsn, mrp_paise, unit, pack_size, search_text)
+                 SELECT $1, $2, r.* FROM UNNEST($3::int[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::bigint[], $10::text[], $11::int[], $12::text[])
+                      AS r (line, code, name, brand, category_id, hsn, mrp_paise, unit, pack_size, search_text)",
+                id,
+                to_i32(first_line),
+            ]
         )
         .execute(&mut *tx)
         .await?;

@@ -10,8 +10,8 @@ use crate::orders::{
     OrderSummary,
 };
 use crate::server::Ctx;
-use crate::server::guard::{internal, not_found};
-use crate::server::listing::ListScope;
+use crate::server::guard::not_found;
+use crate::server::listing::{ListScope, by_side, list_error};
 use sqlx::PgConnection;
 
 /// `query_as!(OrderSummary, …)` with the summary's columns and joins, then the
@@ -39,14 +39,14 @@ pub(super) async fn summary(conn: &mut PgConnection, id: i64) -> Result<OrderSum
         .await?)
 }
 
-/// The order list of one side (`$side`: the column holding the caller's
-/// organisation, $1; `$other`: the other side's name): status ($2: a state,
-/// "open" or NULL), placed from/to ($3, $4: days in Asia/Kolkata) and the other
-/// side's name ($5), newest first.
+/// The order list of one side (`[$side]`: the column holding the caller's
+/// organisation, $1; `$other`: the other side's name; see `by_side`): status
+/// ($2: a state, "open" or NULL), placed from/to ($3, $4: days in Asia/Kolkata)
+/// and the other side's name ($5), newest first.
 macro_rules! list_query {
-    ($side:tt, $other:tt $(, $arg:expr)* $(,)?) => {
+    ([$($side:tt)+], $other:tt $(, $arg:expr)* $(,)?) => {
         summary_query!(
-            ["WHERE " + $side + " = $1
+            ["WHERE " + $($side)+ + " = $1
                 AND ($2::text IS NULL OR o.state::text = $2 OR ($2 = 'open' AND o.state NOT IN ('delivered', 'picked_up', 'rejected', 'cancelled')))
                 AND ($3::text::date IS NULL OR o.created_at >= ($3::text::date::timestamp AT TIME ZONE 'Asia/Kolkata'))
                 AND ($4::text::date IS NULL OR o.created_at < (($4::text::date + 1)::timestamp AT TIME ZONE 'Asia/Kolkata'))
@@ -57,18 +57,16 @@ macro_rules! list_query {
     };
 }
 
-/// Badge counts (new, open) of one side's orders (`$side`: the column holding $1).
+/// Badge counts (new, open) of one side's orders (`[$side]`: the column holding
+/// $1; see `by_side`).
 macro_rules! count_query {
-    ($side:tt, $org:expr, $db:expr) => {
+    ([$($side:tt)+], $other:tt, $org:expr) => {
         sqlx::query!(
-            r#"SELECT count(*) FILTER (WHERE state = 'placed') AS "new!",
-                      count(*) FILTER (WHERE state NOT IN ('delivered', 'picked_up', 'rejected', 'cancelled')) AS "open!"
-                 FROM orders WHERE "# + $side + " = $1",
+            r#"SELECT count(*) FILTER (WHERE o.state = 'placed') AS "new!",
+                      count(*) FILTER (WHERE o.state NOT IN ('delivered', 'picked_up', 'rejected', 'cancelled')) AS "open!"
+                 FROM orders o WHERE "# + $($side)+ + " = $1",
             $org
         )
-        .fetch_one($db)
-        .await
-        .map(|c| (c.new, c.open))
     };
 }
 
@@ -85,38 +83,13 @@ pub async fn list(ctx: &Ctx, f: OrderFilter) -> Result<Vec<OrderSummary>, AppErr
     };
     let scope = ListScope::new(ctx, &f.from, &f.to, &f.q)?;
     let org = ctx.user().org_id;
-    // The caller's side picks the indexed column; the search looks at the other side's name.
-    let rows = if ctx.user().org_kind == OrgKind::Retailer {
-        list_query!(
-            "o.retailer_id",
-            "d.trade_name",
-            org,
-            state,
-            scope.from,
-            scope.to,
-            scope.q
-        )
-        .fetch_all(ctx.db())
-        .await
-    } else {
-        list_query!(
-            "o.distributor_id",
-            "r.trade_name",
-            org,
-            state,
-            scope.from,
-            scope.to,
-            scope.q
-        )
-        .fetch_all(ctx.db())
-        .await
-    };
-    rows.map_err(|e| match &e {
-        sqlx::Error::Database(db) if db.code().as_deref() == Some("22008") => {
-            AppError::field("from", "That date does not exist")
-        }
-        _ => internal(e),
-    })
+    by_side!(
+        scope.retailer(),
+        list_query!("o", org, state, scope.from, scope.to, scope.q)
+            .fetch_all(ctx.db())
+            .await
+    )
+    .map_err(list_error)
 }
 
 pub(super) async fn load_detail(conn: &mut PgConnection, id: i64) -> Result<OrderDetail, AppError> {
@@ -188,10 +161,13 @@ pub async fn detail(ctx: &Ctx, id: i64) -> Result<OrderDetail, AppError> {
 #[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn counts(ctx: &Ctx) -> Result<OrderCounts, AppError> {
     let org = ctx.user().org_id;
-    let (new, open) = if ctx.user().org_kind == OrgKind::Retailer {
-        count_query!("retailer_id", org, ctx.db())?
-    } else {
-        count_query!("distributor_id", org, ctx.db())?
-    };
+    let c = by_side!(
+        ctx.user().org_kind == OrgKind::Retailer,
+        count_query!("o", org)
+            .fetch_one(ctx.db())
+            .await
+            .map(|c| (c.new, c.open))
+    )?;
+    let (new, open) = c;
     Ok(OrderCounts { new, open })
 }

@@ -165,22 +165,26 @@ impl TestApp {
     /// Signs up and approves (for kinds that need it).
     pub async fn active(&self, kind: OrgKind, n: u32) -> (Client, i64) {
         let (client, org_id) = self.signup(kind, n).await;
-        sqlx::query("UPDATE organisations SET approval = 'active' WHERE id = $1")
-            .bind(org_id)
-            .execute(&self.db)
-            .await
-            .expect("approve");
+        sqlx::query!(
+            "UPDATE organisations SET approval = 'active' WHERE id = $1",
+            org_id
+        )
+        .execute(&self.db)
+        .await
+        .expect("approve");
         (client, org_id)
     }
 
     /// A platform admin (there is no sign-up for admins).
     pub async fn admin(&self) -> (Client, i64) {
         let (client, org_id) = self.signup(OrgKind::Retailer, 9_999).await;
-        sqlx::query("UPDATE organisations SET kind = 'platform', gstin = NULL WHERE id = $1")
-            .bind(org_id)
-            .execute(&self.db)
-            .await
-            .expect("make admin");
+        sqlx::query!(
+            "UPDATE organisations SET kind = 'platform', gstin = NULL WHERE id = $1",
+            org_id
+        )
+        .execute(&self.db)
+        .await
+        .expect("make admin");
         (client, org_id)
     }
 }

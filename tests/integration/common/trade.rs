@@ -213,10 +213,13 @@ impl Market {
     }
 
     pub async fn stock(&self, db: &sqlx::PgPool) -> (i32, i32) {
-        sqlx::query_as("SELECT on_hand, reserved FROM listings WHERE id = $1")
-            .bind(self.listing_id)
-            .fetch_one(db)
-            .await
-            .expect("listing")
+        sqlx::query!(
+            r#"SELECT on_hand AS "on_hand: i32", reserved FROM listings WHERE id = $1"#,
+            self.listing_id
+        )
+        .fetch_one(db)
+        .await
+        .map(|r| (r.on_hand, r.reserved))
+        .expect("listing")
     }
 }
