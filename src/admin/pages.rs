@@ -3,6 +3,9 @@ use super::api::{SetApproval, admin_summary, list_organisations};
 use crate::domain::ApprovalState;
 use crate::domain::{IndianState, OrgKind};
 use crate::ui::confirm::Confirm;
+use crate::ui::form::FilterSelect;
+use crate::ui::gate::gated;
+use crate::ui::stat::{Stat, Stats};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -10,13 +13,7 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AdminHome() -> impl IntoView {
-    view! {
-        <crate::ui::gate::GatedPage
-            title="Admin"
-            kinds=&[OrgKind::Platform]
-            children=|_| view! { <Console /> }
-        />
-    }
+    gated("Admin", &[OrgKind::Platform], |_| view! { <Console /> })
 }
 
 #[component]
@@ -73,71 +70,43 @@ fn Console() -> impl IntoView {
                     .await
                     .map(|s| {
                         view! {
-                            <section class="stats">
-                                <div class="stat">
-                                    <b>{s.retailers}</b>
-                                    <span>"Retailers"</span>
-                                </div>
-                                <div class="stat">
-                                    <b>{s.distributors}</b>
-                                    <span>"Distributors"</span>
-                                </div>
-                                <div class="stat">
-                                    <b>{s.manufacturers}</b>
-                                    <span>"Manufacturers"</span>
-                                </div>
-                                <div class="stat warn">
-                                    <b data-test="pending-count">{s.pending}</b>
-                                    <span>"Waiting for approval"</span>
-                                </div>
-                                <div class="stat">
-                                    <b>{s.suspended}</b>
-                                    <span>"Suspended"</span>
-                                </div>
-                                <div class="stat">
-                                    <b>{s.users}</b>
-                                    <span>"Users"</span>
-                                </div>
-                            </section>
+                            <Stats items=vec![
+                                Stat::new("Retailers", s.retailers),
+                                Stat::new("Distributors", s.distributors),
+                                Stat::new("Manufacturers", s.manufacturers),
+                                Stat::new("Waiting for approval", s.pending)
+                                    .warn()
+                                    .test("pending-count"),
+                                Stat::new("Suspended", s.suspended),
+                                Stat::new("Users", s.users),
+                            ] />
                         }
                     })
             })}
         </Suspense>
         <Form method="GET" action="" attr:class="filters">
-            <select name="approval" aria-label="Approval">
-                {[
+            <FilterSelect
+                name="approval"
+                label="Approval"
+                choices=vec![
                     ("pending", "Waiting for approval"),
                     ("active", "Active"),
                     ("suspended", "Suspended"),
                     ("", "Any state"),
                 ]
-                    .into_iter()
-                    .map(|(v, l)| {
-                        view! {
-                            <option value=v selected=move || filter().approval == v>
-                                {l}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-            <select name="kind" aria-label="Kind">
-                {[
+                current=Signal::derive(move || filter().approval)
+            />
+            <FilterSelect
+                name="kind"
+                label="Kind"
+                choices=vec![
                     ("", "All kinds"),
                     ("retailer", "Retailers"),
                     ("distributor", "Distributors"),
                     ("manufacturer", "Manufacturers"),
                 ]
-                    .into_iter()
-                    .map(|(v, l)| {
-                        view! {
-                            <option value=v selected=move || filter().kind == v>
-                                {l}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
+                current=Signal::derive(move || filter().kind)
+            />
             <input
                 type="search"
                 name="q"

@@ -13,8 +13,9 @@ use crate::domain::gst::rate_label;
 use crate::domain::money::group_indian;
 use crate::error::AppError;
 use crate::ui::confirm::Confirm;
+use crate::ui::decide::Decide;
 use crate::ui::form::{FormError, use_save_form};
-use crate::ui::gate::GatedPage;
+use crate::ui::gate::gated;
 use crate::ui::money;
 use crate::ui::nav::RoleNav;
 use leptos::form::ActionForm;
@@ -22,13 +23,11 @@ use leptos::prelude::*;
 
 #[component]
 pub fn ProductsPage() -> impl IntoView {
-    view! {
-        <GatedPage
-            title="Products"
-            kinds=&[OrgKind::Manufacturer]
-            children=|_| view! { <Products /> }
-        />
-    }
+    gated(
+        "Products",
+        &[OrgKind::Manufacturer],
+        |_| view! { <Products /> },
+    )
 }
 
 #[component]
@@ -664,13 +663,11 @@ async fn upload_in_parts(
 
 #[component]
 pub fn CategoriesPage() -> impl IntoView {
-    view! {
-        <GatedPage
-            title="Categories"
-            kinds=&[OrgKind::Platform]
-            children=|_| view! { <CategoryApprovals /> }
-        />
-    }
+    gated(
+        "Categories",
+        &[OrgKind::Platform],
+        |_| view! { <CategoryApprovals /> },
+    )
 }
 
 #[component]
@@ -714,30 +711,17 @@ fn CategoryApprovals() -> impl IntoView {
                                                 {(c.status == "proposed")
                                                     .then(|| {
                                                         view! {
-                                                            <ActionForm action=decide attr:class="inline">
-                                                                <input type="hidden" name="id" value=c.id />
-                                                                <input type="hidden" name="approve" value="true" />
-                                                                <button type="submit" data-test="approve-category">
-                                                                    "Approve"
-                                                                </button>
-                                                            </ActionForm>
-                                                            <Confirm
-                                                                label="Reject"
+                                                            <Decide
+                                                                action=decide
+                                                                id_name="id"
+                                                                id=c.id
+                                                                flag="approve"
+                                                                yes="Approve"
+                                                                no="Reject"
                                                                 question=format!("Reject the category {}?", c.name)
-                                                                test="ask-reject-category"
-                                                            >
-                                                                <ActionForm action=decide attr:class="inline">
-                                                                    <input type="hidden" name="id" value=c.id />
-                                                                    <input type="hidden" name="approve" value="false" />
-                                                                    <button
-                                                                        type="submit"
-                                                                        class="danger"
-                                                                        data-test="reject-category"
-                                                                    >
-                                                                        "Yes, reject"
-                                                                    </button>
-                                                                </ActionForm>
-                                                            </Confirm>
+                                                                yes_test="approve-category"
+                                                                no_test="reject-category"
+                                                            />
                                                         }
                                                     })}
                                             </li>

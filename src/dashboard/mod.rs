@@ -4,18 +4,17 @@ use crate::account::api::{my_organisation, my_team};
 use crate::account::{OrgProfile, TeamMember};
 use crate::auth::CurrentUser;
 use crate::domain::OrgKind;
+use crate::ui::gate::gated;
 use crate::ui::show_phone;
 use leptos::prelude::*;
 
 #[component]
 pub fn ManufacturerHome() -> impl IntoView {
-    view! {
-        <crate::ui::gate::GatedPage
-            title="Brand dashboard"
-            kinds=&[OrgKind::Manufacturer]
-            children=|u| view! { <Overview user=u /> }
-        />
-    }
+    gated(
+        "Brand dashboard",
+        &[OrgKind::Manufacturer],
+        |u| view! { <Overview user=u /> },
+    )
 }
 
 /// The organisation's card and its team, below each role's main panel.

@@ -7,25 +7,22 @@ use super::{InvoiceFilter, InvoiceRow, einvoice_href, pdf_href, statement_href};
 use crate::domain::MemberRole;
 use crate::domain::OrgKind;
 use crate::domain::invoice::DocKind;
-use crate::ui::form::{OwnerOnly, SaveStatus, use_save_form};
-use crate::ui::gate::GatedPage;
+use crate::ui::form::{FilterSelect, OwnerForm, SettingsPage, use_save_form};
+use crate::ui::gate::gated;
 use crate::ui::live::{orders_version, provide_live_orders};
 use crate::ui::money;
 use crate::ui::nav::RoleNav;
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn InvoicesPage() -> impl IntoView {
-    view! {
-        <GatedPage
-            title="Invoices"
-            kinds=&[OrgKind::Retailer, OrgKind::Distributor]
-            children=|u| view! { <Invoices kind=u.org_kind /> }
-        />
-    }
+    gated(
+        "Invoices",
+        &[OrgKind::Retailer, OrgKind::Distributor],
+        |u| view! { <Invoices kind=u.org_kind /> },
+    )
 }
 
 #[component]
@@ -52,22 +49,16 @@ fn Invoices(kind: OrgKind) -> impl IntoView {
         <RoleNav kind />
         <h1>"Invoices"</h1>
         <Form method="GET" action="" attr:class="filters">
-            <select name="kind" aria-label="Documents">
-                {[
+            <FilterSelect
+                name="kind"
+                label="Documents"
+                choices=vec![
                     ("", "Invoices and credit notes"),
                     ("invoice", "Invoices"),
                     ("credit_note", "Credit notes"),
                 ]
-                    .into_iter()
-                    .map(|(v, l)| {
-                        view! {
-                            <option value=v selected=move || filter().kind == v>
-                                {l}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
+                current=Signal::derive(move || filter().kind)
+            />
             <input type="date" name="from" aria-label="From" prop:value=move || filter().from />
             <input type="date" name="to" aria-label="To" prop:value=move || filter().to />
             <input
@@ -314,13 +305,11 @@ pub fn OrderInvoices(order_id: i64) -> impl IntoView {
 
 #[component]
 pub fn BillingPage() -> impl IntoView {
-    view! {
-        <GatedPage
-            title="Billing"
-            kinds=&[OrgKind::Distributor]
-            children=|u| view! { <Billing owner=u.role == MemberRole::Owner /> }
-        />
-    }
+    gated(
+        "Billing",
+        &[OrgKind::Distributor],
+        |u| view! { <Billing owner=u.role == MemberRole::Owner /> },
+    )
 }
 
 #[component]
@@ -333,90 +322,76 @@ fn Billing(
     let form = use_save_form(save);
     let reason = move |f: &'static str| form.reason(f);
     view! {
-        <RoleNav kind=OrgKind::Distributor />
-        <h1>"Billing and invoices"</h1>
-        <SaveStatus form saved_test="billing-saved" fields=&["upi_id", "invoice_prefix"] />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                current
-                    .await
-                    .map(|b| {
-                        view! {
-                            {(!b.missing.is_empty())
-                                .then(|| {
-                                    view! {
-                                        <div class="banner danger" data-test="billing-missing">
-                                            {format!(
-                                                "You cannot accept orders until you add your {}: every invoice prints it.",
-                                                b.missing.join(" and "),
-                                            )}
-                                        </div>
-                                    }
-                                })}
-                            <ActionForm
-                                action=save
-                                attr:class="card stack"
-                                attr:data-test="billing-form"
-                            >
-                                <OwnerOnly owner />
-                                <fieldset class="plain" disabled=!owner>
-                                    <p class="muted">
-                                        {format!(
-                                            "GSTIN {} · next invoice number {}",
-                                            b.gstin.clone().unwrap_or_else(|| "missing".into()),
-                                            b.next_number,
-                                        )}
-                                    </p>
-                                    <label class="field">
-                                        "UPI id (printed as a QR code for payment)"
-                                        <input
-                                            name="upi_id"
-                                            value=b.upi_id.clone()
-                                            placeholder="shopname@okhdfcbank"
-                                            autocomplete="off"
-                                            data-test="upi-id"
-                                        /> <small class="field-error">{reason("upi_id")}</small>
-                                    </label>
-                                    <label class="field">
-                                        "Invoice number prefix (1–5 letters or digits)"
-                                        <input
-                                            name="invoice_prefix"
-                                            value=b.invoice_prefix.clone()
-                                            maxlength="5"
-                                            data-test="invoice-prefix"
-                                        />
-                                        <small class="field-error">
-                                            {reason("invoice_prefix")}
-                                        </small>
-                                    </label>
-                                    <label class="field">
-                                        "Round invoice totals to whole rupees?"
-                                        <select name="round_off">
-                                            <option value="true" selected=b.round_off>
-                                                "Yes, add a round-off line"
-                                            </option>
-                                            <option value="false" selected=!b.round_off>
-                                                "No, show paise"
-                                            </option>
-                                        </select>
-                                    </label>
-                                    <label class="field">
-                                        "E-invoicing (turnover above ₹5 crore)"
-                                        <select name="einvoice_enabled" data-test="einvoice">
-                                            <option value="false" selected=!b.einvoice_enabled>
-                                                "Not required"
-                                            </option>
-                                            <option value="true" selected=b.einvoice_enabled>
-                                                "Yes: offer the INV-01 JSON for each B2B invoice"
-                                            </option>
-                                        </select>
-                                    </label>
-                                    <button type="submit">"Save"</button>
-                                </fieldset>
-                            </ActionForm>
-                        }
-                    })
-            })}
-        </Suspense>
+        <SettingsPage
+            heading="Billing and invoices"
+            form
+            saved_test="billing-saved"
+            fields=&["upi_id", "invoice_prefix"]
+            current
+            body=move |b| {
+                view! {
+                    {(!b.missing.is_empty())
+                        .then(|| {
+                            view! {
+                                <div class="banner danger" data-test="billing-missing">
+                                    {format!(
+                                        "You cannot accept orders until you add your {}: every invoice prints it.",
+                                        b.missing.join(" and "),
+                                    )}
+                                </div>
+                            }
+                        })}
+                    <OwnerForm action=save owner test="billing-form">
+                        <p class="muted">
+                            {format!(
+                                "GSTIN {} · next invoice number {}",
+                                b.gstin.clone().unwrap_or_else(|| "missing".into()),
+                                b.next_number,
+                            )}
+                        </p>
+                        <label class="field">
+                            "UPI id (printed as a QR code for payment)"
+                            <input
+                                name="upi_id"
+                                value=b.upi_id.clone()
+                                placeholder="shopname@okhdfcbank"
+                                autocomplete="off"
+                                data-test="upi-id"
+                            /> <small class="field-error">{reason("upi_id")}</small>
+                        </label>
+                        <label class="field">
+                            "Invoice number prefix (1–5 letters or digits)"
+                            <input
+                                name="invoice_prefix"
+                                value=b.invoice_prefix.clone()
+                                maxlength="5"
+                                data-test="invoice-prefix"
+                            /> <small class="field-error">{reason("invoice_prefix")}</small>
+                        </label>
+                        <label class="field">
+                            "Round invoice totals to whole rupees?" <select name="round_off">
+                                <option value="true" selected=b.round_off>
+                                    "Yes, add a round-off line"
+                                </option>
+                                <option value="false" selected=!b.round_off>
+                                    "No, show paise"
+                                </option>
+                            </select>
+                        </label>
+                        <label class="field">
+                            "E-invoicing (turnover above ₹5 crore)"
+                            <select name="einvoice_enabled" data-test="einvoice">
+                                <option value="false" selected=!b.einvoice_enabled>
+                                    "Not required"
+                                </option>
+                                <option value="true" selected=b.einvoice_enabled>
+                                    "Yes: offer the INV-01 JSON for each B2B invoice"
+                                </option>
+                            </select>
+                        </label>
+                    </OwnerForm>
+                }
+            }
+        />
     }
 }

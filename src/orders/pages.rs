@@ -10,7 +10,8 @@ use crate::domain::gst::{Supply, TaxLine, compute};
 use crate::domain::order::{DeliveryMode, OrderAction, OrderState, Party, available_actions};
 use crate::error::AppError;
 use crate::ui::confirm::Confirm;
-use crate::ui::gate::GatedPage;
+use crate::ui::form::FilterSelect;
+use crate::ui::gate::gated;
 use crate::ui::live::{orders_version, provide_live_orders};
 use crate::ui::money;
 use crate::ui::nav::RoleNav;
@@ -22,35 +23,23 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 /// The retailer's home: their orders, live.
 #[component]
 pub fn RetailerOrders() -> impl IntoView {
-    view! {
-        <GatedPage
-            title="My orders"
-            kinds=&[OrgKind::Retailer]
-            children=|u| {
-                view! {
-                    <OrdersHome kind=u.org_kind title="My orders" />
-                    <crate::dashboard::Profile />
-                }
-            }
-        />
-    }
+    gated("My orders", &[OrgKind::Retailer], |u| {
+        view! {
+            <OrdersHome kind=u.org_kind title="My orders" />
+            <crate::dashboard::Profile />
+        }
+    })
 }
 
 /// The distributor's home: incoming orders, live, with a badge for new ones.
 #[component]
 pub fn DistributorOrders() -> impl IntoView {
-    view! {
-        <GatedPage
-            title="Orders"
-            kinds=&[OrgKind::Distributor]
-            children=|u| {
-                view! {
-                    <OrdersHome kind=u.org_kind title="Orders" />
-                    <crate::dashboard::Profile />
-                }
-            }
-        />
-    }
+    gated("Orders", &[OrgKind::Distributor], |u| {
+        view! {
+            <OrdersHome kind=u.org_kind title="Orders" />
+            <crate::dashboard::Profile />
+        }
+    })
 }
 
 #[component]
@@ -108,18 +97,12 @@ fn OrdersPanel(kind: OrgKind) -> impl IntoView {
         .collect();
     view! {
         <Form method="GET" action="" attr:class="filters orders-filter">
-            <select name="state" aria-label="Status">
-                {states
-                    .into_iter()
-                    .map(|(v, l)| {
-                        view! {
-                            <option value=v selected=move || filter().state == v>
-                                {l}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
+            <FilterSelect
+                name="state"
+                label="Status"
+                choices=states
+                current=Signal::derive(move || filter().state)
+            />
             <input type="date" name="from" aria-label="From" prop:value=move || filter().from />
             <input type="date" name="to" aria-label="To" prop:value=move || filter().to />
             <input
@@ -234,13 +217,11 @@ fn OrderCard(order: OrderSummary, kind: OrgKind, act: ServerAction<ActOnOrder>) 
 /// One order: lines, totals, the actions the caller may take and the timeline.
 #[component]
 pub fn OrderPage() -> impl IntoView {
-    view! {
-        <GatedPage
-            title="Order"
-            kinds=&[OrgKind::Retailer, OrgKind::Distributor]
-            children=|u| view! { <OrderView kind=u.org_kind /> }
-        />
-    }
+    gated(
+        "Order",
+        &[OrgKind::Retailer, OrgKind::Distributor],
+        |u| view! { <OrderView kind=u.org_kind /> },
+    )
 }
 
 #[component]
@@ -515,7 +496,7 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
 /// Browse and search products from distributors that serve the retailer.
 #[component]
 pub fn ShopPage() -> impl IntoView {
-    view! { <GatedPage title="Shop" kinds=&[OrgKind::Retailer] children=|_| view! { <Shop /> } /> }
+    gated("Shop", &[OrgKind::Retailer], |_| view! { <Shop /> })
 }
 
 #[component]
@@ -756,7 +737,7 @@ fn ProductCard(product: super::Product, carts: RwSignal<Carts>) -> impl IntoView
 /// The carts, one per distributor; each is placed as one order.
 #[component]
 pub fn CartPage() -> impl IntoView {
-    view! { <GatedPage title="Cart" kinds=&[OrgKind::Retailer] children=|_| view! { <CartView /> } /> }
+    gated("Cart", &[OrgKind::Retailer], |_| view! { <CartView /> })
 }
 
 #[component]

@@ -9,8 +9,9 @@ use crate::domain::MemberRole;
 use crate::domain::OrgKind;
 use crate::domain::gst::rate_label;
 use crate::ui::confirm::Confirm;
-use crate::ui::form::{OwnerOnly, SaveStatus, use_save_form};
-use crate::ui::gate::GatedPage;
+use crate::ui::decide::Decide;
+use crate::ui::form::{OwnerForm, SettingsPage, use_save_form};
+use crate::ui::gate::gated;
 use crate::ui::money;
 use crate::ui::nav::RoleNav;
 use leptos::form::ActionForm;
@@ -18,7 +19,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn StockPage() -> impl IntoView {
-    view! { <GatedPage title="Stock" kinds=&[OrgKind::Distributor] children=|_| view! { <Stock /> } /> }
+    gated("Stock", &[OrgKind::Distributor], |_| view! { <Stock /> })
 }
 
 fn rupees(paise: i64) -> String {
@@ -331,13 +332,11 @@ fn Stock() -> impl IntoView {
 
 #[component]
 pub fn LinksPage() -> impl IntoView {
-    view! {
-        <GatedPage
-            title="Links"
-            kinds=&[OrgKind::Manufacturer, OrgKind::Distributor]
-            children=|u| view! { <Links kind=u.org_kind /> }
-        />
-    }
+    gated(
+        "Links",
+        &[OrgKind::Manufacturer, OrgKind::Distributor],
+        |u| view! { <Links kind=u.org_kind /> },
+    )
 }
 
 #[component]
@@ -436,30 +435,17 @@ fn Links(kind: OrgKind) -> impl IntoView {
                                                     .awaiting_me
                                                     .then(|| {
                                                         view! {
-                                                            <ActionForm action=answer attr:class="inline">
-                                                                <input type="hidden" name="other_id" value=l.other_id />
-                                                                <input type="hidden" name="accept" value="true" />
-                                                                <button type="submit" data-test="accept-link">
-                                                                    "Accept"
-                                                                </button>
-                                                            </ActionForm>
-                                                            <Confirm
-                                                                label="Decline"
+                                                            <Decide
+                                                                action=answer
+                                                                id_name="other_id"
+                                                                id=l.other_id
+                                                                flag="accept"
+                                                                yes="Accept"
+                                                                no="Decline"
                                                                 question=format!("Decline the link with {}?", l.other_name)
-                                                                test="ask-decline-link"
-                                                            >
-                                                                <ActionForm action=answer attr:class="inline">
-                                                                    <input type="hidden" name="other_id" value=l.other_id />
-                                                                    <input type="hidden" name="accept" value="false" />
-                                                                    <button
-                                                                        type="submit"
-                                                                        class="danger"
-                                                                        data-test="decline-link"
-                                                                    >
-                                                                        "Yes, decline"
-                                                                    </button>
-                                                                </ActionForm>
-                                                            </Confirm>
+                                                                yes_test="accept-link"
+                                                                no_test="decline-link"
+                                                            />
                                                         }
                                                     })}
                                                 {(l.state == "active")
@@ -537,13 +523,11 @@ fn Links(kind: OrgKind) -> impl IntoView {
 
 #[component]
 pub fn DeliveryPage() -> impl IntoView {
-    view! {
-        <GatedPage
-            title="Delivery"
-            kinds=&[OrgKind::Distributor]
-            children=|u| view! { <Delivery owner=u.role == MemberRole::Owner /> }
-        />
-    }
+    gated(
+        "Delivery",
+        &[OrgKind::Distributor],
+        |u| view! { <Delivery owner=u.role == MemberRole::Owner /> },
+    )
 }
 
 #[component]
@@ -556,79 +540,57 @@ fn Delivery(
     let form = use_save_form(save);
     let reason = move |f: &'static str| form.reason(f);
     view! {
-        <RoleNav kind=OrgKind::Distributor />
-        <h1>"Delivery and pickup"</h1>
-        <SaveStatus form saved_test="delivery-saved" fields=&["pincodes", "pickup_address"] />
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                current
-                    .await
-                    .map(|o: DeliveryOptions| {
-                        view! {
-                            <ActionForm
-                                action=save
-                                attr:class="card stack"
-                                attr:data-test="delivery-form"
-                            >
-                                <OwnerOnly owner />
-                                <fieldset class="plain" disabled=!owner>
-                                    <label class="field">
-                                        "Do you deliver?"
-                                        <select name="options[delivers]" data-test="delivers">
-                                            <option value="true" selected=o.delivers>
-                                                "Yes, I deliver to the pincodes below"
-                                            </option>
-                                            <option value="false" selected=!o.delivers>
-                                                "No delivery"
-                                            </option>
-                                        </select>
-                                    </label>
-                                    <label class="field">
-                                        "Pincodes (commas or new lines)"
-                                        <textarea
-                                            name="options[pincodes]"
-                                            rows="3"
-                                            data-test="pincodes"
-                                        >
-                                            {o.pincodes.clone()}
-                                        </textarea>
-                                        <small class="field-error">{reason("pincodes")}</small>
-                                    </label>
-                                    <label class="field">
-                                        "Can retailers pick up?"
-                                        <select name="options[offers_pickup]">
-                                            <option value="true" selected=o.offers_pickup>
-                                                "Yes, from the address below"
-                                            </option>
-                                            <option value="false" selected=!o.offers_pickup>
-                                                "No pickup"
-                                            </option>
-                                        </select>
-                                    </label>
-                                    <label class="field">
-                                        "Pickup address"
-                                        <input
-                                            name="options[pickup_address]"
-                                            value=o.pickup_address.clone()
-                                        />
-                                        <small class="field-error">
-                                            {reason("pickup_address")}
-                                        </small>
-                                    </label>
-                                    <label class="field">
-                                        "Pickup hours"
-                                        <input
-                                            name="options[pickup_hours]"
-                                            value=o.pickup_hours.clone()
-                                            placeholder="Mon–Sat 9:30 am – 7:30 pm"
-                                        />
-                                    </label>
-                                    <button type="submit">"Save"</button>
-                                </fieldset>
-                            </ActionForm>
-                        }
-                    })
-            })}
-        </Suspense>
+        <SettingsPage
+            heading="Delivery and pickup"
+            form
+            saved_test="delivery-saved"
+            fields=&["pincodes", "pickup_address"]
+            current
+            body=move |o: DeliveryOptions| {
+                view! {
+                    <OwnerForm action=save owner test="delivery-form">
+                        <label class="field">
+                            "Do you deliver?" <select name="options[delivers]" data-test="delivers">
+                                <option value="true" selected=o.delivers>
+                                    "Yes, I deliver to the pincodes below"
+                                </option>
+                                <option value="false" selected=!o.delivers>
+                                    "No delivery"
+                                </option>
+                            </select>
+                        </label>
+                        <label class="field">
+                            "Pincodes (commas or new lines)"
+                            <textarea name="options[pincodes]" rows="3" data-test="pincodes">
+                                {o.pincodes.clone()}
+                            </textarea> <small class="field-error">{reason("pincodes")}</small>
+                        </label>
+                        <label class="field">
+                            "Can retailers pick up?" <select name="options[offers_pickup]">
+                                <option value="true" selected=o.offers_pickup>
+                                    "Yes, from the address below"
+                                </option>
+                                <option value="false" selected=!o.offers_pickup>
+                                    "No pickup"
+                                </option>
+                            </select>
+                        </label>
+                        <label class="field">
+                            "Pickup address"
+                            <input name="options[pickup_address]" value=o.pickup_address.clone() />
+                            <small class="field-error">{reason("pickup_address")}</small>
+                        </label>
+                        <label class="field">
+                            "Pickup hours"
+                            <input
+                                name="options[pickup_hours]"
+                                value=o.pickup_hours.clone()
+                                placeholder="Mon–Sat 9:30 am – 7:30 pm"
+                            />
+                        </label>
+                    </OwnerForm>
+                }
+            }
+        />
     }
 }

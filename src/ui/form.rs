@@ -112,6 +112,32 @@ pub fn Field(
     }
 }
 
+/// A list filter's drop-down: `choices` as (value, label), the one `current`
+/// holds selected (a GET form reloads the list with it).
+#[component]
+pub fn FilterSelect(
+    name: &'static str,
+    /// The accessible name (the filters have no visible labels).
+    label: &'static str,
+    choices: Vec<(&'static str, &'static str)>,
+    #[prop(into)] current: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <select name=name aria-label=label>
+            {choices
+                .into_iter()
+                .map(|(v, l)| {
+                    view! {
+                        <option value=v selected=move || current.get() == v>
+                            {l}
+                        </option>
+                    }
+                })
+                .collect_view()}
+        </select>
+    }
+}
+
 /// A form-level message for errors not tied to one field.
 #[component]
 pub fn FormError(errors: ErrorSignal) -> impl IntoView {
@@ -132,6 +158,73 @@ pub fn FormError(errors: ErrorSignal) -> impl IntoView {
                 }
             })
         })
+    }
+}
+
+/// A distributor's settings page: the nav, its heading, the last save's
+/// status, and `body` drawn from the settings once they load.
+#[component]
+pub fn SettingsPage<T, F, V>(
+    heading: &'static str,
+    form: SaveForm,
+    /// `data-test` of the "Saved." banner.
+    saved_test: &'static str,
+    /// The fields that show their own reason.
+    fields: &'static [&'static str],
+    current: Resource<Result<T, AppError>>,
+    body: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <crate::ui::nav::RoleNav kind=crate::domain::OrgKind::Distributor />
+        <h1>{heading}</h1>
+        <SaveStatus form saved_test fields />
+        <Suspense fallback=|| ()>
+            {move || {
+                let body = body.clone();
+                Suspend::new(async move { current.await.map(body) })
+            }}
+        </Suspense>
+    }
+}
+
+/// A settings form only the owner may save: staff see the fields read-only with
+/// `OwnerOnly` saying who can change them; ends with "Save".
+#[component]
+pub fn OwnerForm<S, P>(
+    action: ServerAction<S>,
+    owner: bool,
+/// `data-test` of the form.
+    test: &'static str,
+    children: Children,
+) -> impl IntoView
+where
+    S: serde::de::DeserializeOwned
+        + leptos::server_fn::ServerFn<Protocol = leptos::server_fn::Http<leptos::server_fn::codec::PostUrl, P>>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    <<S::Client as leptos::server_fn::client::Client<S::Error>>::Request as leptos::server_fn::request::ClientReq<
+        S::Error,
+    >>::FormData: From<leptos::web_sys::FormData>,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+    <S as leptos::server_fn::ServerFn>::Client: leptos::server_fn::client::Client<<S as leptos::server_fn::ServerFn>::Error>,
+    P: 'static,
+{
+    view! {
+        <leptos::form::ActionForm action attr:class="card stack" attr:data-test=test>
+            <OwnerOnly owner />
+            <fieldset class="plain" disabled=!owner>
+                {children()}
+                <button type="submit">"Save"</button>
+            </fieldset>
+        </leptos::form::ActionForm>
     }
 }
 

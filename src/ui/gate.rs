@@ -18,9 +18,9 @@ fn set_status(_code: u16) {
 }
 
 /// A page for some kinds of organisation: its title ("… · AuroMart") and its
-/// content behind `RoleGate`.
-#[component]
-pub fn GatedPage<F, V>(title: &'static str, kinds: &'static [OrgKind], children: F) -> impl IntoView
+/// content behind `RoleGate`. Each page component is one call:
+/// `gated("Products", &[OrgKind::Manufacturer], |_| view! { <Products /> })`.
+pub fn gated<F, V>(title: &'static str, kinds: &'static [OrgKind], children: F) -> impl IntoView
 where
     F: Fn(CurrentUser) -> V + Send + Sync + 'static,
     V: IntoView + 'static,

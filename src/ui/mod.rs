@@ -1,6 +1,7 @@
 //! Components every feature uses: layout, role gate, form fields.
 
 pub mod confirm;
+pub mod decide;
 pub mod form;
 pub mod gate;
 pub mod layout;
@@ -8,6 +9,7 @@ pub mod live;
 pub mod nav;
 #[cfg(feature = "hydrate")]
 pub mod photo;
+pub mod stat;
 
 /// "919812345678" as "+91 98123 45678" (or as stored, if it is not a mobile number).
 pub fn show_phone(digits: &str) -> String {

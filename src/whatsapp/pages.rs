@@ -8,19 +8,19 @@ use super::api::{
     sandbox_chat, sandbox_phones, whatsapp_overview,
 };
 use crate::domain::{IndianState, OrgKind};
+use crate::ui::gate::gated;
+use crate::ui::stat::{Stat, Stats};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn WhatsAppPage() -> impl IntoView {
-    view! {
-        <crate::ui::gate::GatedPage
-            title="WhatsApp · Admin"
-            kinds=&[OrgKind::Platform]
-            children=|_| view! { <Console /> }
-        />
-    }
+    gated(
+        "WhatsApp · Admin",
+        &[OrgKind::Platform],
+        |_| view! { <Console /> },
+    )
 }
 
 fn banner<T>(
@@ -114,32 +114,17 @@ fn Console() -> impl IntoView {
                             >
                                 {s.connection.clone()}
                             </p>
-                            <section class="stats" data-test="wa-stats">
-                                <div class="stat">
-                                    <b>{s.pending + s.sending}</b>
-                                    <span>"Waiting to send"</span>
-                                </div>
-                                <div class="stat">
-                                    <b>{s.sent}</b>
-                                    <span>"Sent"</span>
-                                </div>
-                                <div class="stat">
-                                    <b>{s.delivered}</b>
-                                    <span>"Delivered"</span>
-                                </div>
-                                <div class="stat">
-                                    <b>{s.read}</b>
-                                    <span>"Read"</span>
-                                </div>
-                                <div class="stat warn">
-                                    <b data-test="wa-failed-count">{s.failed}</b>
-                                    <span>"Failed"</span>
-                                </div>
-                                <div class="stat">
-                                    <b>{s.skipped}</b>
-                                    <span>"Opted out"</span>
-                                </div>
-                            </section>
+                            <Stats
+                                test="wa-stats"
+                                items=vec![
+                                    Stat::new("Waiting to send", s.pending + s.sending),
+                                    Stat::new("Sent", s.sent),
+                                    Stat::new("Delivered", s.delivered),
+                                    Stat::new("Read", s.read),
+                                    Stat::new("Failed", s.failed).warn().test("wa-failed-count"),
+                                    Stat::new("Opted out", s.skipped),
+                                ]
+                            />
                         }
                     })
             })}
