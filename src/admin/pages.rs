@@ -3,13 +3,26 @@ use super::api::{SetApproval, admin_summary, list_organisations};
 use crate::domain::ApprovalState;
 use crate::domain::{IndianState, OrgKind};
 use crate::ui::confirm::Confirm;
-use crate::ui::form::FilterSelect;
+use crate::ui::form::{FilterSelect, action_banner};
 use crate::ui::gate::gated;
 use crate::ui::stat::{Stat, Stats};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
+
+const APPROVAL_CHOICES: &[(&str, &str)] = &[
+    ("pending", "Waiting for approval"),
+    ("active", "Active"),
+    ("suspended", "Suspended"),
+    ("", "Any state"),
+];
+const KIND_CHOICES: &[(&str, &str)] = &[
+    ("", "All kinds"),
+    ("retailer", "Retailers"),
+    ("distributor", "Distributors"),
+    ("manufacturer", "Manufacturers"),
+];
 
 #[component]
 pub fn AdminHome() -> impl IntoView {
@@ -40,25 +53,13 @@ fn Console() -> impl IntoView {
         |(f, _)| list_organisations(f),
     );
     let summary = Resource::new(move || set_approval.version().get(), |_| admin_summary());
-    let result = move || match set_approval.value().get() {
-        Some(Err(e)) => Some(
-            view! {
-                <div class="banner danger" role="alert">
-                    {e.to_string()}
-                </div>
-            }
-            .into_any(),
-        ),
-        Some(Ok(row)) => Some(
-            view! {
-                <div class="banner ok" role="status" data-test="approval-result">
-                    {format!("{} is now {}.", row.trade_name, row.approval.as_str())}
-                </div>
-            }
-            .into_any(),
-        ),
-        None => None,
-    };
+    let result = action_banner("approval-result", set_approval, |row| {
+        Some(format!(
+            "{} is now {}.",
+            row.trade_name,
+            row.approval.as_str()
+        ))
+    });
     view! {
         <crate::ui::nav::RoleNav kind=OrgKind::Platform />
         <h1 data-test="dashboard" data-kind="platform">
@@ -88,23 +89,13 @@ fn Console() -> impl IntoView {
             <FilterSelect
                 name="approval"
                 label="Approval"
-                choices=vec![
-                    ("pending", "Waiting for approval"),
-                    ("active", "Active"),
-                    ("suspended", "Suspended"),
-                    ("", "Any state"),
-                ]
+                choices=APPROVAL_CHOICES.to_vec()
                 current=Signal::derive(move || filter().approval)
             />
             <FilterSelect
                 name="kind"
                 label="Kind"
-                choices=vec![
-                    ("", "All kinds"),
-                    ("retailer", "Retailers"),
-                    ("distributor", "Distributors"),
-                    ("manufacturer", "Manufacturers"),
-                ]
+                choices=KIND_CHOICES.to_vec()
                 current=Signal::derive(move || filter().kind)
             />
             <input

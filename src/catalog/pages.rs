@@ -14,7 +14,7 @@ use crate::domain::money::group_indian;
 use crate::error::AppError;
 use crate::ui::confirm::Confirm;
 use crate::ui::decide::Decide;
-use crate::ui::form::{FormError, use_save_form};
+use crate::ui::form::{Field, FormError, use_save_form};
 use crate::ui::gate::gated;
 use crate::ui::money;
 use crate::ui::nav::RoleNav;
@@ -101,24 +101,30 @@ fn Products() -> impl IntoView {
                     <ActionForm action=save attr:class="stack" attr:data-test="sku-form">
                         <input type="hidden" name="id" value=id />
                         <div class="grid">
-                            <label class="field">
-                                "SKU code"<input name="sku[code]" required value=code />
-                                <small class="field-error" data-field="code">
-                                    {field_error("code")}
-                                </small>
-                            </label>
-                            <label class="field">
-                                "Product name"<input name="sku[name]" required value=name />
-                                <small class="field-error" data-field="name">
-                                    {field_error("name")}
-                                </small>
-                            </label>
-                            <label class="field">
-                                "Brand"<input name="sku[brand]" required value=brand />
-                                <small class="field-error" data-field="brand">
-                                    {field_error("brand")}
-                                </small>
-                            </label>
+                            <Field
+                                name="sku[code]"
+                                key="code"
+                                label="SKU code"
+                                required=true
+                                value=code
+                                errors=save_errors
+                            />
+                            <Field
+                                name="sku[name]"
+                                key="name"
+                                label="Product name"
+                                required=true
+                                value=name
+                                errors=save_errors
+                            />
+                            <Field
+                                name="sku[brand]"
+                                key="brand"
+                                label="Brand"
+                                required=true
+                                value=brand
+                                errors=save_errors
+                            />
                             <label class="field">
                                 "Category" <select name="sku[category]" required>
                                     <option value="">"Choose"</option>
@@ -146,20 +152,24 @@ fn Products() -> impl IntoView {
                                     {field_error("category")}
                                 </small>
                             </label>
-                            <label class="field">
-                                "HSN code"
-                                <input name="sku[hsn]" required inputmode="numeric" value=hsn />
-                                <small class="field-error" data-field="hsn">
-                                    {field_error("hsn")}
-                                </small>
-                            </label>
-                            <label class="field">
-                                "MRP (₹)"
-                                <input name="sku[mrp]" required inputmode="decimal" value=mrp />
-                                <small class="field-error" data-field="mrp">
-                                    {field_error("mrp")}
-                                </small>
-                            </label>
+                            <Field
+                                name="sku[hsn]"
+                                key="hsn"
+                                label="HSN code"
+                                required=true
+                                inputmode="numeric"
+                                value=hsn
+                                errors=save_errors
+                            />
+                            <Field
+                                name="sku[mrp]"
+                                key="mrp"
+                                label="MRP (₹)"
+                                required=true
+                                inputmode="decimal"
+                                value=mrp
+                                errors=save_errors
+                            />
                             <label class="field">
                                 "Unit"
                                 <select name="sku[unit]">
@@ -177,13 +187,14 @@ fn Products() -> impl IntoView {
                                     {field_error("unit")}
                                 </small>
                             </label>
-                            <label class="field">
-                                "Pack size"
-                                <input name="sku[pack_size]" inputmode="numeric" value=pack />
-                                <small class="field-error" data-field="pack_size">
-                                    {field_error("pack_size")}
-                                </small>
-                            </label>
+                            <Field
+                                name="sku[pack_size]"
+                                key="pack_size"
+                                label="Pack size"
+                                inputmode="numeric"
+                                value=pack
+                                errors=save_errors
+                            />
                         </div>
                         <div class="row-actions">
                             <button type="submit" data-test="save-sku">

@@ -7,7 +7,7 @@ use super::{InvoiceFilter, InvoiceRow, einvoice_href, pdf_href, statement_href};
 use crate::domain::MemberRole;
 use crate::domain::OrgKind;
 use crate::domain::invoice::DocKind;
-use crate::ui::form::{FilterSelect, OwnerForm, SettingsPage, use_save_form};
+use crate::ui::form::{FilterSelect, OwnerForm, SettingsPage, YesNo, use_save_form};
 use crate::ui::gate::gated;
 use crate::ui::live::{orders_version, provide_live_orders};
 use crate::ui::money;
@@ -15,6 +15,12 @@ use crate::ui::nav::RoleNav;
 use leptos::prelude::*;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
+
+const KIND_CHOICES: &[(&str, &str)] = &[
+    ("", "Invoices and credit notes"),
+    ("invoice", "Invoices"),
+    ("credit_note", "Credit notes"),
+];
 
 #[component]
 pub fn InvoicesPage() -> impl IntoView {
@@ -52,11 +58,7 @@ fn Invoices(kind: OrgKind) -> impl IntoView {
             <FilterSelect
                 name="kind"
                 label="Documents"
-                choices=vec![
-                    ("", "Invoices and credit notes"),
-                    ("invoice", "Invoices"),
-                    ("credit_note", "Credit notes"),
-                ]
+                choices=KIND_CHOICES.to_vec()
                 current=Signal::derive(move || filter().kind)
             />
             <input type="date" name="from" aria-label="From" prop:value=move || filter().from />
@@ -368,27 +370,22 @@ fn Billing(
                                 data-test="invoice-prefix"
                             /> <small class="field-error">{reason("invoice_prefix")}</small>
                         </label>
-                        <label class="field">
-                            "Round invoice totals to whole rupees?" <select name="round_off">
-                                <option value="true" selected=b.round_off>
-                                    "Yes, add a round-off line"
-                                </option>
-                                <option value="false" selected=!b.round_off>
-                                    "No, show paise"
-                                </option>
-                            </select>
-                        </label>
-                        <label class="field">
-                            "E-invoicing (turnover above ₹5 crore)"
-                            <select name="einvoice_enabled" data-test="einvoice">
-                                <option value="false" selected=!b.einvoice_enabled>
-                                    "Not required"
-                                </option>
-                                <option value="true" selected=b.einvoice_enabled>
-                                    "Yes: offer the INV-01 JSON for each B2B invoice"
-                                </option>
-                            </select>
-                        </label>
+                        <YesNo
+                            label="Round invoice totals to whole rupees?"
+                            name="round_off"
+                            value=b.round_off
+                            yes="Yes, add a round-off line"
+                            no="No, show paise"
+                        />
+                        <YesNo
+                            label="E-invoicing (turnover above ₹5 crore)"
+                            name="einvoice_enabled"
+                            value=b.einvoice_enabled
+                            yes="Yes: offer the INV-01 JSON for each B2B invoice"
+                            no="Not required"
+                            no_first=true
+                            test="einvoice"
+                        />
                     </OwnerForm>
                 }
             }

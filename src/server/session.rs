@@ -113,21 +113,29 @@ pub async fn resolve(
     Ok(user)
 }
 
+/// `query_as!(CurrentUser, …)`: a user `u` of organisation `o` as a signed-in
+/// user, then the given tail (`FROM …`).
+macro_rules! user_query {
+    ([$($tail:tt)+] $(, $arg:expr)* $(,)?) => {
+        sqlx::query_as!(
+            CurrentUser,
+            r#"SELECT u.id AS user_id, u.name, u.role AS "role: MemberRole",
+                      u.language AS "language: Language", o.id AS org_id,
+                      o.kind AS "org_kind: OrgKind", o.trade_name AS org_name,
+                      o.approval AS "approval: ApprovalState" "# + $($tail)+
+            $(, $arg)*
+        )
+    };
+}
+
 /// The user behind a live session, or None for a missing, expired or revoked one.
 pub async fn lookup(
     conn: &mut PgConnection,
     token: &str,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
-    sqlx::query_as!(
-        CurrentUser,
-        r#"SELECT u.id AS user_id, u.name, u.role AS "role: MemberRole",
-                  u.language AS "language: Language", o.id AS org_id,
-                  o.kind AS "org_kind: OrgKind", o.trade_name AS org_name,
-                  o.approval AS "approval: ApprovalState"
-             FROM sessions s
-             JOIN users u ON u.id = s.user_id
-             JOIN organisations o ON o.id = u.org_id
-            WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active"#,
+    user_query!(
+        ["FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.org_id
+           WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active"],
         token_hash(token)
     )
     .fetch_optional(conn)
@@ -139,14 +147,8 @@ pub async fn by_phone(
     conn: &mut PgConnection,
     phone: &str,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
-    sqlx::query_as!(
-        CurrentUser,
-        r#"SELECT u.id AS user_id, u.name, u.role AS "role: MemberRole",
-                  u.language AS "language: Language", o.id AS org_id,
-                  o.kind AS "org_kind: OrgKind", o.trade_name AS org_name,
-                  o.approval AS "approval: ApprovalState"
-             FROM users u JOIN organisations o ON o.id = u.org_id
-            WHERE u.phone = $1 AND u.active"#,
+    user_query!(
+        ["FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.phone = $1 AND u.active"],
         phone
     )
     .fetch_optional(conn)

@@ -10,7 +10,7 @@ use crate::domain::OrgKind;
 use crate::domain::gst::rate_label;
 use crate::ui::confirm::Confirm;
 use crate::ui::decide::Decide;
-use crate::ui::form::{OwnerForm, SettingsPage, use_save_form};
+use crate::ui::form::{OwnerForm, SettingsPage, YesNo, use_save_form};
 use crate::ui::gate::gated;
 use crate::ui::money;
 use crate::ui::nav::RoleNav;
@@ -549,32 +549,27 @@ fn Delivery(
             body=move |o: DeliveryOptions| {
                 view! {
                     <OwnerForm action=save owner test="delivery-form">
-                        <label class="field">
-                            "Do you deliver?" <select name="options[delivers]" data-test="delivers">
-                                <option value="true" selected=o.delivers>
-                                    "Yes, I deliver to the pincodes below"
-                                </option>
-                                <option value="false" selected=!o.delivers>
-                                    "No delivery"
-                                </option>
-                            </select>
-                        </label>
+                        <YesNo
+                            label="Do you deliver?"
+                            name="options[delivers]"
+                            value=o.delivers
+                            yes="Yes, I deliver to the pincodes below"
+                            no="No delivery"
+                            test="delivers"
+                        />
                         <label class="field">
                             "Pincodes (commas or new lines)"
                             <textarea name="options[pincodes]" rows="3" data-test="pincodes">
                                 {o.pincodes.clone()}
                             </textarea> <small class="field-error">{reason("pincodes")}</small>
                         </label>
-                        <label class="field">
-                            "Can retailers pick up?" <select name="options[offers_pickup]">
-                                <option value="true" selected=o.offers_pickup>
-                                    "Yes, from the address below"
-                                </option>
-                                <option value="false" selected=!o.offers_pickup>
-                                    "No pickup"
-                                </option>
-                            </select>
-                        </label>
+                        <YesNo
+                            label="Can retailers pick up?"
+                            name="options[offers_pickup]"
+                            value=o.offers_pickup
+                            yes="Yes, from the address below"
+                            no="No pickup"
+                        />
                         <label class="field">
                             "Pickup address"
                             <input name="options[pickup_address]" value=o.pickup_address.clone() />

@@ -119,7 +119,7 @@ pub fn FilterSelect(
     name: &'static str,
     /// The accessible name (the filters have no visible labels).
     label: &'static str,
-    choices: Vec<(&'static str, &'static str)>,
+    #[prop(into)] choices: Vec<(&'static str, &'static str)>,
     #[prop(into)] current: Signal<String>,
 ) -> impl IntoView {
     view! {
@@ -135,6 +135,51 @@ pub fn FilterSelect(
                 })
                 .collect_view()}
         </select>
+    }
+}
+
+/// A labelled yes/no choice posted as `true`/`false`.
+#[component]
+pub fn YesNo(
+    label: &'static str,
+    name: &'static str,
+    value: bool,
+    yes: &'static str,
+    no: &'static str,
+    /// List "no" first (when it is the usual answer).
+    #[prop(optional)]
+    no_first: bool,
+    #[prop(optional)] test: Option<&'static str>,
+) -> impl IntoView {
+    let yes = view! {
+        <option value="true" selected=value>
+            {yes}
+        </option>
+    };
+    let no = view! {
+        <option value="false" selected=!value>
+            {no}
+        </option>
+    };
+    let options = if no_first {
+        view! {
+            {no}
+            {yes}
+        }
+        .into_any()
+    } else {
+        view! {
+            {yes}
+            {no}
+        }
+        .into_any()
+    };
+    view! {
+        <label class="field">
+            {label} <select name=name data-test=test>
+                {options}
+            </select>
+        </label>
     }
 }
 
@@ -189,6 +234,38 @@ where
                 Suspend::new(async move { current.await.map(body) })
             }}
         </Suspense>
+    }
+}
+
+/// The outcome of `action` as a banner: its error, or what `ok` makes of its
+/// answer (nothing when `ok` says None). `test` is the success banner's `data-test`.
+pub fn action_banner<T>(
+    test: &'static str,
+    action: ServerAction<T>,
+    ok: impl Fn(&T::Output) -> Option<String> + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    T::Output: Clone + Send + Sync + 'static,
+{
+    move || match action.value().get() {
+        Some(Err(e)) => Some(
+            view! {
+                <div class="banner danger" role="alert">
+                    {e.to_string()}
+                </div>
+            }
+            .into_any(),
+        ),
+        Some(Ok(v)) => ok(&v).map(|text| {
+            view! {
+                <div class="banner ok" role="status" data-test=test>
+                    {text}
+                </div>
+            }
+            .into_any()
+        }),
+        None => None,
     }
 }
 

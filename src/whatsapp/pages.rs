@@ -8,6 +8,7 @@ use super::api::{
     sandbox_chat, sandbox_phones, whatsapp_overview,
 };
 use crate::domain::{IndianState, OrgKind};
+use crate::ui::form::action_banner;
 use crate::ui::gate::gated;
 use crate::ui::stat::{Stat, Stats};
 use leptos::form::ActionForm;
@@ -21,35 +22,6 @@ pub fn WhatsAppPage() -> impl IntoView {
         &[OrgKind::Platform],
         |_| view! { <Console /> },
     )
-}
-
-fn banner<T>(
-    action: ServerAction<T>,
-    ok: impl Fn(&T::Output) -> Option<String> + Send + Sync + 'static,
-) -> impl IntoView
-where
-    T: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
-    T::Output: Clone + Send + Sync + 'static,
-{
-    move || match action.value().get() {
-        Some(Err(e)) => Some(
-            view! {
-                <div class="banner danger" role="alert">
-                    {e.to_string()}
-                </div>
-            }
-            .into_any(),
-        ),
-        Some(Ok(v)) => ok(&v).map(|text| {
-            view! {
-                <div class="banner ok" role="status" data-test="wa-result">
-                    {text}
-                </div>
-            }
-            .into_any()
-        }),
-        None => None,
-    }
 }
 
 #[component]
@@ -132,8 +104,16 @@ fn Console() -> impl IntoView {
 
         <section class="card" data-test="sandbox">
             <h2>"Sandbox phone"</h2>
-            {banner(tap, |outcome: &String| Some(format!("Webhook: {outcome}")))}
-            {banner(typed, |outcome: &String| Some(format!("Webhook: {outcome}")))}
+            {action_banner(
+                "wa-result",
+                tap,
+                |outcome: &String| Some(format!("Webhook: {outcome}")),
+            )}
+            {action_banner(
+                "wa-result",
+                typed,
+                |outcome: &String| Some(format!("Webhook: {outcome}")),
+            )}
             <div class="sandbox">
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {
@@ -273,7 +253,8 @@ fn Console() -> impl IntoView {
             <p class="muted">
                 "An announcement to every business in a segment that has not opted out, sent at the pace you choose. Users reply STOP to opt out."
             </p>
-            {banner(
+            {action_banner(
+                "wa-result",
                 start,
                 |b: &super::BroadcastRow| Some(format!("Queued for {} recipients.", b.recipients)),
             )}
@@ -351,7 +332,7 @@ fn Console() -> impl IntoView {
 
         <section class="card">
             <h2>"Failed messages"</h2>
-            {banner(retry, |_: &()| Some("Queued again.".to_string()))}
+            {action_banner("wa-result", retry, |_: &()| Some("Queued again.".to_string()))}
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     failed
