@@ -1,6 +1,7 @@
-//! The signed-in user's own organisation: profile and team.
+//! The signed-in user's own organisation: profile, team and announcements choice.
 
 pub mod api;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 

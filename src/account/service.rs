@@ -33,3 +33,27 @@ pub async fn team(ctx: &Ctx) -> Result<Vec<TeamMember>, AppError> {
     .await
     .or_internal()
 }
+
+/// The signed-in user's choice about announcements (order messages always come).
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn set_opt_in(ctx: &Ctx, opt_in: bool) -> Result<bool, AppError> {
+    sqlx::query!(
+        "UPDATE users SET whatsapp_opt_in = $2 WHERE id = $1",
+        ctx.user().user_id,
+        opt_in
+    )
+    .execute(ctx.db())
+    .await?;
+    Ok(opt_in)
+}
+
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn opt_in(ctx: &Ctx) -> Result<bool, AppError> {
+    sqlx::query_scalar!(
+        "SELECT whatsapp_opt_in FROM users WHERE id = $1",
+        ctx.user().user_id
+    )
+    .fetch_one(ctx.db())
+    .await
+    .or_internal()
+}

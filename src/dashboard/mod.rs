@@ -1,11 +1,9 @@
 //! Each role's home page. Later features add their panels here.
 
-use crate::account::api::{my_organisation, my_team};
-use crate::account::{OrgProfile, TeamMember};
+use crate::account::pages::ProfileCards;
 use crate::auth::CurrentUser;
 use crate::domain::OrgKind;
 use crate::ui::gate::gated;
-use crate::ui::show_phone;
 use leptos::prelude::*;
 
 #[component]
@@ -15,43 +13,6 @@ pub fn ManufacturerHome() -> impl IntoView {
         &[OrgKind::Manufacturer],
         |u| view! { <Overview user=u /> },
     )
-}
-
-/// The organisation's card and its team, below each role's main panel.
-#[component]
-pub fn Profile() -> impl IntoView {
-    view! {
-        <details class="profile">
-            <summary>"Business profile and team"</summary>
-            <ProfileCards />
-        </details>
-    }
-}
-
-/// The organisation's card and its team.
-#[component]
-fn ProfileCards() -> impl IntoView {
-    let org = Resource::new(|| (), |_| my_organisation());
-    let team = Resource::new(|| (), |_| my_team());
-    view! {
-        <Suspense fallback=|| {
-            view! { <p class="muted">"Loading…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                match org.await {
-                    Ok(o) => view! { <OrgCard org=o /> }.into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-            {move || Suspend::new(async move {
-                match team.await {
-                    Ok(t) => view! { <TeamCard team=t /> }.into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
-        <crate::whatsapp::pages::AnnouncementsChoice />
-    }
 }
 
 /// The manufacturer's overview: its organisation and team.
@@ -64,71 +25,5 @@ fn Overview(user: CurrentUser) -> impl IntoView {
         </h1>
         <p class="muted">{format!("Namaste, {}.", user.name)}</p>
         <ProfileCards />
-    }
-}
-
-#[component]
-fn OrgCard(org: OrgProfile) -> impl IntoView {
-    let state = format!("{} ({:02})", org.state_name(), org.state_code);
-    view! {
-        <section class="card" data-test="org-card">
-            <h2>{org.trade_name.clone()}</h2>
-            <dl class="facts">
-                <dt>"Legal name"</dt>
-                <dd>{org.legal_name.clone()}</dd>
-                <dt>"GSTIN"</dt>
-                <dd>{org.gstin.clone().unwrap_or_else(|| "Not registered".into())}</dd>
-                <dt>"Address"</dt>
-                <dd>{format!("{}, {} {}", org.address_line, org.city, org.pincode)}</dd>
-                <dt>"State"</dt>
-                <dd>{state}</dd>
-                <dt>"WhatsApp"</dt>
-                <dd>{show_phone(&org.whatsapp)}</dd>
-                <dt>"Status"</dt>
-                <dd data-test="approval" data-state=org.approval.as_str()>
-                    {org.approval.label()}
-                    {org
-                        .approval_note
-                        .clone()
-                        .map(|n| view! { <span class="muted">{format!(" — {n}")}</span> })}
-                </dd>
-            </dl>
-        </section>
-    }
-}
-
-#[component]
-fn TeamCard(team: Vec<TeamMember>) -> impl IntoView {
-    view! {
-        <section class="card">
-            <h2>"Team"</h2>
-            <ul class="list">
-                {team
-                    .into_iter()
-                    .map(|m| {
-                        view! {
-                            <li>
-                                <strong>{m.name}</strong>
-                                <span class="pill">
-                                    {if m.role == crate::domain::MemberRole::Owner {
-                                        "Owner"
-                                    } else {
-                                        "Staff"
-                                    }}
-                                </span>
-                                <span class="muted">
-                                    {m
-                                        .phone
-                                        .as_deref()
-                                        .map(show_phone)
-                                        .or(m.email)
-                                        .unwrap_or_default()}
-                                </span>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-        </section>
     }
 }

@@ -4,6 +4,7 @@ pub mod api;
 pub mod cart;
 #[cfg(feature = "ssr")]
 pub mod live;
+pub mod messages;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -26,7 +26,7 @@ pub fn RetailerOrders() -> impl IntoView {
     gated("My orders", &[OrgKind::Retailer], |u| {
         view! {
             <OrdersHome kind=u.org_kind title="My orders" />
-            <crate::dashboard::Profile />
+            <crate::account::pages::Profile />
         }
     })
 }
@@ -37,7 +37,7 @@ pub fn DistributorOrders() -> impl IntoView {
     gated("Orders", &[OrgKind::Distributor], |u| {
         view! {
             <OrdersHome kind=u.org_kind title="Orders" />
-            <crate::dashboard::Profile />
+            <crate::account::pages::Profile />
         }
     })
 }

@@ -92,17 +92,3 @@ pub async fn list_broadcasts() -> Result<Vec<BroadcastRow>, AppError> {
     let ctx = admin().await?;
     super::service::broadcasts(&ctx).await
 }
-
-/// Whether the signed-in user gets announcements on WhatsApp.
-#[server(endpoint = "whatsapp/opt_in")]
-pub async fn get_opt_in() -> Result<bool, AppError> {
-    let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::ALL).await?;
-    super::service::opt_in(&ctx).await
-}
-
-/// Turn announcements on or off (order and invoice messages always come).
-#[server(endpoint = "whatsapp/set_opt_in")]
-pub async fn set_opt_in(opt_in: bool) -> Result<bool, AppError> {
-    let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::ALL).await?;
-    super::service::set_opt_in(&ctx, opt_in).await
-}

@@ -334,26 +334,6 @@ pub fn find(name: &str) -> Option<&'static Template> {
     TEMPLATES.iter().find(|t| t.name == name)
 }
 
-/// The template sent when an order reaches `state` (None: no message): to the
-/// distributor's people for "placed", to the retailer after that. `delivery`:
-/// the order is (or, when placed, can be) delivered to the shop.
-pub fn for_order_state(state: &str, delivery: bool) -> Option<&'static str> {
-    Some(match state {
-        "placed" if delivery => "order_placed",
-        "placed" => "order_placed_pickup",
-        "accepted" if delivery => "order_accepted_delivery",
-        "accepted" => "order_accepted_pickup",
-        "rejected" => "order_rejected",
-        "packed" => "order_packed",
-        "out_for_delivery" => "order_out_for_delivery",
-        "ready_for_pickup" => "order_ready_for_pickup",
-        "delivered" => "order_delivered",
-        "picked_up" => "order_picked_up",
-        "cancelled" => "order_cancelled",
-        _ => return None,
-    })
-}
-
 /// Reasons a distributor can pick after tapping Reject on WhatsApp.
 pub const REJECT_REASONS: &[(&str, Tr)] = &[
     (
@@ -596,7 +576,7 @@ mod tests {
         assert_eq!(names.len(), TEMPLATES.len());
         for s in crate::domain::order::OrderState::ALL {
             for delivery in [true, false] {
-                let name = for_order_state(s.as_str(), delivery).expect("a template");
+                let name = crate::orders::messages::template_for(s, delivery).expect("a template");
                 assert!(find(name).is_some(), "{name}");
             }
         }

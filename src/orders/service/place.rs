@@ -236,10 +236,8 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
     // event and the WhatsApp alerts to the distributor's people (their parameters
     // built once, not per recipient): one statement, in this transaction (the live
     // update follows the commit, see `orders::live`).
-    let template = crate::whatsapp::templates::for_order_state(
-        OrderState::Placed.as_str(),
-        deliverable.unwrap_or(false),
-    );
+    let template =
+        crate::orders::messages::template_for(OrderState::Placed, deliverable.unwrap_or(false));
     let created = sqlx::query!(
         r#"WITH o AS (
              INSERT INTO orders (retailer_id, distributor_id, placed_by, idempotency_key, line_count, total_paise, note, state_code, pincode, round_off, request_hash)

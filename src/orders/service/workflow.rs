@@ -148,10 +148,9 @@ async fn enqueue(
     to_distributor: bool,
     reason: &str,
 ) -> Result<(), AppError> {
-    let Some(template) = crate::whatsapp::templates::for_order_state(
-        next.as_str(),
-        mode != Some(DeliveryMode::Pickup),
-    ) else {
+    let Some(template) =
+        crate::orders::messages::template_for(next, mode != Some(DeliveryMode::Pickup))
+    else {
         return Ok(());
     };
     let event = if to_distributor {
