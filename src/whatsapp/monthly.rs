@@ -11,7 +11,7 @@ pub const JOB: &str = "monthly_summary";
 
 /// Runs last month's summaries if no process has yet.
 pub async fn run_due(state: &AppState) -> Result<Option<u64>, sqlx::Error> {
-    let month: String = sqlx::query_scalar!(r#"SELECT to_char(date_trunc('month', (now() AT TIME ZONE 'Asia/Kolkata')::date) - interval '1 month', 'YYYY-MM') AS "month!""#)
+    let month: String = sqlx::query_scalar!(r#"SELECT to_char(date_trunc('month', ist_today()) - interval '1 month', 'YYYY-MM') AS "month!""#)
     .fetch_one(&state.db)
     .await?;
     run(&state.db, &month).await
