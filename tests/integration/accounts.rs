@@ -3,6 +3,22 @@
 use crate::common::{pairs, phone, signup_form, spawn_app, with};
 use auromart::domain::OrgKind;
 
+/// A retailer's sign-up form `n`, posted with one extra header.
+async fn post_signup(
+    app: &crate::common::TestApp,
+    n: u32,
+    (name, value): (&str, &str),
+) -> reqwest::Response {
+    app.client()
+        .http
+        .post(format!("{}/api/auth/signup", app.base))
+        .header(name, value)
+        .form(&signup_form(OrgKind::Retailer, n))
+        .send()
+        .await
+        .expect("request")
+}
+
 async fn count(app: &crate::common::TestApp, table: &str) -> i64 {
     sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
         .fetch_one(&app.db)
@@ -45,15 +61,7 @@ async fn retailer_signs_up_logs_out_and_logs_in_by_phone_or_email() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_cookie_is_http_only_and_same_site_and_stored_hashed() {
     let app = spawn_app().await;
-    let res = app
-        .client()
-        .http
-        .post(format!("{}/api/auth/signup", app.base))
-        .header("Accept", "application/json")
-        .form(&signup_form(OrgKind::Retailer, 2))
-        .send()
-        .await
-        .expect("request");
+    let res = post_signup(&app, 2, ("Accept", "application/json")).await;
     let cookie = res
         .headers()
         .get("set-cookie")
@@ -380,15 +388,7 @@ async fn plain_form_log_in_works_without_javascript() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_posts_are_refused() {
     let app = spawn_app().await;
-    let res = app
-        .client()
-        .http
-        .post(format!("{}/api/auth/signup", app.base))
-        .header("Origin", "https://evil.example")
-        .form(&signup_form(OrgKind::Retailer, 60))
-        .send()
-        .await
-        .expect("request");
+    let res = post_signup(&app, 60, ("Origin", "https://evil.example")).await;
     assert_eq!(res.status().as_u16(), 403);
     assert_eq!(count(&app, "organisations").await, 0);
 }

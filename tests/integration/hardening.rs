@@ -198,7 +198,10 @@ async fn every_response_carries_the_security_headers() {
         let csp = header(&res, "content-security-policy");
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         let html = header(&res, "content-type").starts_with("text/html");
-        let body = res.text().await.expect("body");
+        let body = res
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("{path}: reading the body failed: {e:?}"));
         if html && path != "/no-such-page" {
             let nonce = csp
                 .split("'nonce-")
@@ -226,22 +229,12 @@ async fn every_response_carries_the_security_headers() {
         }
     }
     // A second page gets a fresh nonce.
-    let a = header(
-        &c.http
-            .get(format!("{}/login", app.base))
-            .send()
-            .await
-            .expect("get"),
-        "content-security-policy",
-    );
-    let b = header(
-        &c.http
-            .get(format!("{}/login", app.base))
-            .send()
-            .await
-            .expect("get"),
-        "content-security-policy",
-    );
+    let mut policies = Vec::new();
+    for _ in 0..2 {
+        let res = c.http.get(format!("{}/login", app.base)).send().await;
+        policies.push(header(&res.expect("get"), "content-security-policy"));
+    }
+    let (a, b) = (&policies[0], &policies[1]);
     assert_ne!(a, b, "the nonce changes per response");
     // Without TLS, no HSTS.
     let plain = spawn_app().await;

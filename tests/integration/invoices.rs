@@ -21,6 +21,13 @@ async fn this_fy(app: &TestApp) -> FinancialYear {
     FinancialYear::of(y, m as u32)
 }
 
+/// Fails naming the first of `expected` that `text` (a PDF's text) lacks.
+fn assert_has_all(text: &str, expected: &[String]) {
+    for e in expected {
+        assert!(text.contains(e.as_str()), "PDF text lacks {e:?}:\n{text}");
+    }
+}
+
 fn temp_path(name: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!(
         "auromart-test-{}-{}-{name}",
@@ -112,46 +119,44 @@ async fn accepting_an_order_issues_a_complete_tax_invoice() {
     assert!(pdf.len() < 60_000, "fonts are subset: {} bytes", pdf.len());
 
     let text = pdf_text(&pdf);
-    for expected in [
-        "TAX INVOICE".to_string(),
-        "Test Shop 701".into(),
-        "Test Business 701".into(),
-        format!("GSTIN: {}", gstin(701)),
-        "Test Shop 702".into(),
-        format!("GSTIN: {}", gstin(702)),
-        "12 Market Yard".into(),
-        "Pune – 411037".into(),
-        "State: Maharashtra, code 27".into(),
-        format!("Invoice no. {number}"),
-        "Invoice date".into(),
-        "Place of supply Maharashtra (27)".into(),
-        "Reverse charge No".into(),
-        "Delivery Delivery by distributor".into(),
-        "1905".into(),
-        "Marie Gold Biscuits 200 g".into(),
-        "10 pack".into(),
-        "27.50".into(),
-        "275.00".into(),
-        "5%".into(),
-        "6.88".into(),
-        "Taxable value 275.00".into(),
-        "CGST 6.88".into(),
-        "SGST 6.88".into(),
-        "Round off 0.24".into(),
-        "Total amount due ₹289.00".into(),
-        "Rupees Two Hundred Eighty-Nine Only".into(),
-        "HSN-wise tax summary".into(),
-        "2.5% + 2.5%".into(),
-        "Tax is payable on reverse charge: No.".into(),
-        "For Test Shop 701".into(),
-        "Authorised signatory".into(),
-        "testshop701@okaxis".into(),
-    ] {
-        assert!(
-            text.contains(&expected),
-            "PDF text lacks {expected:?}:\n{text}"
-        );
-    }
+    assert_has_all(
+        &text,
+        &[
+            "TAX INVOICE".to_string(),
+            "Test Shop 701".into(),
+            "Test Business 701".into(),
+            format!("GSTIN: {}", gstin(701)),
+            "Test Shop 702".into(),
+            format!("GSTIN: {}", gstin(702)),
+            "12 Market Yard".into(),
+            "Pune – 411037".into(),
+            "State: Maharashtra, code 27".into(),
+            format!("Invoice no. {number}"),
+            "Invoice date".into(),
+            "Place of supply Maharashtra (27)".into(),
+            "Reverse charge No".into(),
+            "Delivery Delivery by distributor".into(),
+            "1905".into(),
+            "Marie Gold Biscuits 200 g".into(),
+            "10 pack".into(),
+            "27.50".into(),
+            "275.00".into(),
+            "5%".into(),
+            "6.88".into(),
+            "Taxable value 275.00".into(),
+            "CGST 6.88".into(),
+            "SGST 6.88".into(),
+            "Round off 0.24".into(),
+            "Total amount due ₹289.00".into(),
+            "Rupees Two Hundred Eighty-Nine Only".into(),
+            "HSN-wise tax summary".into(),
+            "2.5% + 2.5%".into(),
+            "Tax is payable on reverse charge: No.".into(),
+            "For Test Shop 701".into(),
+            "Authorised signatory".into(),
+            "testshop701@okaxis".into(),
+        ],
+    );
 
     // The QR code is the exact UPI payment request for the amount due.
     let codes = qr_codes(&pdf);
@@ -278,31 +283,29 @@ async fn an_unregistered_shop_in_another_state_gets_an_igst_invoice_to_its_own_a
     let (status, _, pdf) = shop.download(&format!("/invoices/{invoice_id}/pdf")).await;
     assert_eq!(status, 200);
     let text = pdf_text(&pdf);
-    for expected in [
-        "Lakshmi Stores".to_string(),
-        "Lakshmi Stores Private Ltd".into(),
-        "GSTIN: unregistered".into(),
-        "4 MG Road".into(),
-        "Bengaluru – 560001".into(),
-        "State: Karnataka, code 29".into(),
-        "State: Maharashtra, code 27".into(),
-        "Place of supply Karnataka (29)".into(),
-        "Inter-state (IGST)".into(),
-        format!(
-            "Invoice date {}",
-            auromart::domain::invoice::date_label(&today)
-        ),
-        "IGST 13.75".into(),
-        "Round off 0.25".into(),
-        "Total amount due ₹289.00".into(),
-        "Rupees Two Hundred Eighty-Nine Only".into(),
-        "Unregistered recipient (B2C)".into(),
-    ] {
-        assert!(
-            text.contains(&expected),
-            "PDF text lacks {expected:?}:\n{text}"
-        );
-    }
+    assert_has_all(
+        &text,
+        &[
+            "Lakshmi Stores".to_string(),
+            "Lakshmi Stores Private Ltd".into(),
+            "GSTIN: unregistered".into(),
+            "4 MG Road".into(),
+            "Bengaluru – 560001".into(),
+            "State: Karnataka, code 29".into(),
+            "State: Maharashtra, code 27".into(),
+            "Place of supply Karnataka (29)".into(),
+            "Inter-state (IGST)".into(),
+            format!(
+                "Invoice date {}",
+                auromart::domain::invoice::date_label(&today)
+            ),
+            "IGST 13.75".into(),
+            "Round off 0.25".into(),
+            "Total amount due ₹289.00".into(),
+            "Rupees Two Hundred Eighty-Nine Only".into(),
+            "Unregistered recipient (B2C)".into(),
+        ],
+    );
     for absent in ["CGST", "SGST"] {
         assert!(
             !text.contains(absent),
