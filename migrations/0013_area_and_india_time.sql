@@ -8,14 +8,15 @@
 CREATE FUNCTION serving_distributors(retailer BIGINT)
 RETURNS TABLE (id BIGINT, delivers BOOLEAN)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT d.id, here.delivers
+    -- One row of distributor_pincodes at most (its key), so the delivery test
+    -- is read once per distributor, not once for the filter and once for the column.
+    SELECT d.id, d.delivers AND dp.pincode IS NOT NULL
       FROM organisations r
       JOIN organisations d ON d.kind = 'distributor' AND d.approval = 'active'
-      CROSS JOIN LATERAL (
-            SELECT d.delivers AND EXISTS (SELECT 1 FROM distributor_pincodes dp
-                                           WHERE dp.distributor_id = d.id AND dp.pincode = r.pincode) AS delivers) here
+      LEFT JOIN distributor_pincodes dp ON dp.distributor_id = d.id AND dp.pincode = r.pincode
      WHERE r.id = retailer
-       AND (here.delivers OR (d.offers_pickup AND left(d.pincode, 3) = left(r.pincode, 3)))
+       AND ((d.delivers AND dp.pincode IS NOT NULL)
+            OR (d.offers_pickup AND left(d.pincode, 3) = left(r.pincode, 3)))
 $$;
 
 -- Times as a shop owner reads them: Asia/Kolkata, "05 Dec 2026 14:30".

@@ -89,13 +89,13 @@ fn Console() -> impl IntoView {
             <FilterSelect
                 name="approval"
                 label="Approval"
-                choices=APPROVAL_CHOICES.to_vec()
+                choices=APPROVAL_CHOICES
                 current=Signal::derive(move || filter().approval)
             />
             <FilterSelect
                 name="kind"
                 label="Kind"
-                choices=KIND_CHOICES.to_vec()
+                choices=KIND_CHOICES
                 current=Signal::derive(move || filter().kind)
             />
             <input

@@ -58,7 +58,7 @@ fn Invoices(kind: OrgKind) -> impl IntoView {
             <FilterSelect
                 name="kind"
                 label="Documents"
-                choices=KIND_CHOICES.to_vec()
+                choices=KIND_CHOICES
                 current=Signal::derive(move || filter().kind)
             />
             <input type="date" name="from" aria-label="From" prop:value=move || filter().from />

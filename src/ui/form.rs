@@ -46,27 +46,33 @@ pub fn SaveStatus(
 ) -> impl IntoView {
     move || {
         if form.saved.get() {
-            return Some(
-                view! {
-                    <div class="banner ok" role="status" data-test=saved_test>
-                        "Saved."
-                    </div>
-                }
-                .into_any(),
-            );
+            return Some(ok_banner(saved_test, "Saved.".to_string()));
         }
         form.errors
             .get()
             .filter(|e| fields.iter().all(|f| e.reason_for(f).is_none()))
-            .map(|e| {
-                view! {
-                    <div class="banner danger" role="alert">
-                        {e.to_string()}
-                    </div>
-                }
-                .into_any()
-            })
+            .map(|e| error_banner(&e))
     }
+}
+
+/// A success message (`test`: its `data-test`).
+fn ok_banner(test: &'static str, text: String) -> AnyView {
+    view! {
+        <div class="banner ok" role="status" data-test=test>
+            {text}
+        </div>
+    }
+    .into_any()
+}
+
+/// An error the user should read at once.
+fn error_banner(e: &AppError) -> AnyView {
+    view! {
+        <div class="banner danger" role="alert">
+            {e.to_string()}
+        </div>
+    }
+    .into_any()
 }
 
 #[component]
@@ -249,22 +255,8 @@ where
     T::Output: Clone + Send + Sync + 'static,
 {
     move || match action.value().get() {
-        Some(Err(e)) => Some(
-            view! {
-                <div class="banner danger" role="alert">
-                    {e.to_string()}
-                </div>
-            }
-            .into_any(),
-        ),
-        Some(Ok(v)) => ok(&v).map(|text| {
-            view! {
-                <div class="banner ok" role="status" data-test=test>
-                    {text}
-                </div>
-            }
-            .into_any()
-        }),
+        Some(Err(e)) => Some(error_banner(&e)),
+        Some(Ok(v)) => ok(&v).map(|text| ok_banner(test, text)),
         None => None,
     }
 }
