@@ -432,16 +432,11 @@ fn pgbench(admin: &str, clients: usize, warm_up: u64, seconds: u64) -> Option<f6
     .into_iter()
     .find(|b| Command::new(b).arg("--version").output().is_ok())?;
     let url = with_db(admin, "auromart_pgbench");
-    let _ = Command::new("psql")
-        .args([
-            admin,
-            "-qc",
-            "DROP DATABASE IF EXISTS auromart_pgbench WITH (FORCE)",
-        ])
-        .output();
-    let _ = Command::new("psql")
-        .args([admin, "-qc", "CREATE DATABASE auromart_pgbench"])
-        .output();
+    let psql = |sql: &str| {
+        let _ = Command::new("psql").args([admin, "-qc", sql]).output();
+    };
+    psql("DROP DATABASE IF EXISTS auromart_pgbench WITH (FORCE)");
+    psql("CREATE DATABASE auromart_pgbench");
     let init = Command::new(bin)
         .args(["-i", "-q", "-s", "10", &url])
         .output()
@@ -449,9 +444,7 @@ fn pgbench(admin: &str, clients: usize, warm_up: u64, seconds: u64) -> Option<f6
     if !init.status.success() {
         return None;
     }
-    let _ = Command::new("psql")
-        .args([admin, "-qc", "CHECKPOINT"])
-        .output();
+    psql("CHECKPOINT");
     let pgbench_for = |secs: u64| {
         Command::new(bin)
             .args([
@@ -477,12 +470,6 @@ fn pgbench(admin: &str, clients: usize, warm_up: u64, seconds: u64) -> Option<f6
         .nth(2)?
         .parse()
         .ok();
-    let _ = Command::new("psql")
-        .args([
-            admin,
-            "-qc",
-            "DROP DATABASE IF EXISTS auromart_pgbench WITH (FORCE)",
-        ])
-        .output();
+    psql("DROP DATABASE IF EXISTS auromart_pgbench WITH (FORCE)");
     tps
 }

@@ -1,5 +1,13 @@
-import { test, expect } from '@playwright/test';
+import { Page, test, expect } from '@playwright/test';
 import { DEMO, expectDashboard, freshPhone, gstin, hydrated, login } from './helpers';
+
+/** Fills the sign-up form's fields by name (`state_code` is the state drop-down). */
+async function fillSignup(page: Page, fields: Record<string, string>) {
+  for (const [name, value] of Object.entries(fields)) {
+    if (name === 'state_code') await page.selectOption(`select[name="form[${name}]"]`, value);
+    else await page.fill(`input[name="form[${name}]"]`, value);
+  }
+}
 
 test('each of the four roles lands on its own dashboard', async ({ page }) => {
   const homes: [keyof typeof DEMO, string, string][] = [
@@ -30,15 +38,10 @@ test('a retailer signs up, sees field errors, then lands on the dashboard', asyn
   const phone = freshPhone();
   await page.goto('/signup?as=retailer');
   await hydrated(page);
-  await page.fill('input[name="form[legal_name]"]', 'Shree Sai Kirana Stores');
-  await page.fill('input[name="form[gstin]"]', '27AAPFU0939F1ZX');
-  await page.fill('input[name="form[address_line]"]', '4 Tilak Road, Sadashiv Peth');
-  await page.fill('input[name="form[city]"]', 'Pune');
-  await page.selectOption('select[name="form[state_code]"]', '27');
-  await page.fill('input[name="form[pincode]"]', '41103');
-  await page.fill('input[name="form[owner_name]"]', 'Sai Kulkarni');
-  await page.fill('input[name="form[phone]"]', phone);
-  await page.fill('input[name="form[password]"]', 'password');
+  await fillSignup(page, {
+    legal_name: 'Shree Sai Kirana Stores', gstin: '27AAPFU0939F1ZX', address_line: '4 Tilak Road, Sadashiv Peth',
+    city: 'Pune', state_code: '27', pincode: '41103', owner_name: 'Sai Kulkarni', phone, password: 'password',
+  });
   await page.click('form[data-test="signup-form"] button[type="submit"]');
   await expect(page.locator('[data-field="gstin"]')).toContainText('check character');
   await expect(page.locator('[data-field="pincode"]')).toContainText('6 digits');
@@ -63,15 +66,10 @@ test('admin approves a new distributor, who then trades from a working dashboard
   const dist = await (await browser.newContext()).newPage();
   await dist.goto('/signup?as=distributor');
   await hydrated(dist);
-  await dist.fill('input[name="form[legal_name]"]', name);
-  await dist.fill('input[name="form[gstin]"]', gstin('29', Number(phone.slice(-4))));
-  await dist.fill('input[name="form[address_line]"]', '21 Avenue Road');
-  await dist.fill('input[name="form[city]"]', 'Bengaluru');
-  await dist.selectOption('select[name="form[state_code]"]', '29');
-  await dist.fill('input[name="form[pincode]"]', '560002');
-  await dist.fill('input[name="form[owner_name]"]', 'Kiran Rao');
-  await dist.fill('input[name="form[phone]"]', phone);
-  await dist.fill('input[name="form[password]"]', 'Wholesale#Yard29');
+  await fillSignup(dist, {
+    legal_name: name, gstin: gstin('29', Number(phone.slice(-4))), address_line: '21 Avenue Road',
+    city: 'Bengaluru', state_code: '29', pincode: '560002', owner_name: 'Kiran Rao', phone, password: 'Wholesale#Yard29',
+  });
   await dist.click('form[data-test="signup-form"] button[type="submit"]');
   await expect(dist).toHaveURL(/\/distributor$/);
   await expect(dist.locator('[data-test="approval-pending"]')).toBeVisible();

@@ -24,6 +24,17 @@ async function shopOrders(browser: Browser, phone: string): Promise<[Page, strin
   return [shop, await placeAndOpen(shop, 'Shree Ganesh Traders')];
 }
 
+/** The demo distributor, signed in in a context of its own, accepts the order for delivery. */
+async function distributorAccepts(browser: Browser, orderId: string): Promise<Page> {
+  const dist = await (await browser.newContext()).newPage();
+  await login(dist, DEMO.distributor);
+  await dist.goto(`/orders/${orderId}`);
+  await hydrated(dist);
+  await dist.locator('[data-test="act-accept_deliver"]').click();
+  await expect(dist.locator('[data-test="order-state"]').first()).toHaveText('Confirmed');
+  return dist;
+}
+
 /** Records Content-Security-Policy violations from the page's first script on. */
 async function watchPolicy(page: Page): Promise<string[]> {
   const seen: string[] = [];
@@ -73,12 +84,7 @@ for (const [who, paths] of Object.entries(PAGES)) {
 test('with an order and its invoice, the lists and the order page still fit 360 px on both sides', async ({ browser }) => {
   test.setTimeout(90_000);
   const [shop, orderId] = await shopOrders(browser, '9300000021');
-  const dist = await (await browser.newContext()).newPage();
-  await login(dist, DEMO.distributor);
-  await dist.goto(`/orders/${orderId}`);
-  await hydrated(dist);
-  await dist.locator('[data-test="act-accept_deliver"]').click();
-  await expect(dist.locator('[data-test="order-state"]').first()).toHaveText('Confirmed');
+  const dist = await distributorAccepts(browser, orderId);
   for (const [page, paths] of [[shop, ['/retailer/invoices', '/retailer', `/orders/${orderId}`]],
     [dist, ['/distributor/invoices', '/distributor', `/orders/${orderId}`]]] as [Page, string[]][]) {
     for (const path of paths) {
@@ -102,12 +108,7 @@ test('destructive actions ask first, and the next normal step comes first', asyn
   const [shop, orderId] = await shopOrders(browser, '9300000014');
 
   // The distributor accepts; on the accepted order "Mark packed" comes before "Cancel order".
-  const dist = await (await browser.newContext()).newPage();
-  await login(dist, DEMO.distributor);
-  await dist.goto(`/orders/${orderId}`);
-  await hydrated(dist);
-  await dist.locator('[data-test="act-accept_deliver"]').click();
-  await expect(dist.locator('[data-test="order-state"]').first()).toHaveText('Confirmed');
+  const dist = await distributorAccepts(browser, orderId);
   // What shows before any question is opened: each plain button, each question's opener.
   const buttons = await dist.locator('.row-actions > form [data-test^="act-"], .row-actions > details > summary').evaluateAll(
     (els) => els.map((e) => e.getAttribute('data-test')));

@@ -15,18 +15,13 @@ pub async fn me() -> Result<Option<CurrentUser>, AppError> {
 pub async fn login(identifier: String, password: String) -> Result<CurrentUser, AppError> {
     let public = crate::server::Public::get()?;
     let result = super::service::login(&public, &identifier, password).await;
-    super::service::finish_form(
-        &public,
-        result,
-        |u| u.org_kind.home().to_string(),
-        |e| {
-            format!(
-                "/login?{}&id={}",
-                super::notice::query_for(e),
-                urlencode(&super::notice::identifier_echo(identifier.trim()))
-            )
-        },
-    )
+    super::service::finish_form(&public, result, |e| {
+        format!(
+            "/login?{}&id={}",
+            super::notice::query_for(e),
+            urlencode(&super::notice::identifier_echo(identifier.trim()))
+        )
+    })
 }
 
 /// Open an account for a new retailer, distributor or manufacturer and sign its owner in.
@@ -35,18 +30,13 @@ pub async fn signup(form: SignupForm) -> Result<CurrentUser, AppError> {
     let public = crate::server::Public::get()?;
     let kind = form.kind.clone();
     let result = super::service::signup(&public, form).await;
-    super::service::finish_form(
-        &public,
-        result,
-        |u| u.org_kind.home().to_string(),
-        |e| {
-            format!(
-                "/signup?as={}&{}",
-                urlencode(&kind),
-                super::notice::query_for(e)
-            )
-        },
-    )
+    super::service::finish_form(&public, result, |e| {
+        format!(
+            "/signup?as={}&{}",
+            urlencode(&kind),
+            super::notice::query_for(e)
+        )
+    })
 }
 
 /// End this session.

@@ -14,16 +14,15 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use sqlx::PgConnection;
 
-/// Sends a plain (JavaScript-off) form post to the right page afterwards; a
-/// hydrated form gets the value or error back and redirects on success.
-pub fn finish_form<T>(
+/// Sends a signed-in user to their home page and a plain (JavaScript-off) form
+/// post that failed back to `on_err`'s page; a hydrated form gets the error back.
+pub fn finish_form(
     public: &Public,
-    result: Result<T, AppError>,
-    on_ok: impl FnOnce(&T) -> String,
+    result: Result<CurrentUser, AppError>,
     on_err: impl FnOnce(&AppError) -> String,
-) -> Result<T, AppError> {
+) -> Result<CurrentUser, AppError> {
     match &result {
-        Ok(value) => leptos_axum::redirect(&on_ok(value)),
+        Ok(user) => leptos_axum::redirect(user.org_kind.home()),
         Err(e) if public.is_plain_form() => leptos_axum::redirect(&on_err(e)),
         Err(_) => {}
     }
@@ -321,46 +320,25 @@ pub fn validate_signup(f: SignupForm) -> Result<ValidSignup, AppError> {
         );
     }
     c.finish()?;
-    match (
-        kind,
-        legal_name,
-        trade_name,
-        address_line,
-        city,
-        state,
-        pincode,
-        whatsapp,
-        owner_name,
-        phone,
-    ) {
-        (
-            Some(kind),
-            Some(legal_name),
-            Some(trade_name),
-            Some(address_line),
-            Some(city),
-            Some(state),
-            Some(pincode),
-            Some(whatsapp),
-            Some(owner_name),
-            Some(phone),
-        ) => Ok(ValidSignup {
-            kind,
-            legal_name,
-            trade_name,
+    // Every field checked above is present once `finish` passed.
+    let valid = (move || {
+        Some(ValidSignup {
+            kind: kind?,
+            legal_name: legal_name?,
+            trade_name: trade_name?,
             gstin,
-            address_line,
-            city,
-            state,
-            pincode,
-            whatsapp,
-            owner_name,
-            phone,
+            address_line: address_line?,
+            city: city?,
+            state: state?,
+            pincode: pincode?,
+            whatsapp: whatsapp?,
+            owner_name: owner_name?,
+            phone: phone?,
             email,
             password: f.password,
-        }),
-        _ => Err(internal("sign-up kind checked above")),
-    }
+        })
+    })();
+    valid.ok_or_else(|| internal("sign-up fields checked above"))
 }
 
 /// A password a guesser would not find in the first ten billion tries, by the

@@ -7,7 +7,7 @@ use super::{InvoiceFilter, InvoiceRow, einvoice_href, pdf_href, statement_href};
 use crate::domain::MemberRole;
 use crate::domain::OrgKind;
 use crate::domain::invoice::DocKind;
-use crate::ui::form::{FilterSelect, OwnerForm, SettingsPage, YesNo, use_save_form};
+use crate::ui::form::{Field, FilterSelect, OwnerForm, SettingsPage, YesNo, use_save_form};
 use crate::ui::gate::gated;
 use crate::ui::live::{orders_version, provide_live_orders};
 use crate::ui::money;
@@ -322,7 +322,6 @@ fn Billing(
     let save = ServerAction::<SaveBilling>::new();
     let current = Resource::new(move || save.version().get(), |_| get_billing());
     let form = use_save_form(save);
-    let reason = move |f: &'static str| form.reason(f);
     view! {
         <SettingsPage
             heading="Billing and invoices"
@@ -351,25 +350,25 @@ fn Billing(
                                 b.next_number,
                             )}
                         </p>
-                        <label class="field">
-                            "UPI id (printed as a QR code for payment)"
-                            <input
-                                name="upi_id"
-                                value=b.upi_id.clone()
-                                placeholder="shopname@okhdfcbank"
-                                autocomplete="off"
-                                data-test="upi-id"
-                            /> <small class="field-error">{reason("upi_id")}</small>
-                        </label>
-                        <label class="field">
-                            "Invoice number prefix (1–5 letters or digits)"
-                            <input
-                                name="invoice_prefix"
-                                value=b.invoice_prefix.clone()
-                                maxlength="5"
-                                data-test="invoice-prefix"
-                            /> <small class="field-error">{reason("invoice_prefix")}</small>
-                        </label>
+                        <Field
+                            name="upi_id"
+                            key="upi_id"
+                            label="UPI id (printed as a QR code for payment)"
+                            value=b.upi_id.clone()
+                            placeholder="shopname@okhdfcbank"
+                            autocomplete="off"
+                            test="upi-id"
+                            errors=form.errors
+                        />
+                        <Field
+                            name="invoice_prefix"
+                            key="invoice_prefix"
+                            label="Invoice number prefix (1–5 letters or digits)"
+                            value=b.invoice_prefix.clone()
+                            maxlength=5
+                            test="invoice-prefix"
+                            errors=form.errors
+                        />
                         <YesNo
                             label="Round invoice totals to whole rupees?"
                             name="round_off"

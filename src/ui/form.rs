@@ -88,6 +88,11 @@ pub fn Field(
     #[prop(optional)] autocomplete: &'static str,
     #[prop(optional)] inputmode: &'static str,
     #[prop(optional, into)] value: String,
+    #[prop(optional)] placeholder: &'static str,
+    #[prop(optional)] maxlength: Option<u16>,
+    /// `data-test` of the input, for the browser tests.
+    #[prop(optional)]
+    test: &'static str,
     errors: ErrorSignal,
 ) -> impl IntoView {
     let reason = move || errors.get().and_then(|e| e.reason_for(key));
@@ -107,6 +112,9 @@ pub fn Field(
                 required=required
                 autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
                 inputmode=(!inputmode.is_empty()).then_some(inputmode)
+                placeholder=(!placeholder.is_empty()).then_some(placeholder)
+                maxlength=maxlength
+                data-test=(!test.is_empty()).then_some(test)
                 aria-describedby=err_id.clone()
                 aria-invalid=move || reason().is_some().to_string()
             />

@@ -214,29 +214,25 @@ async fn send_one(state: &AppState, pacer: &Pacer, row: Claimed) -> Result<(), s
             .await?;
         }
         Outcome::Failed(reason) => fail(state, &row, &reason).await?,
-        Outcome::Skipped(why) => {
-            sqlx::query!(
-                "UPDATE outbox SET state = 'skipped', lease_until = NULL, last_error = $2
-                  WHERE id = $1 AND state = 'sending' AND attempts = $3",
-                row.id,
-                why,
-                row.attempts
-            )
-            .execute(&state.db)
-            .await?;
-        }
+        Outcome::Skipped(why) => end(state, &row, "skipped", why).await?,
     }
     Ok(())
 }
 
 async fn fail(state: &AppState, row: &Claimed, reason: &str) -> Result<(), sqlx::Error> {
     tracing::warn!(outbox = row.id, reason, "WhatsApp message failed");
+    end(state, row, "failed", reason).await
+}
+
+/// Ends a claimed message as `failed` or `skipped`, if this worker still holds it.
+async fn end(state: &AppState, row: &Claimed, ended: &str, why: &str) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = $2
+        "UPDATE outbox SET state = $4::text, lease_until = NULL, last_error = $2
           WHERE id = $1 AND state = 'sending' AND attempts = $3",
         row.id,
-        reason,
-        row.attempts
+        why,
+        row.attempts,
+        ended
     )
     .execute(&state.db)
     .await?;

@@ -585,19 +585,7 @@ async fn world() -> World {
     let app = spawn_app().await;
     let t0 = app.market(100, 50).await;
     // Tenant 1: the same kinds, nothing linked or stocked, retailer in another pincode.
-    let (manufacturer, manufacturer_org) = app.active(OrgKind::Manufacturer, 110).await;
-    let (distributor, distributor_org) = app.active(OrgKind::Distributor, 111).await;
-    let (retailer, retailer_org) = app.retailer_elsewhere(112).await;
-    let t1 = Market {
-        manufacturer,
-        manufacturer_org,
-        distributor,
-        distributor_org,
-        retailer,
-        retailer_org,
-        sku_id: 0,
-        listing_id: 0,
-    };
+    let t1 = app.parties(110, true).await;
     // Pending requests across tenants: distributor 1 asks manufacturer 0, manufacturer 1 invites distributor 0.
     t1.distributor
         .call(

@@ -62,11 +62,32 @@ impl TestApp {
         (client, org)
     }
 
-    /// Builds the market; `n` keeps phone numbers apart between markets in one database.
-    pub async fn market(&self, n: u32, stock: u32) -> Market {
+    /// The three parties of a market, approved, nothing linked, listed or stocked;
+    /// the shop in the distributor's town, or `elsewhere` (560001).
+    pub async fn parties(&self, n: u32, elsewhere: bool) -> Market {
         let (manufacturer, manufacturer_org) = self.active(OrgKind::Manufacturer, n).await;
         let (distributor, distributor_org) = self.active(OrgKind::Distributor, n + 1).await;
-        let (retailer, retailer_org) = self.signup(OrgKind::Retailer, n + 2).await;
+        let (retailer, retailer_org) = if elsewhere {
+            self.retailer_elsewhere(n + 2).await
+        } else {
+            self.signup(OrgKind::Retailer, n + 2).await
+        };
+        Market {
+            manufacturer,
+            manufacturer_org,
+            distributor,
+            distributor_org,
+            retailer,
+            retailer_org,
+            sku_id: 0,
+            listing_id: 0,
+        }
+    }
+
+    /// Builds the market; `n` keeps phone numbers apart between markets in one database.
+    pub async fn market(&self, n: u32, stock: u32) -> Market {
+        let parties = self.parties(n, false).await;
+        let (manufacturer, distributor) = (&parties.manufacturer, &parties.distributor);
         let sku = manufacturer
             .call(
                 "catalog/save_sku",
@@ -82,7 +103,7 @@ impl TestApp {
         manufacturer
             .call(
                 "trade/ask_link",
-                &pairs(&[("other_id", &distributor_org.to_string())]),
+                &pairs(&[("other_id", &parties.distributor_org.to_string())]),
             )
             .await
             .ok();
@@ -90,7 +111,7 @@ impl TestApp {
             .call(
                 "trade/answer_link",
                 &pairs(&[
-                    ("other_id", &manufacturer_org.to_string()),
+                    ("other_id", &parties.manufacturer_org.to_string()),
                     ("accept", "true"),
                 ]),
             )
@@ -148,14 +169,9 @@ impl TestApp {
                 .ok();
         }
         Market {
-            manufacturer,
-            manufacturer_org,
-            distributor,
-            distributor_org,
-            retailer,
-            retailer_org,
             sku_id,
             listing_id,
+            ..parties
         }
     }
 }
