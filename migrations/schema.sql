@@ -36,6 +36,9 @@ CREATE DOMAIN public.paise_amount AS bigint
 CREATE DOMAIN public.paise_positive AS bigint
 	CONSTRAINT paise_positive_check CHECK ((VALUE > 0));
 
+CREATE DOMAIN public.sales_stage AS text
+	CONSTRAINT sales_stage_check CHECK ((VALUE = ANY (ARRAY['open'::text, 'confirmed'::text, 'fulfilled'::text, 'rejected'::text, 'withdrawn'::text, 'cancelled'::text])));
+
 CREATE DOMAIN public.stock_count AS integer
 	CONSTRAINT stock_count_check CHECK ((VALUE >= 0));
 
@@ -67,6 +70,12 @@ CREATE FUNCTION public.ist_datetime(t timestamp with time zone) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
     SELECT to_char(t AT TIME ZONE 'Asia/Kolkata', 'DD Mon YYYY HH24:MI')
+$$;
+
+CREATE FUNCTION public.ist_day(t timestamp with time zone) RETURNS date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT (t AT TIME ZONE 'Asia/Kolkata')::date
 $$;
 
 CREATE FUNCTION public.ist_short(t timestamp with time zone) RETURNS text
@@ -107,6 +116,135 @@ CREATE FUNCTION public.order_message_params(p_order bigint, p_reason text) RETUR
       JOIN organisations r ON r.id = o.retailer_id
       JOIN organisations d ON d.id = o.distributor_id
      WHERE o.id = p_order
+$$;
+
+CREATE FUNCTION public.orders_daily_placed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO orders_daily AS s (day, distributor_id, retailer_id, stage, state_code, pincode,
+                                   orders, lines, total_paise)
+    VALUES (ist_day(NEW.created_at), NEW.distributor_id, NEW.retailer_id, sales_stage_of(NEW.state, NULL),
+            NEW.state_code, NEW.pincode, 1, NEW.line_count, NEW.total_paise)
+    ON CONFLICT (distributor_id, day, retailer_id, stage, state_code, pincode) DO UPDATE
+       SET orders = s.orders + 1,
+           lines = s.lines + EXCLUDED.lines,
+           total_paise = s.total_paise + EXCLUDED.total_paise;
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION public.sales_daily_lines_added() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO sales_daily AS s (day, distributor_id, retailer_id, sku_id, stage, state_code, pincode,
+                                  manufacturer_id, orders, qty, value_paise)
+    SELECT ist_day(o.created_at), o.distributor_id, o.retailer_id, a.sku_id,
+           sales_stage_of(o.state, NULL), o.state_code, o.pincode,
+           k.manufacturer_id, count(DISTINCT o.id), sum(a.qty), sum(a.qty::bigint * a.unit_price_paise)
+      FROM added a
+      JOIN orders o ON o.id = a.order_id
+      JOIN skus k ON k.id = a.sku_id
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+    ON CONFLICT (distributor_id, day, retailer_id, sku_id, stage, state_code, pincode) DO UPDATE
+       SET orders = s.orders + EXCLUDED.orders,
+           qty = s.qty + EXCLUDED.qty,
+           value_paise = s.value_paise + EXCLUDED.value_paise;
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION public.sales_rollup_apply(the_order bigint, at_stage public.sales_stage, sign integer) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    o orders%ROWTYPE;
+    o_day DATE;
+    n INTEGER;
+    skus INTEGER;
+BEGIN
+    SELECT * INTO STRICT o FROM orders WHERE id = the_order;
+    o_day := ist_day(o.created_at);
+    IF sign > 0 THEN
+        INSERT INTO orders_daily AS s (day, distributor_id, retailer_id, stage, state_code, pincode,
+                                       orders, lines, total_paise)
+        VALUES (o_day, o.distributor_id, o.retailer_id, at_stage, o.state_code, o.pincode,
+                1, o.line_count, o.total_paise)
+        ON CONFLICT (distributor_id, day, retailer_id, stage, state_code, pincode) DO UPDATE
+           SET orders = s.orders + 1,
+               lines = s.lines + EXCLUDED.lines,
+               total_paise = s.total_paise + EXCLUDED.total_paise;
+        INSERT INTO sales_daily AS s (day, distributor_id, retailer_id, sku_id, stage, state_code, pincode,
+                                      manufacturer_id, orders, qty, value_paise)
+        SELECT o_day, o.distributor_id, o.retailer_id, l.sku_id, at_stage, o.state_code, o.pincode,
+               k.manufacturer_id, 1, sum(l.qty), sum(l.qty::bigint * l.unit_price_paise)
+          FROM order_lines l JOIN skus k ON k.id = l.sku_id
+         WHERE l.order_id = the_order
+         GROUP BY l.sku_id, k.manufacturer_id
+        ON CONFLICT (distributor_id, day, retailer_id, sku_id, stage, state_code, pincode) DO UPDATE
+           SET orders = s.orders + 1,
+               qty = s.qty + EXCLUDED.qty,
+               value_paise = s.value_paise + EXCLUDED.value_paise;
+        RETURN;
+    END IF;
+    UPDATE orders_daily s
+       SET orders = s.orders - 1, lines = s.lines - o.line_count, total_paise = s.total_paise - o.total_paise
+     WHERE s.distributor_id = o.distributor_id AND s.day = o_day AND s.retailer_id = o.retailer_id
+       AND s.stage = at_stage AND s.state_code = o.state_code AND s.pincode = o.pincode;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    IF n <> 1 THEN
+        RAISE EXCEPTION 'orders_daily lacks order % at stage %', the_order, at_stage;
+    END IF;
+    UPDATE sales_daily s
+       SET orders = s.orders - 1, qty = s.qty - l.qty, value_paise = s.value_paise - l.value_paise
+      FROM (SELECT sku_id, sum(qty) AS qty, sum(qty::bigint * unit_price_paise) AS value_paise
+              FROM order_lines WHERE order_id = the_order GROUP BY sku_id) l
+     WHERE s.distributor_id = o.distributor_id AND s.day = o_day AND s.retailer_id = o.retailer_id
+       AND s.sku_id = l.sku_id AND s.stage = at_stage AND s.state_code = o.state_code AND s.pincode = o.pincode;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    SELECT count(DISTINCT sku_id) INTO skus FROM order_lines WHERE order_id = the_order;
+    IF n <> skus THEN
+        RAISE EXCEPTION 'sales_daily lacks % of % products of order % at stage %', skus - n, skus, the_order, at_stage;
+    END IF;
+    DELETE FROM orders_daily s
+     WHERE s.distributor_id = o.distributor_id AND s.day = o_day AND s.retailer_id = o.retailer_id
+       AND s.stage = at_stage AND s.orders = 0;
+    DELETE FROM sales_daily s
+     WHERE s.distributor_id = o.distributor_id AND s.day = o_day AND s.retailer_id = o.retailer_id
+       AND s.stage = at_stage AND s.orders = 0;
+END
+$$;
+
+CREATE FUNCTION public.sales_rollup_state_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    was sales_stage := sales_stage_of(OLD.state, NULL);
+    becomes sales_stage := sales_stage_of(NEW.state, OLD.state);
+BEGIN
+    IF was IS DISTINCT FROM becomes THEN
+        PERFORM sales_rollup_apply(NEW.id, was, -1);
+        PERFORM sales_rollup_apply(NEW.id, becomes, 1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION public.sales_stage_of(state public.order_state, before public.order_state) RETURNS public.sales_stage
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT (CASE state
+        WHEN 'placed' THEN 'open'
+        WHEN 'accepted' THEN 'confirmed'
+        WHEN 'packed' THEN 'confirmed'
+        WHEN 'out_for_delivery' THEN 'confirmed'
+        WHEN 'ready_for_pickup' THEN 'confirmed'
+        WHEN 'delivered' THEN 'fulfilled'
+        WHEN 'picked_up' THEN 'fulfilled'
+        WHEN 'rejected' THEN 'rejected'
+        WHEN 'cancelled' THEN CASE WHEN before = 'placed' THEN 'withdrawn' ELSE 'cancelled' END
+    END)::sales_stage
 $$;
 
 CREATE FUNCTION public.search_vocab_add() RETURNS trigger
@@ -390,6 +528,21 @@ CREATE TABLE public.orders (
     request_hash bytea
 );
 
+CREATE TABLE public.orders_daily (
+    day date NOT NULL,
+    distributor_id bigint NOT NULL,
+    retailer_id bigint NOT NULL,
+    stage public.sales_stage NOT NULL,
+    state_code smallint NOT NULL,
+    pincode text NOT NULL,
+    orders integer NOT NULL,
+    lines integer NOT NULL,
+    total_paise bigint NOT NULL,
+    CONSTRAINT orders_daily_lines_check CHECK ((lines >= 0)),
+    CONSTRAINT orders_daily_orders_check CHECK ((orders >= 0)),
+    CONSTRAINT orders_daily_total_paise_check CHECK ((total_paise >= 0))
+);
+
 CREATE SEQUENCE public.orders_id_seq
     START WITH 1
     INCREMENT BY 1
@@ -488,6 +641,23 @@ CREATE SEQUENCE public.outbox_id_seq
     CACHE 1;
 
 ALTER SEQUENCE public.outbox_id_seq OWNED BY public.outbox.id;
+
+CREATE TABLE public.sales_daily (
+    day date NOT NULL,
+    distributor_id bigint NOT NULL,
+    retailer_id bigint NOT NULL,
+    sku_id bigint NOT NULL,
+    stage public.sales_stage NOT NULL,
+    state_code smallint NOT NULL,
+    pincode text NOT NULL,
+    manufacturer_id bigint NOT NULL,
+    orders integer NOT NULL,
+    qty bigint NOT NULL,
+    value_paise bigint NOT NULL,
+    CONSTRAINT sales_daily_orders_check CHECK ((orders >= 0)),
+    CONSTRAINT sales_daily_qty_check CHECK ((qty >= 0)),
+    CONSTRAINT sales_daily_value_paise_check CHECK ((value_paise >= 0))
+);
 
 CREATE TABLE public.sandbox_media (
     id text NOT NULL,
@@ -783,6 +953,9 @@ ALTER TABLE ONLY public.order_events
 ALTER TABLE ONLY public.order_lines
     ADD CONSTRAINT order_lines_pkey PRIMARY KEY (order_id, line_no);
 
+ALTER TABLE ONLY public.orders_daily
+    ADD CONSTRAINT orders_daily_pkey PRIMARY KEY (distributor_id, day, retailer_id, stage, state_code, pincode);
+
 ALTER TABLE ONLY public.orders
     ADD CONSTRAINT orders_pkey PRIMARY KEY (id);
 
@@ -797,6 +970,9 @@ ALTER TABLE ONLY public.outbox
 
 ALTER TABLE ONLY public.outbox
     ADD CONSTRAINT outbox_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.sales_daily
+    ADD CONSTRAINT sales_daily_pkey PRIMARY KEY (distributor_id, day, retailer_id, sku_id, stage, state_code, pincode);
 
 ALTER TABLE ONLY public.sandbox_media
     ADD CONSTRAINT sandbox_media_pkey PRIMARY KEY (id);
@@ -866,6 +1042,10 @@ CREATE INDEX login_failures_identifier_at_idx ON public.login_failures USING btr
 
 CREATE INDEX order_events_order_idx ON public.order_events USING btree (order_id, id);
 
+CREATE INDEX orders_daily_day ON public.orders_daily USING btree (day);
+
+CREATE INDEX orders_daily_retailer ON public.orders_daily USING btree (retailer_id, day);
+
 CREATE INDEX orders_distributor_idx ON public.orders USING btree (distributor_id, created_at DESC);
 
 CREATE INDEX orders_distributor_state_idx ON public.orders USING btree (distributor_id, state, created_at DESC);
@@ -889,6 +1069,12 @@ CREATE INDEX outbox_lease_idx ON public.outbox USING btree (lease_until) WHERE (
 CREATE INDEX outbox_order_idx ON public.outbox USING btree (order_id);
 
 CREATE UNIQUE INDEX outbox_provider_id_key ON public.outbox USING btree (provider_message_id) WHERE (provider_message_id IS NOT NULL);
+
+CREATE INDEX sales_daily_day ON public.sales_daily USING btree (day);
+
+CREATE INDEX sales_daily_manufacturer ON public.sales_daily USING btree (manufacturer_id, day);
+
+CREATE INDEX sales_daily_retailer ON public.sales_daily USING btree (retailer_id, day);
 
 CREATE INDEX sandbox_messages_phone_idx ON public.sandbox_messages USING btree (to_phone, id);
 
@@ -919,6 +1105,12 @@ CREATE UNIQUE INDEX users_phone_key ON public.users USING btree (phone) WHERE (p
 CREATE TRIGGER invoices_immutable BEFORE DELETE OR UPDATE ON public.invoices FOR EACH ROW EXECUTE FUNCTION public.invoices_immutable();
 
 CREATE TRIGGER invoices_no_truncate BEFORE TRUNCATE ON public.invoices FOR EACH STATEMENT EXECUTE FUNCTION public.invoices_immutable();
+
+CREATE TRIGGER orders_daily_placed AFTER INSERT ON public.orders FOR EACH ROW EXECUTE FUNCTION public.orders_daily_placed();
+
+CREATE TRIGGER sales_daily_lines_added AFTER INSERT ON public.order_lines REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION public.sales_daily_lines_added();
+
+CREATE TRIGGER sales_rollup_state_changed AFTER UPDATE OF state ON public.orders FOR EACH ROW WHEN (((old.state)::text IS DISTINCT FROM (new.state)::text)) EXECUTE FUNCTION public.sales_rollup_state_changed();
 
 CREATE TRIGGER skus_vocab_insert AFTER INSERT ON public.skus REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.search_vocab_add();
 

@@ -119,6 +119,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("retailer/reports")
+                        view=crate::reports::pages::ReportsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("distributor/reports")
+                        view=crate::reports::pages::ReportsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("manufacturer")
                         view=crate::dashboard::ManufacturerHome
                         ssr=SsrMode::Async

@@ -8,6 +8,7 @@ pub mod gstin;
 pub mod invoice;
 pub mod money;
 pub mod order;
+pub mod period;
 pub mod phone;
 pub mod pincode;
 pub mod state;

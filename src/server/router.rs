@@ -115,6 +115,10 @@ pub fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/statements/{month}/{distributor}/{retailer}/pdf",
             get(invoices::statement_pdf),
         ),
+        (
+            "/reports/sales/{section}/csv",
+            get(crate::reports::routes::sales_csv),
+        ),
     ]
 }
 

@@ -1,5 +1,6 @@
 //! Components every feature uses: layout, role gate, form fields.
 
+pub mod chart;
 pub mod confirm;
 pub mod decide;
 pub mod form;

@@ -7,6 +7,7 @@ mod common;
 mod hardening;
 mod invoices;
 mod orders;
+mod reports;
 mod role_matrix;
 mod schema;
 mod whatsapp;

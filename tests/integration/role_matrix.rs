@@ -475,6 +475,21 @@ fn cases() -> Vec<Case> {
             }),
         },
         Case {
+            endpoint: "reports/sales",
+            who: Kinds(PARTIES),
+            args: |_, _| {
+                pairs(&[
+                    ("query[period]", "this_month"),
+                    ("query[from]", ""),
+                    ("query[to]", ""),
+                    ("query[group]", ""),
+                ])
+            },
+            tenancy: OwnOrgOnly(|_, _, t, v| {
+                (v["funnel"]["placed"].as_i64().unwrap_or(0) > 0) == (t == 0)
+            }),
+        },
+        Case {
             endpoint: "invoices/billing",
             who: Kinds(&[OrgKind::Distributor]),
             args: no_args,
@@ -949,6 +964,12 @@ fn route_cases() -> Vec<RouteCase> {
                 };
                 format!("/statements/{}/{d}/{rt}/pdf", r.month)
             },
+        },
+        RouteCase {
+            path: "/reports/sales/{section}/csv",
+            who: Kinds(PARTIES),
+            tenancy: OwnOrgOnly,
+            url: |_, _, _| "/reports/sales/parties/csv?period=this_month".into(),
         },
     ]
 }

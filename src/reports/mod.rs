@@ -1,0 +1,191 @@
+//! Reports: what was ordered and sold over a period, for the distributor (its
+//! sales, by shop, product and category, and how orders fared) and the shop
+//! (what it bought, from whom, of what), compared with the period before,
+//! grouped by day, week or month, on screen and as CSV from one table definition.
+//!
+//! Figures are read from rollups (`sales_daily`, `orders_daily`, migration
+//! 0014) that triggers keep in the same transaction as the orders they count.
+
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod table;
+
+use crate::domain::period::{Change, Grouping, Period};
+use serde::{Deserialize, Serialize};
+use table::ReportTable;
+
+/// A report page's period, as its link carries it (`?period=this_month`,
+/// `?period=custom&from=2026-11-01&to=2026-11-30`, `&group=week`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PeriodQuery {
+    pub period: String,
+    pub from: String,
+    pub to: String,
+    pub group: String,
+}
+
+impl PeriodQuery {
+    /// The link's query string, for the download and the sections' links.
+    pub fn to_query(&self) -> String {
+        let mut q = format!("period={}", enc(&self.period));
+        for (k, v) in [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("group", &self.group),
+        ] {
+            if !v.is_empty() {
+                q.push_str(&format!("&{k}={}", enc(v)));
+            }
+        }
+        q
+    }
+}
+
+/// Keeps a query value to the characters a date or a preset name has.
+fn enc(v: &str) -> String {
+    v.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// One bucket of a series over time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Point {
+    /// "3 Dec", "Week of 30 Nov 2026", "Dec 2026".
+    pub label: String,
+    pub value_paise: i64,
+    pub orders: i64,
+}
+
+/// Orders by where they stand: placed, confirmed, delivered, refused, withdrawn.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Funnel {
+    pub placed: i64,
+    pub open: i64,
+    pub accepted: i64,
+    pub fulfilled: i64,
+    pub rejected: i64,
+    pub withdrawn: i64,
+    pub cancelled: i64,
+}
+
+impl Funnel {
+    /// Accepted orders per answered order (open and withdrawn ones were never
+    /// answered), in tenths of a per cent.
+    pub fn acceptance_per_mille(&self) -> Option<i64> {
+        let answered = self.accepted + self.rejected;
+        (answered > 0).then(|| (self.accepted * 1000 + answered / 2) / answered)
+    }
+
+    /// Delivered or picked up per placed order, in tenths of a per cent.
+    pub fn fill_per_mille(&self) -> Option<i64> {
+        (self.placed > 0).then(|| (self.fulfilled * 1000 + self.placed / 2) / self.placed)
+    }
+}
+
+/// "87.5 %" from tenths of a per cent.
+pub fn show_per_mille(p: Option<i64>) -> String {
+    p.map(|p| format!("{}.{} %", p / 10, p % 10))
+        .unwrap_or_else(|| "—".into())
+}
+
+/// A sales (or, for a shop, purchases) report over one period. "Sales" are the
+/// goods of accepted orders not cancelled: what was invoiced and not credited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SalesReport {
+    pub period: Period,
+    pub previous: Period,
+    pub grouping: Grouping,
+    /// Value with tax (what the shop pays), orders, order lines and goods' value
+    /// before tax, each against the period before.
+    pub total: Change,
+    pub orders: Change,
+    pub lines: Change,
+    pub goods: Change,
+    pub series: Vec<Point>,
+    pub funnel: Funnel,
+    /// Per shop (for a distributor) or per distributor (for a shop).
+    pub parties: ReportTable,
+    pub products: ReportTable,
+    pub categories: ReportTable,
+}
+
+/// The tables a report offers as downloads, by the name in their link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    Series,
+    Parties,
+    Products,
+    Categories,
+}
+
+impl Section {
+    pub const ALL: [Section; 4] = [
+        Section::Series,
+        Section::Parties,
+        Section::Products,
+        Section::Categories,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Series => "series",
+            Section::Parties => "parties",
+            Section::Products => "products",
+            Section::Categories => "categories",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// The download link of one section of the sales report for this period.
+pub fn csv_href(section: Section, q: &PeriodQuery) -> String {
+    format!("/reports/sales/{}/csv?{}", section.as_str(), q.to_query())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_carry_only_what_a_period_has() {
+        let q = PeriodQuery {
+            period: "custom".into(),
+            from: "2026-11-01".into(),
+            to: "2026-11-30\"><script>".into(),
+            group: String::new(),
+        };
+        assert_eq!(
+            csv_href(Section::Products, &q),
+            "/reports/sales/products/csv?period=custom&from=2026-11-01&to=2026-11-30script"
+        );
+        for s in Section::ALL {
+            assert_eq!(Section::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn rates_count_only_answered_orders() {
+        let f = Funnel {
+            placed: 10,
+            open: 1,
+            accepted: 7,
+            fulfilled: 5,
+            rejected: 1,
+            withdrawn: 1,
+            cancelled: 1,
+        };
+        assert_eq!(show_per_mille(f.acceptance_per_mille()), "87.5 %");
+        assert_eq!(show_per_mille(f.fill_per_mille()), "50.0 %");
+        assert_eq!(show_per_mille(Funnel::default().fill_per_mille()), "—");
+    }
+}

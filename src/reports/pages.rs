@@ -1,0 +1,315 @@
+//! The reports page: a distributor's sales, a shop's purchases. One period for
+//! every figure on it (a GET form, so it works before the WASM and without it),
+//! each figure against the period before, a chart, and tables with downloads.
+
+use super::api::get_sales_report;
+use super::table::{Kind, ReportTable};
+use super::{PeriodQuery, SalesReport, Section, csv_href, show_per_mille};
+use crate::domain::OrgKind;
+use crate::domain::period::{Change, Grouping, Preset};
+use crate::error::AppError;
+use crate::ui::chart::{Bar, BarChart};
+use crate::ui::gate::gated;
+use crate::ui::money;
+use crate::ui::nav::RoleNav;
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    gated(
+        "Reports",
+        &[OrgKind::Retailer, OrgKind::Distributor],
+        |u| view! { <Reports kind=u.org_kind /> },
+    )
+}
+
+#[component]
+fn Reports(kind: OrgKind) -> impl IntoView {
+    let query = use_query_map();
+    let period = move || {
+        query.with(|q| PeriodQuery {
+            period: q.get("period").unwrap_or_default(),
+            from: q.get("from").unwrap_or_default(),
+            to: q.get("to").unwrap_or_default(),
+            group: q.get("group").unwrap_or_default(),
+        })
+    };
+    let report = Resource::new(period, get_sales_report);
+    let heading = if kind == OrgKind::Retailer {
+        "What I bought"
+    } else {
+        "Sales"
+    };
+    view! {
+        <RoleNav kind />
+        <h1>{heading}</h1>
+        <Transition fallback=|| {
+            view! { <p class="muted">"Adding up…"</p> }
+        }>
+            {move || Suspend::new(async move {
+                let q = period();
+                let result = report.await;
+                let error = result.as_ref().err().cloned();
+                view! {
+                    <PeriodForm q=q.clone() error />
+                    {match result {
+                        Ok(r) => view! { <ReportBody r q kind /> }.into_any(),
+                        Err(_) => ().into_any(),
+                    }}
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The period picker; its error (a reversed or future range) shows beside its field.
+#[component]
+fn PeriodForm(q: PeriodQuery, error: Option<AppError>) -> impl IntoView {
+    let reason = |f: &str| error.as_ref().and_then(|e| e.reason_for(f));
+    let chosen = Preset::parse(&q.period).unwrap_or_default();
+    let (from_bad, to_bad) = (reason("from").is_some(), reason("to").is_some());
+    // The field's own reason when there is one, else the whole error.
+    let shown = reason("from")
+        .or_else(|| reason("to"))
+        .or_else(|| reason("period"))
+        .or_else(|| reason("group"))
+        .or_else(|| error.as_ref().map(|e| e.to_string()));
+    view! {
+        <Form method="GET" action="" attr:class="filters period" attr:data-test="period-form">
+            <select name="period" aria-label="Period">
+                {Preset::ALL
+                    .into_iter()
+                    .map(|p| {
+                        view! {
+                            <option value=p.as_str() selected=p == chosen>
+                                {p.label()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <label class="inline">
+                "From" <input type="date" name="from" value=q.from.clone() aria-invalid=from_bad.to_string() />
+            </label>
+            <label class="inline">
+                "To" <input type="date" name="to" value=q.to.clone() aria-invalid=to_bad.to_string() />
+            </label>
+            <select name="group" aria-label="Group by">
+                <option value="" selected=q.group.is_empty()>
+                    "Group: automatic"
+                </option>
+                {Grouping::ALL
+                    .into_iter()
+                    .map(|g| {
+                        view! {
+                            <option value=g.as_str() selected=q.group == g.as_str()>
+                                {g.label()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <button type="submit">"Show"</button>
+        </Form>
+        {shown
+            .map(|e| {
+                view! {
+                    <div class="banner danger" role="alert" data-test="period-error">
+                        {e}
+                    </div>
+                }
+            })}
+    }
+}
+
+#[component]
+fn ReportBody(r: SalesReport, q: PeriodQuery, kind: OrgKind) -> impl IntoView {
+    let retailer = kind == OrgKind::Retailer;
+    let bars: Vec<Bar> = r
+        .series
+        .iter()
+        .map(|p| Bar {
+            label: p.label.clone(),
+            value: p.value_paise,
+        })
+        .collect();
+    let f = r.funnel.clone();
+    view! {
+        <p class="muted" data-test="period-shown">
+            {format!("{} · compared with {}", r.period.show(), r.previous.show())}
+        </p>
+        <section class="stats figures" data-test="report-figures">
+            <Figure
+                label=if retailer { "Bought, with GST" } else { "Sales, with GST" }
+                value=money(r.total.now)
+                change=r.total
+                money_change=true
+                test="figure-total"
+            />
+            <Figure
+                label="Orders"
+                value=r.orders.now.to_string()
+                change=r.orders
+                money_change=false
+                test="figure-orders"
+            />
+            <Figure
+                label="Order lines"
+                value=r.lines.now.to_string()
+                change=r.lines
+                money_change=false
+                test="figure-lines"
+            />
+            <Figure
+                label="Goods before GST"
+                value=money(r.goods.now)
+                change=r.goods
+                money_change=true
+                test="figure-goods"
+            />
+        </section>
+        <section class="card">
+            <h2>{format!("{} {}", if retailer { "Bought" } else { "Sales" }, r.grouping.label().to_lowercase())}</h2>
+            <BarChart
+                title=format!("Value with GST, {}", r.grouping.label().to_lowercase())
+                bars
+                test="sales-chart"
+            />
+            <a href=csv_href(Section::Series, &q) rel="external" download data-test="download-series">
+                "Download CSV"
+            </a>
+        </section>
+        {(!retailer)
+            .then(|| {
+                view! {
+                    <section class="card" data-test="funnel">
+                        <h2>"How orders fared"</h2>
+                        <p>
+                            {format!(
+                                "{} placed · {} accepted · {} delivered or picked up · {} rejected · {} withdrawn by the shop · {} cancelled after acceptance · {} still waiting",
+                                f.placed,
+                                f.accepted,
+                                f.fulfilled,
+                                f.rejected,
+                                f.withdrawn,
+                                f.cancelled,
+                                f.open,
+                            )}
+                        </p>
+                        <p>
+                            <b data-test="acceptance-rate">{show_per_mille(f.acceptance_per_mille())}</b>
+                            " of answered orders accepted · "
+                            <b data-test="fill-rate">{show_per_mille(f.fill_per_mille())}</b>
+                            " of placed orders delivered"
+                        </p>
+                    </section>
+                }
+            })}
+        <TableCard table=r.parties href=csv_href(Section::Parties, &q) test="by-party" />
+        <TableCard table=r.products href=csv_href(Section::Products, &q) test="by-product" />
+        <TableCard table=r.categories href=csv_href(Section::Categories, &q) test="by-category" />
+    }
+}
+
+/// A figure, its change against the period before in units and per cent.
+#[component]
+fn Figure(
+    label: &'static str,
+    value: String,
+    change: Change,
+    money_change: bool,
+    test: &'static str,
+) -> impl IntoView {
+    let delta = change.delta();
+    let sign = if delta > 0 { "+" } else { "" };
+    let shown = if money_change {
+        format!("{sign}{}", money(delta))
+    } else {
+        format!("{sign}{delta}")
+    };
+    let class = match delta.signum() {
+        1 => "change up",
+        -1 => "change down",
+        _ => "change",
+    };
+    view! {
+        <div class="stat">
+            <b data-test=test>{value}</b>
+            <span>{label}</span>
+            <small class=class data-test=format!("{test}-change")>
+                {format!("{shown} ({})", change.show_percent())}
+            </small>
+        </div>
+    }
+}
+
+/// One report table with its totals row and its download.
+#[component]
+fn TableCard(table: ReportTable, href: String, test: &'static str) -> impl IntoView {
+    let numeric: Vec<bool> = table.columns.iter().map(|c| c.kind != Kind::Text).collect();
+    let empty = table.rows.is_empty();
+    let num = numeric.clone();
+    view! {
+        <section class="card" data-test=test>
+            <h2>{table.title.clone()}</h2>
+            {if empty {
+                view! { <p class="muted">"Nothing in this period."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-scroll">
+                        <table class="report">
+                            <thead>
+                                <tr>
+                                    {table
+                                        .columns
+                                        .iter()
+                                        .zip(numeric.iter())
+                                        .map(|(c, n)| {
+                                            view! {
+                                                <th class:num=*n scope="col">
+                                                    {c.label.clone()}
+                                                </th>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {table
+                                    .rows
+                                    .iter()
+                                    .map(|row| view! { <ReportRow cells=row.clone() numeric=num.clone() /> })
+                                    .collect_view()}
+                            </tbody>
+                            <tfoot>
+                                {table
+                                    .totals
+                                    .clone()
+                                    .map(|t| view! { <ReportRow cells=t numeric=num.clone() /> })}
+                            </tfoot>
+                        </table>
+                    </div>
+                    <a href=href rel="external" download data-test=format!("download-{test}")>
+                        "Download CSV"
+                    </a>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn ReportRow(cells: Vec<super::table::Cell>, numeric: Vec<bool>) -> impl IntoView {
+    view! {
+        <tr>
+            {cells
+                .iter()
+                .zip(numeric)
+                .map(|(c, n)| view! { <td class:num=n>{c.show()}</td> })
+                .collect_view()}
+        </tr>
+    }
+}

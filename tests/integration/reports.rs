@@ -1,0 +1,326 @@
+//! Reports: the rollups equal a full recount of the orders after random
+//! workflows; each side's report adds up its own orders only; the CSV download
+//! is the page's table with the same totals; bad periods say why, beside the field.
+
+use crate::common::trade::Market;
+use crate::common::{Client, TestApp, pairs, spawn_app};
+use serde_json::Value;
+
+/// A small deterministic generator, so a failing run can be replayed.
+struct Steps(u64);
+
+impl Steps {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// Rows of the rollups that a full recount from the orders, their lines and
+/// their events does not give, and recount rows the rollups lack.
+async fn rollup_differences(app: &TestApp) -> (i64, i64) {
+    let lines = sqlx::query_scalar!(
+        r#"WITH stage AS (
+             SELECT o.id, sales_stage_of(o.state, (SELECT e.from_state FROM order_events e
+                                                 WHERE e.order_id = o.id AND e.to_state = o.state
+                                                 ORDER BY e.id DESC LIMIT 1)) AS stage
+               FROM orders o),
+           recount AS (
+             SELECT ist_day(o.created_at) AS day, o.distributor_id, o.retailer_id, l.sku_id, st.stage::text AS stage,
+                    o.state_code, o.pincode, k.manufacturer_id, count(DISTINCT o.id)::int AS orders,
+                    sum(l.qty)::bigint AS qty, sum(l.qty::bigint * l.unit_price_paise)::bigint AS value_paise
+               FROM orders o JOIN stage st ON st.id = o.id
+               JOIN order_lines l ON l.order_id = o.id JOIN skus k ON k.id = l.sku_id
+              GROUP BY 1, 2, 3, 4, 5, 6, 7, 8),
+           kept AS (
+             SELECT day, distributor_id, retailer_id, sku_id, stage::text AS stage, state_code, pincode,
+                    manufacturer_id, orders, qty, value_paise FROM sales_daily)
+           SELECT ((SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM recount) a)
+                 + (SELECT count(*) FROM (SELECT * FROM recount EXCEPT SELECT * FROM kept) b)) AS "n!""#
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("recount lines");
+    let orders = sqlx::query_scalar!(
+        r#"WITH stage AS (
+             SELECT o.id, sales_stage_of(o.state, (SELECT e.from_state FROM order_events e
+                                                 WHERE e.order_id = o.id AND e.to_state = o.state
+                                                 ORDER BY e.id DESC LIMIT 1)) AS stage
+               FROM orders o),
+           recount AS (
+             SELECT ist_day(o.created_at) AS day, o.distributor_id, o.retailer_id, st.stage::text AS stage,
+                    o.state_code, o.pincode, count(*)::int AS orders, sum(o.line_count)::int AS lines,
+                    sum(o.total_paise)::bigint AS total_paise
+               FROM orders o JOIN stage st ON st.id = o.id
+              GROUP BY 1, 2, 3, 4, 5, 6),
+           kept AS (
+             SELECT day, distributor_id, retailer_id, stage::text AS stage, state_code, pincode,
+                    orders, lines, total_paise FROM orders_daily)
+           SELECT ((SELECT count(*) FROM (SELECT * FROM kept EXCEPT SELECT * FROM recount) a)
+                 + (SELECT count(*) FROM (SELECT * FROM recount EXCEPT SELECT * FROM kept) b)) AS "n!""#
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("recount orders");
+    (lines, orders)
+}
+
+/// The workflows an order can take, as the actions each side takes in turn.
+const PATHS: &[&[(&str, &str)]] = &[
+    &[],
+    &[("shop", "cancel")],
+    &[("dist", "reject")],
+    &[("dist", "accept_deliver")],
+    &[("dist", "accept_deliver"), ("dist", "pack")],
+    &[
+        ("dist", "accept_deliver"),
+        ("dist", "pack"),
+        ("dist", "dispatch"),
+        ("dist", "delivered"),
+    ],
+    &[
+        ("dist", "accept_pickup"),
+        ("dist", "pack"),
+        ("dist", "ready_for_pickup"),
+        ("dist", "picked_up"),
+    ],
+    &[("dist", "accept_deliver"), ("dist", "cancel")],
+    &[
+        ("dist", "accept_pickup"),
+        ("dist", "pack"),
+        ("dist", "cancel"),
+    ],
+];
+
+async fn place(shop: &Client, distributor: i64, lines: &[(i64, i64)], key: &str) -> i64 {
+    let answer = shop
+        .call(
+            "orders/place",
+            &crate::common::trade::order_form(distributor, lines, Some(key)),
+        )
+        .await;
+    answer.ok()["id"].as_i64().expect("order id")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollups_equal_a_full_recount_after_random_workflows() {
+    let app = spawn_app().await;
+    let a = app.market(300, 5_000).await;
+    let b = app.market(310, 5_000).await;
+    assert_eq!(rollup_differences(&app).await, (0, 0), "empty at the start");
+    let seed = 0x5eed_2026_1203_u64;
+    let mut steps = Steps(seed);
+    let shops = [(&a.retailer, "a"), (&b.retailer, "b")];
+    let sellers = [&a, &b];
+    let mut placed = 0;
+    for n in 0..40 {
+        let (shop, tag) = shops[steps.next(2) as usize];
+        let m = sellers[steps.next(2) as usize];
+        let qty = 1 + steps.next(9) as i64;
+        let key = format!("rollup-{tag}-{n:04}");
+        let id = place(shop, m.distributor_org, &[(m.listing_id, qty)], &key).await;
+        // A retried placement (same key) is one order, counted once.
+        if steps.next(4) == 0 {
+            let again = place(shop, m.distributor_org, &[(m.listing_id, qty)], &key).await;
+            assert_eq!(again, id, "seed {seed:#x}: the retry is the same order");
+        }
+        placed += 1;
+        for (who, action) in PATHS[steps.next(PATHS.len() as u64) as usize] {
+            let client = if *who == "shop" { shop } else { &m.distributor };
+            let reason = if matches!(*action, "reject" | "cancel") && *who == "dist" {
+                "Out of stock"
+            } else {
+                ""
+            };
+            m.act(client, id, action, reason).await.ok();
+        }
+        assert_eq!(
+            rollup_differences(&app).await,
+            (0, 0),
+            "seed {seed:#x}, order {n}: the rollups equal the recount"
+        );
+    }
+    let counted = sqlx::query_scalar!(r#"SELECT sum(orders)::bigint AS "n!" FROM orders_daily"#)
+        .fetch_one(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(counted, placed, "every order counted once");
+    let stages =
+        sqlx::query_scalar!(r#"SELECT count(DISTINCT stage)::bigint AS "n!" FROM orders_daily"#)
+            .fetch_one(&app.db)
+            .await
+            .expect("stages");
+    assert!(
+        stages >= 5,
+        "the random paths reached most stages ({stages})"
+    );
+}
+
+fn period(preset: &str, from: &str, to: &str, group: &str) -> Vec<(String, String)> {
+    pairs(&[
+        ("query[period]", preset),
+        ("query[from]", from),
+        ("query[to]", to),
+        ("query[group]", group),
+    ])
+}
+
+fn money(v: &Value) -> i64 {
+    v["Money"].as_i64().unwrap_or(-1)
+}
+
+/// The totals row's text of a CSV download.
+fn csv_totals(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let last = text.lines().last().unwrap_or_default().to_string();
+    assert!(last.starts_with("Total,"), "a totals row: {text}");
+    last
+}
+
+async fn accepted_order(m: &Market, qty: i64, key: &str) {
+    let id = place(&m.retailer, m.distributor_org, &[(m.listing_id, qty)], key).await;
+    m.act(&m.distributor, id, "accept_deliver", "").await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_side_sees_its_own_sales_and_the_download_agrees() {
+    let app = spawn_app().await;
+    let m = app.market(320, 500).await;
+    let other = app.market(330, 500).await;
+    accepted_order(&m, 4, "report-1").await;
+    accepted_order(&m, 2, "report-2").await;
+    // Placed but not answered, and rejected: ordered, not sold.
+    place(
+        &m.retailer,
+        m.distributor_org,
+        &[(m.listing_id, 1)],
+        "report-3",
+    )
+    .await;
+    let refused = place(
+        &m.retailer,
+        m.distributor_org,
+        &[(m.listing_id, 3)],
+        "report-4",
+    )
+    .await;
+    m.act(&m.distributor, refused, "reject", "Out of stock")
+        .await
+        .ok();
+    // Another tenant's sale, which neither side of `m` may see.
+    accepted_order(&other, 7, "report-5").await;
+    let sold: i64 = sqlx::query_scalar!(
+        r#"SELECT sum(total_paise)::bigint AS "v!" FROM orders WHERE distributor_id = $1 AND state = 'accepted'"#,
+        m.distributor_org
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("sold");
+    for (who, kind) in [(&m.distributor, "distributor"), (&m.retailer, "retailer")] {
+        let r = who
+            .call("reports/sales", &period("this_month", "", "", ""))
+            .await;
+        let r = r.ok();
+        assert_eq!(
+            r["total"]["now"].as_i64(),
+            Some(sold),
+            "{kind}: sales with GST"
+        );
+        assert_eq!(
+            r["orders"]["now"].as_i64(),
+            Some(2),
+            "{kind}: two sold orders"
+        );
+        assert_eq!(
+            r["goods"]["now"].as_i64(),
+            Some(6 * 2_750),
+            "{kind}: 6 × ₹27.50"
+        );
+        assert_eq!(r["funnel"]["placed"].as_i64(), Some(4), "{kind}");
+        assert_eq!(r["funnel"]["rejected"].as_i64(), Some(1), "{kind}");
+        assert_eq!(r["funnel"]["open"].as_i64(), Some(1), "{kind}");
+        let parties = r["parties"]["rows"].as_array().expect("rows");
+        assert_eq!(parties.len(), 1, "{kind}: only its own trading partner");
+        let products = &r["products"];
+        assert_eq!(money(&products["totals"][5]), 6 * 2_750, "{kind}");
+        let series: i64 = r["series"]
+            .as_array()
+            .expect("series")
+            .iter()
+            .map(|p| p["value_paise"].as_i64().unwrap_or(0))
+            .sum();
+        assert_eq!(series, sold, "{kind}: the chart adds up to the total");
+        // The download is the same table: its totals row equals the page's.
+        let (status, content_type, bytes) = who
+            .download("/reports/sales/products/csv?period=this_month")
+            .await;
+        assert_eq!(status, 200, "{kind}");
+        assert!(content_type.starts_with("text/csv"), "{content_type}");
+        let page_total = format!(
+            "Total,,,{},{},{}.{:02}",
+            products["totals"][3]["Count"],
+            products["totals"][4]["Count"],
+            money(&products["totals"][5]) / 100,
+            money(&products["totals"][5]) % 100
+        );
+        assert_eq!(csv_totals(&bytes), page_total, "{kind}");
+        let (_, _, parties_csv) = who
+            .download("/reports/sales/parties/csv?period=this_month")
+            .await;
+        let text = String::from_utf8_lossy(&parties_csv);
+        assert!(
+            !text.contains("Test Shop 331") && !text.contains("Test Shop 332"),
+            "{kind}: another tenant's name in the download:\n{text}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_periods_say_why_beside_their_field() {
+    let app = spawn_app().await;
+    let m = app.market(340, 10).await;
+    let today = sqlx::query_scalar!(r#"SELECT ist_today()::text AS "d!""#)
+        .fetch_one(&app.db)
+        .await
+        .expect("today");
+    let tomorrow = sqlx::query_scalar!(r#"SELECT (ist_today() + 1)::text AS "d!""#)
+        .fetch_one(&app.db)
+        .await
+        .expect("tomorrow");
+    let cases = [
+        (period("custom", "2026-11-20", "2026-11-10", ""), "to"),
+        (period("custom", &tomorrow, &tomorrow, ""), "from"),
+        (period("custom", "2019-01-01", &today, ""), "to"),
+        (period("custom", "2026-02-30", &today, ""), "from"),
+        (period("custom", "", "", ""), "from"),
+        (period("next_decade", "", "", ""), "period"),
+        (period("this_month", "", "", "hour"), "group"),
+    ];
+    for (form, field) in cases {
+        let a = m.distributor.call("reports/sales", &form).await;
+        assert_eq!(a.status, 422, "{form:?}: {a:?}");
+        assert!(
+            a.body.to_string().contains(field),
+            "{form:?}: the reason names {field}: {}",
+            a.body
+        );
+    }
+    let (status, _, body) = m
+        .distributor
+        .download("/reports/sales/series/csv?period=custom&from=2026-11-20&to=2026-11-10")
+        .await;
+    assert_eq!(status, 422, "{}", String::from_utf8_lossy(&body));
+    let (status, _, _) = m
+        .distributor
+        .download("/reports/sales/everything/csv?period=this_month")
+        .await;
+    assert_eq!(status, 404, "an unknown report");
+    // A period with no orders is a report of zeros, not an error.
+    let empty = m
+        .retailer
+        .call("reports/sales", &period("last_fy", "", "", ""))
+        .await;
+    assert_eq!(empty.ok()["total"]["now"].as_i64(), Some(0));
+}
