@@ -124,6 +124,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("manufacturer/reports")
+                        view=crate::reports::pages::BrandReportsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("distributor/reports")
                         view=crate::reports::pages::ReportsPage
                         ssr=SsrMode::Async

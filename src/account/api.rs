@@ -1,4 +1,4 @@
-use super::{OrgProfile, TeamMember};
+use super::{BrandConsent, OrgProfile, TeamMember};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -29,4 +29,20 @@ pub async fn get_opt_in() -> Result<bool, AppError> {
 pub async fn set_opt_in(opt_in: bool) -> Result<bool, AppError> {
     let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::ALL).await?;
     super::service::set_opt_in(&ctx, opt_in).await
+}
+
+/// Whether the shop lets the brands it buys see its name in their reports.
+#[server(endpoint = "account/brand_consent")]
+pub async fn get_brand_consent() -> Result<BrandConsent, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Retailer]).await?;
+    super::service::brand_consent(&ctx).await
+}
+
+/// Give or take back that consent (the shop's owner only); it applies at once.
+#[server(endpoint = "account/set_brand_consent")]
+pub async fn set_brand_consent(shares: bool) -> Result<BrandConsent, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Retailer])
+        .await?
+        .owner_only()?;
+    super::service::set_brand_consent(&ctx, shares).await
 }

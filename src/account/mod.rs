@@ -8,6 +8,14 @@ pub mod service;
 use crate::domain::{ApprovalState, Language, MemberRole, OrgKind};
 use serde::{Deserialize, Serialize};
 
+/// A shop's consent to show its name to the brands it buys, and since when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandConsent {
+    pub shares: bool,
+    /// When it was last given or taken back, in India time; None if never.
+    pub since: Option<String>,
+}
+
 /// An organisation as its own members (and the admin) see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]

@@ -3,6 +3,7 @@
 
 use super::api::{my_organisation, my_team};
 use super::{OrgProfile, TeamMember};
+use crate::domain::OrgKind;
 use crate::ui::show_phone;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -29,6 +30,13 @@ pub fn ProfileCards() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match org.await {
+                    Ok(o) if o.kind == OrgKind::Retailer => {
+                        view! {
+                            <OrgCard org=o />
+                            <BrandConsentChoice />
+                        }
+                            .into_any()
+                    }
                     Ok(o) => view! { <OrgCard org=o /> }.into_any(),
                     Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 }
@@ -81,6 +89,53 @@ pub fn AnnouncementsChoice() -> impl IntoView {
                                         }}
                                     </button>
                                 </ActionForm>
+                            </section>
+                        }
+                    })
+            })}
+        </Suspense>
+    }
+}
+
+/// The shop's choice whether the brands it buys may see its name in their
+/// re-order reports (off until the owner turns it on; staff see it read-only).
+#[component]
+fn BrandConsentChoice() -> impl IntoView {
+    let set = ServerAction::<super::api::SetBrandConsent>::new();
+    let current = Resource::new(
+        move || set.version().get(),
+        |_| super::api::get_brand_consent(),
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                current
+                    .await
+                    .ok()
+                    .map(|c| {
+                        let since = c.since.clone().map(|s| format!(" (since {s})")).unwrap_or_default();
+                        view! {
+                            <section class="card" data-test="brand-consent" data-shares=c.shares.to_string()>
+                                <h2>"Brands"</h2>
+                                <p>
+                                    {if c.shares {
+                                        format!("Brands whose products you buy can see your shop's name and town in their reports{since}.")
+                                    } else {
+                                        format!("Brands see only how many shops in your area buy their products, never your shop's name{since}.")
+                                    }}
+                                </p>
+                                <ActionForm action=set>
+                                    <input type="hidden" name="shares" value=(!c.shares).to_string() />
+                                    <button type="submit" class="ghost" data-test="toggle-brand-consent">
+                                        {if c.shares { "Hide my shop's name from brands" } else { "Let brands see my shop's name" }}
+                                    </button>
+                                </ActionForm>
+                                {move || {
+                                    set.value()
+                                        .get()
+                                        .and_then(Result::err)
+                                        .map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })
+                                }}
                             </section>
                         }
                     })

@@ -1,4 +1,4 @@
-use super::{OrgProfile, TeamMember};
+use super::{BrandConsent, OrgProfile, TeamMember};
 use crate::domain::{ApprovalState, Language, MemberRole, OrgKind};
 use crate::error::AppError;
 use crate::error::OrInternal;
@@ -56,4 +56,32 @@ pub async fn opt_in(ctx: &Ctx) -> Result<bool, AppError> {
     .fetch_one(ctx.db())
     .await
     .or_internal()
+}
+
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn brand_consent(ctx: &Ctx) -> Result<BrandConsent, AppError> {
+    sqlx::query_as!(
+        BrandConsent,
+        r#"SELECT shares_identity_with_brands AS shares,
+                  ist_datetime(identity_consent_changed_at) AS since
+             FROM organisations WHERE id = $1"#,
+        ctx.user().org_id
+    )
+    .fetch_one(ctx.db())
+    .await
+    .or_internal()
+}
+
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn set_brand_consent(ctx: &Ctx, shares: bool) -> Result<BrandConsent, AppError> {
+    sqlx::query!(
+        "UPDATE organisations
+            SET shares_identity_with_brands = $2, identity_consent_changed_at = now(), updated_at = now()
+          WHERE id = $1 AND kind = 'retailer' AND shares_identity_with_brands IS DISTINCT FROM $2",
+        ctx.user().org_id,
+        shares
+    )
+    .execute(ctx.db())
+    .await?;
+    brand_consent(ctx).await
 }

@@ -1,4 +1,4 @@
-use super::{PeriodQuery, SalesReport};
+use super::{BrandReport, PeriodQuery, SalesReport};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -7,4 +7,11 @@ use leptos::prelude::*;
 pub async fn get_sales_report(query: PeriodQuery) -> Result<SalesReport, AppError> {
     let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::PARTIES).await?;
     super::service::sales(&ctx, &query).await
+}
+
+/// A brand's sales at its distributors, by place and product, over a period.
+#[server(endpoint = "reports/brand")]
+pub async fn get_brand_report(query: PeriodQuery) -> Result<BrandReport, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Manufacturer]).await?;
+    super::brand::report(&ctx, &query).await
 }

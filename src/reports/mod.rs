@@ -7,6 +7,8 @@
 //! 0014) that triggers keep in the same transaction as the orders they count.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod brand;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod routes;
@@ -115,7 +117,7 @@ pub struct SalesReport {
     pub categories: ReportTable,
 }
 
-/// The tables a report offers as downloads, by the name in their link.
+/// The tables the reports offer as downloads, by the name in their link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Section {
@@ -123,14 +125,22 @@ pub enum Section {
     Parties,
     Products,
     Categories,
+    Distributors,
+    Districts,
+    Pincodes,
+    Shops,
 }
 
 impl Section {
-    pub const ALL: [Section; 4] = [
+    pub const ALL: [Section; 8] = [
         Section::Series,
         Section::Parties,
         Section::Products,
         Section::Categories,
+        Section::Distributors,
+        Section::Districts,
+        Section::Pincodes,
+        Section::Shops,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -139,6 +149,10 @@ impl Section {
             Section::Parties => "parties",
             Section::Products => "products",
             Section::Categories => "categories",
+            Section::Distributors => "distributors",
+            Section::Districts => "districts",
+            Section::Pincodes => "pincodes",
+            Section::Shops => "shops",
         }
     }
 
@@ -147,9 +161,104 @@ impl Section {
     }
 }
 
-/// The download link of one section of the sales report for this period.
-pub fn csv_href(section: Section, q: &PeriodQuery) -> String {
-    format!("/reports/sales/{}/csv?{}", section.as_str(), q.to_query())
+/// The download link of one section of a report (`sales` or `brand`) for this period.
+pub fn csv_href(report: &str, section: Section, q: &PeriodQuery) -> String {
+    format!(
+        "/reports/{report}/{}/csv?{}",
+        section.as_str(),
+        q.to_query()
+    )
+}
+
+/// A series as a table, for its download.
+pub fn series_table(
+    grouping: Grouping,
+    value_label: &str,
+    count_label: &str,
+    series: &[Point],
+) -> ReportTable {
+    use table::{Cell, Kind};
+    let mut t = ReportTable::new(
+        grouping.label(),
+        &[
+            ("Period", Kind::Text),
+            (count_label, Kind::Count),
+            (value_label, Kind::Money),
+        ],
+    );
+    t.rows = series
+        .iter()
+        .map(|p| {
+            vec![
+                Cell::Text(p.label.clone()),
+                Cell::Count(p.orders),
+                Cell::Money(p.value_paise),
+            ]
+        })
+        .collect();
+    t.with_totals()
+}
+
+impl SalesReport {
+    /// The table behind a download, or None for a section this report has not.
+    pub fn section(self, s: Section) -> Option<ReportTable> {
+        match s {
+            Section::Series => Some(series_table(
+                self.grouping,
+                "Value with GST",
+                "Orders",
+                &self.series,
+            )),
+            Section::Parties => Some(self.parties),
+            Section::Products => Some(self.products),
+            Section::Categories => Some(self.categories),
+            _ => None,
+        }
+    }
+}
+
+/// A brand's view of its products' sales over a period: by distributor, by
+/// place (state, postal district, pincode), by product with its growth, and the
+/// shops that buy, named only where the shop consented.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrandReport {
+    pub period: Period,
+    pub previous: Period,
+    pub grouping: Grouping,
+    /// Goods' value before tax, units, order lines and distinct shops.
+    pub goods: Change,
+    pub qty: Change,
+    pub lines: Change,
+    pub shops: Change,
+    /// The series counts order lines of the brand's products.
+    pub series: Vec<Point>,
+    pub distributors: ReportTable,
+    pub districts: ReportTable,
+    pub pincodes: ReportTable,
+    pub products: ReportTable,
+    /// Only shops that let brands see their name.
+    pub named_shops: ReportTable,
+    /// Shops that bought in the period and keep their name private.
+    pub private_shops: i64,
+}
+
+impl BrandReport {
+    pub fn section(self, s: Section) -> Option<ReportTable> {
+        match s {
+            Section::Series => Some(series_table(
+                self.grouping,
+                "Value before GST",
+                "Order lines",
+                &self.series,
+            )),
+            Section::Distributors => Some(self.distributors),
+            Section::Districts => Some(self.districts),
+            Section::Pincodes => Some(self.pincodes),
+            Section::Products => Some(self.products),
+            Section::Shops => Some(self.named_shops),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -165,7 +274,7 @@ mod tests {
             group: String::new(),
         };
         assert_eq!(
-            csv_href(Section::Products, &q),
+            csv_href("sales", Section::Products, &q),
             "/reports/sales/products/csv?period=custom&from=2026-11-01&to=2026-11-30script"
         );
         for s in Section::ALL {

@@ -2,9 +2,9 @@
 //! every figure on it (a GET form, so it works before the WASM and without it),
 //! each figure against the period before, a chart, and tables with downloads.
 
-use super::api::get_sales_report;
+use super::api::{get_brand_report, get_sales_report};
 use super::table::{Kind, ReportTable};
-use super::{PeriodQuery, SalesReport, Section, csv_href, show_per_mille};
+use super::{BrandReport, PeriodQuery, SalesReport, Section, csv_href, show_per_mille};
 use crate::domain::OrgKind;
 use crate::domain::period::{Change, Grouping, Preset};
 use crate::error::AppError;
@@ -25,17 +25,22 @@ pub fn ReportsPage() -> impl IntoView {
     )
 }
 
-#[component]
-fn Reports(kind: OrgKind) -> impl IntoView {
+/// The period the page's link asks for.
+fn period_from_link() -> impl Fn() -> PeriodQuery + Copy + Send + Sync + 'static {
     let query = use_query_map();
-    let period = move || {
+    move || {
         query.with(|q| PeriodQuery {
             period: q.get("period").unwrap_or_default(),
             from: q.get("from").unwrap_or_default(),
             to: q.get("to").unwrap_or_default(),
             group: q.get("group").unwrap_or_default(),
         })
-    };
+    }
+}
+
+#[component]
+fn Reports(kind: OrgKind) -> impl IntoView {
+    let period = period_from_link();
     let report = Resource::new(period, get_sales_report);
     let heading = if kind == OrgKind::Retailer {
         "What I bought"
@@ -61,6 +66,88 @@ fn Reports(kind: OrgKind) -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+#[component]
+pub fn BrandReportsPage() -> impl IntoView {
+    gated(
+        "Reports",
+        &[OrgKind::Manufacturer],
+        |_| view! { <BrandReports /> },
+    )
+}
+
+#[component]
+fn BrandReports() -> impl IntoView {
+    let period = period_from_link();
+    let report = Resource::new(period, get_brand_report);
+    view! {
+        <RoleNav kind=OrgKind::Manufacturer />
+        <h1>"Where my products sell"</h1>
+        <Transition fallback=|| {
+            view! { <p class="muted">"Adding up…"</p> }
+        }>
+            {move || Suspend::new(async move {
+                let q = period();
+                let result = report.await;
+                let error = result.as_ref().err().cloned();
+                view! {
+                    <PeriodForm q=q.clone() error />
+                    {match result {
+                        Ok(r) => view! { <BrandBody r q /> }.into_any(),
+                        Err(_) => ().into_any(),
+                    }}
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn BrandBody(r: BrandReport, q: PeriodQuery) -> impl IntoView {
+    let bars: Vec<Bar> = r
+        .series
+        .iter()
+        .map(|p| Bar {
+            label: p.label.clone(),
+            value: p.value_paise,
+        })
+        .collect();
+    let private = r.private_shops;
+    view! {
+        <p class="muted" data-test="period-shown">
+            {format!("{} · compared with {}", r.period.show(), r.previous.show())}
+        </p>
+        <section class="stats figures" data-test="report-figures">
+            <Figure label="Sold, before GST" value=money(r.goods.now) change=r.goods money_change=true test="figure-goods" />
+            <Figure label="Units" value=r.qty.now.to_string() change=r.qty money_change=false test="figure-qty" />
+            <Figure label="Order lines" value=r.lines.now.to_string() change=r.lines money_change=false test="figure-lines" />
+            <Figure label="Shops buying" value=r.shops.now.to_string() change=r.shops money_change=false test="figure-shops" />
+        </section>
+        <section class="card">
+            <h2>{format!("Sold {}", r.grouping.label().to_lowercase())}</h2>
+            <BarChart
+                title=format!("Value before GST, {}", r.grouping.label().to_lowercase())
+                bars
+                test="brand-chart"
+            />
+            <a href=csv_href("brand", Section::Series, &q) rel="external" download data-test="download-series">
+                "Download CSV"
+            </a>
+        </section>
+        <TableCard table=r.distributors href=csv_href("brand", Section::Distributors, &q) test="by-distributor" />
+        <TableCard table=r.districts href=csv_href("brand", Section::Districts, &q) test="by-district" />
+        <TableCard table=r.products href=csv_href("brand", Section::Products, &q) test="by-product" />
+        <TableCard table=r.pincodes href=csv_href("brand", Section::Pincodes, &q) test="by-pincode" />
+        <TableCard table=r.named_shops href=csv_href("brand", Section::Shops, &q) test="named-shops" />
+        <p class="muted" data-test="private-shops">
+            {if private == 1 {
+                "1 shop bought without sharing its name: counted above by place, never named.".to_string()
+            } else {
+                format!("{private} shops bought without sharing their names: counted above by place, never named.")
+            }}
+        </p>
     }
 }
 
@@ -177,7 +264,7 @@ fn ReportBody(r: SalesReport, q: PeriodQuery, kind: OrgKind) -> impl IntoView {
                 bars
                 test="sales-chart"
             />
-            <a href=csv_href(Section::Series, &q) rel="external" download data-test="download-series">
+            <a href=csv_href("sales", Section::Series, &q) rel="external" download data-test="download-series">
                 "Download CSV"
             </a>
         </section>
@@ -207,9 +294,9 @@ fn ReportBody(r: SalesReport, q: PeriodQuery, kind: OrgKind) -> impl IntoView {
                     </section>
                 }
             })}
-        <TableCard table=r.parties href=csv_href(Section::Parties, &q) test="by-party" />
-        <TableCard table=r.products href=csv_href(Section::Products, &q) test="by-product" />
-        <TableCard table=r.categories href=csv_href(Section::Categories, &q) test="by-category" />
+        <TableCard table=r.parties href=csv_href("sales", Section::Parties, &q) test="by-party" />
+        <TableCard table=r.products href=csv_href("sales", Section::Products, &q) test="by-product" />
+        <TableCard table=r.categories href=csv_href("sales", Section::Categories, &q) test="by-category" />
     }
 }
 

@@ -10,12 +10,12 @@ use crate::error::AppError;
 use crate::server::Ctx;
 use chrono::{Datelike, NaiveDate};
 
-fn naive(d: Day) -> NaiveDate {
+pub(super) fn naive(d: Day) -> NaiveDate {
     let (y, m, dd) = d.ymd();
     NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default()
 }
 
-fn civil(d: NaiveDate) -> Option<Day> {
+pub(super) fn civil(d: NaiveDate) -> Option<Day> {
     Day::from_ymd(d.year(), d.month(), d.day())
 }
 
@@ -318,30 +318,6 @@ fn categories_table(rows: &[ProductRow]) -> ReportTable {
     t.rows = by
         .into_iter()
         .map(|(c, n, v)| vec![Cell::Text(c), Cell::Count(n), Cell::Money(v)])
-        .collect();
-    t.with_totals()
-}
-
-/// The series as a table, for its download.
-pub fn series_table(r: &SalesReport) -> ReportTable {
-    let mut t = ReportTable::new(
-        r.grouping.label(),
-        &[
-            ("Period", Kind::Text),
-            ("Orders", Kind::Count),
-            ("Value with GST", Kind::Money),
-        ],
-    );
-    t.rows = r
-        .series
-        .iter()
-        .map(|p| {
-            vec![
-                Cell::Text(p.label.clone()),
-                Cell::Count(p.orders),
-                Cell::Money(p.value_paise),
-            ]
-        })
         .collect();
     t.with_totals()
 }

@@ -119,6 +119,10 @@ pub fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/reports/sales/{section}/csv",
             get(crate::reports::routes::sales_csv),
         ),
+        (
+            "/reports/brand/{section}/csv",
+            get(crate::reports::routes::brand_csv),
+        ),
     ]
 }
 

@@ -27,6 +27,7 @@ pub fn RoleNav(kind: OrgKind, #[prop(optional)] badge: Option<Signal<i64>>) -> i
             ("/manufacturer", "Overview"),
             ("/manufacturer/products", "Products"),
             ("/manufacturer/distributors", "Distributors"),
+            ("/manufacturer/reports", "Reports"),
         ],
         OrgKind::Platform => &[
             ("/admin", "Organisations"),

@@ -324,3 +324,89 @@ async fn bad_periods_say_why_beside_their_field() {
         .await;
     assert_eq!(empty.ok()["total"]["now"].as_i64(), Some(0));
 }
+
+async fn brand_report(brand: &Client) -> Value {
+    let a = brand
+        .call("reports/brand", &period("this_month", "", "", ""))
+        .await;
+    a.ok().clone()
+}
+
+/// Every download of the brand report, as one text.
+async fn brand_downloads(brand: &Client) -> String {
+    let mut all = String::new();
+    for section in [
+        "series",
+        "distributors",
+        "districts",
+        "pincodes",
+        "products",
+        "shops",
+    ] {
+        let (status, _, bytes) = brand
+            .download(&format!("/reports/brand/{section}/csv?period=this_month"))
+            .await;
+        assert_eq!(status, 200, "{section}");
+        all.push_str(&String::from_utf8_lossy(&bytes));
+    }
+    all
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_brand_names_a_shop_only_while_the_shop_consents() {
+    let app = spawn_app().await;
+    let m = app.market(350, 100).await;
+    let other = app.market(360, 100).await;
+    accepted_order(&m, 5, "brand-order-1").await;
+    let shop_names = ["Test Shop 352", "Test Business 352"];
+    let r = brand_report(&m.manufacturer).await;
+    assert_eq!(r["shops"]["now"].as_i64(), Some(1));
+    assert_eq!(r["private_shops"].as_i64(), Some(1));
+    assert_eq!(r["named_shops"]["rows"].as_array().map(Vec::len), Some(0));
+    assert_eq!(r["districts"]["rows"][0][1]["Text"], "411xxx");
+    assert_eq!(r["districts"]["rows"][0][3]["Count"], 1, "a new shop");
+    assert_eq!(money(&r["products"]["totals"][4]), 5 * 2_750);
+    let without = format!("{r}{}", brand_downloads(&m.manufacturer).await);
+    for name in shop_names {
+        assert!(!without.contains(name), "{name} shown without consent");
+    }
+    let consent = m
+        .retailer
+        .call("account/set_brand_consent", &pairs(&[("shares", "true")]))
+        .await;
+    assert_eq!(consent.ok()["shares"], true);
+    assert!(consent.ok()["since"].is_string(), "the consent is dated");
+    let r = brand_report(&m.manufacturer).await;
+    assert_eq!(r["private_shops"].as_i64(), Some(0));
+    assert_eq!(r["named_shops"]["rows"][0][0]["Text"], "Test Shop 352");
+    assert!(
+        brand_downloads(&m.manufacturer)
+            .await
+            .contains("Test Shop 352")
+    );
+    // Another brand sees nothing of it, consent or not.
+    let o = brand_report(&other.manufacturer).await;
+    assert_eq!(o["goods"]["now"].as_i64(), Some(0));
+    assert!(
+        !format!("{o}{}", brand_downloads(&other.manufacturer).await).contains("Test Shop 352")
+    );
+    // Taking it back hides the name at once.
+    m.retailer
+        .call("account/set_brand_consent", &pairs(&[("shares", "false")]))
+        .await
+        .ok();
+    let r = brand_report(&m.manufacturer).await;
+    let again = format!("{r}{}", brand_downloads(&m.manufacturer).await);
+    for name in shop_names {
+        assert!(
+            !again.contains(name),
+            "{name} shown after consent was taken back"
+        );
+    }
+    // Only a shop has this choice.
+    let a = m
+        .distributor
+        .call("account/set_brand_consent", &pairs(&[("shares", "true")]))
+        .await;
+    assert_eq!(a.status, 403);
+}

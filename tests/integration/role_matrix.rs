@@ -593,6 +593,33 @@ fn cases() -> Vec<Case> {
             args: |_, _| pairs(&[("opt_in", "true")]),
             tenancy: Creates,
         },
+        Case {
+            endpoint: "account/brand_consent",
+            who: Kinds(&[OrgKind::Retailer]),
+            args: no_args,
+            tenancy: OwnOrgOnly(|_, _, _, v| v["shares"].is_boolean()),
+        },
+        Case {
+            endpoint: "account/set_brand_consent",
+            who: Kinds(&[OrgKind::Retailer]),
+            args: |_, _| pairs(&[("shares", "false")]),
+            tenancy: Creates,
+        },
+        Case {
+            endpoint: "reports/brand",
+            who: Kinds(&[OrgKind::Manufacturer]),
+            args: |_, _| {
+                pairs(&[
+                    ("query[period]", "this_month"),
+                    ("query[from]", ""),
+                    ("query[to]", ""),
+                    ("query[group]", ""),
+                ])
+            },
+            tenancy: OwnOrgOnly(|_, _, t, v| {
+                (v["goods"]["now"].as_i64().unwrap_or(0) > 0) == (t == 0)
+            }),
+        },
     ]
 }
 
@@ -970,6 +997,12 @@ fn route_cases() -> Vec<RouteCase> {
             who: Kinds(PARTIES),
             tenancy: OwnOrgOnly,
             url: |_, _, _| "/reports/sales/parties/csv?period=this_month".into(),
+        },
+        RouteCase {
+            path: "/reports/brand/{section}/csv",
+            who: Kinds(&[OrgKind::Manufacturer]),
+            tenancy: OwnOrgOnly,
+            url: |_, _, _| "/reports/brand/districts/csv?period=this_month".into(),
         },
     ]
 }

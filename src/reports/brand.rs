@@ -1,0 +1,323 @@
+//! A brand's report: its products' sales at every distributor that carries
+//! them, by place and by product, over the rollups filtered by the brand's own
+//! `manufacturer_id`. Shops appear as counts per place; a shop's name and town
+//! only when that shop lets brands see it (read live, so taking the consent
+//! back hides it at once).
+
+use super::service::{civil, naive, resolve};
+use super::table::{Cell, Kind, ReportTable};
+use super::{BrandReport, PeriodQuery, Point};
+use crate::domain::IndianState;
+use crate::domain::period::{Change, Day, Period};
+use crate::error::AppError;
+use crate::server::Ctx;
+
+fn state_name(code: i16) -> String {
+    u8::try_from(code)
+        .ok()
+        .and_then(IndianState::by_code)
+        .map(|s| s.name.to_string())
+        .unwrap_or_else(|| format!("State {code:02}"))
+}
+
+struct Totals {
+    goods: i64,
+    qty: i64,
+    lines: i64,
+    shops: i64,
+}
+
+async fn totals(ctx: &Ctx, p: Period) -> Result<Totals, AppError> {
+    Ok(sqlx::query_as!(
+        Totals,
+        r#"SELECT COALESCE(sum(value_paise), 0)::bigint AS "goods!", COALESCE(sum(qty), 0)::bigint AS "qty!",
+                  COALESCE(sum(orders), 0)::bigint AS "lines!", count(DISTINCT retailer_id) AS "shops!"
+             FROM sales_daily
+            WHERE manufacturer_id = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')"#,
+        ctx.user().org_id,
+        naive(p.from),
+        naive(p.to)
+    )
+    .fetch_one(ctx.db())
+    .await?)
+}
+
+/// The brand report of the caller's (a manufacturer's) products.
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError> {
+    let (period, grouping) = resolve(ctx, q).await?;
+    let previous = period.previous();
+    let (now, before) = (totals(ctx, period).await?, totals(ctx, previous).await?);
+    let org = ctx.user().org_id;
+    let (from, to) = (naive(period.from), naive(period.to));
+    let (before_from, before_to) = (naive(previous.from), naive(previous.to));
+
+    let buckets = sqlx::query!(
+        r#"SELECT (CASE $4 WHEN 'week' THEN date_trunc('week', day) WHEN 'month' THEN date_trunc('month', day)
+                   ELSE day END)::date AS "bucket!",
+                  sum(value_paise)::bigint AS "value!", sum(orders)::bigint AS "lines!"
+             FROM sales_daily
+            WHERE manufacturer_id = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
+            GROUP BY 1"#,
+        org,
+        from,
+        to,
+        grouping.as_str()
+    )
+    .fetch_all(ctx.db())
+    .await?;
+    let series = grouping
+        .buckets(period)
+        .into_iter()
+        .map(|start| {
+            let hit = buckets.iter().find(|b| civil(b.bucket) == Some(start));
+            Point {
+                label: grouping.show(start),
+                value_paise: hit.map_or(0, |b| b.value),
+                orders: hit.map_or(0, |b| b.lines),
+            }
+        })
+        .collect();
+
+    let distributors = sqlx::query!(
+        r#"SELECT d.trade_name, d.city, t.shops AS "shops!", t.qty AS "qty!", t.value AS "value!"
+             FROM (SELECT distributor_id, count(DISTINCT retailer_id) AS shops, sum(qty)::bigint AS qty,
+                          sum(value_paise)::bigint AS value
+                     FROM sales_daily
+                    WHERE manufacturer_id = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
+                    GROUP BY 1) t
+             JOIN organisations d ON d.id = t.distributor_id
+            ORDER BY t.value DESC, d.trade_name"#,
+        org,
+        from,
+        to
+    )
+    .fetch_all(ctx.db())
+    .await?;
+    let mut distributors_table = ReportTable::new(
+        "By distributor",
+        &[
+            ("Distributor", Kind::Text),
+            ("Town", Kind::Text),
+            ("Shops", Kind::Count),
+            ("Quantity", Kind::Count),
+            ("Value before GST", Kind::Money),
+        ],
+    );
+    distributors_table.rows = distributors
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::Text(r.trade_name),
+                Cell::Text(r.city),
+                Cell::Count(r.shops),
+                Cell::Count(r.qty),
+                Cell::Money(r.value),
+            ]
+        })
+        .collect();
+
+    // Per postal district (a pincode's first three digits): shops buying, of
+    // them how many had bought the brand before the period (repeat) or not (new).
+    let districts = sqlx::query!(
+        r#"WITH sold AS (
+             SELECT retailer_id, state_code, left(pincode, 3) AS district, sum(qty)::bigint AS qty,
+                    sum(value_paise)::bigint AS value
+               FROM sales_daily
+              WHERE manufacturer_id = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
+              GROUP BY 1, 2, 3),
+           earlier AS (
+             SELECT DISTINCT s.retailer_id FROM sales_daily s
+              WHERE s.manufacturer_id = $1 AND s.day < $2 AND s.stage IN ('confirmed', 'fulfilled')
+                AND s.retailer_id IN (SELECT retailer_id FROM sold))
+           SELECT state_code AS "state_code!", district AS "district!", count(*) AS "shops!",
+                  count(*) FILTER (WHERE retailer_id IN (SELECT retailer_id FROM earlier)) AS "repeat!",
+                  sum(qty)::bigint AS "qty!", sum(value)::bigint AS "value!"
+             FROM sold GROUP BY 1, 2 ORDER BY 6 DESC, 1, 2"#,
+        org,
+        from,
+        to
+    )
+    .fetch_all(ctx.db())
+    .await?;
+    let mut districts_table = ReportTable::new(
+        "By place",
+        &[
+            ("State", Kind::Text),
+            ("Postal district", Kind::Text),
+            ("Shops", Kind::Count),
+            ("New shops", Kind::Count),
+            ("Repeat shops", Kind::Count),
+            ("Quantity", Kind::Count),
+            ("Value before GST", Kind::Money),
+        ],
+    );
+    districts_table.rows = districts
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::Text(state_name(r.state_code)),
+                Cell::Text(format!("{}xxx", r.district)),
+                Cell::Count(r.shops),
+                Cell::Count(r.shops - r.repeat),
+                Cell::Count(r.repeat),
+                Cell::Count(r.qty),
+                Cell::Money(r.value),
+            ]
+        })
+        .collect();
+
+    let pincodes = sqlx::query!(
+        r#"SELECT state_code, pincode, count(DISTINCT retailer_id) AS "shops!", sum(qty)::bigint AS "qty!",
+                  sum(value_paise)::bigint AS "value!"
+             FROM sales_daily
+            WHERE manufacturer_id = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
+            GROUP BY 1, 2 ORDER BY 5 DESC, 2"#,
+        org,
+        from,
+        to
+    )
+    .fetch_all(ctx.db())
+    .await?;
+    let mut pincodes_table = ReportTable::new(
+        "By pincode",
+        &[
+            ("State", Kind::Text),
+            ("Pincode", Kind::Text),
+            ("Shops", Kind::Count),
+            ("Quantity", Kind::Count),
+            ("Value before GST", Kind::Money),
+        ],
+    );
+    pincodes_table.rows = pincodes
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::Text(state_name(r.state_code)),
+                Cell::Text(r.pincode),
+                Cell::Count(r.shops),
+                Cell::Count(r.qty),
+                Cell::Money(r.value),
+            ]
+        })
+        .collect();
+
+    let products = sqlx::query!(
+        r#"SELECT k.code, k.name, t.qty AS "qty!", t.value AS "value!", t.shops AS "shops!", t.before AS "before!"
+             FROM (SELECT sku_id,
+                          COALESCE(sum(qty) FILTER (WHERE day BETWEEN $2 AND $3), 0)::bigint AS qty,
+                          COALESCE(sum(value_paise) FILTER (WHERE day BETWEEN $2 AND $3), 0)::bigint AS value,
+                          count(DISTINCT retailer_id) FILTER (WHERE day BETWEEN $2 AND $3) AS shops,
+                          COALESCE(sum(value_paise) FILTER (WHERE day BETWEEN $4 AND $5), 0)::bigint AS before
+                     FROM sales_daily
+                    WHERE manufacturer_id = $1 AND (day BETWEEN $2 AND $3 OR day BETWEEN $4 AND $5)
+                      AND stage IN ('confirmed', 'fulfilled')
+                    GROUP BY 1) t
+             JOIN skus k ON k.id = t.sku_id
+            ORDER BY t.value DESC, k.name"#,
+        org,
+        from,
+        to,
+        before_from,
+        before_to
+    )
+    .fetch_all(ctx.db())
+    .await?;
+    let mut products_table = ReportTable::new(
+        "By product",
+        &[
+            ("Code", Kind::Text),
+            ("Product", Kind::Text),
+            ("Shops", Kind::Count),
+            ("Quantity", Kind::Count),
+            ("Value before GST", Kind::Money),
+            ("Before", Kind::Money),
+            ("Growth", Kind::Text),
+        ],
+    );
+    products_table.rows = products
+        .into_iter()
+        .map(|r| {
+            let growth = Change {
+                now: r.value,
+                before: r.before,
+            };
+            vec![
+                Cell::Text(r.code),
+                Cell::Text(r.name),
+                Cell::Count(r.shops),
+                Cell::Count(r.qty),
+                Cell::Money(r.value),
+                Cell::Money(r.before),
+                Cell::Text(growth.show_percent()),
+            ]
+        })
+        .collect();
+
+    // Names only of shops that consented, read now; the rest only counted.
+    let shops = sqlx::query!(
+        r#"SELECT r.trade_name AS "name?", r.city AS "city?", t.qty AS "qty!", t.value AS "value!",
+                  t.last_day AS "last_day!"
+             FROM (SELECT retailer_id, sum(qty)::bigint AS qty, sum(value_paise)::bigint AS value, max(day) AS last_day
+                     FROM sales_daily
+                    WHERE manufacturer_id = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
+                    GROUP BY 1) t
+             LEFT JOIN organisations r ON r.id = t.retailer_id AND r.shares_identity_with_brands
+            ORDER BY t.value DESC"#,
+        org,
+        from,
+        to
+    )
+    .fetch_all(ctx.db())
+    .await?;
+    let mut named = ReportTable::new(
+        "Shops that share their name",
+        &[
+            ("Shop", Kind::Text),
+            ("Town", Kind::Text),
+            ("Quantity", Kind::Count),
+            ("Value before GST", Kind::Money),
+            ("Last order", Kind::Text),
+        ],
+    );
+    let mut private_shops = 0;
+    for s in shops {
+        match (s.name, s.city) {
+            (Some(name), Some(city)) => named.rows.push(vec![
+                Cell::Text(name),
+                Cell::Text(city),
+                Cell::Count(s.qty),
+                Cell::Money(s.value),
+                Cell::Text(civil(s.last_day).map(Day::show).unwrap_or_default()),
+            ]),
+            _ => private_shops += 1,
+        }
+    }
+
+    let change = |a: i64, b: i64| Change { now: a, before: b };
+    Ok(BrandReport {
+        period,
+        previous,
+        grouping,
+        goods: change(now.goods, before.goods),
+        qty: change(now.qty, before.qty),
+        lines: change(now.lines, before.lines),
+        shops: change(now.shops, before.shops),
+        series,
+        distributors: distributors_table.with_totals(),
+        districts: districts_table.with_totals(),
+        pincodes: pincodes_table.with_totals(),
+        products: products_table.with_totals(),
+        named_shops: named.with_totals(),
+        private_shops,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn states_are_named() {
+        assert_eq!(super::state_name(27), "Maharashtra");
+        assert_eq!(super::state_name(99), "State 99");
+    }
+}
