@@ -124,6 +124,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("admin/reports")
+                        view=crate::reports::pages::PlatformReportsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("manufacturer/reports")
                         view=crate::reports::pages::BrandReportsPage
                         ssr=SsrMode::Async

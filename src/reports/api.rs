@@ -1,4 +1,4 @@
-use super::{BrandReport, PeriodQuery, SalesReport};
+use super::{BrandReport, PeriodQuery, PlatformReport, SalesReport};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -14,4 +14,11 @@ pub async fn get_sales_report(query: PeriodQuery) -> Result<SalesReport, AppErro
 pub async fn get_brand_report(query: PeriodQuery) -> Result<BrandReport, AppError> {
     let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Manufacturer]).await?;
     super::brand::report(&ctx, &query).await
+}
+
+/// The whole platform's figures, for AuroMart's admins.
+#[server(endpoint = "reports/platform")]
+pub async fn get_platform_report(query: PeriodQuery) -> Result<PlatformReport, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
+    super::platform::report(&ctx, &query).await
 }

@@ -11,6 +11,8 @@ pub mod api;
 pub mod brand;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod platform;
+#[cfg(feature = "ssr")]
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -129,10 +131,11 @@ pub enum Section {
     Districts,
     Pincodes,
     Shops,
+    Messages,
 }
 
 impl Section {
-    pub const ALL: [Section; 8] = [
+    pub const ALL: [Section; 9] = [
         Section::Series,
         Section::Parties,
         Section::Products,
@@ -141,6 +144,7 @@ impl Section {
         Section::Districts,
         Section::Pincodes,
         Section::Shops,
+        Section::Messages,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -153,6 +157,7 @@ impl Section {
             Section::Districts => "districts",
             Section::Pincodes => "pincodes",
             Section::Shops => "shops",
+            Section::Messages => "messages",
         }
     }
 
@@ -256,6 +261,46 @@ impl BrandReport {
             Section::Pincodes => Some(self.pincodes),
             Section::Products => Some(self.products),
             Section::Shops => Some(self.named_shops),
+            _ => None,
+        }
+    }
+}
+
+/// The platform's figures for its admin: volume, who is active, every shop's
+/// orders, categories, the top products of each state, the order status
+/// overview and WhatsApp delivery by template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformReport {
+    pub period: Period,
+    pub previous: Period,
+    pub grouping: Grouping,
+    pub total: Change,
+    pub orders: Change,
+    /// Organisations with at least one sold order in the period.
+    pub active_retailers: Change,
+    pub active_distributors: Change,
+    pub active_manufacturers: Change,
+    pub series: Vec<Point>,
+    pub funnel: Funnel,
+    pub retailers: ReportTable,
+    pub categories: ReportTable,
+    pub top_products: ReportTable,
+    pub messages: ReportTable,
+}
+
+impl PlatformReport {
+    pub fn section(self, s: Section) -> Option<ReportTable> {
+        match s {
+            Section::Series => Some(series_table(
+                self.grouping,
+                "Value with GST",
+                "Orders",
+                &self.series,
+            )),
+            Section::Parties => Some(self.retailers),
+            Section::Categories => Some(self.categories),
+            Section::Products => Some(self.top_products),
+            Section::Messages => Some(self.messages),
             _ => None,
         }
     }

@@ -2,9 +2,12 @@
 //! every figure on it (a GET form, so it works before the WASM and without it),
 //! each figure against the period before, a chart, and tables with downloads.
 
-use super::api::{get_brand_report, get_sales_report};
+use super::api::{get_brand_report, get_platform_report, get_sales_report};
 use super::table::{Kind, ReportTable};
-use super::{BrandReport, PeriodQuery, SalesReport, Section, csv_href, show_per_mille};
+use super::{
+    BrandReport, Funnel, PeriodQuery, PlatformReport, SalesReport, Section, csv_href,
+    show_per_mille,
+};
 use crate::domain::OrgKind;
 use crate::domain::period::{Change, Grouping, Preset};
 use crate::error::AppError;
@@ -268,35 +271,113 @@ fn ReportBody(r: SalesReport, q: PeriodQuery, kind: OrgKind) -> impl IntoView {
                 "Download CSV"
             </a>
         </section>
-        {(!retailer)
-            .then(|| {
-                view! {
-                    <section class="card" data-test="funnel">
-                        <h2>"How orders fared"</h2>
-                        <p>
-                            {format!(
-                                "{} placed · {} accepted · {} delivered or picked up · {} rejected · {} withdrawn by the shop · {} cancelled after acceptance · {} still waiting",
-                                f.placed,
-                                f.accepted,
-                                f.fulfilled,
-                                f.rejected,
-                                f.withdrawn,
-                                f.cancelled,
-                                f.open,
-                            )}
-                        </p>
-                        <p>
-                            <b data-test="acceptance-rate">{show_per_mille(f.acceptance_per_mille())}</b>
-                            " of answered orders accepted · "
-                            <b data-test="fill-rate">{show_per_mille(f.fill_per_mille())}</b>
-                            " of placed orders delivered"
-                        </p>
-                    </section>
-                }
-            })}
+        {(!retailer).then(|| view! { <FunnelCard f /> })}
         <TableCard table=r.parties href=csv_href("sales", Section::Parties, &q) test="by-party" />
         <TableCard table=r.products href=csv_href("sales", Section::Products, &q) test="by-product" />
         <TableCard table=r.categories href=csv_href("sales", Section::Categories, &q) test="by-category" />
+    }
+}
+
+/// How the period's orders fared, with the acceptance and fill rates.
+#[component]
+fn FunnelCard(f: Funnel) -> impl IntoView {
+    view! {
+        <section class="card" data-test="funnel">
+            <h2>"How orders fared"</h2>
+            <p>
+                {format!(
+                    "{} placed · {} accepted · {} delivered or picked up · {} rejected · {} withdrawn by the shop · {} cancelled after acceptance · {} still waiting",
+                    f.placed,
+                    f.accepted,
+                    f.fulfilled,
+                    f.rejected,
+                    f.withdrawn,
+                    f.cancelled,
+                    f.open,
+                )}
+            </p>
+            <p>
+                <b data-test="acceptance-rate">{show_per_mille(f.acceptance_per_mille())}</b>
+                " of answered orders accepted · "
+                <b data-test="fill-rate">{show_per_mille(f.fill_per_mille())}</b>
+                " of placed orders delivered"
+            </p>
+        </section>
+    }
+}
+
+#[component]
+pub fn PlatformReportsPage() -> impl IntoView {
+    gated(
+        "Reports",
+        &[OrgKind::Platform],
+        |_| view! { <PlatformReports /> },
+    )
+}
+
+#[component]
+fn PlatformReports() -> impl IntoView {
+    let period = period_from_link();
+    let report = Resource::new(period, get_platform_report);
+    view! {
+        <RoleNav kind=OrgKind::Platform />
+        <h1>"Platform"</h1>
+        <Transition fallback=|| {
+            view! { <p class="muted">"Adding up…"</p> }
+        }>
+            {move || Suspend::new(async move {
+                let q = period();
+                let result = report.await;
+                let error = result.as_ref().err().cloned();
+                view! {
+                    <PeriodForm q=q.clone() error />
+                    {match result {
+                        Ok(r) => view! { <PlatformBody r q /> }.into_any(),
+                        Err(_) => ().into_any(),
+                    }}
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn PlatformBody(r: PlatformReport, q: PeriodQuery) -> impl IntoView {
+    let bars: Vec<Bar> = r
+        .series
+        .iter()
+        .map(|p| Bar {
+            label: p.label.clone(),
+            value: p.value_paise,
+        })
+        .collect();
+    view! {
+        <p class="muted" data-test="period-shown">
+            {format!("{} · compared with {}", r.period.show(), r.previous.show())}
+        </p>
+        <section class="stats figures" data-test="report-figures">
+            <Figure label="Sales, with GST" value=money(r.total.now) change=r.total money_change=true test="figure-total" />
+            <Figure label="Orders" value=r.orders.now.to_string() change=r.orders money_change=false test="figure-orders" />
+            <Figure label="Shops buying" value=r.active_retailers.now.to_string() change=r.active_retailers money_change=false test="figure-retailers" />
+            <Figure label="Distributors selling" value=r.active_distributors.now.to_string() change=r.active_distributors money_change=false test="figure-distributors" />
+            <Figure label="Brands sold" value=r.active_manufacturers.now.to_string() change=r.active_manufacturers money_change=false test="figure-manufacturers" />
+        </section>
+        <section class="card">
+            <h2>{format!("Sales {}", r.grouping.label().to_lowercase())}</h2>
+            <BarChart
+                title=format!("Value with GST, {}", r.grouping.label().to_lowercase())
+                bars
+                test="platform-chart"
+            />
+            <a href=csv_href("platform", Section::Series, &q) rel="external" download data-test="download-series">
+                "Download CSV"
+            </a>
+        </section>
+        <FunnelCard f=r.funnel />
+        <TableCard table=r.retailers href=csv_href("platform", Section::Parties, &q) test="by-party" />
+        <TableCard table=r.categories href=csv_href("platform", Section::Categories, &q) test="by-category" />
+        <TableCard table=r.top_products href=csv_href("platform", Section::Products, &q) test="top-products" />
+        <TableCard table=r.messages href=csv_href("platform", Section::Messages, &q) test="messages" />
     }
 }
 

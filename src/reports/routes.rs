@@ -72,3 +72,21 @@ fn csv_response(name: String, table: &ReportTable) -> Response {
     );
     res
 }
+
+/// The platform report's tables as CSV, for AuroMart's admins only.
+pub async fn platform_csv(
+    State(state): State<AppState>,
+    Path(section): Path<String>,
+    Query(q): Query<PeriodQuery>,
+    parts: Parts,
+) -> Response {
+    let result = async {
+        let ctx = Ctx::from_parts(state, parts, &[OrgKind::Platform]).await?;
+        let section = Section::parse(&section).ok_or_else(no_such_report)?;
+        let report = super::platform::report(&ctx, &q).await?;
+        let name = file_name("platform", section, report.period);
+        let table = report.section(section).ok_or_else(no_such_report)?;
+        Ok::<_, AppError>(csv_response(name, &table))
+    };
+    result.await.unwrap_or_else(error_response)
+}

@@ -123,6 +123,10 @@ pub fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/reports/brand/{section}/csv",
             get(crate::reports::routes::brand_csv),
         ),
+        (
+            "/reports/platform/{section}/csv",
+            get(crate::reports::routes::platform_csv),
+        ),
     ]
 }
 

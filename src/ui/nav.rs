@@ -33,6 +33,7 @@ pub fn RoleNav(kind: OrgKind, #[prop(optional)] badge: Option<Signal<i64>>) -> i
             ("/admin", "Organisations"),
             ("/admin/categories", "Categories"),
             ("/admin/whatsapp", "WhatsApp"),
+            ("/admin/reports", "Reports"),
         ],
     };
     view! {

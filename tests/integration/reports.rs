@@ -410,3 +410,48 @@ async fn a_brand_names_a_shop_only_while_the_shop_consents() {
         .await;
     assert_eq!(a.status, 403);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_sees_the_whole_platform() {
+    let app = spawn_app().await;
+    let a = app.market(370, 100).await;
+    let b = app.market(380, 100).await;
+    accepted_order(&a, 2, "platform-1").await;
+    accepted_order(&b, 3, "platform-2").await;
+    place(
+        &b.retailer,
+        b.distributor_org,
+        &[(b.listing_id, 1)],
+        "platform-3",
+    )
+    .await;
+    let (admin, _) = app.admin().await;
+    let r = admin
+        .call("reports/platform", &period("this_month", "", "", "month"))
+        .await;
+    let r = r.ok();
+    let sold: i64 = sqlx::query_scalar!(
+        r#"SELECT sum(total_paise)::bigint AS "v!" FROM orders WHERE state = 'accepted'"#
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("sold");
+    assert_eq!(r["total"]["now"].as_i64(), Some(sold));
+    assert_eq!(r["orders"]["now"].as_i64(), Some(2));
+    assert_eq!(r["funnel"]["placed"].as_i64(), Some(3));
+    assert_eq!(r["active_retailers"]["now"].as_i64(), Some(2));
+    assert_eq!(r["active_manufacturers"]["now"].as_i64(), Some(2));
+    assert_eq!(r["series"].as_array().map(Vec::len), Some(1), "one month");
+    let shops = r["retailers"]["rows"].to_string();
+    assert!(
+        shops.contains("Test Shop 372") && shops.contains("Test Shop 382"),
+        "{shops}"
+    );
+    let messages = r["messages"]["rows"].to_string();
+    assert!(messages.contains("order_placed"), "{messages}");
+    let (status, _, csv) = admin
+        .download("/reports/platform/messages/csv?period=this_month")
+        .await;
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&csv).starts_with("\u{feff}Template,Messages"));
+}

@@ -606,6 +606,19 @@ fn cases() -> Vec<Case> {
             tenancy: Creates,
         },
         Case {
+            endpoint: "reports/platform",
+            who: Kinds(&[OrgKind::Platform]),
+            args: |_, _| {
+                pairs(&[
+                    ("query[period]", "this_month"),
+                    ("query[from]", ""),
+                    ("query[to]", ""),
+                    ("query[group]", ""),
+                ])
+            },
+            tenancy: Platform,
+        },
+        Case {
             endpoint: "reports/brand",
             who: Kinds(&[OrgKind::Manufacturer]),
             args: |_, _| {
@@ -997,6 +1010,12 @@ fn route_cases() -> Vec<RouteCase> {
             who: Kinds(PARTIES),
             tenancy: OwnOrgOnly,
             url: |_, _, _| "/reports/sales/parties/csv?period=this_month".into(),
+        },
+        RouteCase {
+            path: "/reports/platform/{section}/csv",
+            who: Kinds(&[OrgKind::Platform]),
+            tenancy: None,
+            url: |_, _, _| "/reports/platform/parties/csv?period=this_month".into(),
         },
         RouteCase {
             path: "/reports/brand/{section}/csv",

@@ -1,0 +1,281 @@
+//! The admin's platform report: every organisation's orders over the rollups
+//! (by day, read through their `day` index), WhatsApp delivery from the outbox.
+//! Platform staff only; the platform is the only tenant of these figures.
+
+use super::service::{civil, naive, resolve};
+use super::table::{Cell, Kind, ReportTable};
+use super::{Funnel, PeriodQuery, PlatformReport, Point};
+use crate::domain::IndianState;
+use crate::domain::period::{Change, Period};
+use crate::error::AppError;
+use crate::server::Ctx;
+
+/// Products listed per state in the "top products" table.
+const TOP_PER_STATE: i64 = 10;
+
+struct Totals {
+    total: i64,
+    orders: i64,
+    retailers: i64,
+    distributors: i64,
+    manufacturers: i64,
+    placed: i64,
+    open: i64,
+    accepted: i64,
+    fulfilled: i64,
+    rejected: i64,
+    withdrawn: i64,
+    cancelled: i64,
+}
+
+async fn totals(ctx: &Ctx, p: Period) -> Result<Totals, AppError> {
+    Ok(sqlx::query_as!(
+        Totals,
+        r#"SELECT COALESCE(sum(total_paise) FILTER (WHERE stage IN ('confirmed', 'fulfilled')), 0)::bigint AS "total!",
+                  COALESCE(sum(orders) FILTER (WHERE stage IN ('confirmed', 'fulfilled')), 0)::bigint AS "orders!",
+                  count(DISTINCT retailer_id) FILTER (WHERE stage IN ('confirmed', 'fulfilled')) AS "retailers!",
+                  count(DISTINCT distributor_id) FILTER (WHERE stage IN ('confirmed', 'fulfilled')) AS "distributors!",
+                  (SELECT count(DISTINCT manufacturer_id) FROM sales_daily
+                    WHERE day BETWEEN $1 AND $2 AND stage IN ('confirmed', 'fulfilled')) AS "manufacturers!",
+                  COALESCE(sum(orders), 0)::bigint AS "placed!",
+                  COALESCE(sum(orders) FILTER (WHERE stage = 'open'), 0)::bigint AS "open!",
+                  COALESCE(sum(orders) FILTER (WHERE stage IN ('confirmed', 'fulfilled', 'cancelled')), 0)::bigint AS "accepted!",
+                  COALESCE(sum(orders) FILTER (WHERE stage = 'fulfilled'), 0)::bigint AS "fulfilled!",
+                  COALESCE(sum(orders) FILTER (WHERE stage = 'rejected'), 0)::bigint AS "rejected!",
+                  COALESCE(sum(orders) FILTER (WHERE stage = 'withdrawn'), 0)::bigint AS "withdrawn!",
+                  COALESCE(sum(orders) FILTER (WHERE stage = 'cancelled'), 0)::bigint AS "cancelled!"
+             FROM orders_daily WHERE day BETWEEN $1 AND $2"#,
+        naive(p.from),
+        naive(p.to)
+    )
+    .fetch_one(ctx.db())
+    .await?)
+}
+
+/// Tenths of a per cent of `part` in `whole`, as "87.5 %".
+fn share(part: i64, whole: i64) -> String {
+    super::show_per_mille((whole > 0).then(|| (part * 1000 + whole / 2) / whole))
+}
+
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppError> {
+    let (period, grouping) = resolve(ctx, q).await?;
+    let previous = period.previous();
+    let (now, before) = (totals(ctx, period).await?, totals(ctx, previous).await?);
+    let (from, to) = (naive(period.from), naive(period.to));
+
+    let buckets = sqlx::query!(
+        r#"SELECT (CASE $3 WHEN 'week' THEN date_trunc('week', day) WHEN 'month' THEN date_trunc('month', day)
+                   ELSE day END)::date AS "bucket!",
+                  sum(total_paise)::bigint AS "value!", sum(orders)::bigint AS "orders!"
+             FROM orders_daily
+            WHERE day BETWEEN $1 AND $2 AND stage IN ('confirmed', 'fulfilled')
+            GROUP BY 1"#,
+        from,
+        to,
+        grouping.as_str()
+    )
+    .fetch_all(ctx.db())
+    .await?;
+    let series = grouping
+        .buckets(period)
+        .into_iter()
+        .map(|start| {
+            let hit = buckets.iter().find(|b| civil(b.bucket) == Some(start));
+            Point {
+                label: grouping.show(start),
+                value_paise: hit.map_or(0, |b| b.value),
+                orders: hit.map_or(0, |b| b.orders),
+            }
+        })
+        .collect();
+
+    let retailers = sqlx::query!(
+        r#"SELECT r.trade_name, r.city, r.pincode, t.orders AS "orders!", t.value AS "value!"
+             FROM (SELECT retailer_id, sum(orders)::bigint AS orders, sum(total_paise)::bigint AS value
+                     FROM orders_daily
+                    WHERE day BETWEEN $1 AND $2 AND stage IN ('confirmed', 'fulfilled')
+                    GROUP BY 1) t
+             JOIN organisations r ON r.id = t.retailer_id
+            ORDER BY t.value DESC, r.trade_name"#,
+        from,
+        to
+    )
+    .fetch_all(ctx.db())
+    .await?;
+    let mut retailers_table = ReportTable::new(
+        "By shop",
+        &[
+            ("Shop", Kind::Text),
+            ("Town", Kind::Text),
+            ("Pincode", Kind::Text),
+            ("Orders", Kind::Count),
+            ("Value with GST", Kind::Money),
+        ],
+    );
+    retailers_table.rows = retailers
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::Text(r.trade_name),
+                Cell::Text(r.city),
+                Cell::Text(r.pincode),
+                Cell::Count(r.orders),
+                Cell::Money(r.value),
+            ]
+        })
+        .collect();
+
+    let categories = sqlx::query!(
+        r#"SELECT c.name, count(DISTINCT t.sku_id) AS "products!", sum(t.qty)::bigint AS "qty!",
+                  sum(t.value)::bigint AS "value!"
+             FROM (SELECT sku_id, sum(qty) AS qty, sum(value_paise) AS value
+                     FROM sales_daily
+                    WHERE day BETWEEN $1 AND $2 AND stage IN ('confirmed', 'fulfilled')
+                    GROUP BY 1) t
+             JOIN skus k ON k.id = t.sku_id
+             JOIN categories c ON c.id = k.category_id
+            GROUP BY c.name ORDER BY 4 DESC, 1"#,
+        from,
+        to
+    )
+    .fetch_all(ctx.db())
+    .await?;
+    let mut categories_table = ReportTable::new(
+        "By category",
+        &[
+            ("Category", Kind::Text),
+            ("Products", Kind::Count),
+            ("Quantity", Kind::Count),
+            ("Value before GST", Kind::Money),
+        ],
+    );
+    categories_table.rows = categories
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::Text(r.name),
+                Cell::Count(r.products),
+                Cell::Count(r.qty),
+                Cell::Money(r.value),
+            ]
+        })
+        .collect();
+
+    let top = sqlx::query!(
+        r#"SELECT t.state_code AS "state_code!", t.rank AS "rank!", k.name, k.brand, t.qty AS "qty!", t.value AS "value!"
+             FROM (SELECT state_code, sku_id, sum(qty)::bigint AS qty, sum(value_paise)::bigint AS value,
+                          rank() OVER (PARTITION BY state_code ORDER BY sum(value_paise) DESC, sku_id) AS rank
+                     FROM sales_daily
+                    WHERE day BETWEEN $1 AND $2 AND stage IN ('confirmed', 'fulfilled')
+                    GROUP BY 1, 2) t
+             JOIN skus k ON k.id = t.sku_id
+            WHERE t.rank <= $3
+            ORDER BY 1, 2"#,
+        from,
+        to,
+        TOP_PER_STATE
+    )
+    .fetch_all(ctx.db())
+    .await?;
+    let mut top_table = ReportTable::new(
+        "Top products by state",
+        &[
+            ("State", Kind::Text),
+            ("Rank", Kind::Count),
+            ("Product", Kind::Text),
+            ("Brand", Kind::Text),
+            ("Quantity", Kind::Count),
+            ("Value before GST", Kind::Money),
+        ],
+    );
+    top_table.rows = top
+        .into_iter()
+        .map(|r| {
+            let state = u8::try_from(r.state_code)
+                .ok()
+                .and_then(IndianState::by_code)
+                .map(|s| s.name.to_string())
+                .unwrap_or_else(|| format!("State {:02}", r.state_code));
+            vec![
+                Cell::Text(state),
+                Cell::Count(r.rank),
+                Cell::Text(r.name),
+                Cell::Text(r.brand),
+                Cell::Count(r.qty),
+                Cell::Money(r.value),
+            ]
+        })
+        .collect();
+
+    // Delivery only moves forward (sent → delivered → read), so "read" is also delivered.
+    let messages = sqlx::query!(
+        r#"SELECT template, count(*) AS "made!",
+                  count(*) FILTER (WHERE state = 'sent') AS "sent!",
+                  count(*) FILTER (WHERE delivery IN ('delivered', 'read')) AS "delivered!",
+                  count(*) FILTER (WHERE delivery = 'read') AS "read!",
+                  count(*) FILTER (WHERE state = 'failed' OR delivery = 'failed') AS "failed!"
+             FROM outbox
+            WHERE created_at >= ($1::date)::timestamp AT TIME ZONE 'Asia/Kolkata'
+              AND created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Kolkata'
+            GROUP BY 1 ORDER BY 2 DESC, 1"#,
+        from,
+        to
+    )
+    .fetch_all(ctx.db())
+    .await?;
+    let mut messages_table = ReportTable::new(
+        "WhatsApp by template",
+        &[
+            ("Template", Kind::Text),
+            ("Messages", Kind::Count),
+            ("Sent", Kind::Count),
+            ("Delivered", Kind::Count),
+            ("Read", Kind::Count),
+            ("Failed", Kind::Count),
+            ("Delivered of sent", Kind::Text),
+            ("Read of delivered", Kind::Text),
+        ],
+    );
+    messages_table.rows = messages
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::Text(r.template),
+                Cell::Count(r.made),
+                Cell::Count(r.sent),
+                Cell::Count(r.delivered),
+                Cell::Count(r.read),
+                Cell::Count(r.failed),
+                Cell::Text(share(r.delivered, r.sent)),
+                Cell::Text(share(r.read, r.delivered)),
+            ]
+        })
+        .collect();
+
+    let change = |a: i64, b: i64| Change { now: a, before: b };
+    Ok(PlatformReport {
+        period,
+        previous,
+        grouping,
+        total: change(now.total, before.total),
+        orders: change(now.orders, before.orders),
+        active_retailers: change(now.retailers, before.retailers),
+        active_distributors: change(now.distributors, before.distributors),
+        active_manufacturers: change(now.manufacturers, before.manufacturers),
+        series,
+        funnel: Funnel {
+            placed: now.placed,
+            open: now.open,
+            accepted: now.accepted,
+            fulfilled: now.fulfilled,
+            rejected: now.rejected,
+            withdrawn: now.withdrawn,
+            cancelled: now.cancelled,
+        },
+        retailers: retailers_table.with_totals(),
+        categories: categories_table.with_totals(),
+        top_products: top_table,
+        messages: messages_table.with_totals(),
+    })
+}
