@@ -113,28 +113,58 @@ fn BrandConsentChoice() -> impl IntoView {
                     .await
                     .ok()
                     .map(|c| {
-                        let since = c.since.clone().map(|s| format!(" (since {s})")).unwrap_or_default();
+                        let since = c
+                            .since
+                            .clone()
+                            .map(|s| format!(" (since {s})"))
+                            .unwrap_or_default();
                         view! {
-                            <section class="card" data-test="brand-consent" data-shares=c.shares.to_string()>
+                            <section
+                                class="card"
+                                data-test="brand-consent"
+                                data-shares=c.shares.to_string()
+                            >
                                 <h2>"Brands"</h2>
                                 <p>
                                     {if c.shares {
-                                        format!("Brands whose products you buy can see your shop's name and town in their reports{since}.")
+                                        format!(
+                                            "Brands whose products you buy can see your shop's name and town in their reports{since}.",
+                                        )
                                     } else {
-                                        format!("Brands see only how many shops in your area buy their products, never your shop's name{since}.")
+                                        format!(
+                                            "Brands see only how many shops in your area buy their products, never your shop's name{since}.",
+                                        )
                                     }}
                                 </p>
                                 <ActionForm action=set>
-                                    <input type="hidden" name="shares" value=(!c.shares).to_string() />
-                                    <button type="submit" class="ghost" data-test="toggle-brand-consent">
-                                        {if c.shares { "Hide my shop's name from brands" } else { "Let brands see my shop's name" }}
+                                    <input
+                                        type="hidden"
+                                        name="shares"
+                                        value=(!c.shares).to_string()
+                                    />
+                                    <button
+                                        type="submit"
+                                        class="ghost"
+                                        data-test="toggle-brand-consent"
+                                    >
+                                        {if c.shares {
+                                            "Hide my shop's name from brands"
+                                        } else {
+                                            "Let brands see my shop's name"
+                                        }}
                                     </button>
                                 </ActionForm>
                                 {move || {
                                     set.value()
                                         .get()
                                         .and_then(Result::err)
-                                        .map(|e| view! { <p class="error" role="alert">{e.to_string()}</p> })
+                                        .map(|e| {
+                                            view! {
+                                                <p class="error" role="alert">
+                                                    {e.to_string()}
+                                                </p>
+                                            }
+                                        })
                                 }}
                             </section>
                         }

@@ -123,10 +123,34 @@ fn BrandBody(r: BrandReport, q: PeriodQuery) -> impl IntoView {
             {format!("{} · compared with {}", r.period.show(), r.previous.show())}
         </p>
         <section class="stats figures" data-test="report-figures">
-            <Figure label="Sold, before GST" value=money(r.goods.now) change=r.goods money_change=true test="figure-goods" />
-            <Figure label="Units" value=r.qty.now.to_string() change=r.qty money_change=false test="figure-qty" />
-            <Figure label="Order lines" value=r.lines.now.to_string() change=r.lines money_change=false test="figure-lines" />
-            <Figure label="Shops buying" value=r.shops.now.to_string() change=r.shops money_change=false test="figure-shops" />
+            <Figure
+                label="Sold, before GST"
+                value=money(r.goods.now)
+                change=r.goods
+                money_change=true
+                test="figure-goods"
+            />
+            <Figure
+                label="Units"
+                value=r.qty.now.to_string()
+                change=r.qty
+                money_change=false
+                test="figure-qty"
+            />
+            <Figure
+                label="Order lines"
+                value=r.lines.now.to_string()
+                change=r.lines
+                money_change=false
+                test="figure-lines"
+            />
+            <Figure
+                label="Shops buying"
+                value=r.shops.now.to_string()
+                change=r.shops
+                money_change=false
+                test="figure-shops"
+            />
         </section>
         <section class="card">
             <h2>{format!("Sold {}", r.grouping.label().to_lowercase())}</h2>
@@ -135,20 +159,48 @@ fn BrandBody(r: BrandReport, q: PeriodQuery) -> impl IntoView {
                 bars
                 test="brand-chart"
             />
-            <a href=csv_href("brand", Section::Series, &q) rel="external" download data-test="download-series">
+            <a
+                href=csv_href("brand", Section::Series, &q)
+                rel="external"
+                download
+                data-test="download-series"
+            >
                 "Download CSV"
             </a>
         </section>
-        <TableCard table=r.distributors href=csv_href("brand", Section::Distributors, &q) test="by-distributor" />
-        <TableCard table=r.districts href=csv_href("brand", Section::Districts, &q) test="by-district" />
-        <TableCard table=r.products href=csv_href("brand", Section::Products, &q) test="by-product" />
-        <TableCard table=r.pincodes href=csv_href("brand", Section::Pincodes, &q) test="by-pincode" />
-        <TableCard table=r.named_shops href=csv_href("brand", Section::Shops, &q) test="named-shops" />
+        <TableCard
+            table=r.distributors
+            href=csv_href("brand", Section::Distributors, &q)
+            test="by-distributor"
+        />
+        <TableCard
+            table=r.districts
+            href=csv_href("brand", Section::Districts, &q)
+            test="by-district"
+        />
+        <TableCard
+            table=r.products
+            href=csv_href("brand", Section::Products, &q)
+            test="by-product"
+        />
+        <TableCard
+            table=r.pincodes
+            href=csv_href("brand", Section::Pincodes, &q)
+            test="by-pincode"
+        />
+        <TableCard
+            table=r.named_shops
+            href=csv_href("brand", Section::Shops, &q)
+            test="named-shops"
+        />
         <p class="muted" data-test="private-shops">
             {if private == 1 {
-                "1 shop bought without sharing its name: counted above by place, never named.".to_string()
+                "1 shop bought without sharing its name: counted above by place, never named."
+                    .to_string()
             } else {
-                format!("{private} shops bought without sharing their names: counted above by place, never named.")
+                format!(
+                    "{private} shops bought without sharing their names: counted above by place, never named.",
+                )
             }}
         </p>
     }
@@ -181,10 +233,17 @@ fn PeriodForm(q: PeriodQuery, error: Option<AppError>) -> impl IntoView {
                     .collect_view()}
             </select>
             <label class="inline">
-                "From" <input type="date" name="from" value=q.from.clone() aria-invalid=from_bad.to_string() />
+                "From"
+                <input
+                    type="date"
+                    name="from"
+                    value=q.from.clone()
+                    aria-invalid=from_bad.to_string()
+                />
             </label>
             <label class="inline">
-                "To" <input type="date" name="to" value=q.to.clone() aria-invalid=to_bad.to_string() />
+                "To"
+                <input type="date" name="to" value=q.to.clone() aria-invalid=to_bad.to_string() />
             </label>
             <select name="group" aria-label="Group by">
                 <option value="" selected=q.group.is_empty()>
@@ -261,20 +320,39 @@ fn ReportBody(r: SalesReport, q: PeriodQuery, kind: OrgKind) -> impl IntoView {
             />
         </section>
         <section class="card">
-            <h2>{format!("{} {}", if retailer { "Bought" } else { "Sales" }, r.grouping.label().to_lowercase())}</h2>
+            <h2>
+                {format!(
+                    "{} {}",
+                    if retailer { "Bought" } else { "Sales" },
+                    r.grouping.label().to_lowercase(),
+                )}
+            </h2>
             <BarChart
                 title=format!("Value with GST, {}", r.grouping.label().to_lowercase())
                 bars
                 test="sales-chart"
             />
-            <a href=csv_href("sales", Section::Series, &q) rel="external" download data-test="download-series">
+            <a
+                href=csv_href("sales", Section::Series, &q)
+                rel="external"
+                download
+                data-test="download-series"
+            >
                 "Download CSV"
             </a>
         </section>
         {(!retailer).then(|| view! { <FunnelCard f /> })}
         <TableCard table=r.parties href=csv_href("sales", Section::Parties, &q) test="by-party" />
-        <TableCard table=r.products href=csv_href("sales", Section::Products, &q) test="by-product" />
-        <TableCard table=r.categories href=csv_href("sales", Section::Categories, &q) test="by-category" />
+        <TableCard
+            table=r.products
+            href=csv_href("sales", Section::Products, &q)
+            test="by-product"
+        />
+        <TableCard
+            table=r.categories
+            href=csv_href("sales", Section::Categories, &q)
+            test="by-category"
+        />
     }
 }
 
@@ -356,11 +434,41 @@ fn PlatformBody(r: PlatformReport, q: PeriodQuery) -> impl IntoView {
             {format!("{} · compared with {}", r.period.show(), r.previous.show())}
         </p>
         <section class="stats figures" data-test="report-figures">
-            <Figure label="Sales, with GST" value=money(r.total.now) change=r.total money_change=true test="figure-total" />
-            <Figure label="Orders" value=r.orders.now.to_string() change=r.orders money_change=false test="figure-orders" />
-            <Figure label="Shops buying" value=r.active_retailers.now.to_string() change=r.active_retailers money_change=false test="figure-retailers" />
-            <Figure label="Distributors selling" value=r.active_distributors.now.to_string() change=r.active_distributors money_change=false test="figure-distributors" />
-            <Figure label="Brands sold" value=r.active_manufacturers.now.to_string() change=r.active_manufacturers money_change=false test="figure-manufacturers" />
+            <Figure
+                label="Sales, with GST"
+                value=money(r.total.now)
+                change=r.total
+                money_change=true
+                test="figure-total"
+            />
+            <Figure
+                label="Orders"
+                value=r.orders.now.to_string()
+                change=r.orders
+                money_change=false
+                test="figure-orders"
+            />
+            <Figure
+                label="Shops buying"
+                value=r.active_retailers.now.to_string()
+                change=r.active_retailers
+                money_change=false
+                test="figure-retailers"
+            />
+            <Figure
+                label="Distributors selling"
+                value=r.active_distributors.now.to_string()
+                change=r.active_distributors
+                money_change=false
+                test="figure-distributors"
+            />
+            <Figure
+                label="Brands sold"
+                value=r.active_manufacturers.now.to_string()
+                change=r.active_manufacturers
+                money_change=false
+                test="figure-manufacturers"
+            />
         </section>
         <section class="card">
             <h2>{format!("Sales {}", r.grouping.label().to_lowercase())}</h2>
@@ -369,15 +477,36 @@ fn PlatformBody(r: PlatformReport, q: PeriodQuery) -> impl IntoView {
                 bars
                 test="platform-chart"
             />
-            <a href=csv_href("platform", Section::Series, &q) rel="external" download data-test="download-series">
+            <a
+                href=csv_href("platform", Section::Series, &q)
+                rel="external"
+                download
+                data-test="download-series"
+            >
                 "Download CSV"
             </a>
         </section>
         <FunnelCard f=r.funnel />
-        <TableCard table=r.retailers href=csv_href("platform", Section::Parties, &q) test="by-party" />
-        <TableCard table=r.categories href=csv_href("platform", Section::Categories, &q) test="by-category" />
-        <TableCard table=r.top_products href=csv_href("platform", Section::Products, &q) test="top-products" />
-        <TableCard table=r.messages href=csv_href("platform", Section::Messages, &q) test="messages" />
+        <TableCard
+            table=r.retailers
+            href=csv_href("platform", Section::Parties, &q)
+            test="by-party"
+        />
+        <TableCard
+            table=r.categories
+            href=csv_href("platform", Section::Categories, &q)
+            test="by-category"
+        />
+        <TableCard
+            table=r.top_products
+            href=csv_href("platform", Section::Products, &q)
+            test="top-products"
+        />
+        <TableCard
+            table=r.messages
+            href=csv_href("platform", Section::Messages, &q)
+            test="messages"
+        />
     }
 }
 
@@ -448,7 +577,11 @@ fn TableCard(table: ReportTable, href: String, test: &'static str) -> impl IntoV
                                 {table
                                     .rows
                                     .iter()
-                                    .map(|row| view! { <ReportRow cells=row.clone() numeric=num.clone() /> })
+                                    .map(|row| {
+                                        view! {
+                                            <ReportRow cells=row.clone() numeric=num.clone() />
+                                        }
+                                    })
                                     .collect_view()}
                             </tbody>
                             <tfoot>
