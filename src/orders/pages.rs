@@ -59,6 +59,7 @@ fn OrdersHome(kind: OrgKind, title: &'static str) -> impl IntoView {
         <h1 data-test="dashboard" data-kind=kind.as_str()>
             {title}
         </h1>
+        <crate::reports::pages::MonthAtAGlance kind version />
         <OrdersPanel kind />
     }
 }

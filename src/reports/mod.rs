@@ -111,13 +111,24 @@ pub struct SalesReport {
     pub orders: Change,
     pub lines: Change,
     pub goods: Change,
+    /// GST on the invoices issued in the period less their credit notes: what
+    /// a shop paid, what a distributor collected.
+    pub gst: Change,
     pub series: Vec<Point>,
     pub funnel: Funnel,
     /// Per shop (for a distributor) or per distributor (for a shop).
     pub parties: ReportTable,
     pub products: ReportTable,
     pub categories: ReportTable,
+    /// Trading partners who ordered before but not in the last `IDLE_DAYS`
+    /// (a distributor's quiet shops; empty for a shop).
+    pub inactive: ReportTable,
+    /// Why orders were rejected, most common first (distributor only).
+    pub rejections: ReportTable,
 }
+
+/// A shop with no order for this many days counts as inactive.
+pub const IDLE_DAYS: i32 = 30;
 
 /// The tables the reports offer as downloads, by the name in their link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,10 +143,12 @@ pub enum Section {
     Pincodes,
     Shops,
     Messages,
+    Inactive,
+    Rejections,
 }
 
 impl Section {
-    pub const ALL: [Section; 9] = [
+    pub const ALL: [Section; 11] = [
         Section::Series,
         Section::Parties,
         Section::Products,
@@ -145,6 +158,8 @@ impl Section {
         Section::Pincodes,
         Section::Shops,
         Section::Messages,
+        Section::Inactive,
+        Section::Rejections,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -158,6 +173,8 @@ impl Section {
             Section::Pincodes => "pincodes",
             Section::Shops => "shops",
             Section::Messages => "messages",
+            Section::Inactive => "inactive",
+            Section::Rejections => "rejections",
         }
     }
 
@@ -217,6 +234,8 @@ impl SalesReport {
             Section::Parties => Some(self.parties),
             Section::Products => Some(self.products),
             Section::Categories => Some(self.categories),
+            Section::Inactive => Some(self.inactive),
+            Section::Rejections => Some(self.rejections),
             _ => None,
         }
     }

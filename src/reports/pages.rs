@@ -3,7 +3,7 @@
 //! each figure against the period before, a chart, and tables with downloads.
 
 use super::api::{get_brand_report, get_platform_report, get_sales_report};
-use super::table::{Kind, ReportTable};
+use super::table::{Cell, Kind, ReportTable};
 use super::{
     BrandReport, Funnel, PeriodQuery, PlatformReport, SalesReport, Section, csv_href,
     show_per_mille,
@@ -67,6 +67,79 @@ fn Reports(kind: OrgKind) -> impl IntoView {
                         Err(_) => ().into_any(),
                     }}
                 }
+            })}
+        </Transition>
+    }
+}
+
+/// The first screen's answer to "how much did I buy (sell) this month against
+/// the same days of last month, and from (to) whom", linking to the reports.
+#[component]
+pub fn MonthAtAGlance(
+    kind: OrgKind,
+    /// Bumped by live order events, so the figure follows new orders.
+    #[prop(into)]
+    version: Signal<u64>,
+) -> impl IntoView {
+    let report = Resource::new(
+        move || version.get(),
+        |_| {
+            get_sales_report(PeriodQuery {
+                period: Preset::ThisMonth.as_str().into(),
+                ..Default::default()
+            })
+        },
+    );
+    let (verb, whom) = if kind == OrgKind::Retailer {
+        ("Bought this month", "from")
+    } else {
+        ("Sold this month", "to")
+    };
+    let href = if kind == OrgKind::Retailer {
+        "/retailer/reports"
+    } else {
+        "/distributor/reports"
+    };
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                report
+                    .await
+                    .ok()
+                    .map(|r| {
+                        let top: Vec<String> = r
+                            .parties
+                            .rows
+                            .iter()
+                            .take(3)
+                            .filter_map(|row| match (row.first(), row.get(4)) {
+                                (Some(Cell::Text(name)), Some(value)) => {
+                                    Some(format!("{name} {}", value.show()))
+                                }
+                                _ => None,
+                            })
+                            .collect();
+                        let who = if top.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{whom} {}", top.join(", "))
+                        };
+                        view! {
+                            <a class="card glance" href=href data-test="month-glance">
+                                <span>{verb}</span>
+                                <b data-test="glance-total">{money(r.total.now)}</b>
+                                <small>
+                                    {format!(
+                                        "{} against {} · {}",
+                                        r.total.show_percent(),
+                                        r.previous.show(),
+                                        r.orders.now,
+                                    )} {if r.orders.now == 1 { " order" } else { " orders" }}
+                                </small>
+                                <small>{who}</small>
+                            </a>
+                        }
+                    })
             })}
         </Transition>
     }
@@ -318,6 +391,13 @@ fn ReportBody(r: SalesReport, q: PeriodQuery, kind: OrgKind) -> impl IntoView {
                 money_change=true
                 test="figure-goods"
             />
+            <Figure
+                label=if retailer { "GST paid" } else { "GST collected" }
+                value=money(r.gst.now)
+                change=r.gst
+                money_change=true
+                test="figure-gst"
+            />
         </section>
         <section class="card">
             <h2>
@@ -353,6 +433,21 @@ fn ReportBody(r: SalesReport, q: PeriodQuery, kind: OrgKind) -> impl IntoView {
             href=csv_href("sales", Section::Categories, &q)
             test="by-category"
         />
+        {(!retailer)
+            .then(|| {
+                view! {
+                    <TableCard
+                        table=r.inactive
+                        href=csv_href("sales", Section::Inactive, &q)
+                        test="inactive"
+                    />
+                    <TableCard
+                        table=r.rejections
+                        href=csv_href("sales", Section::Rejections, &q)
+                        test="rejections"
+                    />
+                }
+            })}
     }
 }
 

@@ -163,6 +163,53 @@ macro_rules! products_query {
     };
 }
 
+struct IdleRow {
+    name: String,
+    city: String,
+    last_day: NaiveDate,
+    orders: i64,
+    value: i64,
+}
+
+macro_rules! idle_query {
+    ($side:tt, $other:tt $(, $arg:expr)*) => {
+        sqlx::query_as!(
+            IdleRow,
+            r#"SELECT p.trade_name AS name, p.city, t.last_day AS "last_day!", t.orders AS "orders!", t.value AS "value!"
+                 FROM (SELECT "# + $other + r#" AS party, max(day) AS last_day,
+                              COALESCE(sum(orders) FILTER (WHERE stage IN ('confirmed', 'fulfilled')), 0)::bigint AS orders,
+                              COALESCE(sum(total_paise) FILTER (WHERE stage IN ('confirmed', 'fulfilled')), 0)::bigint AS value
+                         FROM orders_daily
+                        WHERE "# + $side + r#" = $1
+                        GROUP BY 1
+                       HAVING max(day) < ist_today() - $2::int) t
+                 JOIN organisations p ON p.id = t.party
+                ORDER BY t.value DESC, p.trade_name"#
+            $(, $arg)*
+        )
+    };
+}
+
+macro_rules! gst_query {
+    ($side:tt, $other:tt $(, $arg:expr)*) => {
+        sqlx::query_scalar!(
+            r#"SELECT COALESCE(sum(CASE WHEN kind = 'invoice' THEN 1 ELSE -1 END
+                                   * (cgst_paise + sgst_paise + igst_paise)), 0)::bigint AS "gst!"
+                 FROM invoices WHERE "# + $side + r#" = $1 AND issued_on BETWEEN $2 AND $3"#
+            $(, $arg)*
+        )
+    };
+}
+
+/// GST on the period's invoices less credit notes.
+async fn gst(ctx: &Ctx, retailer: bool, p: Period) -> Result<i64, AppError> {
+    let (org, from, to) = (ctx.user().org_id, naive(p.from), naive(p.to));
+    Ok(for_side!(
+        retailer,
+        gst_query!(org, from, to).fetch_one(ctx.db()).await
+    )?)
+}
+
 /// One period's figures.
 async fn totals(ctx: &Ctx, retailer: bool, p: Period) -> Result<Totals, AppError> {
     let (org, from, to) = (ctx.user().org_id, naive(p.from), naive(p.to));
@@ -208,6 +255,32 @@ pub async fn sales(ctx: &Ctx, q: &PeriodQuery) -> Result<SalesReport, AppError> 
         retailer,
         products_query!(org, from, to).fetch_all(ctx.db()).await
     )?;
+    let idle = for_side!(
+        retailer,
+        idle_query!(org, super::IDLE_DAYS).fetch_all(ctx.db()).await
+    )?;
+    let rejections = if retailer {
+        Vec::new()
+    } else {
+        sqlx::query!(
+            r#"SELECT lower(btrim(COALESCE(e.note, ''))) AS "reason!", count(*) AS "orders!"
+                 FROM orders o JOIN order_events e ON e.order_id = o.id AND e.to_state = 'rejected'
+                WHERE o.distributor_id = $1 AND ist_day(o.created_at) BETWEEN $2 AND $3
+                GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50"#,
+            org,
+            from,
+            to
+        )
+        .fetch_all(ctx.db())
+        .await?
+        .into_iter()
+        .map(|r| (r.reason, r.orders))
+        .collect()
+    };
+    let (gst_now, gst_before) = (
+        gst(ctx, retailer, period).await?,
+        gst(ctx, retailer, previous).await?,
+    );
     let change = |a: i64, b: i64| Change { now: a, before: b };
     Ok(SalesReport {
         period,
@@ -217,6 +290,7 @@ pub async fn sales(ctx: &Ctx, q: &PeriodQuery) -> Result<SalesReport, AppError> 
         orders: change(now.orders, before.orders),
         lines: change(now.lines, before.lines),
         goods: change(now.goods, before.goods),
+        gst: change(gst_now, gst_before),
         series,
         funnel: Funnel {
             placed: now.placed,
@@ -230,7 +304,59 @@ pub async fn sales(ctx: &Ctx, q: &PeriodQuery) -> Result<SalesReport, AppError> 
         parties: parties_table(retailer, parties),
         categories: categories_table(&products),
         products: products_table(products),
+        inactive: idle_table(retailer, idle),
+        rejections: rejections_table(rejections),
     })
+}
+
+fn idle_table(retailer: bool, rows: Vec<IdleRow>) -> ReportTable {
+    let title = format!(
+        "{} with no order in the last {} days",
+        if retailer { "Distributors" } else { "Shops" },
+        super::IDLE_DAYS
+    );
+    let mut t = ReportTable::new(
+        &title,
+        &[
+            (if retailer { "Distributor" } else { "Shop" }, Kind::Text),
+            ("Town", Kind::Text),
+            ("Last order", Kind::Text),
+            ("Orders before", Kind::Count),
+            ("Value before", Kind::Money),
+        ],
+    );
+    t.rows = rows
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::Text(r.name),
+                Cell::Text(r.city),
+                Cell::Text(civil(r.last_day).map(Day::show).unwrap_or_default()),
+                Cell::Count(r.orders),
+                Cell::Money(r.value),
+            ]
+        })
+        .collect();
+    t.with_totals()
+}
+
+fn rejections_table(rows: Vec<(String, i64)>) -> ReportTable {
+    let mut t = ReportTable::new(
+        "Why orders were rejected",
+        &[("Reason", Kind::Text), ("Orders", Kind::Count)],
+    );
+    t.rows = rows
+        .into_iter()
+        .map(|(reason, n)| {
+            let reason = if reason.is_empty() {
+                "(no reason given)".to_string()
+            } else {
+                reason
+            };
+            vec![Cell::Text(reason), Cell::Count(n)]
+        })
+        .collect();
+    t.with_totals()
 }
 
 fn parties_table(retailer: bool, rows: Vec<PartyRow>) -> ReportTable {

@@ -241,6 +241,30 @@ async fn each_side_sees_its_own_sales_and_the_download_agrees() {
         assert_eq!(r["funnel"]["placed"].as_i64(), Some(4), "{kind}");
         assert_eq!(r["funnel"]["rejected"].as_i64(), Some(1), "{kind}");
         assert_eq!(r["funnel"]["open"].as_i64(), Some(1), "{kind}");
+        let gst: i64 = sqlx::query_scalar!(
+            r#"SELECT sum(cgst_paise + sgst_paise + igst_paise)::bigint AS "v!" FROM invoices WHERE distributor_id = $1"#,
+            m.distributor_org
+        )
+        .fetch_one(&app.db)
+        .await
+        .expect("gst");
+        assert!(gst > 0);
+        assert_eq!(
+            r["gst"]["now"].as_i64(),
+            Some(gst),
+            "{kind}: GST on the invoices"
+        );
+        if kind == "distributor" {
+            assert_eq!(r["rejections"]["rows"][0][0]["Text"], "out of stock");
+            assert_eq!(r["rejections"]["rows"][0][1]["Count"], 1);
+        } else {
+            assert_eq!(r["rejections"]["rows"].as_array().map(Vec::len), Some(0));
+        }
+        assert_eq!(
+            r["inactive"]["rows"].as_array().map(Vec::len),
+            Some(0),
+            "{kind}: ordered today, not inactive"
+        );
         let parties = r["parties"]["rows"].as_array().expect("rows");
         assert_eq!(parties.len(), 1, "{kind}: only its own trading partner");
         let products = &r["products"];
@@ -454,4 +478,59 @@ async fn the_admin_sees_the_whole_platform() {
         .await;
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&csv).starts_with("\u{feff}Template,Messages"));
+}
+
+/// Moves every order and its rollup rows `days` into the past, as if placed then.
+async fn backdate(app: &TestApp, days: i32) {
+    let mut tx = app.db.begin().await.expect("tx");
+    sqlx::query!(
+        "UPDATE orders SET created_at = created_at - make_interval(days => $1)",
+        days
+    )
+    .execute(&mut *tx)
+    .await
+    .expect("orders");
+    sqlx::query!("UPDATE orders_daily SET day = day - $1::int", days)
+        .execute(&mut *tx)
+        .await
+        .expect("orders_daily");
+    sqlx::query!("UPDATE sales_daily SET day = day - $1::int", days)
+        .execute(&mut *tx)
+        .await
+        .expect("sales_daily");
+    tx.commit().await.expect("commit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quiet_shops_are_listed_and_returning_ones_count_as_repeat() {
+    let app = spawn_app().await;
+    let m = app.market(390, 100).await;
+    accepted_order(&m, 2, "quiet-order-1").await;
+    backdate(&app, 45).await;
+    assert_eq!(rollup_differences(&app).await, (0, 0), "moved consistently");
+    let r = m
+        .distributor
+        .call("reports/sales", &period("this_month", "", "", ""))
+        .await;
+    let inactive = &r.ok()["inactive"];
+    assert_eq!(
+        inactive["rows"][0][0]["Text"], "Test Shop 392",
+        "{inactive}"
+    );
+    assert_eq!(inactive["rows"][0][3]["Count"], 1);
+    // The shop comes back: it buys the brand again, a repeat buyer in its district.
+    accepted_order(&m, 1, "quiet-order-2").await;
+    let b = m
+        .manufacturer
+        .call("reports/brand", &period("this_month", "", "", ""))
+        .await;
+    let district = &b.ok()["districts"]["rows"][0];
+    assert_eq!(district[2]["Count"], 1, "one shop: {district}");
+    assert_eq!(district[3]["Count"], 0, "not new");
+    assert_eq!(district[4]["Count"], 1, "repeat");
+    let r = m
+        .distributor
+        .call("reports/sales", &period("this_month", "", "", ""))
+        .await;
+    assert_eq!(r.ok()["inactive"]["rows"].as_array().map(Vec::len), Some(0));
 }
