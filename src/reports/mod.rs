@@ -17,6 +17,8 @@ pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod table;
+#[cfg(feature = "ssr")]
+pub mod xlsx;
 
 use crate::domain::period::{Change, Grouping, Period};
 use serde::{Deserialize, Serialize};

@@ -640,6 +640,7 @@ fn Figure(
 /// One report table with its totals row and its download.
 #[component]
 fn TableCard(table: ReportTable, href: String, test: &'static str) -> impl IntoView {
+    let xlsx = href.replacen("/csv?", "/xlsx?", 1);
     let numeric: Vec<bool> = table.columns.iter().map(|c| c.kind != Kind::Text).collect();
     let empty = table.rows.is_empty();
     let num = numeric.clone();
@@ -687,9 +688,15 @@ fn TableCard(table: ReportTable, href: String, test: &'static str) -> impl IntoV
                             </tfoot>
                         </table>
                     </div>
-                    <a href=href rel="external" download data-test=format!("download-{test}")>
-                        "Download CSV"
-                    </a>
+                    <p class="downloads">
+                        "Download: "
+                        <a href=xlsx rel="external" download data-test=format!("xlsx-{test}")>
+                            "Excel"
+                        </a> " · "
+                        <a href=href rel="external" download data-test=format!("download-{test}")>
+                            "CSV"
+                        </a>
+                    </p>
                 }
                     .into_any()
             }}

@@ -13,9 +13,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use http::request::Parts;
 
-pub async fn sales_csv(
+pub async fn sales_download(
     State(state): State<AppState>,
-    Path(section): Path<String>,
+    Path((section, format)): Path<(String, String)>,
     Query(q): Query<PeriodQuery>,
     parts: Parts,
 ) -> Response {
@@ -23,17 +23,17 @@ pub async fn sales_csv(
         let ctx = Ctx::from_parts(state, parts, &OrgKind::PARTIES).await?;
         let section = Section::parse(&section).ok_or_else(no_such_report)?;
         let report = super::service::sales(&ctx, &q).await?;
-        let name = file_name("sales", section, report.period);
+        let (period, title) = (report.period, "Sales");
         let table = report.section(section).ok_or_else(no_such_report)?;
-        Ok::<_, AppError>(csv_response(name, &table))
+        download(&format, "sales", section, title, period, &table)
     };
     result.await.unwrap_or_else(error_response)
 }
 
-/// A brand's report tables as CSV, for its manufacturer only.
-pub async fn brand_csv(
+/// A brand's report tables as CSV or XLSX, for its manufacturer only.
+pub async fn brand_download(
     State(state): State<AppState>,
-    Path(section): Path<String>,
+    Path((section, format)): Path<(String, String)>,
     Query(q): Query<PeriodQuery>,
     parts: Parts,
 ) -> Response {
@@ -41,9 +41,9 @@ pub async fn brand_csv(
         let ctx = Ctx::from_parts(state, parts, &[OrgKind::Manufacturer]).await?;
         let section = Section::parse(&section).ok_or_else(no_such_report)?;
         let report = super::brand::report(&ctx, &q).await?;
-        let name = file_name("brand", section, report.period);
+        let (period, title) = (report.period, "Brand sales");
         let table = report.section(section).ok_or_else(no_such_report)?;
-        Ok::<_, AppError>(csv_response(name, &table))
+        download(&format, "brand", section, title, period, &table)
     };
     result.await.unwrap_or_else(error_response)
 }
@@ -52,31 +52,53 @@ fn no_such_report() -> AppError {
     AppError::NotFound("There is no such report.".into())
 }
 
-fn file_name(report: &str, section: Section, period: Period) -> String {
-    format!(
-        "{report}-{}-{}-{}.csv",
+/// A table as a CSV or XLSX file named after the report, section and period,
+/// never cached (the figures change with every order).
+fn download(
+    format: &str,
+    report: &str,
+    section: Section,
+    title: &str,
+    period: Period,
+    table: &ReportTable,
+) -> Result<Response, AppError> {
+    let name = format!(
+        "{report}-{}-{}-{}",
         section.as_str(),
         period.from,
         period.to
-    )
-}
-
-/// A table as a CSV file, never cached (the figures change with every order).
-fn csv_response(name: String, table: &ReportTable) -> Response {
-    // A byte-order mark, so spreadsheet programs read the ₹ and Devanagari as UTF-8.
-    let body = format!("\u{feff}{}", table.to_csv()).into_bytes();
-    let mut res = attachment("text/csv; charset=utf-8", name, body, None);
+    );
+    let mut res = match format {
+        // A byte-order mark, so spreadsheet programs read the ₹ and Devanagari as UTF-8.
+        "csv" => attachment(
+            "text/csv; charset=utf-8",
+            format!("{name}.csv"),
+            format!("\u{feff}{}", table.to_csv()).into_bytes(),
+            None,
+        ),
+        "xlsx" => {
+            let heading = format!("{title} · {} · {}", table.title, period.show());
+            let bytes = super::xlsx::workbook(table, &heading).map_err(crate::error::internal)?;
+            attachment(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                format!("{name}.xlsx"),
+                bytes,
+                None,
+            )
+        }
+        _ => return Err(no_such_report()),
+    };
     res.headers_mut().insert(
         http::header::CACHE_CONTROL,
         http::HeaderValue::from_static("private, no-store"),
     );
-    res
+    Ok(res)
 }
 
-/// The platform report's tables as CSV, for AuroMart's admins only.
-pub async fn platform_csv(
+/// The platform report's tables as CSV or XLSX, for AuroMart's admins only.
+pub async fn platform_download(
     State(state): State<AppState>,
-    Path(section): Path<String>,
+    Path((section, format)): Path<(String, String)>,
     Query(q): Query<PeriodQuery>,
     parts: Parts,
 ) -> Response {
@@ -84,9 +106,9 @@ pub async fn platform_csv(
         let ctx = Ctx::from_parts(state, parts, &[OrgKind::Platform]).await?;
         let section = Section::parse(&section).ok_or_else(no_such_report)?;
         let report = super::platform::report(&ctx, &q).await?;
-        let name = file_name("platform", section, report.period);
+        let (period, title) = (report.period, "Platform");
         let table = report.section(section).ok_or_else(no_such_report)?;
-        Ok::<_, AppError>(csv_response(name, &table))
+        download(&format, "platform", section, title, period, &table)
     };
     result.await.unwrap_or_else(error_response)
 }

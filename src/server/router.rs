@@ -116,16 +116,16 @@ pub fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(invoices::statement_pdf),
         ),
         (
-            "/reports/sales/{section}/csv",
-            get(crate::reports::routes::sales_csv),
+            "/reports/sales/{section}/{format}",
+            get(crate::reports::routes::sales_download),
         ),
         (
-            "/reports/brand/{section}/csv",
-            get(crate::reports::routes::brand_csv),
+            "/reports/brand/{section}/{format}",
+            get(crate::reports::routes::brand_download),
         ),
         (
-            "/reports/platform/{section}/csv",
-            get(crate::reports::routes::platform_csv),
+            "/reports/platform/{section}/{format}",
+            get(crate::reports::routes::platform_download),
         ),
     ]
 }

@@ -179,6 +179,18 @@ fn csv_totals(bytes: &[u8]) -> String {
     last
 }
 
+/// The first worksheet's XML of a workbook.
+fn sheet_xml(xlsx: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("an xlsx is a zip");
+    let mut sheet = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .expect("a first sheet")
+        .read_to_string(&mut sheet)
+        .expect("xml");
+    sheet
+}
+
 async fn accepted_order(m: &Market, qty: i64, key: &str) {
     let id = place(&m.retailer, m.distributor_org, &[(m.listing_id, qty)], key).await;
     m.act(&m.distributor, id, "accept_deliver", "").await.ok();
@@ -290,6 +302,19 @@ async fn each_side_sees_its_own_sales_and_the_download_agrees() {
             money(&products["totals"][5]) % 100
         );
         assert_eq!(csv_totals(&bytes), page_total, "{kind}");
+        // The workbook holds the same totals: the sheet's last row has the
+        // quantity, the orders and the value in rupees.
+        let (status, content_type, xlsx) = who
+            .download("/reports/sales/products/xlsx?period=this_month")
+            .await;
+        assert_eq!(status, 200, "{kind}");
+        assert!(content_type.contains("spreadsheetml"), "{content_type}");
+        let sheet = sheet_xml(&xlsx);
+        let value = format!("<v>{}</v>", money(&products["totals"][5]) as f64 / 100.0);
+        assert!(
+            sheet.contains(&value),
+            "{kind}: {value} in the workbook:\n{sheet}"
+        );
         let (_, _, parties_csv) = who
             .download("/reports/sales/parties/csv?period=this_month")
             .await;

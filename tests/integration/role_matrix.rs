@@ -1006,19 +1006,19 @@ fn route_cases() -> Vec<RouteCase> {
             },
         },
         RouteCase {
-            path: "/reports/sales/{section}/csv",
+            path: "/reports/sales/{section}/{format}",
             who: Kinds(PARTIES),
             tenancy: OwnOrgOnly,
             url: |_, _, _| "/reports/sales/parties/csv?period=this_month".into(),
         },
         RouteCase {
-            path: "/reports/platform/{section}/csv",
+            path: "/reports/platform/{section}/{format}",
             who: Kinds(&[OrgKind::Platform]),
             tenancy: None,
             url: |_, _, _| "/reports/platform/parties/csv?period=this_month".into(),
         },
         RouteCase {
-            path: "/reports/brand/{section}/csv",
+            path: "/reports/brand/{section}/{format}",
             who: Kinds(&[OrgKind::Manufacturer]),
             tenancy: OwnOrgOnly,
             url: |_, _, _| "/reports/brand/districts/csv?period=this_month".into(),
