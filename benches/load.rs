@@ -256,6 +256,23 @@ fn main() {
                 .fetch_one(&mut *c)
                 .await
                 .expect("distributor");
+        // LOAD_ROLLUPS=off measures order placement without the report rollups'
+        // triggers (migration 0014), for the with/without ratio.
+        if std::env::var("LOAD_ROLLUPS").as_deref() == Ok("off") {
+            sqlx::query!("ALTER TABLE orders DISABLE TRIGGER orders_daily_placed")
+                .execute(&mut *c)
+                .await
+                .expect("trigger off");
+            sqlx::query!("ALTER TABLE orders DISABLE TRIGGER sales_rollup_state_changed")
+                .execute(&mut *c)
+                .await
+                .expect("trigger off");
+            sqlx::query!("ALTER TABLE order_lines DISABLE TRIGGER sales_daily_lines_added")
+                .execute(&mut *c)
+                .await
+                .expect("trigger off");
+            println!("report rollups: off");
+        }
         drop(c);
         app.spawn_workers();
         let addr = app.address();

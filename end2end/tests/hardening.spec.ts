@@ -1,14 +1,14 @@
 import { test, expect, Browser, Page } from '@playwright/test';
-import { DEMO, hydrated, login, placeAndOpen } from './helpers';
+import { DEMO, hydrated, login, placeAndOpen, widthOf } from './helpers';
 
 // Every page each role can open, at the 360 px phone width of the config.
 const PAGES: Record<string, string[]> = {
   anonymous: ['/', '/login', '/signup', '/offline', '/login?error=check&fields=identifier,password'],
-  [DEMO.retailer]: ['/retailer', '/retailer/shop', '/retailer/cart', '/retailer/invoices'],
+  [DEMO.retailer]: ['/retailer', '/retailer/shop', '/retailer/cart', '/retailer/invoices', '/retailer/reports'],
   [DEMO.distributor]: ['/distributor', '/distributor/stock', '/distributor/brands', '/distributor/delivery',
-    '/distributor/invoices', '/distributor/billing'],
-  [DEMO.manufacturer]: ['/manufacturer', '/manufacturer/products', '/manufacturer/distributors'],
-  [DEMO.admin]: ['/admin', '/admin/categories', '/admin/whatsapp'],
+    '/distributor/invoices', '/distributor/billing', '/distributor/reports', '/distributor/reports?period=this_fy'],
+  [DEMO.manufacturer]: ['/manufacturer', '/manufacturer/products', '/manufacturer/distributors', '/manufacturer/reports'],
+  [DEMO.admin]: ['/admin', '/admin/categories', '/admin/whatsapp', '/admin/reports'],
 };
 
 /** A shop (by its mobile number) puts Shree Ganesh Traders' first offer in its cart and
@@ -44,18 +44,6 @@ async function watchPolicy(page: Page): Promise<string[]> {
       (window as any).__cspViolation(`${location.pathname}: ${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
   });
   return seen;
-}
-
-async function widthOf(page: Page): Promise<{ doc: number; view: number; widest: string }> {
-  return page.evaluate(() => {
-    const view = window.innerWidth;
-    let widest = '';
-    for (const el of Array.from(document.querySelectorAll('body *'))) {
-      const r = (el as HTMLElement).getBoundingClientRect();
-      if (r.right > view + 1 && widest === '') widest = `${el.tagName}.${(el as HTMLElement).className} right=${Math.round(r.right)}`;
-    }
-    return { doc: document.documentElement.scrollWidth, view, widest };
-  });
 }
 
 for (const [who, paths] of Object.entries(PAGES)) {

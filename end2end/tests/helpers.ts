@@ -1,4 +1,5 @@
 import { Page, expect } from '@playwright/test';
+import * as zlib from 'node:zlib';
 
 export const PASSWORD = 'Demo@2026';
 export const DEMO = {
@@ -66,4 +67,47 @@ export async function placeAndOpen(shop: Page, distributor: string): Promise<str
   await hydrated(shop);
   await expect(shop.locator('[data-test="order-state"]').first()).toHaveText('Placed');
   return orderId;
+}
+
+/** "₹1,23,456.50" as paise (123456 50). */
+export function paise(text: string): number {
+  const digits = text.replace(/[^0-9-]/g, '');
+  return Number(digits);
+}
+
+/** The text of one file inside a zip (an .xlsx), read with Node's own inflate. */
+export function zipEntry(zip: Buffer, name: string): string {
+  // A zip is local entries, then a central directory, then its end record.
+  let end = zip.length - 22;
+  while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
+  if (end < 0) throw new Error('not a zip');
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  for (let i = 0; i < count; i++) {
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLen = zip.readUInt16LE(at + 28);
+    const skip = nameLen + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    if (zip.toString('utf8', at + 46, at + 46 + nameLen) === name) {
+      const data = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      const raw = zip.subarray(data, data + size);
+      return (method === 8 ? zlib.inflateRawSync(raw) : raw).toString('utf8');
+    }
+    at += 46 + skip;
+  }
+  throw new Error(`${name} is not in the zip`);
+}
+
+/** How wide the page is against the window, and the first element that sticks out. */
+export async function widthOf(page: Page): Promise<{ doc: number; view: number; widest: string }> {
+  return page.evaluate(() => {
+    const view = window.innerWidth;
+    let widest = '';
+    for (const el of Array.from(document.querySelectorAll('body *'))) {
+      const r = (el as HTMLElement).getBoundingClientRect();
+      if (r.right > view + 1 && widest === '') widest = `${el.tagName}.${(el as HTMLElement).className} right=${Math.round(r.right)}`;
+    }
+    return { doc: document.documentElement.scrollWidth, view, widest };
+  });
 }

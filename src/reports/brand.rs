@@ -4,9 +4,9 @@
 //! only when that shop lets brands see it (read live, so taking the consent
 //! back hides it at once).
 
-use super::service::{civil, naive, resolve};
+use super::service::{civil, fill_series, naive, resolve};
 use super::table::{Cell, Kind, ReportTable};
-use super::{BrandReport, PeriodQuery, Point};
+use super::{BrandReport, PeriodQuery};
 use crate::domain::IndianState;
 use crate::domain::period::{Change, Day, Period};
 use crate::error::AppError;
@@ -66,18 +66,11 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
     )
     .fetch_all(ctx.db())
     .await?;
-    let series = grouping
-        .buckets(period)
-        .into_iter()
-        .map(|start| {
-            let hit = buckets.iter().find(|b| civil(b.bucket) == Some(start));
-            Point {
-                label: grouping.show(start),
-                value_paise: hit.map_or(0, |b| b.value),
-                orders: hit.map_or(0, |b| b.lines),
-            }
-        })
-        .collect();
+    let series = fill_series(
+        grouping,
+        period,
+        buckets.iter().map(|b| (b.bucket, b.value, b.lines)),
+    );
 
     let distributors = sqlx::query!(
         r#"SELECT d.trade_name, d.city, t.shops AS "shops!", t.qty AS "qty!", t.value AS "value!"
@@ -94,7 +87,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
     )
     .fetch_all(ctx.db())
     .await?;
-    let mut distributors_table = ReportTable::new(
+    let distributors_table = ReportTable::of(
         "By distributor",
         &[
             ("Distributor", Kind::Text),
@@ -103,10 +96,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
             ("Quantity", Kind::Count),
             ("Value before GST", Kind::Money),
         ],
-    );
-    distributors_table.rows = distributors
-        .into_iter()
-        .map(|r| {
+        distributors.into_iter().map(|r| {
             vec![
                 Cell::Text(r.trade_name),
                 Cell::Text(r.city),
@@ -114,8 +104,8 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
                 Cell::Count(r.qty),
                 Cell::Money(r.value),
             ]
-        })
-        .collect();
+        }),
+    );
 
     // Per postal district (a pincode's first three digits): shops buying, of
     // them how many had bought the brand before the period (repeat) or not (new).
@@ -140,7 +130,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
     )
     .fetch_all(ctx.db())
     .await?;
-    let mut districts_table = ReportTable::new(
+    let districts_table = ReportTable::of(
         "By place",
         &[
             ("State", Kind::Text),
@@ -151,10 +141,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
             ("Quantity", Kind::Count),
             ("Value before GST", Kind::Money),
         ],
-    );
-    districts_table.rows = districts
-        .into_iter()
-        .map(|r| {
+        districts.into_iter().map(|r| {
             vec![
                 Cell::Text(state_name(r.state_code)),
                 Cell::Text(format!("{}xxx", r.district)),
@@ -164,8 +151,8 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
                 Cell::Count(r.qty),
                 Cell::Money(r.value),
             ]
-        })
-        .collect();
+        }),
+    );
 
     let pincodes = sqlx::query!(
         r#"SELECT state_code, pincode, count(DISTINCT retailer_id) AS "shops!", sum(qty)::bigint AS "qty!",
@@ -179,7 +166,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
     )
     .fetch_all(ctx.db())
     .await?;
-    let mut pincodes_table = ReportTable::new(
+    let pincodes_table = ReportTable::of(
         "By pincode",
         &[
             ("State", Kind::Text),
@@ -188,10 +175,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
             ("Quantity", Kind::Count),
             ("Value before GST", Kind::Money),
         ],
-    );
-    pincodes_table.rows = pincodes
-        .into_iter()
-        .map(|r| {
+        pincodes.into_iter().map(|r| {
             vec![
                 Cell::Text(state_name(r.state_code)),
                 Cell::Text(r.pincode),
@@ -199,8 +183,8 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
                 Cell::Count(r.qty),
                 Cell::Money(r.value),
             ]
-        })
-        .collect();
+        }),
+    );
 
     let products = sqlx::query!(
         r#"SELECT k.code, k.name, t.qty AS "qty!", t.value AS "value!", t.shops AS "shops!", t.before AS "before!"
@@ -223,7 +207,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
     )
     .fetch_all(ctx.db())
     .await?;
-    let mut products_table = ReportTable::new(
+    let products_table = ReportTable::of(
         "By product",
         &[
             ("Code", Kind::Text),
@@ -234,10 +218,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
             ("Before", Kind::Money),
             ("Growth", Kind::Text),
         ],
-    );
-    products_table.rows = products
-        .into_iter()
-        .map(|r| {
+        products.into_iter().map(|r| {
             let growth = Change {
                 now: r.value,
                 before: r.before,
@@ -251,8 +232,8 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
                 Cell::Money(r.before),
                 Cell::Text(growth.show_percent()),
             ]
-        })
-        .collect();
+        }),
+    );
 
     // Names only of shops that consented, read now; the rest only counted.
     let shops = sqlx::query!(
@@ -304,10 +285,10 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
         lines: change(now.lines, before.lines),
         shops: change(now.shops, before.shops),
         series,
-        distributors: distributors_table.with_totals(),
-        districts: districts_table.with_totals(),
-        pincodes: pincodes_table.with_totals(),
-        products: products_table.with_totals(),
+        distributors: distributors_table,
+        districts: districts_table,
+        pincodes: pincodes_table,
+        products: products_table,
         named_shops: named.with_totals(),
         private_shops,
     })

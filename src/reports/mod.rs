@@ -223,9 +223,24 @@ pub fn series_table(
     t.with_totals()
 }
 
-impl SalesReport {
+/// What the downloads need of a report.
+pub trait Report {
+    /// Its name in links and file names: "sales", "brand", "platform".
+    const NAME: &'static str;
+    /// The workbook's heading.
+    const TITLE: &'static str;
+    fn period(&self) -> Period;
     /// The table behind a download, or None for a section this report has not.
-    pub fn section(self, s: Section) -> Option<ReportTable> {
+    fn section(self, s: Section) -> Option<ReportTable>;
+}
+
+impl Report for SalesReport {
+    const NAME: &'static str = "sales";
+    const TITLE: &'static str = "Sales";
+    fn period(&self) -> Period {
+        self.period
+    }
+    fn section(self, s: Section) -> Option<ReportTable> {
         match s {
             Section::Series => Some(series_table(
                 self.grouping,
@@ -268,8 +283,13 @@ pub struct BrandReport {
     pub private_shops: i64,
 }
 
-impl BrandReport {
-    pub fn section(self, s: Section) -> Option<ReportTable> {
+impl Report for BrandReport {
+    const NAME: &'static str = "brand";
+    const TITLE: &'static str = "Brand sales";
+    fn period(&self) -> Period {
+        self.period
+    }
+    fn section(self, s: Section) -> Option<ReportTable> {
         match s {
             Section::Series => Some(series_table(
                 self.grouping,
@@ -309,8 +329,13 @@ pub struct PlatformReport {
     pub messages: ReportTable,
 }
 
-impl PlatformReport {
-    pub fn section(self, s: Section) -> Option<ReportTable> {
+impl Report for PlatformReport {
+    const NAME: &'static str = "platform";
+    const TITLE: &'static str = "Platform";
+    fn period(&self) -> Period {
+        self.period
+    }
+    fn section(self, s: Section) -> Option<ReportTable> {
         match s {
             Section::Series => Some(series_table(
                 self.grouping,

@@ -9,7 +9,7 @@ use super::{
     show_per_mille,
 };
 use crate::domain::OrgKind;
-use crate::domain::period::{Change, Grouping, Preset};
+use crate::domain::period::{Change, Grouping, Period, Preset};
 use crate::error::AppError;
 use crate::ui::chart::{Bar, BarChart};
 use crate::ui::gate::gated;
@@ -41,35 +41,54 @@ fn period_from_link() -> impl Fn() -> PeriodQuery + Copy + Send + Sync + 'static
     }
 }
 
-#[component]
-fn Reports(kind: OrgKind) -> impl IntoView {
+/// A report page under its heading: the period form (with its error beside it)
+/// and, once the figures arrive, `body`.
+fn report_frame<T, Fut, B, V>(
+    kind: OrgKind,
+    heading: &'static str,
+    fetch: fn(PeriodQuery) -> Fut,
+    body: B,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+    B: Fn(T, PeriodQuery) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
     let period = period_from_link();
-    let report = Resource::new(period, get_sales_report);
-    let heading = if kind == OrgKind::Retailer {
-        "What I bought"
-    } else {
-        "Sales"
-    };
+    let report = Resource::new(period, fetch);
     view! {
         <RoleNav kind />
         <h1>{heading}</h1>
         <Transition fallback=|| {
             view! { <p class="muted">"Adding up…"</p> }
         }>
-            {move || Suspend::new(async move {
-                let q = period();
-                let result = report.await;
-                let error = result.as_ref().err().cloned();
-                view! {
-                    <PeriodForm q=q.clone() error />
-                    {match result {
-                        Ok(r) => view! { <ReportBody r q kind /> }.into_any(),
-                        Err(_) => ().into_any(),
-                    }}
-                }
-            })}
+            {move || {
+                let body = body.clone();
+                Suspend::new(async move {
+                    let q = period();
+                    let result = report.await;
+                    let error = result.as_ref().err().cloned();
+                    view! {
+                        <PeriodForm q=q.clone() error />
+                        {result.ok().map(|r| body(r, q))}
+                    }
+                })
+            }}
         </Transition>
     }
+}
+
+#[component]
+fn Reports(kind: OrgKind) -> impl IntoView {
+    let heading = if kind == OrgKind::Retailer {
+        "What I bought"
+    } else {
+        "Sales"
+    };
+    report_frame(kind, heading, get_sales_report, move |r, q| {
+        view! { <ReportBody r q kind /> }
+    })
 }
 
 /// The first screen's answer to "how much did I buy (sell) this month against
@@ -156,91 +175,34 @@ pub fn BrandReportsPage() -> impl IntoView {
 
 #[component]
 fn BrandReports() -> impl IntoView {
-    let period = period_from_link();
-    let report = Resource::new(period, get_brand_report);
-    view! {
-        <RoleNav kind=OrgKind::Manufacturer />
-        <h1>"Where my products sell"</h1>
-        <Transition fallback=|| {
-            view! { <p class="muted">"Adding up…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                let q = period();
-                let result = report.await;
-                let error = result.as_ref().err().cloned();
-                view! {
-                    <PeriodForm q=q.clone() error />
-                    {match result {
-                        Ok(r) => view! { <BrandBody r q /> }.into_any(),
-                        Err(_) => ().into_any(),
-                    }}
-                }
-            })}
-        </Transition>
-    }
+    report_frame(
+        OrgKind::Manufacturer,
+        "Where my products sell",
+        get_brand_report,
+        |r, q| view! { <BrandBody r q /> },
+    )
 }
 
 #[component]
 fn BrandBody(r: BrandReport, q: PeriodQuery) -> impl IntoView {
-    let bars: Vec<Bar> = r
-        .series
-        .iter()
-        .map(|p| Bar {
-            label: p.label.clone(),
-            value: p.value_paise,
-        })
-        .collect();
     let private = r.private_shops;
     view! {
-        <p class="muted" data-test="period-shown">
-            {format!("{} · compared with {}", r.period.show(), r.previous.show())}
-        </p>
-        <section class="stats figures" data-test="report-figures">
-            <Figure
-                label="Sold, before GST"
-                value=money(r.goods.now)
-                change=r.goods
-                money_change=true
-                test="figure-goods"
-            />
-            <Figure
-                label="Units"
-                value=r.qty.now.to_string()
-                change=r.qty
-                money_change=false
-                test="figure-qty"
-            />
-            <Figure
-                label="Order lines"
-                value=r.lines.now.to_string()
-                change=r.lines
-                money_change=false
-                test="figure-lines"
-            />
-            <Figure
-                label="Shops buying"
-                value=r.shops.now.to_string()
-                change=r.shops
-                money_change=false
-                test="figure-shops"
-            />
-        </section>
-        <section class="card">
-            <h2>{format!("Sold {}", r.grouping.label().to_lowercase())}</h2>
-            <BarChart
-                title=format!("Value before GST, {}", r.grouping.label().to_lowercase())
-                bars
-                test="brand-chart"
-            />
-            <a
-                href=csv_href("brand", Section::Series, &q)
-                rel="external"
-                download
-                data-test="download-series"
-            >
-                "Download CSV"
-            </a>
-        </section>
+        <PeriodLine period=r.period previous=r.previous />
+        {figures(
+            vec![
+                Fig::new("Sold, before GST", r.goods, true, "figure-goods"),
+                Fig::new("Units", r.qty, false, "figure-qty"),
+                Fig::new("Order lines", r.lines, false, "figure-lines"),
+                Fig::new("Shops buying", r.shops, false, "figure-shops"),
+            ],
+        )}
+        <ChartCard
+            heading=format!("Sold {}", r.grouping.label().to_lowercase())
+            title=format!("Value before GST, {}", r.grouping.label().to_lowercase())
+            series=r.series.clone()
+            test="brand-chart"
+            href=csv_href("brand", Section::Series, &q)
+        />
         <TableCard
             table=r.distributors
             href=csv_href("brand", Section::Distributors, &q)
@@ -349,78 +311,39 @@ fn PeriodForm(q: PeriodQuery, error: Option<AppError>) -> impl IntoView {
 #[component]
 fn ReportBody(r: SalesReport, q: PeriodQuery, kind: OrgKind) -> impl IntoView {
     let retailer = kind == OrgKind::Retailer;
-    let bars: Vec<Bar> = r
-        .series
-        .iter()
-        .map(|p| Bar {
-            label: p.label.clone(),
-            value: p.value_paise,
-        })
-        .collect();
     let f = r.funnel.clone();
     view! {
-        <p class="muted" data-test="period-shown">
-            {format!("{} · compared with {}", r.period.show(), r.previous.show())}
-        </p>
-        <section class="stats figures" data-test="report-figures">
-            <Figure
-                label=if retailer { "Bought, with GST" } else { "Sales, with GST" }
-                value=money(r.total.now)
-                change=r.total
-                money_change=true
-                test="figure-total"
-            />
-            <Figure
-                label="Orders"
-                value=r.orders.now.to_string()
-                change=r.orders
-                money_change=false
-                test="figure-orders"
-            />
-            <Figure
-                label="Order lines"
-                value=r.lines.now.to_string()
-                change=r.lines
-                money_change=false
-                test="figure-lines"
-            />
-            <Figure
-                label="Goods before GST"
-                value=money(r.goods.now)
-                change=r.goods
-                money_change=true
-                test="figure-goods"
-            />
-            <Figure
-                label=if retailer { "GST paid" } else { "GST collected" }
-                value=money(r.gst.now)
-                change=r.gst
-                money_change=true
-                test="figure-gst"
-            />
-        </section>
-        <section class="card">
-            <h2>
-                {format!(
-                    "{} {}",
-                    if retailer { "Bought" } else { "Sales" },
-                    r.grouping.label().to_lowercase(),
-                )}
-            </h2>
-            <BarChart
-                title=format!("Value with GST, {}", r.grouping.label().to_lowercase())
-                bars
-                test="sales-chart"
-            />
-            <a
-                href=csv_href("sales", Section::Series, &q)
-                rel="external"
-                download
-                data-test="download-series"
-            >
-                "Download CSV"
-            </a>
-        </section>
+        <PeriodLine period=r.period previous=r.previous />
+        {figures(
+            vec![
+                Fig::new(
+                    if retailer { "Bought, with GST" } else { "Sales, with GST" },
+                    r.total,
+                    true,
+                    "figure-total",
+                ),
+                Fig::new("Orders", r.orders, false, "figure-orders"),
+                Fig::new("Order lines", r.lines, false, "figure-lines"),
+                Fig::new("Goods before GST", r.goods, true, "figure-goods"),
+                Fig::new(
+                    if retailer { "GST paid" } else { "GST collected" },
+                    r.gst,
+                    true,
+                    "figure-gst",
+                ),
+            ],
+        )}
+        <ChartCard
+            heading=format!(
+                "{} {}",
+                if retailer { "Bought" } else { "Sales" },
+                r.grouping.label().to_lowercase(),
+            )
+            title=format!("Value with GST, {}", r.grouping.label().to_lowercase())
+            series=r.series.clone()
+            test="sales-chart"
+            href=csv_href("sales", Section::Series, &q)
+        />
         {(!retailer).then(|| view! { <FunnelCard f /> })}
         <TableCard table=r.parties href=csv_href("sales", Section::Parties, &q) test="by-party" />
         <TableCard
@@ -490,97 +413,39 @@ pub fn PlatformReportsPage() -> impl IntoView {
 
 #[component]
 fn PlatformReports() -> impl IntoView {
-    let period = period_from_link();
-    let report = Resource::new(period, get_platform_report);
-    view! {
-        <RoleNav kind=OrgKind::Platform />
-        <h1>"Platform"</h1>
-        <Transition fallback=|| {
-            view! { <p class="muted">"Adding up…"</p> }
-        }>
-            {move || Suspend::new(async move {
-                let q = period();
-                let result = report.await;
-                let error = result.as_ref().err().cloned();
-                view! {
-                    <PeriodForm q=q.clone() error />
-                    {match result {
-                        Ok(r) => view! { <PlatformBody r q /> }.into_any(),
-                        Err(_) => ().into_any(),
-                    }}
-                }
-            })}
-        </Transition>
-    }
+    report_frame(
+        OrgKind::Platform,
+        "Platform",
+        get_platform_report,
+        |r, q| view! { <PlatformBody r q /> },
+    )
 }
 
 #[component]
 fn PlatformBody(r: PlatformReport, q: PeriodQuery) -> impl IntoView {
-    let bars: Vec<Bar> = r
-        .series
-        .iter()
-        .map(|p| Bar {
-            label: p.label.clone(),
-            value: p.value_paise,
-        })
-        .collect();
     view! {
-        <p class="muted" data-test="period-shown">
-            {format!("{} · compared with {}", r.period.show(), r.previous.show())}
-        </p>
-        <section class="stats figures" data-test="report-figures">
-            <Figure
-                label="Sales, with GST"
-                value=money(r.total.now)
-                change=r.total
-                money_change=true
-                test="figure-total"
-            />
-            <Figure
-                label="Orders"
-                value=r.orders.now.to_string()
-                change=r.orders
-                money_change=false
-                test="figure-orders"
-            />
-            <Figure
-                label="Shops buying"
-                value=r.active_retailers.now.to_string()
-                change=r.active_retailers
-                money_change=false
-                test="figure-retailers"
-            />
-            <Figure
-                label="Distributors selling"
-                value=r.active_distributors.now.to_string()
-                change=r.active_distributors
-                money_change=false
-                test="figure-distributors"
-            />
-            <Figure
-                label="Brands sold"
-                value=r.active_manufacturers.now.to_string()
-                change=r.active_manufacturers
-                money_change=false
-                test="figure-manufacturers"
-            />
-        </section>
-        <section class="card">
-            <h2>{format!("Sales {}", r.grouping.label().to_lowercase())}</h2>
-            <BarChart
-                title=format!("Value with GST, {}", r.grouping.label().to_lowercase())
-                bars
-                test="platform-chart"
-            />
-            <a
-                href=csv_href("platform", Section::Series, &q)
-                rel="external"
-                download
-                data-test="download-series"
-            >
-                "Download CSV"
-            </a>
-        </section>
+        <PeriodLine period=r.period previous=r.previous />
+        {figures(
+            vec![
+                Fig::new("Sales, with GST", r.total, true, "figure-total"),
+                Fig::new("Orders", r.orders, false, "figure-orders"),
+                Fig::new("Shops buying", r.active_retailers, false, "figure-retailers"),
+                Fig::new(
+                    "Distributors selling",
+                    r.active_distributors,
+                    false,
+                    "figure-distributors",
+                ),
+                Fig::new("Brands sold", r.active_manufacturers, false, "figure-manufacturers"),
+            ],
+        )}
+        <ChartCard
+            heading=format!("Sales {}", r.grouping.label().to_lowercase())
+            title=format!("Value with GST, {}", r.grouping.label().to_lowercase())
+            series=r.series.clone()
+            test="platform-chart"
+            href=csv_href("platform", Section::Series, &q)
+        />
         <FunnelCard f=r.funnel />
         <TableCard
             table=r.retailers
@@ -605,35 +470,93 @@ fn PlatformBody(r: PlatformReport, q: PeriodQuery) -> impl IntoView {
     }
 }
 
-/// A figure, its change against the period before in units and per cent.
-#[component]
-fn Figure(
+/// A figure and its change against the period before, in units (₹ for money)
+/// and per cent.
+pub struct Fig {
     label: &'static str,
-    value: String,
     change: Change,
-    money_change: bool,
+    money: bool,
     test: &'static str,
-) -> impl IntoView {
-    let delta = change.delta();
-    let sign = if delta > 0 { "+" } else { "" };
-    let shown = if money_change {
-        format!("{sign}{}", money(delta))
-    } else {
-        format!("{sign}{delta}")
-    };
-    let class = match delta.signum() {
-        1 => "change up",
-        -1 => "change down",
-        _ => "change",
-    };
+}
+
+impl Fig {
+    fn new(label: &'static str, change: Change, money: bool, test: &'static str) -> Fig {
+        Fig {
+            label,
+            change,
+            money,
+            test,
+        }
+    }
+
+    fn show(&self, v: i64) -> String {
+        if self.money { money(v) } else { v.to_string() }
+    }
+}
+
+/// The row of figures at the top of a report.
+fn figures(items: Vec<Fig>) -> impl IntoView {
     view! {
-        <div class="stat">
-            <b data-test=test>{value}</b>
-            <span>{label}</span>
-            <small class=class data-test=format!("{test}-change")>
-                {format!("{shown} ({})", change.show_percent())}
-            </small>
-        </div>
+        <section class="stats figures" data-test="report-figures">
+            {items
+                .into_iter()
+                .map(|f| {
+                    let delta = f.change.delta();
+                    let sign = if delta > 0 { "+" } else { "" };
+                    let class = match delta.signum() {
+                        1 => "change up",
+                        -1 => "change down",
+                        _ => "change",
+                    };
+                    view! {
+                        <div class="stat">
+                            <b data-test=f.test>{f.show(f.change.now)}</b>
+                            <span>{f.label}</span>
+                            <small class=class data-test=format!("{}-change", f.test)>
+                                {format!("{sign}{} ({})", f.show(delta), f.change.show_percent())}
+                            </small>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </section>
+    }
+}
+
+/// "1 Dec 2026 – 3 Dec 2026 · compared with 1 Nov 2026 – 3 Nov 2026".
+#[component]
+fn PeriodLine(period: Period, previous: Period) -> impl IntoView {
+    view! {
+        <p class="muted" data-test="period-shown">
+            {format!("{} · compared with {}", period.show(), previous.show())}
+        </p>
+    }
+}
+
+/// The series as a bar chart, with its download.
+#[component]
+fn ChartCard(
+    heading: String,
+    title: String,
+    series: Vec<super::Point>,
+    test: &'static str,
+    href: String,
+) -> impl IntoView {
+    let bars = series
+        .into_iter()
+        .map(|p| Bar {
+            label: p.label,
+            value: p.value_paise,
+        })
+        .collect();
+    view! {
+        <section class="card">
+            <h2>{heading}</h2>
+            <BarChart title bars test />
+            <a href=href rel="external" download data-test="download-series">
+                "Download CSV"
+            </a>
+        </section>
     }
 }
 

@@ -2,9 +2,9 @@
 //! (by day, read through their `day` index), WhatsApp delivery from the outbox.
 //! Platform staff only; the platform is the only tenant of these figures.
 
-use super::service::{civil, naive, resolve};
+use super::service::{fill_series, naive, resolve};
 use super::table::{Cell, Kind, ReportTable};
-use super::{Funnel, PeriodQuery, PlatformReport, Point};
+use super::{Funnel, PeriodQuery, PlatformReport};
 use crate::domain::IndianState;
 use crate::domain::period::{Change, Period};
 use crate::error::AppError;
@@ -77,18 +77,11 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
     )
     .fetch_all(ctx.db())
     .await?;
-    let series = grouping
-        .buckets(period)
-        .into_iter()
-        .map(|start| {
-            let hit = buckets.iter().find(|b| civil(b.bucket) == Some(start));
-            Point {
-                label: grouping.show(start),
-                value_paise: hit.map_or(0, |b| b.value),
-                orders: hit.map_or(0, |b| b.orders),
-            }
-        })
-        .collect();
+    let series = fill_series(
+        grouping,
+        period,
+        buckets.iter().map(|b| (b.bucket, b.value, b.orders)),
+    );
 
     let retailers = sqlx::query!(
         r#"SELECT r.trade_name, r.city, r.pincode, t.orders AS "orders!", t.value AS "value!"
@@ -103,7 +96,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
     )
     .fetch_all(ctx.db())
     .await?;
-    let mut retailers_table = ReportTable::new(
+    let retailers_table = ReportTable::of(
         "By shop",
         &[
             ("Shop", Kind::Text),
@@ -112,10 +105,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
             ("Orders", Kind::Count),
             ("Value with GST", Kind::Money),
         ],
-    );
-    retailers_table.rows = retailers
-        .into_iter()
-        .map(|r| {
+        retailers.into_iter().map(|r| {
             vec![
                 Cell::Text(r.trade_name),
                 Cell::Text(r.city),
@@ -123,8 +113,8 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
                 Cell::Count(r.orders),
                 Cell::Money(r.value),
             ]
-        })
-        .collect();
+        }),
+    );
 
     let categories = sqlx::query!(
         r#"SELECT c.name, count(DISTINCT t.sku_id) AS "products!", sum(t.qty)::bigint AS "qty!",
@@ -141,7 +131,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
     )
     .fetch_all(ctx.db())
     .await?;
-    let mut categories_table = ReportTable::new(
+    let categories_table = ReportTable::of(
         "By category",
         &[
             ("Category", Kind::Text),
@@ -149,18 +139,15 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
             ("Quantity", Kind::Count),
             ("Value before GST", Kind::Money),
         ],
-    );
-    categories_table.rows = categories
-        .into_iter()
-        .map(|r| {
+        categories.into_iter().map(|r| {
             vec![
                 Cell::Text(r.name),
                 Cell::Count(r.products),
                 Cell::Count(r.qty),
                 Cell::Money(r.value),
             ]
-        })
-        .collect();
+        }),
+    );
 
     let top = sqlx::query!(
         r#"SELECT t.state_code AS "state_code!", t.rank AS "rank!", k.name, k.brand, t.qty AS "qty!", t.value AS "value!"
@@ -178,7 +165,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
     )
     .fetch_all(ctx.db())
     .await?;
-    let mut top_table = ReportTable::new(
+    let top_table = ReportTable::of(
         "Top products by state",
         &[
             ("State", Kind::Text),
@@ -188,10 +175,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
             ("Quantity", Kind::Count),
             ("Value before GST", Kind::Money),
         ],
-    );
-    top_table.rows = top
-        .into_iter()
-        .map(|r| {
+        top.into_iter().map(|r| {
             let state = u8::try_from(r.state_code)
                 .ok()
                 .and_then(IndianState::by_code)
@@ -205,8 +189,8 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
                 Cell::Count(r.qty),
                 Cell::Money(r.value),
             ]
-        })
-        .collect();
+        }),
+    );
 
     // Delivery only moves forward (sent → delivered → read), so "read" is also delivered.
     let messages = sqlx::query!(
@@ -224,7 +208,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
     )
     .fetch_all(ctx.db())
     .await?;
-    let mut messages_table = ReportTable::new(
+    let messages_table = ReportTable::of(
         "WhatsApp by template",
         &[
             ("Template", Kind::Text),
@@ -236,10 +220,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
             ("Delivered of sent", Kind::Text),
             ("Read of delivered", Kind::Text),
         ],
-    );
-    messages_table.rows = messages
-        .into_iter()
-        .map(|r| {
+        messages.into_iter().map(|r| {
             vec![
                 Cell::Text(r.template),
                 Cell::Count(r.made),
@@ -250,8 +231,8 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
                 Cell::Text(share(r.delivered, r.sent)),
                 Cell::Text(share(r.read, r.delivered)),
             ]
-        })
-        .collect();
+        }),
+    );
 
     let change = |a: i64, b: i64| Change { now: a, before: b };
     Ok(PlatformReport {
@@ -273,9 +254,12 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
             withdrawn: now.withdrawn,
             cancelled: now.cancelled,
         },
-        retailers: retailers_table.with_totals(),
-        categories: categories_table.with_totals(),
-        top_products: top_table,
-        messages: messages_table.with_totals(),
+        retailers: retailers_table,
+        categories: categories_table,
+        top_products: ReportTable {
+            totals: None,
+            ..top_table
+        },
+        messages: messages_table,
     })
 }

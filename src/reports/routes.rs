@@ -1,11 +1,10 @@
-//! Downloads of the sales report's tables as CSV: a plain GET a browser saves,
-//! authorised like the page's server function (signed in, a distributor or a
-//! shop, only its own orders), else 401 / 403; a bad period is a 422 saying why.
+//! Downloads of the reports' tables as CSV or XLSX: plain GETs a browser saves,
+//! authorised like each page's server function (signed in, of the report's
+//! kinds, only the caller's own figures), else 401 / 403; a bad period is a 422
+//! saying why; an unknown table or format is a 404.
 
-use super::table::ReportTable;
-use super::{PeriodQuery, Section};
+use super::{PeriodQuery, Report, Section};
 use crate::domain::OrgKind;
-use crate::domain::period::Period;
 use crate::error::AppError;
 use crate::server::http::{attachment, error_response};
 use crate::server::{AppState, Ctx};
@@ -13,40 +12,44 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use http::request::Parts;
 
-pub async fn sales_download(
-    State(state): State<AppState>,
-    Path((section, format)): Path<(String, String)>,
-    Query(q): Query<PeriodQuery>,
-    parts: Parts,
-) -> Response {
-    let result = async {
-        let ctx = Ctx::from_parts(state, parts, &OrgKind::PARTIES).await?;
-        let section = Section::parse(&section).ok_or_else(no_such_report)?;
-        let report = super::service::sales(&ctx, &q).await?;
-        let (period, title) = (report.period, "Sales");
-        let table = report.section(section).ok_or_else(no_such_report)?;
-        download(&format, "sales", section, title, period, &table)
+/// A download handler: who may call it and how its report is made.
+macro_rules! download_route {
+    ($(#[$doc:meta])* $name:ident, $kinds:expr, $make:path) => {
+        $(#[$doc])*
+        pub async fn $name(
+            State(state): State<AppState>,
+            Path((section, format)): Path<(String, String)>,
+            Query(q): Query<PeriodQuery>,
+            parts: Parts,
+        ) -> Response {
+            let result = async {
+                let ctx = Ctx::from_parts(state, parts, $kinds).await?;
+                let section = Section::parse(&section).ok_or_else(no_such_report)?;
+                download(&format, section, $make(&ctx, &q).await?)
+            };
+            result.await.unwrap_or_else(error_response)
+        }
     };
-    result.await.unwrap_or_else(error_response)
 }
 
-/// A brand's report tables as CSV or XLSX, for its manufacturer only.
-pub async fn brand_download(
-    State(state): State<AppState>,
-    Path((section, format)): Path<(String, String)>,
-    Query(q): Query<PeriodQuery>,
-    parts: Parts,
-) -> Response {
-    let result = async {
-        let ctx = Ctx::from_parts(state, parts, &[OrgKind::Manufacturer]).await?;
-        let section = Section::parse(&section).ok_or_else(no_such_report)?;
-        let report = super::brand::report(&ctx, &q).await?;
-        let (period, title) = (report.period, "Brand sales");
-        let table = report.section(section).ok_or_else(no_such_report)?;
-        download(&format, "brand", section, title, period, &table)
-    };
-    result.await.unwrap_or_else(error_response)
-}
+download_route!(
+    /// The sales (a shop's purchases) report's tables, for a distributor or a shop.
+    sales_download,
+    &OrgKind::PARTIES,
+    super::service::sales
+);
+download_route!(
+    /// A brand's report tables, for its manufacturer only.
+    brand_download,
+    &[OrgKind::Manufacturer],
+    super::brand::report
+);
+download_route!(
+    /// The platform report's tables, for AuroMart's admins only.
+    platform_download,
+    &[OrgKind::Platform],
+    super::platform::report
+);
 
 fn no_such_report() -> AppError {
     AppError::NotFound("There is no such report.".into())
@@ -54,20 +57,16 @@ fn no_such_report() -> AppError {
 
 /// A table as a CSV or XLSX file named after the report, section and period,
 /// never cached (the figures change with every order).
-fn download(
-    format: &str,
-    report: &str,
-    section: Section,
-    title: &str,
-    period: Period,
-    table: &ReportTable,
-) -> Result<Response, AppError> {
+fn download<R: Report>(format: &str, section: Section, report: R) -> Result<Response, AppError> {
+    let period = report.period();
     let name = format!(
-        "{report}-{}-{}-{}",
+        "{}-{}-{}-{}",
+        R::NAME,
         section.as_str(),
         period.from,
         period.to
     );
+    let table = report.section(section).ok_or_else(no_such_report)?;
     let mut res = match format {
         // A byte-order mark, so spreadsheet programs read the ₹ and Devanagari as UTF-8.
         "csv" => attachment(
@@ -77,8 +76,8 @@ fn download(
             None,
         ),
         "xlsx" => {
-            let heading = format!("{title} · {} · {}", table.title, period.show());
-            let bytes = super::xlsx::workbook(table, &heading).map_err(crate::error::internal)?;
+            let heading = format!("{} · {} · {}", R::TITLE, table.title, period.show());
+            let bytes = super::xlsx::workbook(&table, &heading).map_err(crate::error::internal)?;
             attachment(
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 format!("{name}.xlsx"),
@@ -93,22 +92,4 @@ fn download(
         http::HeaderValue::from_static("private, no-store"),
     );
     Ok(res)
-}
-
-/// The platform report's tables as CSV or XLSX, for AuroMart's admins only.
-pub async fn platform_download(
-    State(state): State<AppState>,
-    Path((section, format)): Path<(String, String)>,
-    Query(q): Query<PeriodQuery>,
-    parts: Parts,
-) -> Response {
-    let result = async {
-        let ctx = Ctx::from_parts(state, parts, &[OrgKind::Platform]).await?;
-        let section = Section::parse(&section).ok_or_else(no_such_report)?;
-        let report = super::platform::report(&ctx, &q).await?;
-        let (period, title) = (report.period, "Platform");
-        let table = report.section(section).ok_or_else(no_such_report)?;
-        download(&format, "platform", section, title, period, &table)
-    };
-    result.await.unwrap_or_else(error_response)
 }

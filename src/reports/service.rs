@@ -210,6 +210,30 @@ async fn gst(ctx: &Ctx, retailer: bool, p: Period) -> Result<i64, AppError> {
     )?)
 }
 
+/// The series over every bucket of the period (those without orders as zero),
+/// from the (bucket start, value, count) rows a query returned.
+pub(super) fn fill_series(
+    grouping: Grouping,
+    period: Period,
+    buckets: impl Iterator<Item = (NaiveDate, i64, i64)>,
+) -> Vec<Point> {
+    let found: std::collections::HashMap<Day, (i64, i64)> = buckets
+        .filter_map(|(d, v, n)| civil(d).map(|d| (d, (v, n))))
+        .collect();
+    grouping
+        .buckets(period)
+        .into_iter()
+        .map(|start| {
+            let (value_paise, orders) = found.get(&start).copied().unwrap_or((0, 0));
+            Point {
+                label: grouping.show(start),
+                value_paise,
+                orders,
+            }
+        })
+        .collect()
+}
+
 /// One period's figures.
 async fn totals(ctx: &Ctx, retailer: bool, p: Period) -> Result<Totals, AppError> {
     let (org, from, to) = (ctx.user().org_id, naive(p.from), naive(p.to));
@@ -235,18 +259,11 @@ pub async fn sales(ctx: &Ctx, q: &PeriodQuery) -> Result<SalesReport, AppError> 
             .fetch_all(ctx.db())
             .await
     )?;
-    let series = grouping
-        .buckets(period)
-        .into_iter()
-        .map(|start| {
-            let hit = buckets.iter().find(|b| civil(b.bucket) == Some(start));
-            Point {
-                label: grouping.show(start),
-                value_paise: hit.map_or(0, |b| b.value),
-                orders: hit.map_or(0, |b| b.orders),
-            }
-        })
-        .collect();
+    let series = fill_series(
+        grouping,
+        period,
+        buckets.iter().map(|b| (b.bucket, b.value, b.orders)),
+    );
     let parties = for_side!(
         retailer,
         parties_query!(org, from, to).fetch_all(ctx.db()).await
@@ -315,7 +332,7 @@ fn idle_table(retailer: bool, rows: Vec<IdleRow>) -> ReportTable {
         if retailer { "Distributors" } else { "Shops" },
         super::IDLE_DAYS
     );
-    let mut t = ReportTable::new(
+    ReportTable::of(
         &title,
         &[
             (if retailer { "Distributor" } else { "Shop" }, Kind::Text),
@@ -324,10 +341,7 @@ fn idle_table(retailer: bool, rows: Vec<IdleRow>) -> ReportTable {
             ("Orders before", Kind::Count),
             ("Value before", Kind::Money),
         ],
-    );
-    t.rows = rows
-        .into_iter()
-        .map(|r| {
+        rows.into_iter().map(|r| {
             vec![
                 Cell::Text(r.name),
                 Cell::Text(r.city),
@@ -335,32 +349,27 @@ fn idle_table(retailer: bool, rows: Vec<IdleRow>) -> ReportTable {
                 Cell::Count(r.orders),
                 Cell::Money(r.value),
             ]
-        })
-        .collect();
-    t.with_totals()
+        }),
+    )
 }
 
 fn rejections_table(rows: Vec<(String, i64)>) -> ReportTable {
-    let mut t = ReportTable::new(
+    ReportTable::of(
         "Why orders were rejected",
         &[("Reason", Kind::Text), ("Orders", Kind::Count)],
-    );
-    t.rows = rows
-        .into_iter()
-        .map(|(reason, n)| {
+        rows.into_iter().map(|(reason, n)| {
             let reason = if reason.is_empty() {
                 "(no reason given)".to_string()
             } else {
                 reason
             };
             vec![Cell::Text(reason), Cell::Count(n)]
-        })
-        .collect();
-    t.with_totals()
+        }),
+    )
 }
 
 fn parties_table(retailer: bool, rows: Vec<PartyRow>) -> ReportTable {
-    let mut t = ReportTable::new(
+    ReportTable::of(
         if retailer {
             "By distributor"
         } else {
@@ -374,10 +383,7 @@ fn parties_table(retailer: bool, rows: Vec<PartyRow>) -> ReportTable {
             ("Value with GST", Kind::Money),
             ("Last order", Kind::Text),
         ],
-    );
-    t.rows = rows
-        .into_iter()
-        .map(|r| {
+        rows.into_iter().map(|r| {
             vec![
                 Cell::Text(r.name),
                 Cell::Text(r.city),
@@ -386,13 +392,12 @@ fn parties_table(retailer: bool, rows: Vec<PartyRow>) -> ReportTable {
                 Cell::Money(r.value),
                 Cell::Text(civil(r.last_day).map(Day::show).unwrap_or_default()),
             ]
-        })
-        .collect();
-    t.with_totals()
+        }),
+    )
 }
 
 fn products_table(rows: Vec<ProductRow>) -> ReportTable {
-    let mut t = ReportTable::new(
+    ReportTable::of(
         "By product",
         &[
             ("Product", Kind::Text),
@@ -402,10 +407,7 @@ fn products_table(rows: Vec<ProductRow>) -> ReportTable {
             ("Orders", Kind::Count),
             ("Value before GST", Kind::Money),
         ],
-    );
-    t.rows = rows
-        .into_iter()
-        .map(|r| {
+        rows.into_iter().map(|r| {
             vec![
                 Cell::Text(r.name),
                 Cell::Text(r.brand),
@@ -414,9 +416,8 @@ fn products_table(rows: Vec<ProductRow>) -> ReportTable {
                 Cell::Count(r.orders),
                 Cell::Money(r.value),
             ]
-        })
-        .collect();
-    t.with_totals()
+        }),
+    )
 }
 
 /// Categories summed from the product rows (a category's quantity mixes units,
@@ -433,17 +434,14 @@ fn categories_table(rows: &[ProductRow]) -> ReportTable {
         }
     }
     by.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
-    let mut t = ReportTable::new(
+    ReportTable::of(
         "By category",
         &[
             ("Category", Kind::Text),
             ("Products", Kind::Count),
             ("Value before GST", Kind::Money),
         ],
-    );
-    t.rows = by
-        .into_iter()
-        .map(|(c, n, v)| vec![Cell::Text(c), Cell::Count(n), Cell::Money(v)])
-        .collect();
-    t.with_totals()
+        by.into_iter()
+            .map(|(c, n, v)| vec![Cell::Text(c), Cell::Count(n), Cell::Money(v)]),
+    )
 }

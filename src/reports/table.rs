@@ -96,6 +96,19 @@ impl ReportTable {
         }
     }
 
+    /// A table of `rows` under `columns`, with its totals row.
+    pub fn of(
+        title: &str,
+        columns: &[(&str, Kind)],
+        rows: impl Iterator<Item = Vec<Cell>>,
+    ) -> ReportTable {
+        ReportTable {
+            rows: rows.collect(),
+            ..ReportTable::new(title, columns)
+        }
+        .with_totals()
+    }
+
     /// Adds the totals row: the sum of each count and money column.
     pub fn with_totals(mut self) -> ReportTable {
         let totals = self

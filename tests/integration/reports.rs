@@ -191,8 +191,13 @@ fn sheet_xml(xlsx: &[u8]) -> String {
     sheet
 }
 
+/// The market's shop orders `qty` of its one product; returns the order id.
+async fn order(m: &Market, qty: i64, key: &str) -> i64 {
+    place(&m.retailer, m.distributor_org, &[(m.listing_id, qty)], key).await
+}
+
 async fn accepted_order(m: &Market, qty: i64, key: &str) {
-    let id = place(&m.retailer, m.distributor_org, &[(m.listing_id, qty)], key).await;
+    let id = order(m, qty, key).await;
     m.act(&m.distributor, id, "accept_deliver", "").await.ok();
 }
 
@@ -204,20 +209,8 @@ async fn each_side_sees_its_own_sales_and_the_download_agrees() {
     accepted_order(&m, 4, "report-1").await;
     accepted_order(&m, 2, "report-2").await;
     // Placed but not answered, and rejected: ordered, not sold.
-    place(
-        &m.retailer,
-        m.distributor_org,
-        &[(m.listing_id, 1)],
-        "report-3",
-    )
-    .await;
-    let refused = place(
-        &m.retailer,
-        m.distributor_org,
-        &[(m.listing_id, 3)],
-        "report-4",
-    )
-    .await;
+    order(&m, 1, "report-3").await;
+    let refused = order(&m, 3, "report-4").await;
     m.act(&m.distributor, refused, "reject", "Out of stock")
         .await
         .ok();
@@ -467,13 +460,7 @@ async fn the_admin_sees_the_whole_platform() {
     let b = app.market(380, 100).await;
     accepted_order(&a, 2, "platform-1").await;
     accepted_order(&b, 3, "platform-2").await;
-    place(
-        &b.retailer,
-        b.distributor_org,
-        &[(b.listing_id, 1)],
-        "platform-3",
-    )
-    .await;
+    order(&b, 1, "platform-3").await;
     let (admin, _) = app.admin().await;
     let r = admin
         .call("reports/platform", &period("this_month", "", "", "month"))

@@ -111,6 +111,16 @@ fn no_args(_: &World, _: OrgKind) -> Vec<(String, String)> {
     Vec::new()
 }
 
+/// A report's period argument: this month.
+fn this_month(_: &World, _: OrgKind) -> Vec<(String, String)> {
+    pairs(&[
+        ("query[period]", "this_month"),
+        ("query[from]", ""),
+        ("query[to]", ""),
+        ("query[group]", ""),
+    ])
+}
+
 /// The org id of tenant `tenant` of the other trading kind, as text.
 fn partner(w: &World, k: OrgKind, tenant: usize) -> String {
     let other = if k == OrgKind::Manufacturer {
@@ -477,14 +487,7 @@ fn cases() -> Vec<Case> {
         Case {
             endpoint: "reports/sales",
             who: Kinds(PARTIES),
-            args: |_, _| {
-                pairs(&[
-                    ("query[period]", "this_month"),
-                    ("query[from]", ""),
-                    ("query[to]", ""),
-                    ("query[group]", ""),
-                ])
-            },
+            args: this_month,
             tenancy: OwnOrgOnly(|_, _, t, v| {
                 (v["funnel"]["placed"].as_i64().unwrap_or(0) > 0) == (t == 0)
             }),
@@ -608,27 +611,13 @@ fn cases() -> Vec<Case> {
         Case {
             endpoint: "reports/platform",
             who: Kinds(&[OrgKind::Platform]),
-            args: |_, _| {
-                pairs(&[
-                    ("query[period]", "this_month"),
-                    ("query[from]", ""),
-                    ("query[to]", ""),
-                    ("query[group]", ""),
-                ])
-            },
+            args: this_month,
             tenancy: Platform,
         },
         Case {
             endpoint: "reports/brand",
             who: Kinds(&[OrgKind::Manufacturer]),
-            args: |_, _| {
-                pairs(&[
-                    ("query[period]", "this_month"),
-                    ("query[from]", ""),
-                    ("query[to]", ""),
-                    ("query[group]", ""),
-                ])
-            },
+            args: this_month,
             tenancy: OwnOrgOnly(|_, _, t, v| {
                 (v["goods"]["now"].as_i64().unwrap_or(0) > 0) == (t == 0)
             }),
