@@ -50,6 +50,9 @@ for (const [who, paths] of Object.entries(PAGES)) {
   test(`every page of ${who === 'anonymous' ? 'a visitor' : who} fits a 360 px phone and hydrates under the CSP`, async ({ page }) => {
     test.setTimeout(120_000);
     const violations = await watchPolicy(page);
+    // A hydration mismatch panics in the WASM: any uncaught error fails the page.
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
     if (who !== 'anonymous') await login(page, who);
     const visit = [...paths];
     if (who === DEMO.retailer || who === DEMO.distributor) {
@@ -66,6 +69,7 @@ for (const [who, paths] of Object.entries(PAGES)) {
       expect(w.doc, `${path} scrolls sideways (${w.widest})`).toBeLessThanOrEqual(w.view);
     }
     expect(violations, 'no Content-Security-Policy violations').toEqual([]);
+    expect(errors, 'no errors while hydrating').toEqual([]);
   });
 }
 

@@ -31,11 +31,15 @@ pub async fn set_opt_in(opt_in: bool) -> Result<bool, AppError> {
     super::service::set_opt_in(&ctx, opt_in).await
 }
 
-/// Whether the shop lets the brands it buys see its name in their reports.
+/// Whether the shop lets the brands it buys see its name in their reports
+/// (None for other kinds of business, which have no such choice).
 #[server(endpoint = "account/brand_consent")]
-pub async fn get_brand_consent() -> Result<BrandConsent, AppError> {
-    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Retailer]).await?;
-    super::service::brand_consent(&ctx).await
+pub async fn get_brand_consent() -> Result<Option<BrandConsent>, AppError> {
+    let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::ALL).await?;
+    if ctx.user().org_kind != crate::domain::OrgKind::Retailer {
+        return Ok(None);
+    }
+    super::service::brand_consent(&ctx).await.map(Some)
 }
 
 /// Give or take back that consent (the shop's owner only); it applies at once.

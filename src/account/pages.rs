@@ -3,7 +3,6 @@
 
 use super::api::{my_organisation, my_team};
 use super::{OrgProfile, TeamMember};
-use crate::domain::OrgKind;
 use crate::ui::show_phone;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -30,13 +29,6 @@ pub fn ProfileCards() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match org.await {
-                    Ok(o) if o.kind == OrgKind::Retailer => {
-                        view! {
-                            <OrgCard org=o />
-                            <BrandConsentChoice />
-                        }
-                            .into_any()
-                    }
                     Ok(o) => view! { <OrgCard org=o /> }.into_any(),
                     Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 }
@@ -48,6 +40,7 @@ pub fn ProfileCards() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <BrandConsentChoice />
         <AnnouncementsChoice />
     }
 }
@@ -99,6 +92,8 @@ pub fn AnnouncementsChoice() -> impl IntoView {
 
 /// The shop's choice whether the brands it buys may see its name in their
 /// re-order reports (off until the owner turns it on; staff see it read-only).
+/// Nothing for other kinds of business. Its resource is made with the page, not
+/// inside another's `Suspend`, so the browser hydrates it from the server's value.
 #[component]
 fn BrandConsentChoice() -> impl IntoView {
     let set = ServerAction::<super::api::SetBrandConsent>::new();
@@ -112,6 +107,7 @@ fn BrandConsentChoice() -> impl IntoView {
                 current
                     .await
                     .ok()
+                    .flatten()
                     .map(|c| {
                         let since = c
                             .since

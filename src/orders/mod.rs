@@ -206,9 +206,11 @@ pub struct OrderFilter {
     pub q: String,
 }
 
-/// Badge counts for the order panel.
+/// Badge counts for the order panel, and every status's count for its tracking row.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderCounts {
     pub new: i64,
     pub open: i64,
+    /// Each status with its number of orders, in the order of `OrderState::ALL`.
+    pub by_state: Vec<(crate::domain::order::OrderState, i64)>,
 }

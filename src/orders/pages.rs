@@ -60,7 +60,38 @@ fn OrdersHome(kind: OrgKind, title: &'static str) -> impl IntoView {
             {title}
         </h1>
         <crate::reports::pages::MonthAtAGlance kind version />
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                counts.await.ok().map(|c| view! { <StateCounts counts=c /> })
+            })}
+        </Transition>
         <OrdersPanel kind />
+    }
+}
+
+/// The tracking row: each status with its number of orders, linking to the list of them.
+#[component]
+fn StateCounts(counts: crate::orders::OrderCounts) -> impl IntoView {
+    view! {
+        <nav class="state-counts" aria-label="Orders by status" data-test="state-counts">
+            {counts
+                .by_state
+                .into_iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(state, n)| {
+                    let label = format!("{} {n}", state.label());
+                    view! {
+                        <a
+                            href=format!("?state={}", state.as_str())
+                            class=format!("pill state-{}", state.as_str())
+                            data-state=state.as_str()
+                        >
+                            {label}
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </nav>
     }
 }
 

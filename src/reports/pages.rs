@@ -149,11 +149,12 @@ pub fn MonthAtAGlance(
                                 <b data-test="glance-total">{money(r.total.now)}</b>
                                 <small>
                                     {format!(
-                                        "{} against {} · {}",
+                                        "{} against {} · {} order{}",
                                         r.total.show_percent(),
                                         r.previous.show(),
                                         r.orders.now,
-                                    )} {if r.orders.now == 1 { " order" } else { " orders" }}
+                                        if r.orders.now == 1 { "" } else { "s" },
+                                    )}
                                 </small>
                                 <small>{who}</small>
                             </a>

@@ -216,6 +216,22 @@ async fn each_side_sees_its_own_sales_and_the_download_agrees() {
         .ok();
     // Another tenant's sale, which neither side of `m` may see.
     accepted_order(&other, 7, "report-5").await;
+    // The order list's tracking row counts each status.
+    let counts = m.distributor.call("orders/counts", &[]).await;
+    assert_eq!(
+        counts.ok()["by_state"],
+        serde_json::json!([
+            ["placed", 1],
+            ["accepted", 2],
+            ["packed", 0],
+            ["out_for_delivery", 0],
+            ["ready_for_pickup", 0],
+            ["delivered", 0],
+            ["picked_up", 0],
+            ["rejected", 1],
+            ["cancelled", 0]
+        ])
+    );
     let sold: i64 = sqlx::query_scalar!(
         r#"SELECT sum(total_paise)::bigint AS "v!" FROM orders WHERE distributor_id = $1 AND state = 'accepted'"#,
         m.distributor_org

@@ -598,9 +598,15 @@ fn cases() -> Vec<Case> {
         },
         Case {
             endpoint: "account/brand_consent",
-            who: Kinds(&[OrgKind::Retailer]),
+            who: Kinds(&ALL_KINDS),
             args: no_args,
-            tenancy: OwnOrgOnly(|_, _, _, v| v["shares"].is_boolean()),
+            tenancy: OwnOrgOnly(|_, k, _, v| {
+                if k == OrgKind::Retailer {
+                    v["shares"].is_boolean()
+                } else {
+                    v.is_null()
+                }
+            }),
         },
         Case {
             endpoint: "account/set_brand_consent",

@@ -63,7 +63,12 @@ macro_rules! count_query {
     ([$($side:tt)+], $other:tt, $org:expr) => {
         sqlx::query!(
             r#"SELECT count(*) FILTER (WHERE o.state = 'placed') AS "new!",
-                      count(*) FILTER (WHERE o.state NOT IN ('delivered', 'picked_up', 'rejected', 'cancelled')) AS "open!"
+                      count(*) FILTER (WHERE o.state NOT IN ('delivered', 'picked_up', 'rejected', 'cancelled')) AS "open!",
+                      ARRAY[count(*) FILTER (WHERE o.state = 'placed'), count(*) FILTER (WHERE o.state = 'accepted'),
+                            count(*) FILTER (WHERE o.state = 'packed'), count(*) FILTER (WHERE o.state = 'out_for_delivery'),
+                            count(*) FILTER (WHERE o.state = 'ready_for_pickup'), count(*) FILTER (WHERE o.state = 'delivered'),
+                            count(*) FILTER (WHERE o.state = 'picked_up'), count(*) FILTER (WHERE o.state = 'rejected'),
+                            count(*) FILTER (WHERE o.state = 'cancelled')] AS "by_state!: Vec<i64>"
                  FROM orders o WHERE "# + $($side)+ + " = $1",
             $org
         )
@@ -166,8 +171,14 @@ pub async fn counts(ctx: &Ctx) -> Result<OrderCounts, AppError> {
         count_query!("o", org)
             .fetch_one(ctx.db())
             .await
-            .map(|c| (c.new, c.open))
+            .map(|c| (c.new, c.open, c.by_state))
     )?;
-    let (new, open) = c;
-    Ok(OrderCounts { new, open })
+    let (new, open, counts) = c;
+    // The array lists the states in the order of `OrderState::ALL`.
+    let by_state = OrderState::ALL.into_iter().zip(counts).collect();
+    Ok(OrderCounts {
+        new,
+        open,
+        by_state,
+    })
 }
