@@ -4,21 +4,12 @@
 //! only when that shop lets brands see it (read live, so taking the consent
 //! back hides it at once).
 
-use super::service::{civil, fill_series, naive, resolve};
+use super::service::{civil, fill_series, naive, resolve, state_name};
 use super::table::{Cell, Kind, ReportTable};
 use super::{BrandReport, PeriodQuery};
-use crate::domain::IndianState;
 use crate::domain::period::{Change, Day, Period};
 use crate::error::AppError;
 use crate::server::Ctx;
-
-fn state_name(code: i16) -> String {
-    u8::try_from(code)
-        .ok()
-        .and_then(IndianState::by_code)
-        .map(|s| s.name.to_string())
-        .unwrap_or_else(|| format!("State {code:02}"))
-}
 
 struct Totals {
     goods: i64,

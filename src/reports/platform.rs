@@ -2,10 +2,9 @@
 //! (by day, read through their `day` index), WhatsApp delivery from the outbox.
 //! Platform staff only; the platform is the only tenant of these figures.
 
-use super::service::{fill_series, naive, resolve};
+use super::service::{fill_series, naive, resolve, state_name};
 use super::table::{Cell, Kind, ReportTable};
 use super::{Funnel, PeriodQuery, PlatformReport};
-use crate::domain::IndianState;
 use crate::domain::period::{Change, Period};
 use crate::error::AppError;
 use crate::server::Ctx;
@@ -176,13 +175,8 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
             ("Value before GST", Kind::Money),
         ],
         top.into_iter().map(|r| {
-            let state = u8::try_from(r.state_code)
-                .ok()
-                .and_then(IndianState::by_code)
-                .map(|s| s.name.to_string())
-                .unwrap_or_else(|| format!("State {:02}", r.state_code));
             vec![
-                Cell::Text(state),
+                Cell::Text(state_name(r.state_code)),
                 Cell::Count(r.rank),
                 Cell::Text(r.name),
                 Cell::Text(r.brand),

@@ -4,8 +4,8 @@
 
 use super::table::{Cell, Kind, ReportTable};
 use super::{Funnel, PeriodQuery, Point, SalesReport};
-use crate::domain::OrgKind;
 use crate::domain::period::{Change, Day, Grouping, Period, Preset};
+use crate::domain::{IndianState, OrgKind};
 use crate::error::AppError;
 use crate::server::Ctx;
 use chrono::{Datelike, NaiveDate};
@@ -17,6 +17,15 @@ pub(super) fn naive(d: Day) -> NaiveDate {
 
 pub(super) fn civil(d: NaiveDate) -> Option<Day> {
     Day::from_ymd(d.year(), d.month(), d.day())
+}
+
+/// A state's name from its GST code, as the rollups store it.
+pub(super) fn state_name(code: i16) -> String {
+    u8::try_from(code)
+        .ok()
+        .and_then(IndianState::by_code)
+        .map(|s| s.name.to_string())
+        .unwrap_or_else(|| format!("State {code:02}"))
 }
 
 /// Today in India, by the database's clock (the same one the rollups date by).
