@@ -9,6 +9,9 @@ CREATE DOMAIN public.count_positive AS integer
 CREATE DOMAIN public.delivery_mode AS text
 	CONSTRAINT delivery_mode_check CHECK ((VALUE = ANY (ARRAY['deliver'::text, 'pickup'::text])));
 
+CREATE DOMAIN public.demand_kind AS text
+	CONSTRAINT demand_kind_check CHECK ((VALUE = ANY (ARRAY['refused_stock'::text, 'unserved_search'::text])));
+
 CREATE DOMAIN public.event_via AS text
 	CONSTRAINT event_via_check CHECK ((VALUE = ANY (ARRAY['web'::text, 'whatsapp'::text, 'system'::text])));
 
@@ -350,6 +353,24 @@ CREATE SEQUENCE public.categories_id_seq
 
 ALTER SEQUENCE public.categories_id_seq OWNED BY public.categories.id;
 
+CREATE TABLE public.demand_events (
+    day date DEFAULT public.ist_today() NOT NULL,
+    kind public.demand_kind NOT NULL,
+    retailer_id bigint NOT NULL,
+    distributor_id bigint,
+    sku_id bigint NOT NULL,
+    manufacturer_id bigint NOT NULL,
+    state_code smallint NOT NULL,
+    pincode text NOT NULL,
+    qty bigint NOT NULL,
+    times integer DEFAULT 1 NOT NULL,
+    first_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT demand_events_check CHECK ((((kind)::text = 'unserved_search'::text) = (distributor_id IS NULL))),
+    CONSTRAINT demand_events_qty_check CHECK ((qty >= 0)),
+    CONSTRAINT demand_events_times_check CHECK ((times >= 1))
+);
+
 CREATE TABLE public.distributor_pincodes (
     distributor_id bigint NOT NULL,
     pincode text NOT NULL,
@@ -579,6 +600,7 @@ CREATE TABLE public.organisations (
     round_off boolean DEFAULT true NOT NULL,
     shares_identity_with_brands boolean DEFAULT false NOT NULL,
     identity_consent_changed_at timestamp with time zone,
+    staff_long_downloads boolean DEFAULT true NOT NULL,
     CONSTRAINT organisations_address_line_check CHECK (((length(address_line) >= 2) AND (length(address_line) <= 300))),
     CONSTRAINT organisations_approval_check CHECK ((approval = ANY (ARRAY['pending'::text, 'active'::text, 'suspended'::text]))),
     CONSTRAINT organisations_check CHECK (((kind = 'retailer'::text) OR (kind = 'platform'::text) OR (gstin IS NOT NULL))),
@@ -644,6 +666,20 @@ CREATE SEQUENCE public.outbox_id_seq
     CACHE 1;
 
 ALTER SEQUENCE public.outbox_id_seq OWNED BY public.outbox.id;
+
+CREATE TABLE public.report_choices (
+    user_id bigint NOT NULL,
+    period text NOT NULL,
+    from_day text NOT NULL,
+    to_day text NOT NULL,
+    grp text NOT NULL,
+    compare boolean DEFAULT true NOT NULL,
+    changed_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT report_choices_from_day_check CHECK ((length(from_day) <= 10)),
+    CONSTRAINT report_choices_grp_check CHECK ((length(grp) <= 10)),
+    CONSTRAINT report_choices_period_check CHECK ((length(period) <= 20)),
+    CONSTRAINT report_choices_to_day_check CHECK ((length(to_day) <= 10))
+);
 
 CREATE TABLE public.sales_daily (
     day date NOT NULL,
@@ -914,6 +950,9 @@ ALTER TABLE ONLY public.broadcasts
 ALTER TABLE ONLY public.categories
     ADD CONSTRAINT categories_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.demand_events
+    ADD CONSTRAINT demand_events_once_a_day UNIQUE NULLS NOT DISTINCT (day, kind, retailer_id, distributor_id, sku_id);
+
 ALTER TABLE ONLY public.distributor_pincodes
     ADD CONSTRAINT distributor_pincodes_pkey PRIMARY KEY (distributor_id, pincode);
 
@@ -974,6 +1013,9 @@ ALTER TABLE ONLY public.outbox
 ALTER TABLE ONLY public.outbox
     ADD CONSTRAINT outbox_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.report_choices
+    ADD CONSTRAINT report_choices_pkey PRIMARY KEY (user_id);
+
 ALTER TABLE ONLY public.sales_daily
     ADD CONSTRAINT sales_daily_pkey PRIMARY KEY (distributor_id, day, retailer_id, sku_id, stage, state_code, pincode);
 
@@ -1028,6 +1070,8 @@ ALTER TABLE ONLY public.whatsapp_contacts
 CREATE INDEX approval_events_org_idx ON public.approval_events USING btree (org_id, at);
 
 CREATE UNIQUE INDEX categories_name_key ON public.categories USING btree (lower(name));
+
+CREATE INDEX demand_events_manufacturer ON public.demand_events USING btree (manufacturer_id, day);
 
 CREATE INDEX distributor_pincodes_pincode_idx ON public.distributor_pincodes USING btree (pincode);
 
@@ -1134,6 +1178,18 @@ ALTER TABLE ONLY public.categories
 ALTER TABLE ONLY public.categories
     ADD CONSTRAINT categories_proposed_by_fkey FOREIGN KEY (proposed_by) REFERENCES public.organisations(id);
 
+ALTER TABLE ONLY public.demand_events
+    ADD CONSTRAINT demand_events_distributor_id_fkey FOREIGN KEY (distributor_id) REFERENCES public.organisations(id);
+
+ALTER TABLE ONLY public.demand_events
+    ADD CONSTRAINT demand_events_manufacturer_id_fkey FOREIGN KEY (manufacturer_id) REFERENCES public.organisations(id);
+
+ALTER TABLE ONLY public.demand_events
+    ADD CONSTRAINT demand_events_retailer_id_fkey FOREIGN KEY (retailer_id) REFERENCES public.organisations(id);
+
+ALTER TABLE ONLY public.demand_events
+    ADD CONSTRAINT demand_events_sku_id_fkey FOREIGN KEY (sku_id) REFERENCES public.skus(id);
+
 ALTER TABLE ONLY public.distributor_pincodes
     ADD CONSTRAINT distributor_pincodes_distributor_id_fkey FOREIGN KEY (distributor_id) REFERENCES public.organisations(id);
 
@@ -1196,6 +1252,9 @@ ALTER TABLE ONLY public.organisations
 
 ALTER TABLE ONLY public.outbox
     ADD CONSTRAINT outbox_broadcast_id_fkey FOREIGN KEY (broadcast_id) REFERENCES public.broadcasts(id);
+
+ALTER TABLE ONLY public.report_choices
+    ADD CONSTRAINT report_choices_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;

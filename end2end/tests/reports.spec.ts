@@ -81,6 +81,22 @@ test("a shop's spend this month grows by the order it received", async ({ browse
   await hydrated(shop);
   await expect(shop.locator('[data-test="period-error"]')).toContainText('before the start date');
   await expect(shop.locator('[data-test="report-figures"]')).toHaveCount(0);
+  // The page opens at the last period chosen (the bad one was not kept), and
+  // the comparison can be turned off.
+  await shop.goto('/retailer/reports');
+  await hydrated(shop);
+  await expect(shop.locator('select[name="period"]')).toHaveValue('last_month');
+  await shop.locator('select[name="compare"]').selectOption('off');
+  await shop.locator('[data-test="period-form"] button[type="submit"]').click();
+  await expect(shop).toHaveURL(/compare=off/);
+  await expect(shop.locator('[data-test="period-shown"]')).not.toContainText('compared with');
+  await expect(shop.locator('[data-test="figure-total-change"]')).toHaveCount(0);
+  // A figure leads to the rows behind it: the orders of the period.
+  await shop.goto('/retailer/reports?period=this_month');
+  await hydrated(shop);
+  await shop.locator('[data-test="figure-orders-link"]').click();
+  await expect(shop).toHaveURL(/\/retailer\?state=&from=\d{4}-\d{2}-01&to=/);
+  await expect(shop.locator(`[data-test="order-row"][data-id="${orderId}"]`)).toBeVisible();
 });
 
 test("a distributor's Excel download of the month has the page's totals", async ({ browser }) => {
@@ -116,6 +132,13 @@ test("a distributor's Excel download of the month has the page's totals", async 
   const totals = text.trim().split('\r\n').pop()!;
   expect(totals.startsWith('Total,')).toBe(true);
   expect(totals.endsWith(`,${(pageValue / 100).toFixed(2)}`)).toBe(true);
+  // And the PDF, made from the same table.
+  const [pdf] = await Promise.all([
+    dist.waitForEvent('download'),
+    card.locator('[data-test="pdf-by-product"]').click(),
+  ]);
+  expect(pdf.suggestedFilename()).toMatch(/^sales-products-.*\.pdf$/);
+  expect(fs.readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-');
 });
 
 test('a brand sees the district, and the shop by name only after it agrees', async ({ browser }) => {
@@ -155,4 +178,23 @@ test('a brand sees the district, and the shop by name only after it agrees', asy
   await hydrated(brand);
   await expect(brand.locator('[data-test="by-district"]')).toContainText('440xxx');
   await expect(brand.locator('main')).not.toContainText(shopName);
+
+  // Stock, sales and demand lists every product the distributors carry: the
+  // filter keeps Marie's row (the totals add up what is shown), a heading sorts.
+  const vis = brand.locator('[data-test="visibility"]');
+  expect(await vis.locator('tbody tr').count()).toBeGreaterThan(5);
+  await vis.locator('[data-test="table-filter"]').fill('marie');
+  await expect(vis.locator('tbody tr')).toHaveCount(1);
+  await expect(vis.locator('tfoot td').first()).toHaveText('Total of 1 shown');
+  await vis.locator('[data-test="table-filter"]').fill('');
+  const stock = async () =>
+    (await vis.locator('tbody tr td:nth-child(4)').allTextContents()).map((t) => Number(t.replace(/,/g, '')));
+  await vis.locator('[data-test="sort-3"]').click();
+  await expect(vis.locator('th').nth(3)).toHaveAttribute('aria-sort', 'descending');
+  const down = await stock();
+  expect(down).toEqual([...down].sort((a, b) => b - a));
+  await vis.locator('[data-test="sort-3"]').click();
+  await expect(vis.locator('th').nth(3)).toHaveAttribute('aria-sort', 'ascending');
+  const up = await stock();
+  expect(up).toEqual([...up].sort((a, b) => a - b));
 });

@@ -1,4 +1,4 @@
-use super::{BrandConsent, OrgProfile, TeamMember};
+use super::{BrandConsent, OrgProfile, ReportPolicy, TeamMember};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -49,4 +49,20 @@ pub async fn set_brand_consent(shares: bool) -> Result<BrandConsent, AppError> {
         .await?
         .owner_only()?;
     super::service::set_brand_consent(&ctx, shares).await
+}
+
+/// Whether the organisation's staff may download long report periods.
+#[server(endpoint = "account/report_policy")]
+pub async fn get_report_policy() -> Result<ReportPolicy, AppError> {
+    let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::ALL).await?;
+    super::service::report_policy(&ctx).await
+}
+
+/// Let staff download long periods, or keep those to the owner (owner only).
+#[server(endpoint = "account/set_report_policy")]
+pub async fn set_report_policy(staff_long_downloads: bool) -> Result<ReportPolicy, AppError> {
+    let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::ALL)
+        .await?
+        .owner_only()?;
+    super::service::set_report_policy(&ctx, staff_long_downloads).await
 }

@@ -16,6 +16,14 @@ pub struct BrandConsent {
     pub since: Option<String>,
 }
 
+/// Whether staff may download reports over long periods (more than
+/// `reports::service::STAFF_DOWNLOAD_DAYS`), and whether the caller may change it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportPolicy {
+    pub staff_long_downloads: bool,
+    pub can_change: bool,
+}
+
 /// An organisation as its own members (and the admin) see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]

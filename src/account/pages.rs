@@ -41,7 +41,80 @@ pub fn ProfileCards() -> impl IntoView {
             })}
         </Suspense>
         <BrandConsentChoice />
+        <StaffDownloadsChoice />
         <AnnouncementsChoice />
+    }
+}
+
+/// Whether staff may download a report over more than a quarter (the owner's
+/// choice; staff see it read-only).
+#[component]
+fn StaffDownloadsChoice() -> impl IntoView {
+    let set = ServerAction::<super::api::SetReportPolicy>::new();
+    let current = Resource::new(
+        move || set.version().get(),
+        |_| super::api::get_report_policy(),
+    );
+    let days = crate::reports::STAFF_DOWNLOAD_DAYS;
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                current
+                    .await
+                    .ok()
+                    .map(|p| {
+                        let on = p.staff_long_downloads;
+                        view! {
+                            <section
+                                class="card"
+                                data-test="staff-downloads"
+                                data-allowed=on.to_string()
+                            >
+                                <h2>"Report downloads"</h2>
+                                <p>
+                                    {if on {
+                                        "Staff can download reports for any period.".to_string()
+                                    } else {
+                                        format!(
+                                            "Staff can download reports of at most {days} days at a time; longer periods only the owner.",
+                                        )
+                                    }}
+                                </p>
+                                {if p.can_change {
+                                    view! {
+                                        <ActionForm action=set>
+                                            <input
+                                                type="hidden"
+                                                name="staff_long_downloads"
+                                                value=(!on).to_string()
+                                            />
+                                            <button
+                                                type="submit"
+                                                class="ghost"
+                                                data-test="toggle-staff-downloads"
+                                            >
+                                                {if on {
+                                                    "Keep long downloads to the owner"
+                                                } else {
+                                                    "Let staff download any period"
+                                                }}
+                                            </button>
+                                        </ActionForm>
+                                    }
+                                        .into_any()
+                                } else {
+                                    view! {
+                                        <p class="muted" data-test="staff-downloads-owner-only">
+                                            "Only the owner can change this."
+                                        </p>
+                                    }
+                                        .into_any()
+                                }}
+                            </section>
+                        }
+                    })
+            })}
+        </Suspense>
     }
 }
 

@@ -1,4 +1,4 @@
-use super::{BrandConsent, OrgProfile, TeamMember};
+use super::{BrandConsent, OrgProfile, ReportPolicy, TeamMember};
 use crate::domain::{ApprovalState, Language, MemberRole, OrgKind};
 use crate::error::AppError;
 use crate::error::OrInternal;
@@ -84,4 +84,34 @@ pub async fn set_brand_consent(ctx: &Ctx, shares: bool) -> Result<BrandConsent, 
     .execute(ctx.db())
     .await?;
     brand_consent(ctx).await
+}
+
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn report_policy(ctx: &Ctx) -> Result<ReportPolicy, AppError> {
+    let staff_long_downloads = sqlx::query_scalar!(
+        "SELECT staff_long_downloads FROM organisations WHERE id = $1",
+        ctx.user().org_id
+    )
+    .fetch_one(ctx.db())
+    .await?;
+    Ok(ReportPolicy {
+        staff_long_downloads,
+        can_change: ctx.user().role == crate::domain::MemberRole::Owner,
+    })
+}
+
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn set_report_policy(
+    ctx: &Ctx,
+    staff_long_downloads: bool,
+) -> Result<ReportPolicy, AppError> {
+    sqlx::query!(
+        "UPDATE organisations SET staff_long_downloads = $2, updated_at = now()
+          WHERE id = $1 AND staff_long_downloads IS DISTINCT FROM $2",
+        ctx.user().org_id,
+        staff_long_downloads
+    )
+    .execute(ctx.db())
+    .await?;
+    report_policy(ctx).await
 }

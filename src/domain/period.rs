@@ -105,6 +105,17 @@ impl Day {
         self.add_days(1).ymd().2 == 1
     }
 
+    /// Days since 1970-01-01.
+    pub fn days_since_epoch(self) -> i32 {
+        self.0
+    }
+
+    /// "2026-12-03", as a link or a date field carries it.
+    pub fn iso(self) -> String {
+        let (y, m, d) = self.ymd();
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+
     /// "3 Dec 2026".
     pub fn show(self) -> String {
         let (y, m, d) = self.ymd();

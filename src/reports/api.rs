@@ -1,4 +1,4 @@
-use super::{BrandReport, PeriodQuery, PlatformReport, SalesReport};
+use super::{BrandReport, Glance, PeriodQuery, PlatformReport, SalesReport};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -6,19 +6,26 @@ use leptos::prelude::*;
 #[server(endpoint = "reports/sales")]
 pub async fn get_sales_report(query: PeriodQuery) -> Result<SalesReport, AppError> {
     let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::PARTIES).await?;
-    super::service::sales(&ctx, &query).await
+    super::service::sales(&ctx, &query, true).await
 }
 
 /// A brand's sales at its distributors, by place and product, over a period.
 #[server(endpoint = "reports/brand")]
 pub async fn get_brand_report(query: PeriodQuery) -> Result<BrandReport, AppError> {
     let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Manufacturer]).await?;
-    super::brand::report(&ctx, &query).await
+    super::brand::report(&ctx, &query, true).await
 }
 
 /// The whole platform's figures, for AuroMart's admins.
 #[server(endpoint = "reports/platform")]
 pub async fn get_platform_report(query: PeriodQuery) -> Result<PlatformReport, AppError> {
     let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
-    super::platform::report(&ctx, &query).await
+    super::platform::report(&ctx, &query, true).await
+}
+
+/// This month so far for the orders home of a distributor or a shop.
+#[server(endpoint = "reports/glance")]
+pub async fn get_month_glance() -> Result<Glance, AppError> {
+    let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::PARTIES).await?;
+    super::service::glance(&ctx).await
 }

@@ -4,10 +4,10 @@
 //! only when that shop lets brands see it (read live, so taking the consent
 //! back hides it at once).
 
-use super::service::{civil, fill_series, naive, resolve, state_name};
+use super::service::{Resolved, civil, fill_series, naive, resolve, state_name};
 use super::table::{Cell, Kind, ReportTable};
 use super::{BrandReport, PeriodQuery};
-use crate::domain::period::{Change, Day, Period};
+use crate::domain::period::{Change, Period};
 use crate::error::AppError;
 use crate::server::Ctx;
 
@@ -35,8 +35,13 @@ async fn totals(ctx: &Ctx, p: Period) -> Result<Totals, AppError> {
 
 /// The brand report of the caller's (a manufacturer's) products.
 #[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
-pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError> {
-    let (period, grouping) = resolve(ctx, q).await?;
+pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandReport, AppError> {
+    let Resolved {
+        period,
+        grouping,
+        query,
+        downloads_blocked,
+    } = resolve(ctx, q, remember).await?;
     let previous = period.previous();
     let (now, before) = (totals(ctx, period).await?, totals(ctx, previous).await?);
     let org = ctx.user().org_id;
@@ -83,7 +88,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
         &[
             ("Distributor", Kind::Text),
             ("Town", Kind::Text),
-            ("Shops", Kind::Count),
+            ("Shops", Kind::Distinct),
             ("Quantity", Kind::Count),
             ("Value before GST", Kind::Money),
         ],
@@ -203,11 +208,11 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
         &[
             ("Code", Kind::Text),
             ("Product", Kind::Text),
-            ("Shops", Kind::Count),
+            ("Shops", Kind::Distinct),
             ("Quantity", Kind::Count),
             ("Value before GST", Kind::Money),
             ("Before", Kind::Money),
-            ("Growth", Kind::Text),
+            ("Growth", Kind::Percent),
         ],
         products.into_iter().map(|r| {
             let growth = Change {
@@ -221,7 +226,122 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
                 Cell::Count(r.qty),
                 Cell::Money(r.value),
                 Cell::Money(r.before),
-                Cell::Text(growth.show_percent()),
+                Cell::Growth(growth),
+            ]
+        }),
+    );
+
+    // Stock now at every distributor listing the product; orders of the period
+    // by how they fared; demand the orders do not show (migration 0016).
+    let visibility = sqlx::query!(
+        r#"WITH ordered AS (
+             SELECT sku_id,
+                    COALESCE(sum(qty) FILTER (WHERE stage IN ('confirmed', 'fulfilled')), 0)::bigint AS sold,
+                    COALESCE(sum(qty) FILTER (WHERE stage = 'open'), 0)::bigint AS waiting,
+                    COALESCE(sum(qty) FILTER (WHERE stage IN ('rejected', 'cancelled')), 0)::bigint AS unfilled
+               FROM sales_daily
+              WHERE manufacturer_id = $1 AND day BETWEEN $2 AND $3
+              GROUP BY 1),
+           unmet AS (
+             SELECT sku_id, COALESCE(sum(qty) FILTER (WHERE kind = 'refused_stock'), 0)::bigint AS refused,
+                    count(DISTINCT retailer_id) FILTER (WHERE kind = 'unserved_search') AS searched
+               FROM demand_events
+              WHERE manufacturer_id = $1 AND day BETWEEN $2 AND $3
+              GROUP BY 1),
+           stock AS (
+             SELECT l.sku_id, COALESCE(sum(GREATEST(l.on_hand - l.reserved, 0)), 0)::bigint AS stock,
+                    count(*) AS distributors
+               FROM listings l JOIN skus k ON k.id = l.sku_id
+              WHERE k.manufacturer_id = $1 AND l.active
+              GROUP BY 1)
+           SELECT k.code, k.name, COALESCE(st.distributors, 0) AS "distributors!", COALESCE(st.stock, 0) AS "stock!",
+                  COALESCE(o.sold, 0) AS "sold!", COALESCE(o.waiting, 0) AS "waiting!",
+                  COALESCE(o.unfilled, 0) AS "unfilled!", COALESCE(u.refused, 0) AS "refused!",
+                  COALESCE(u.searched, 0) AS "searched!"
+             FROM skus k
+             LEFT JOIN stock st ON st.sku_id = k.id
+             LEFT JOIN ordered o ON o.sku_id = k.id
+             LEFT JOIN unmet u ON u.sku_id = k.id
+            WHERE k.manufacturer_id = $1
+              AND (st.sku_id IS NOT NULL OR o.sku_id IS NOT NULL OR u.sku_id IS NOT NULL)
+            ORDER BY COALESCE(o.sold, 0) + COALESCE(o.waiting, 0) + COALESCE(o.unfilled, 0) + COALESCE(u.refused, 0) DESC,
+                     COALESCE(u.searched, 0) DESC, k.name"#,
+        org,
+        from,
+        to
+    )
+    .fetch_all(ctx.db())
+    .await?;
+    let visibility_table = ReportTable::of(
+        "Stock, sales and demand",
+        &[
+            ("Code", Kind::Text),
+            ("Product", Kind::Text),
+            ("Distributors listing", Kind::Count),
+            ("In stock now", Kind::Count),
+            ("Sold", Kind::Count),
+            ("Waiting", Kind::Count),
+            ("Rejected or cancelled", Kind::Count),
+            ("Refused for stock", Kind::Count),
+            ("Requested", Kind::Count),
+            ("Filled", Kind::Percent),
+            ("Shops that searched, none in stock", Kind::Count),
+        ],
+        visibility.into_iter().map(|r| {
+            let requested = r.sold + r.waiting + r.unfilled + r.refused;
+            let filled = (requested > 0).then(|| (r.sold * 1000 + requested / 2) / requested);
+            vec![
+                Cell::Text(r.code),
+                Cell::Text(r.name),
+                Cell::Count(r.distributors),
+                Cell::Count(r.stock),
+                Cell::Count(r.sold),
+                Cell::Count(r.waiting),
+                Cell::Count(r.unfilled),
+                Cell::Count(r.refused),
+                Cell::Count(requested),
+                Cell::Percent(filled),
+                Cell::Count(r.searched),
+            ]
+        }),
+    );
+
+    let product_places = sqlx::query!(
+        r#"SELECT k.code, k.name, t.state_code AS "state_code!", t.district AS "district!", t.shops AS "shops!",
+                  t.qty AS "qty!", t.value AS "value!"
+             FROM (SELECT sku_id, state_code, left(pincode, 3) AS district, count(DISTINCT retailer_id) AS shops,
+                          sum(qty)::bigint AS qty, sum(value_paise)::bigint AS value
+                     FROM sales_daily
+                    WHERE manufacturer_id = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
+                    GROUP BY 1, 2, 3) t
+             JOIN skus k ON k.id = t.sku_id
+            ORDER BY k.name, k.id, t.shops DESC, t.state_code, t.district"#,
+        org,
+        from,
+        to
+    )
+    .fetch_all(ctx.db())
+    .await?;
+    let product_places_table = ReportTable::of(
+        "Shops buying each product, by place",
+        &[
+            ("Code", Kind::Text),
+            ("Product", Kind::Text),
+            ("State", Kind::Text),
+            ("Postal district", Kind::Text),
+            ("Shops", Kind::Distinct),
+            ("Quantity", Kind::Count),
+            ("Value before GST", Kind::Money),
+        ],
+        product_places.into_iter().map(|r| {
+            vec![
+                Cell::Text(r.code),
+                Cell::Text(r.name),
+                Cell::Text(state_name(r.state_code)),
+                Cell::Text(format!("{}xxx", r.district)),
+                Cell::Count(r.shops),
+                Cell::Count(r.qty),
+                Cell::Money(r.value),
             ]
         }),
     );
@@ -249,7 +369,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
             ("Town", Kind::Text),
             ("Quantity", Kind::Count),
             ("Value before GST", Kind::Money),
-            ("Last order", Kind::Text),
+            ("Last order", Kind::Date),
         ],
     );
     let mut private_shops = 0;
@@ -260,7 +380,9 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
                 Cell::Text(city),
                 Cell::Count(s.qty),
                 Cell::Money(s.value),
-                Cell::Text(civil(s.last_day).map(Day::show).unwrap_or_default()),
+                civil(s.last_day)
+                    .map(Cell::Date)
+                    .unwrap_or(Cell::Text(String::new())),
             ]),
             _ => private_shops += 1,
         }
@@ -268,6 +390,8 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
 
     let change = |a: i64, b: i64| Change { now: a, before: b };
     Ok(BrandReport {
+        query,
+        downloads_blocked,
         period,
         previous,
         grouping,
@@ -280,6 +404,8 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<BrandReport, AppError>
         districts: districts_table,
         pincodes: pincodes_table,
         products: products_table,
+        visibility: visibility_table,
+        product_places: product_places_table,
         named_shops: named.with_totals(),
         private_shops,
     })

@@ -9,13 +9,21 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod brand;
+#[cfg(feature = "ssr")]
+pub mod demand;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod pdf;
 #[cfg(feature = "ssr")]
 pub mod platform;
 #[cfg(feature = "ssr")]
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod summary;
 pub mod table;
 #[cfg(feature = "ssr")]
 pub mod xlsx;
@@ -33,9 +41,24 @@ pub struct PeriodQuery {
     pub from: String,
     pub to: String,
     pub group: String,
+    /// "off" hides the comparison with the period before.
+    pub compare: String,
 }
 
 impl PeriodQuery {
+    /// Whether the page shows each figure against the period before.
+    pub fn compares(&self) -> bool {
+        self.compare != "off"
+    }
+
+    /// True when the link names no period at all (the user's last choice applies).
+    pub fn is_unset(&self) -> bool {
+        self.period.is_empty()
+            && self.from.is_empty()
+            && self.to.is_empty()
+            && self.group.is_empty()
+    }
+
     /// The link's query string, for the download and the sections' links.
     pub fn to_query(&self) -> String {
         let mut q = format!("period={}", enc(&self.period));
@@ -43,6 +66,7 @@ impl PeriodQuery {
             ("from", &self.from),
             ("to", &self.to),
             ("group", &self.group),
+            ("compare", &self.compare),
         ] {
             if !v.is_empty() {
                 q.push_str(&format!("&{k}={}", enc(v)));
@@ -100,10 +124,27 @@ pub fn show_per_mille(p: Option<i64>) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// The orders home's first figure: this month so far with GST, against the
+/// same days of last month, its orders, and the three biggest trading partners
+/// (name, value with GST).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Glance {
+    pub previous: Period,
+    pub total: Change,
+    pub orders: i64,
+    pub top: Vec<(String, i64)>,
+}
+
 /// A sales (or, for a shop, purchases) report over one period. "Sales" are the
 /// goods of accepted orders not cancelled: what was invoiced and not credited.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SalesReport {
+    /// The period as chosen (the link's, or the user's last choice), for the
+    /// form and the download links.
+    pub query: PeriodQuery,
+    /// Why the caller may not download this period (a staff member over a long
+    /// period their owner keeps to themselves); None when they may.
+    pub downloads_blocked: Option<String>,
     pub period: Period,
     pub previous: Period,
     pub grouping: Grouping,
@@ -117,6 +158,9 @@ pub struct SalesReport {
     /// a shop paid, what a distributor collected.
     pub gst: Change,
     pub series: Vec<Point>,
+    /// Lines of every order placed in the period, whatever became of it:
+    /// what the order-lines download holds.
+    pub placed_lines: i64,
     pub funnel: Funnel,
     /// Per shop (for a distributor) or per distributor (for a shop).
     pub parties: ReportTable,
@@ -128,6 +172,10 @@ pub struct SalesReport {
     /// Why orders were rejected, most common first (distributor only).
     pub rejections: ReportTable,
 }
+
+/// Staff whose owner keeps long downloads to themselves get at most this many
+/// days (a quarter) per download.
+pub const STAFF_DOWNLOAD_DAYS: i32 = 92;
 
 /// A shop with no order for this many days counts as inactive.
 pub const IDLE_DAYS: i32 = 30;
@@ -147,10 +195,14 @@ pub enum Section {
     Messages,
     Inactive,
     Rejections,
+    Visibility,
+    ProductPlaces,
+    /// Every order line of the period, streamed (see `export`).
+    Lines,
 }
 
 impl Section {
-    pub const ALL: [Section; 11] = [
+    pub const ALL: [Section; 14] = [
         Section::Series,
         Section::Parties,
         Section::Products,
@@ -162,6 +214,9 @@ impl Section {
         Section::Messages,
         Section::Inactive,
         Section::Rejections,
+        Section::Visibility,
+        Section::ProductPlaces,
+        Section::Lines,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -177,6 +232,9 @@ impl Section {
             Section::Messages => "messages",
             Section::Inactive => "inactive",
             Section::Rejections => "rejections",
+            Section::Visibility => "visibility",
+            Section::ProductPlaces => "product_places",
+            Section::Lines => "lines",
         }
     }
 
@@ -230,6 +288,10 @@ pub trait Report {
     /// The workbook's heading.
     const TITLE: &'static str;
     fn period(&self) -> Period;
+    /// The period as chosen.
+    fn query(&self) -> &PeriodQuery;
+    /// Why the caller may not download it, if they may not.
+    fn downloads_blocked(&self) -> Option<String>;
     /// The table behind a download, or None for a section this report has not.
     fn section(self, s: Section) -> Option<ReportTable>;
 }
@@ -239,6 +301,12 @@ impl Report for SalesReport {
     const TITLE: &'static str = "Sales";
     fn period(&self) -> Period {
         self.period
+    }
+    fn downloads_blocked(&self) -> Option<String> {
+        self.downloads_blocked.clone()
+    }
+    fn query(&self) -> &PeriodQuery {
+        &self.query
     }
     fn section(self, s: Section) -> Option<ReportTable> {
         match s {
@@ -263,6 +331,12 @@ impl Report for SalesReport {
 /// shops that buy, named only where the shop consented.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BrandReport {
+    /// The period as chosen (the link's, or the user's last choice), for the
+    /// form and the download links.
+    pub query: PeriodQuery,
+    /// Why the caller may not download this period (a staff member over a long
+    /// period their owner keeps to themselves); None when they may.
+    pub downloads_blocked: Option<String>,
     pub period: Period,
     pub previous: Period,
     pub grouping: Grouping,
@@ -277,6 +351,12 @@ pub struct BrandReport {
     pub districts: ReportTable,
     pub pincodes: ReportTable,
     pub products: ReportTable,
+    /// Per product: stock at distributors now, sold, and requested (sold plus
+    /// what was not filled: rejected or cancelled orders, carts refused for
+    /// stock, searches that found none in stock).
+    pub visibility: ReportTable,
+    /// Distinct shops buying each product, per postal district.
+    pub product_places: ReportTable,
     /// Only shops that let brands see their name.
     pub named_shops: ReportTable,
     /// Shops that bought in the period and keep their name private.
@@ -288,6 +368,12 @@ impl Report for BrandReport {
     const TITLE: &'static str = "Brand sales";
     fn period(&self) -> Period {
         self.period
+    }
+    fn downloads_blocked(&self) -> Option<String> {
+        self.downloads_blocked.clone()
+    }
+    fn query(&self) -> &PeriodQuery {
+        &self.query
     }
     fn section(self, s: Section) -> Option<ReportTable> {
         match s {
@@ -302,6 +388,8 @@ impl Report for BrandReport {
             Section::Pincodes => Some(self.pincodes),
             Section::Products => Some(self.products),
             Section::Shops => Some(self.named_shops),
+            Section::Visibility => Some(self.visibility),
+            Section::ProductPlaces => Some(self.product_places),
             _ => None,
         }
     }
@@ -312,6 +400,12 @@ impl Report for BrandReport {
 /// overview and WhatsApp delivery by template.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlatformReport {
+    /// The period as chosen (the link's, or the user's last choice), for the
+    /// form and the download links.
+    pub query: PeriodQuery,
+    /// Why the caller may not download this period (a staff member over a long
+    /// period their owner keeps to themselves); None when they may.
+    pub downloads_blocked: Option<String>,
     pub period: Period,
     pub previous: Period,
     pub grouping: Grouping,
@@ -322,6 +416,9 @@ pub struct PlatformReport {
     pub active_distributors: Change,
     pub active_manufacturers: Change,
     pub series: Vec<Point>,
+    /// Lines of every order placed in the period, whatever became of it:
+    /// what the order-lines download holds.
+    pub placed_lines: i64,
     pub funnel: Funnel,
     pub retailers: ReportTable,
     pub categories: ReportTable,
@@ -334,6 +431,12 @@ impl Report for PlatformReport {
     const TITLE: &'static str = "Platform";
     fn period(&self) -> Period {
         self.period
+    }
+    fn downloads_blocked(&self) -> Option<String> {
+        self.downloads_blocked.clone()
+    }
+    fn query(&self) -> &PeriodQuery {
+        &self.query
     }
     fn section(self, s: Section) -> Option<ReportTable> {
         match s {
@@ -363,6 +466,7 @@ mod tests {
             from: "2026-11-01".into(),
             to: "2026-11-30\"><script>".into(),
             group: String::new(),
+            compare: String::new(),
         };
         assert_eq!(
             csv_href("sales", Section::Products, &q),

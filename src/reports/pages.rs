@@ -2,10 +2,10 @@
 //! every figure on it (a GET form, so it works before the WASM and without it),
 //! each figure against the period before, a chart, and tables with downloads.
 
-use super::api::{get_brand_report, get_platform_report, get_sales_report};
+use super::api::{get_brand_report, get_month_glance, get_platform_report, get_sales_report};
 use super::table::{Cell, Kind, ReportTable};
 use super::{
-    BrandReport, Funnel, PeriodQuery, PlatformReport, SalesReport, Section, csv_href,
+    BrandReport, Funnel, PeriodQuery, PlatformReport, Report, SalesReport, Section, csv_href,
     show_per_mille,
 };
 use crate::domain::OrgKind;
@@ -37,12 +37,14 @@ fn period_from_link() -> impl Fn() -> PeriodQuery + Copy + Send + Sync + 'static
             from: q.get("from").unwrap_or_default(),
             to: q.get("to").unwrap_or_default(),
             group: q.get("group").unwrap_or_default(),
+            compare: q.get("compare").unwrap_or_default(),
         })
     }
 }
 
 /// A report page under its heading: the period form (with its error beside it)
-/// and, once the figures arrive, `body`.
+/// and, once the figures arrive, `body` with the period as chosen (the link's,
+/// or the user's last choice when the link names none).
 fn report_frame<T, Fut, B, V>(
     kind: OrgKind,
     heading: &'static str,
@@ -50,9 +52,9 @@ fn report_frame<T, Fut, B, V>(
     body: B,
 ) -> impl IntoView
 where
-    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    T: Report + Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     Fut: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
-    B: Fn(T, PeriodQuery) -> V + Clone + Send + Sync + 'static,
+    B: Fn(T, Links) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     let period = period_from_link();
@@ -66,16 +68,59 @@ where
             {move || {
                 let body = body.clone();
                 Suspend::new(async move {
-                    let q = period();
                     let result = report.await;
                     let error = result.as_ref().err().cloned();
+                    let q = result.as_ref().map(|r| r.query().clone()).unwrap_or_else(|_| period());
                     view! {
-                        <PeriodForm q=q.clone() error />
-                        {result.ok().map(|r| body(r, q))}
+                        <PeriodForm q error />
+                        {result
+                            .ok()
+                            .map(|r| {
+                                let links = Links {
+                                    report: T::NAME,
+                                    q: r.query().clone(),
+                                    blocked: r.downloads_blocked(),
+                                };
+                                body(r, links)
+                            })}
                     }
                 })
             }}
         </Transition>
+    }
+}
+
+/// A report's download links for its period, or why there are none.
+#[derive(Clone)]
+pub struct Links {
+    report: &'static str,
+    q: PeriodQuery,
+    blocked: Option<String>,
+}
+
+impl Links {
+    fn of(&self, section: Section) -> Download {
+        Download {
+            csv: csv_href(self.report, section, &self.q),
+            blocked: self.blocked.clone(),
+        }
+    }
+
+    fn compares(&self) -> bool {
+        self.q.compares()
+    }
+}
+
+/// One table's downloads (CSV, Excel, PDF from the CSV link) or why not.
+#[derive(Clone)]
+pub struct Download {
+    csv: String,
+    blocked: Option<String>,
+}
+
+impl Download {
+    fn as_format(&self, format: &str) -> String {
+        self.csv.replacen("/csv?", &format!("/{format}?"), 1)
     }
 }
 
@@ -86,8 +131,8 @@ fn Reports(kind: OrgKind) -> impl IntoView {
     } else {
         "Sales"
     };
-    report_frame(kind, heading, get_sales_report, move |r, q| {
-        view! { <ReportBody r q kind /> }
+    report_frame(kind, heading, get_sales_report, move |r, l| {
+        view! { <ReportBody r l kind /> }
     })
 }
 
@@ -100,24 +145,16 @@ pub fn MonthAtAGlance(
     #[prop(into)]
     version: Signal<u64>,
 ) -> impl IntoView {
-    let report = Resource::new(
-        move || version.get(),
-        |_| {
-            get_sales_report(PeriodQuery {
-                period: Preset::ThisMonth.as_str().into(),
-                ..Default::default()
-            })
-        },
-    );
+    let report = Resource::new(move || version.get(), |_| get_month_glance());
     let (verb, whom) = if kind == OrgKind::Retailer {
         ("Bought this month", "from")
     } else {
         ("Sold this month", "to")
     };
     let href = if kind == OrgKind::Retailer {
-        "/retailer/reports"
+        "/retailer/reports?period=this_month"
     } else {
-        "/distributor/reports"
+        "/distributor/reports?period=this_month"
     };
     view! {
         <Transition fallback=|| ()>
@@ -127,16 +164,9 @@ pub fn MonthAtAGlance(
                     .ok()
                     .map(|r| {
                         let top: Vec<String> = r
-                            .parties
-                            .rows
+                            .top
                             .iter()
-                            .take(3)
-                            .filter_map(|row| match (row.first(), row.get(4)) {
-                                (Some(Cell::Text(name)), Some(value)) => {
-                                    Some(format!("{name} {}", value.show()))
-                                }
-                                _ => None,
-                            })
+                            .map(|(name, value)| format!("{name} {}", money(*value)))
                             .collect();
                         let who = if top.is_empty() {
                             String::new()
@@ -152,8 +182,8 @@ pub fn MonthAtAGlance(
                                         "{} against {} · {} order{}",
                                         r.total.show_percent(),
                                         r.previous.show(),
-                                        r.orders.now,
-                                        if r.orders.now == 1 { "" } else { "s" },
+                                        r.orders,
+                                        if r.orders == 1 { "" } else { "s" },
                                     )}
                                 </small>
                                 <small>{who}</small>
@@ -180,21 +210,23 @@ fn BrandReports() -> impl IntoView {
         OrgKind::Manufacturer,
         "Where my products sell",
         get_brand_report,
-        |r, q| view! { <BrandBody r q /> },
+        |r, l| view! { <BrandBody r l /> },
     )
 }
 
 #[component]
-fn BrandBody(r: BrandReport, q: PeriodQuery) -> impl IntoView {
+fn BrandBody(r: BrandReport, l: Links) -> impl IntoView {
     let private = r.private_shops;
+    let c = l.compares();
     view! {
-        <PeriodLine period=r.period previous=r.previous />
+        <PeriodLine period=r.period previous=r.previous compare=c />
         {figures(
+            c,
             vec![
-                Fig::new("Sold, before GST", r.goods, true, "figure-goods"),
-                Fig::new("Units", r.qty, false, "figure-qty"),
-                Fig::new("Order lines", r.lines, false, "figure-lines"),
-                Fig::new("Shops buying", r.shops, false, "figure-shops"),
+                Fig::new("Sold, before GST", r.goods, true, "figure-goods").to("#by-product"),
+                Fig::new("Units", r.qty, false, "figure-qty").to("#visibility"),
+                Fig::new("Order lines", r.lines, false, "figure-lines").to("#by-product"),
+                Fig::new("Shops buying", r.shops, false, "figure-shops").to("#by-district"),
             ],
         )}
         <ChartCard
@@ -202,33 +234,18 @@ fn BrandBody(r: BrandReport, q: PeriodQuery) -> impl IntoView {
             title=format!("Value before GST, {}", r.grouping.label().to_lowercase())
             series=r.series.clone()
             test="brand-chart"
-            href=csv_href("brand", Section::Series, &q)
+            dl=l.of(Section::Series)
         />
-        <TableCard
-            table=r.distributors
-            href=csv_href("brand", Section::Distributors, &q)
-            test="by-distributor"
-        />
-        <TableCard
-            table=r.districts
-            href=csv_href("brand", Section::Districts, &q)
-            test="by-district"
-        />
-        <TableCard
-            table=r.products
-            href=csv_href("brand", Section::Products, &q)
-            test="by-product"
-        />
-        <TableCard
-            table=r.pincodes
-            href=csv_href("brand", Section::Pincodes, &q)
-            test="by-pincode"
-        />
-        <TableCard
-            table=r.named_shops
-            href=csv_href("brand", Section::Shops, &q)
-            test="named-shops"
-        />
+        <TableCard table=r.distributors dl=l.of(Section::Distributors) test="by-distributor" />
+        <TableCard table=r.districts dl=l.of(Section::Districts) test="by-district" />
+        <TableCard table=r.products dl=l.of(Section::Products) test="by-product" />
+        <TableCard table=r.visibility dl=l.of(Section::Visibility) test="visibility" />
+        <p class="muted">
+            "Requested is what shops asked for: sold, still waiting, rejected or cancelled, and what carts asked for beyond a distributor's stock. Searches count shops whose search found the product with none in stock near them."
+        </p>
+        <TableCard table=r.product_places dl=l.of(Section::ProductPlaces) test="product-places" />
+        <TableCard table=r.pincodes dl=l.of(Section::Pincodes) test="by-pincode" />
+        <TableCard table=r.named_shops dl=l.of(Section::Shops) test="named-shops" />
         <p class="muted" data-test="private-shops">
             {if private == 1 {
                 "1 shop bought without sharing its name: counted above by place, never named."
@@ -296,6 +313,14 @@ fn PeriodForm(q: PeriodQuery, error: Option<AppError>) -> impl IntoView {
                     })
                     .collect_view()}
             </select>
+            <select name="compare" aria-label="Compare">
+                <option value="" selected=q.compares()>
+                    "Compare with the period before"
+                </option>
+                <option value="off" selected=!q.compares()>
+                    "No comparison"
+                </option>
+            </select>
             <button type="submit">"Show"</button>
         </Form>
         {shown
@@ -310,28 +335,48 @@ fn PeriodForm(q: PeriodQuery, error: Option<AppError>) -> impl IntoView {
 }
 
 #[component]
-fn ReportBody(r: SalesReport, q: PeriodQuery, kind: OrgKind) -> impl IntoView {
+fn ReportBody(r: SalesReport, l: Links, kind: OrgKind) -> impl IntoView {
     let retailer = kind == OrgKind::Retailer;
     let f = r.funnel.clone();
+    let c = l.compares();
+    // The orders behind the order figures: every order placed in the period.
+    let home = if retailer {
+        "/retailer"
+    } else {
+        "/distributor"
+    };
+    let orders = format!(
+        "{home}?state=&from={}&to={}",
+        r.period.from.iso(),
+        r.period.to.iso()
+    );
+    let invoices = if retailer {
+        "/retailer/invoices"
+    } else {
+        "/distributor/invoices"
+    };
     view! {
-        <PeriodLine period=r.period previous=r.previous />
+        <PeriodLine period=r.period previous=r.previous compare=c />
         {figures(
+            c,
             vec![
                 Fig::new(
-                    if retailer { "Bought, with GST" } else { "Sales, with GST" },
-                    r.total,
-                    true,
-                    "figure-total",
-                ),
-                Fig::new("Orders", r.orders, false, "figure-orders"),
-                Fig::new("Order lines", r.lines, false, "figure-lines"),
-                Fig::new("Goods before GST", r.goods, true, "figure-goods"),
+                        if retailer { "Bought, with GST" } else { "Sales, with GST" },
+                        r.total,
+                        true,
+                        "figure-total",
+                    )
+                    .to(&orders),
+                Fig::new("Orders", r.orders, false, "figure-orders").to(&orders),
+                Fig::new("Order lines", r.lines, false, "figure-lines").to("#by-product"),
+                Fig::new("Goods before GST", r.goods, true, "figure-goods").to("#by-product"),
                 Fig::new(
-                    if retailer { "GST paid" } else { "GST collected" },
-                    r.gst,
-                    true,
-                    "figure-gst",
-                ),
+                        if retailer { "GST paid" } else { "GST collected" },
+                        r.gst,
+                        true,
+                        "figure-gst",
+                    )
+                    .to(invoices),
             ],
         )}
         <ChartCard
@@ -343,33 +388,18 @@ fn ReportBody(r: SalesReport, q: PeriodQuery, kind: OrgKind) -> impl IntoView {
             title=format!("Value with GST, {}", r.grouping.label().to_lowercase())
             series=r.series.clone()
             test="sales-chart"
-            href=csv_href("sales", Section::Series, &q)
+            dl=l.of(Section::Series)
         />
         {(!retailer).then(|| view! { <FunnelCard f /> })}
-        <TableCard table=r.parties href=csv_href("sales", Section::Parties, &q) test="by-party" />
-        <TableCard
-            table=r.products
-            href=csv_href("sales", Section::Products, &q)
-            test="by-product"
-        />
-        <TableCard
-            table=r.categories
-            href=csv_href("sales", Section::Categories, &q)
-            test="by-category"
-        />
+        <TableCard table=r.parties dl=l.of(Section::Parties) test="by-party" />
+        <TableCard table=r.products dl=l.of(Section::Products) test="by-product" />
+        <TableCard table=r.categories dl=l.of(Section::Categories) test="by-category" />
+        <LinesCard dl=l.of(Section::Lines) lines=r.placed_lines />
         {(!retailer)
             .then(|| {
                 view! {
-                    <TableCard
-                        table=r.inactive
-                        href=csv_href("sales", Section::Inactive, &q)
-                        test="inactive"
-                    />
-                    <TableCard
-                        table=r.rejections
-                        href=csv_href("sales", Section::Rejections, &q)
-                        test="rejections"
-                    />
+                    <TableCard table=r.inactive dl=l.of(Section::Inactive) test="inactive" />
+                    <TableCard table=r.rejections dl=l.of(Section::Rejections) test="rejections" />
                 }
             })}
     }
@@ -418,26 +448,30 @@ fn PlatformReports() -> impl IntoView {
         OrgKind::Platform,
         "Platform",
         get_platform_report,
-        |r, q| view! { <PlatformBody r q /> },
+        |r, l| view! { <PlatformBody r l /> },
     )
 }
 
 #[component]
-fn PlatformBody(r: PlatformReport, q: PeriodQuery) -> impl IntoView {
+fn PlatformBody(r: PlatformReport, l: Links) -> impl IntoView {
+    let c = l.compares();
     view! {
-        <PeriodLine period=r.period previous=r.previous />
+        <PeriodLine period=r.period previous=r.previous compare=c />
         {figures(
+            c,
             vec![
-                Fig::new("Sales, with GST", r.total, true, "figure-total"),
-                Fig::new("Orders", r.orders, false, "figure-orders"),
-                Fig::new("Shops buying", r.active_retailers, false, "figure-retailers"),
+                Fig::new("Sales, with GST", r.total, true, "figure-total").to("#by-party"),
+                Fig::new("Orders", r.orders, false, "figure-orders").to("#by-party"),
+                Fig::new("Shops buying", r.active_retailers, false, "figure-retailers")
+                    .to("#by-party"),
                 Fig::new(
                     "Distributors selling",
                     r.active_distributors,
                     false,
                     "figure-distributors",
                 ),
-                Fig::new("Brands sold", r.active_manufacturers, false, "figure-manufacturers"),
+                Fig::new("Brands sold", r.active_manufacturers, false, "figure-manufacturers")
+                    .to("#top-products"),
             ],
         )}
         <ChartCard
@@ -445,39 +479,25 @@ fn PlatformBody(r: PlatformReport, q: PeriodQuery) -> impl IntoView {
             title=format!("Value with GST, {}", r.grouping.label().to_lowercase())
             series=r.series.clone()
             test="platform-chart"
-            href=csv_href("platform", Section::Series, &q)
+            dl=l.of(Section::Series)
         />
         <FunnelCard f=r.funnel />
-        <TableCard
-            table=r.retailers
-            href=csv_href("platform", Section::Parties, &q)
-            test="by-party"
-        />
-        <TableCard
-            table=r.categories
-            href=csv_href("platform", Section::Categories, &q)
-            test="by-category"
-        />
-        <TableCard
-            table=r.top_products
-            href=csv_href("platform", Section::Products, &q)
-            test="top-products"
-        />
-        <TableCard
-            table=r.messages
-            href=csv_href("platform", Section::Messages, &q)
-            test="messages"
-        />
+        <TableCard table=r.retailers dl=l.of(Section::Parties) test="by-party" />
+        <TableCard table=r.categories dl=l.of(Section::Categories) test="by-category" />
+        <TableCard table=r.top_products dl=l.of(Section::Products) test="top-products" />
+        <TableCard table=r.messages dl=l.of(Section::Messages) test="messages" />
+        <LinesCard dl=l.of(Section::Lines) lines=r.placed_lines />
     }
 }
 
 /// A figure and its change against the period before, in units (₹ for money)
-/// and per cent.
+/// and per cent, linking to the rows behind it.
 pub struct Fig {
     label: &'static str,
     change: Change,
     money: bool,
     test: &'static str,
+    href: Option<String>,
 }
 
 impl Fig {
@@ -487,6 +507,15 @@ impl Fig {
             change,
             money,
             test,
+            href: None,
+        }
+    }
+
+    /// Links the figure to its rows: a table on the page ("#by-product") or a list.
+    fn to(self, href: &str) -> Fig {
+        Fig {
+            href: Some(href.to_string()),
+            ..self
         }
     }
 
@@ -495,8 +524,9 @@ impl Fig {
     }
 }
 
-/// The row of figures at the top of a report.
-fn figures(items: Vec<Fig>) -> impl IntoView {
+/// The row of figures at the top of a report, each with its change when the
+/// page compares.
+fn figures(compare: bool, items: Vec<Fig>) -> impl IntoView {
     view! {
         <section class="stats figures" data-test="report-figures">
             {items
@@ -509,14 +539,29 @@ fn figures(items: Vec<Fig>) -> impl IntoView {
                         -1 => "change down",
                         _ => "change",
                     };
-                    view! {
-                        <div class="stat">
-                            <b data-test=f.test>{f.show(f.change.now)}</b>
-                            <span>{f.label}</span>
-                            <small class=class data-test=format!("{}-change", f.test)>
-                                {format!("{sign}{} ({})", f.show(delta), f.change.show_percent())}
-                            </small>
-                        </div>
+                    let change = compare
+                        .then(|| {
+                            view! {
+                                <small class=class data-test=format!("{}-change", f.test)>
+                                    {format!("{sign}{} ({})", f.show(delta), f.change.show_percent())}
+                                </small>
+                            }
+                        });
+                    let inner = view! {
+                        <b data-test=f.test>{f.show(f.change.now)}</b>
+                        <span>{f.label}</span>
+                        {change}
+                    };
+                    match f.href {
+                        Some(href) => {
+                            view! {
+                                <a class="stat" href=href data-test=format!("{}-link", f.test)>
+                                    {inner}
+                                </a>
+                            }
+                                .into_any()
+                        }
+                        None => view! { <div class="stat">{inner}</div> }.into_any(),
                     }
                 })
                 .collect_view()}
@@ -526,10 +571,14 @@ fn figures(items: Vec<Fig>) -> impl IntoView {
 
 /// "1 Dec 2026 – 3 Dec 2026 · compared with 1 Nov 2026 – 3 Nov 2026".
 #[component]
-fn PeriodLine(period: Period, previous: Period) -> impl IntoView {
+fn PeriodLine(period: Period, previous: Period, compare: bool) -> impl IntoView {
     view! {
         <p class="muted" data-test="period-shown">
-            {format!("{} · compared with {}", period.show(), previous.show())}
+            {if compare {
+                format!("{} · compared with {}", period.show(), previous.show())
+            } else {
+                period.show()
+            }}
         </p>
     }
 }
@@ -541,7 +590,7 @@ fn ChartCard(
     title: String,
     series: Vec<super::Point>,
     test: &'static str,
-    href: String,
+    dl: Download,
 ) -> impl IntoView {
     let bars = series
         .into_iter()
@@ -554,73 +603,343 @@ fn ChartCard(
         <section class="card">
             <h2>{heading}</h2>
             <BarChart title bars test />
-            <a href=href rel="external" download data-test="download-series">
-                "Download CSV"
-            </a>
+            <Downloads dl test="series" />
         </section>
     }
 }
 
-/// One report table with its totals row and its download.
+/// A table's download links, or why the caller may not download this period.
 #[component]
-fn TableCard(table: ReportTable, href: String, test: &'static str) -> impl IntoView {
-    let xlsx = href.replacen("/csv?", "/xlsx?", 1);
+fn Downloads(dl: Download, test: &'static str) -> impl IntoView {
+    match dl.blocked.clone() {
+        Some(why) => view! {
+            <p class="downloads muted" data-test=format!("blocked-{test}")>
+                {why}
+            </p>
+        }
+        .into_any(),
+        None => view! {
+            <p class="downloads">
+                "Download: "
+                <a
+                    href=dl.as_format("xlsx")
+                    rel="external"
+                    download
+                    data-test=format!("xlsx-{test}")
+                >
+                    "Excel"
+                </a>
+                " · "
+                <a
+                    href=dl.as_format("pdf")
+                    rel="external"
+                    download
+                    data-test=format!("pdf-{test}")
+                >
+                    "PDF"
+                </a>
+                " · "
+                <a href=dl.csv.clone() rel="external" download data-test=format!("download-{test}")>
+                    "CSV"
+                </a>
+            </p>
+        }
+        .into_any(),
+    }
+}
+
+/// Every order line of the period as one file, however long: fetched by the
+/// page with its progress shown ("12,000 of 48,210 lines"), or, before the page
+/// is interactive, saved by the browser from the plain link.
+#[component]
+fn LinesCard(dl: Download, lines: i64) -> impl IntoView {
+    let status = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+    let csv = dl.csv.clone();
+    let xlsx = dl.as_format("xlsx");
+    let urls = StoredValue::new((csv.clone(), xlsx.clone()));
+    let fetch = move |format: &'static str, ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let url = urls.with_value(|(c, x)| {
+            if format == "csv" {
+                c.clone()
+            } else {
+                x.clone()
+            }
+        });
+        #[cfg(feature = "hydrate")]
+        {
+            busy.set(true);
+            status.set(Some(Ok("Starting…".into())));
+            leptos::task::spawn_local(async move {
+                let fallback = format!("order-lines.{format}");
+                let answer = crate::ui::download::fetch_and_save(&url, &fallback, |p| {
+                    status.set(Some(Ok(progress_text(format, p))));
+                })
+                .await;
+                status.set(Some(
+                    answer.map(|p| format!("Saved: {}", progress_text(format, p))),
+                ));
+                busy.set(false);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = url;
+    };
+    view! {
+        <section class="card" id="lines" data-test="lines">
+            <h2>"Every order line"</h2>
+            <p>
+                {format!(
+                    "{} line{} of the orders placed in this period, whatever became of them: date, order, shop, distributor, product, quantity, price and GST rate.",
+                    super::table::group_indian(lines),
+                    if lines == 1 { "" } else { "s" },
+                )}
+            </p>
+            {match dl.blocked.clone() {
+                Some(why) => {
+                    view! {
+                        <p class="downloads muted" data-test="blocked-lines">
+                            {why}
+                        </p>
+                    }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <p class="downloads">
+                            "Download: "
+                            <a
+                                href=xlsx
+                                rel="external"
+                                download
+                                data-test="xlsx-lines"
+                                on:click=move |ev| fetch("xlsx", ev)
+                            >
+                                "Excel"
+                            </a>
+                            " · "
+                            <a
+                                href=csv
+                                rel="external"
+                                download
+                                data-test="download-lines"
+                                on:click=move |ev| fetch("csv", ev)
+                            >
+                                "CSV"
+                            </a>
+                        </p>
+                        <p role="status" aria-live="polite" data-test="lines-progress">
+                            {move || match status.get() {
+                                Some(Ok(text)) => view! { <span>{text}</span> }.into_any(),
+                                Some(Err(e)) => {
+                                    view! { <span class="error">{e}</span> }.into_any()
+                                }
+                                None => ().into_any(),
+                            }}
+                        </p>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// "12,000 of 48,210 lines" for a CSV (its header is the one line more), bytes
+/// for a workbook (which arrives whole, once written).
+#[cfg(feature = "hydrate")]
+fn progress_text(format: &str, p: crate::ui::download::Progress) -> String {
+    use super::table::group_indian;
+    let kb = group_indian(i64::try_from(p.bytes / 1024).unwrap_or(i64::MAX));
+    match (format, p.expected) {
+        ("csv", Some(total)) => {
+            let rows = p.lines.saturating_sub(1).min(total);
+            let pct = (rows * 100).checked_div(total).unwrap_or(100);
+            format!(
+                "{} of {} lines ({pct} %)",
+                group_indian(i64::try_from(rows).unwrap_or(i64::MAX)),
+                group_indian(i64::try_from(total).unwrap_or(i64::MAX))
+            )
+        }
+        (_, _) if p.bytes == 0 => "Preparing the file…".into(),
+        _ => format!("{kb} KB received"),
+    }
+}
+
+/// Rows a table shows at first; "show more" adds as many again.
+const ROWS_SHOWN: usize = 50;
+/// From this many rows on, a table has a filter box.
+const FILTER_FROM: usize = 6;
+
+/// One report table with its totals row and its downloads. Its columns sort
+/// (tap a heading; again to reverse) and a filter keeps the rows containing
+/// its text, the totals then adding up only the rows shown. Both work in the
+/// browser once the page is interactive; before that the table reads as is.
+#[component]
+fn TableCard(table: ReportTable, dl: Download, test: &'static str) -> impl IntoView {
     let numeric: Vec<bool> = table.columns.iter().map(|c| c.kind != Kind::Text).collect();
     let empty = table.rows.is_empty();
-    let num = numeric.clone();
+    let many = table.rows.len() >= FILTER_FROM;
+    let title = table.title.clone();
+    let table = StoredValue::new(table);
+    let numeric = StoredValue::new(numeric);
+    // (column, descending); None keeps the report's own order.
+    let sort = RwSignal::new(None::<(usize, bool)>);
+    let filter = RwSignal::new(String::new());
+    let limit = RwSignal::new(ROWS_SHOWN);
+    let shown = Memo::new(move |_| {
+        let needle = filter.get().trim().to_lowercase();
+        table.with_value(|t| {
+            let mut rows: Vec<usize> = (0..t.rows.len())
+                .filter(|&i| {
+                    needle.is_empty()
+                        || t.rows[i]
+                            .iter()
+                            .any(|c| c.show().to_lowercase().contains(&needle))
+                })
+                .collect();
+            if let Some((col, desc)) = sort.get() {
+                rows.sort_by_cached_key(|&i| t.rows[i].get(col).map(Cell::sort_key));
+                if desc {
+                    rows.reverse();
+                }
+            }
+            rows
+        })
+    });
+    let heading = move |i: usize, label: String| {
+        let state = move || match sort.get() {
+            Some((c, false)) if c == i => "ascending",
+            Some((c, true)) if c == i => "descending",
+            _ => "none",
+        };
+        let arrow = move || match state() {
+            "ascending" => " ▲",
+            "descending" => " ▼",
+            _ => "",
+        };
+        let num = numeric.with_value(|n| n[i]);
+        view! {
+            <th class:num=num scope="col" aria-sort=state>
+                <button
+                    type="button"
+                    class="sort"
+                    data-test=format!("sort-{i}")
+                    on:click=move |_| {
+                        // Numbers start from the largest, text from A.
+                        sort.update(|s| {
+                            *s = match *s {
+                                Some((c, d)) if c == i => Some((c, !d)),
+                                _ => Some((i, num)),
+                            }
+                        })
+                    }
+                >
+                    {label}
+                    {arrow}
+                </button>
+            </th>
+        }
+    };
     view! {
-        <section class="card" data-test=test>
-            <h2>{table.title.clone()}</h2>
+        <section class="card" id=test data-test=test>
+            <h2>{title.clone()}</h2>
             {if empty {
                 view! { <p class="muted">"Nothing in this period."</p> }.into_any()
             } else {
                 view! {
+                    {many
+                        .then(|| {
+                            view! {
+                                <input
+                                    type="search"
+                                    class="table-filter"
+                                    placeholder="Filter rows"
+                                    aria-label=format!("Filter {}", title.to_lowercase())
+                                    data-test="table-filter"
+                                    prop:value=filter
+                                    on:input=move |ev| filter.set(event_target_value(&ev))
+                                />
+                            }
+                        })}
                     <div class="table-scroll">
                         <table class="report">
                             <thead>
                                 <tr>
                                     {table
-                                        .columns
-                                        .iter()
-                                        .zip(numeric.iter())
-                                        .map(|(c, n)| {
-                                            view! {
-                                                <th class:num=*n scope="col">
-                                                    {c.label.clone()}
-                                                </th>
-                                            }
-                                        })
-                                        .collect_view()}
+                                        .with_value(|t| {
+                                            t.columns
+                                                .iter()
+                                                .enumerate()
+                                                .map(|(i, c)| heading(i, c.label.clone()))
+                                                .collect_view()
+                                        })}
                                 </tr>
                             </thead>
                             <tbody>
-                                {table
-                                    .rows
-                                    .iter()
-                                    .map(|row| {
-                                        view! {
-                                            <ReportRow cells=row.clone() numeric=num.clone() />
-                                        }
-                                    })
-                                    .collect_view()}
+                                {move || {
+                                    let rows = shown.get();
+                                    let n = limit.get();
+                                    table
+                                        .with_value(|t| {
+                                            rows.iter()
+                                                .take(n)
+                                                .map(|&i| {
+                                                    view! {
+                                                        <ReportRow
+                                                            cells=t.rows[i].clone()
+                                                            numeric=numeric.get_value()
+                                                        />
+                                                    }
+                                                })
+                                                .collect_view()
+                                        })
+                                }}
                             </tbody>
                             <tfoot>
-                                {table
-                                    .totals
-                                    .clone()
-                                    .map(|t| view! { <ReportRow cells=t numeric=num.clone() /> })}
+                                {move || {
+                                    let filtered = !filter.get().trim().is_empty();
+                                    let rows = shown.get();
+                                    table
+                                        .with_value(|t| {
+                                            if filtered {
+                                                let mut cells = t.totals_of(rows.iter().map(|&i| &t.rows[i]));
+                                                if let Some(first @ Cell::Text(_)) = cells.first_mut() {
+                                                    *first = Cell::Text(format!("Total of {} shown", rows.len()));
+                                                }
+                                                Some(cells)
+                                            } else {
+                                                t.totals.clone()
+                                            }
+                                        })
+                                        .map(|cells| {
+                                            view! { <ReportRow cells numeric=numeric.get_value() /> }
+                                        })
+                                }}
                             </tfoot>
                         </table>
                     </div>
-                    <p class="downloads">
-                        "Download: "
-                        <a href=xlsx rel="external" download data-test=format!("xlsx-{test}")>
-                            "Excel"
-                        </a> " · "
-                        <a href=href rel="external" download data-test=format!("download-{test}")>
-                            "CSV"
-                        </a>
-                    </p>
+                    {move || {
+                        let (total, n) = (shown.get().len(), limit.get());
+                        (total > n)
+                            .then(|| {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="ghost"
+                                        data-test="show-more"
+                                        on:click=move |_| limit.update(|l| *l += ROWS_SHOWN)
+                                    >
+                                        {format!("Show more ({n} of {total} shown)")}
+                                    </button>
+                                }
+                            })
+                    }}
+                    <Downloads dl test />
                 }
                     .into_any()
             }}
@@ -629,7 +948,7 @@ fn TableCard(table: ReportTable, href: String, test: &'static str) -> impl IntoV
 }
 
 #[component]
-fn ReportRow(cells: Vec<super::table::Cell>, numeric: Vec<bool>) -> impl IntoView {
+fn ReportRow(cells: Vec<Cell>, numeric: Vec<bool>) -> impl IntoView {
     view! {
         <tr>
             {cells

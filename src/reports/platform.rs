@@ -2,7 +2,7 @@
 //! (by day, read through their `day` index), WhatsApp delivery from the outbox.
 //! Platform staff only; the platform is the only tenant of these figures.
 
-use super::service::{fill_series, naive, resolve, state_name};
+use super::service::{Resolved, fill_series, naive, resolve, state_name};
 use super::table::{Cell, Kind, ReportTable};
 use super::{Funnel, PeriodQuery, PlatformReport};
 use crate::domain::period::{Change, Period};
@@ -19,6 +19,7 @@ struct Totals {
     distributors: i64,
     manufacturers: i64,
     placed: i64,
+    placed_lines: i64,
     open: i64,
     accepted: i64,
     fulfilled: i64,
@@ -37,6 +38,7 @@ async fn totals(ctx: &Ctx, p: Period) -> Result<Totals, AppError> {
                   (SELECT count(DISTINCT manufacturer_id) FROM sales_daily
                     WHERE day BETWEEN $1 AND $2 AND stage IN ('confirmed', 'fulfilled')) AS "manufacturers!",
                   COALESCE(sum(orders), 0)::bigint AS "placed!",
+                      COALESCE(sum(lines), 0)::bigint AS "placed_lines!",
                   COALESCE(sum(orders) FILTER (WHERE stage = 'open'), 0)::bigint AS "open!",
                   COALESCE(sum(orders) FILTER (WHERE stage IN ('confirmed', 'fulfilled', 'cancelled')), 0)::bigint AS "accepted!",
                   COALESCE(sum(orders) FILTER (WHERE stage = 'fulfilled'), 0)::bigint AS "fulfilled!",
@@ -51,14 +53,23 @@ async fn totals(ctx: &Ctx, p: Period) -> Result<Totals, AppError> {
     .await?)
 }
 
-/// Tenths of a per cent of `part` in `whole`, as "87.5 %".
-fn share(part: i64, whole: i64) -> String {
-    super::show_per_mille((whole > 0).then(|| (part * 1000 + whole / 2) / whole))
+/// `part` of `whole` in tenths of a per cent (None of nothing).
+fn share(part: i64, whole: i64) -> Cell {
+    Cell::Percent((whole > 0).then(|| (part * 1000 + whole / 2) / whole))
 }
 
 #[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
-pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppError> {
-    let (period, grouping) = resolve(ctx, q).await?;
+pub async fn report(
+    ctx: &Ctx,
+    q: &PeriodQuery,
+    remember: bool,
+) -> Result<PlatformReport, AppError> {
+    let Resolved {
+        period,
+        grouping,
+        query,
+        downloads_blocked,
+    } = resolve(ctx, q, remember).await?;
     let previous = period.previous();
     let (now, before) = (totals(ctx, period).await?, totals(ctx, previous).await?);
     let (from, to) = (naive(period.from), naive(period.to));
@@ -211,8 +222,8 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
             ("Delivered", Kind::Count),
             ("Read", Kind::Count),
             ("Failed", Kind::Count),
-            ("Delivered of sent", Kind::Text),
-            ("Read of delivered", Kind::Text),
+            ("Delivered of sent", Kind::Percent),
+            ("Read of delivered", Kind::Percent),
         ],
         messages.into_iter().map(|r| {
             vec![
@@ -222,14 +233,16 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
                 Cell::Count(r.delivered),
                 Cell::Count(r.read),
                 Cell::Count(r.failed),
-                Cell::Text(share(r.delivered, r.sent)),
-                Cell::Text(share(r.read, r.delivered)),
+                share(r.delivered, r.sent),
+                share(r.read, r.delivered),
             ]
         }),
     );
 
     let change = |a: i64, b: i64| Change { now: a, before: b };
     Ok(PlatformReport {
+        query,
+        downloads_blocked,
         period,
         previous,
         grouping,
@@ -239,6 +252,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery) -> Result<PlatformReport, AppErr
         active_distributors: change(now.distributors, before.distributors),
         active_manufacturers: change(now.manufacturers, before.manufacturers),
         series,
+        placed_lines: now.placed_lines,
         funnel: Funnel {
             placed: now.placed,
             open: now.open,

@@ -25,7 +25,11 @@ macro_rules! download_route {
             let result = async {
                 let ctx = Ctx::from_parts(state, parts, $kinds).await?;
                 let section = Section::parse(&section).ok_or_else(no_such_report)?;
-                download(&format, section, $make(&ctx, &q).await?)
+                if section == Section::Lines {
+                    return super::export::lines(&ctx, &q, &format).await;
+                }
+                let report = $make(&ctx, &q, false).await?;
+                download(&ctx, &format, section, report).await
             };
             result.await.unwrap_or_else(error_response)
         }
@@ -57,7 +61,15 @@ fn no_such_report() -> AppError {
 
 /// A table as a CSV or XLSX file named after the report, section and period,
 /// never cached (the figures change with every order).
-fn download<R: Report>(format: &str, section: Section, report: R) -> Result<Response, AppError> {
+async fn download<R: Report>(
+    ctx: &Ctx,
+    format: &str,
+    section: Section,
+    report: R,
+) -> Result<Response, AppError> {
+    if let Some(why) = report.downloads_blocked() {
+        return Err(AppError::Forbidden(why));
+    }
     let period = report.period();
     let name = format!(
         "{}-{}-{}-{}",
@@ -84,6 +96,33 @@ fn download<R: Report>(format: &str, section: Section, report: R) -> Result<Resp
                 bytes,
                 None,
             )
+        }
+        "pdf" => {
+            if table.rows.len() > super::pdf::MAX_PDF_ROWS {
+                return Err(AppError::field(
+                    "format",
+                    format!(
+                        "This table has {} rows, too many for a PDF (at most {}): download it as Excel or CSV.",
+                        table.rows.len(),
+                        super::pdf::MAX_PDF_ROWS
+                    ),
+                ));
+            }
+            let heading = format!("{} · {}", R::TITLE, table.title);
+            // India time is UTC + 5:30.
+            let made = chrono::Utc::now() + chrono::TimeDelta::minutes(330);
+            let about = vec![
+                period.show(),
+                format!("For {}", ctx.user().org_name),
+                format!("Made on {} IST", made.format("%-d %b %Y, %H:%M")),
+            ];
+            let bytes = tokio::task::spawn_blocking(move || {
+                super::pdf::layout(&[&table], &heading, &about).and_then(|c| c.finish())
+            })
+            .await
+            .map_err(crate::error::internal)?
+            .map_err(crate::error::internal)?;
+            attachment("application/pdf", format!("{name}.pdf"), bytes, None)
         }
         _ => return Err(no_such_report()),
     };

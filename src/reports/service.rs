@@ -3,9 +3,9 @@
 //! (each an index), always within the caller's own organisation.
 
 use super::table::{Cell, Kind, ReportTable};
-use super::{Funnel, PeriodQuery, Point, SalesReport};
+use super::{Funnel, Glance, PeriodQuery, Point, SalesReport};
 use crate::domain::period::{Change, Day, Grouping, Period, Preset};
-use crate::domain::{IndianState, OrgKind};
+use crate::domain::{IndianState, MemberRole, OrgKind};
 use crate::error::AppError;
 use crate::server::Ctx;
 use chrono::{Datelike, NaiveDate};
@@ -36,13 +36,93 @@ async fn today(ctx: &Ctx) -> Result<Day, AppError> {
     civil(d).ok_or_else(|| crate::error::internal("ist_today out of range"))
 }
 
+/// A report's period as checked: its days, grouping, the query that chose it
+/// and whether the caller may download it.
+pub struct Resolved {
+    pub period: Period,
+    pub grouping: Grouping,
+    pub query: PeriodQuery,
+    pub downloads_blocked: Option<String>,
+}
+
 /// The period and grouping a link asks for, checked, each error beside its field.
-pub async fn resolve(ctx: &Ctx, q: &PeriodQuery) -> Result<(Period, Grouping), AppError> {
-    let preset = Preset::parse(&q.period).map_err(|e| AppError::field("period", e.0))?;
-    let period = Period::resolve(preset, &q.from, &q.to, today(ctx).await?)
+/// A page (`remember`) opened with no period takes the user's last choice, and a
+/// valid choice is kept for next time; a download uses exactly its link.
+pub async fn resolve(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<Resolved, AppError> {
+    let user = ctx.user().user_id;
+    let mut query = q.clone();
+    let saved = if remember && query.is_unset() {
+        sqlx::query!(
+            r#"SELECT period, from_day, to_day, grp, compare FROM report_choices WHERE user_id = $1"#,
+            user
+        )
+        .fetch_optional(ctx.db())
+        .await?
+    } else {
+        None
+    };
+    if let Some(saved) = saved {
+        query = PeriodQuery {
+            period: saved.period,
+            from: saved.from_day,
+            to: saved.to_day,
+            group: saved.grp,
+            compare: if saved.compare {
+                String::new()
+            } else {
+                "off".into()
+            },
+        };
+    }
+    let preset = Preset::parse(&query.period).map_err(|e| AppError::field("period", e.0))?;
+    let period = Period::resolve(preset, &query.from, &query.to, today(ctx).await?)
         .map_err(|e| AppError::field(e.field, e.reason))?;
-    let grouping = Grouping::parse(&q.group, period).map_err(|e| AppError::field("group", e.0))?;
-    Ok((period, grouping))
+    let grouping =
+        Grouping::parse(&query.group, period).map_err(|e| AppError::field("group", e.0))?;
+    if remember && !query.is_unset() {
+        // Valid by now: each text is a preset name, a date or a grouping.
+        sqlx::query!(
+            "INSERT INTO report_choices (user_id, period, from_day, to_day, grp, compare)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (user_id) DO UPDATE
+                SET period = excluded.period, from_day = excluded.from_day, to_day = excluded.to_day,
+                    grp = excluded.grp, compare = excluded.compare, changed_at = now()
+              WHERE (report_choices.period, report_choices.from_day, report_choices.to_day,
+                     report_choices.grp, report_choices.compare)
+                    IS DISTINCT FROM (excluded.period, excluded.from_day, excluded.to_day,
+                                      excluded.grp, excluded.compare)",
+            user,
+            &query.period,
+            &query.from,
+            &query.to,
+            &query.group,
+            query.compares()
+        )
+        .execute(ctx.db())
+        .await?;
+    }
+    use super::STAFF_DOWNLOAD_DAYS;
+    let downloads_blocked = if ctx.user().role == MemberRole::Staff
+        && period.days() > STAFF_DOWNLOAD_DAYS
+        && !sqlx::query_scalar!(
+            "SELECT staff_long_downloads FROM organisations WHERE id = $1",
+            ctx.user().org_id
+        )
+        .fetch_one(ctx.db())
+        .await?
+    {
+        Some(format!(
+            "Your owner lets staff download at most {STAFF_DOWNLOAD_DAYS} days at a time: choose a shorter period to download."
+        ))
+    } else {
+        None
+    };
+    Ok(Resolved {
+        period,
+        grouping,
+        query,
+        downloads_blocked,
+    })
 }
 
 /// Runs `$query!` with the caller's own column (`retailer_id` for a shop,
@@ -66,6 +146,7 @@ struct Totals {
     lines: i64,
     goods: i64,
     placed: i64,
+    placed_lines: i64,
     open: i64,
     accepted: i64,
     fulfilled: i64,
@@ -85,6 +166,7 @@ macro_rules! totals_query {
                         WHERE "# + $side + r#" = $1 AND day BETWEEN $2 AND $3
                           AND stage IN ('confirmed', 'fulfilled')) AS "goods!",
                       COALESCE(sum(orders), 0)::bigint AS "placed!",
+                      COALESCE(sum(lines), 0)::bigint AS "placed_lines!",
                       COALESCE(sum(orders) FILTER (WHERE stage = 'open'), 0)::bigint AS "open!",
                       COALESCE(sum(orders) FILTER (WHERE stage IN ('confirmed', 'fulfilled', 'cancelled')), 0)::bigint AS "accepted!",
                       COALESCE(sum(orders) FILTER (WHERE stage = 'fulfilled'), 0)::bigint AS "fulfilled!",
@@ -124,21 +206,46 @@ struct PartyRow {
     orders: i64,
     lines: i64,
     value: i64,
+    before: i64,
     last_day: NaiveDate,
+    top: String,
 }
 
+// $1 the caller, $2–$3 the period, $4–$5 the period before. Each party's three
+// biggest products (by value) come from one pass over the period's SKU rollup.
 macro_rules! parties_query {
     ($side:tt, $other:tt $(, $arg:expr)*) => {
         sqlx::query_as!(
             PartyRow,
-            r#"SELECT p.trade_name AS name, p.city, t.orders AS "orders!", t.lines AS "lines!", t.value AS "value!",
-                      t.last_day AS "last_day!"
-                 FROM (SELECT "# + $other + r#" AS party, sum(orders)::bigint AS orders, sum(lines)::bigint AS lines,
-                              sum(total_paise)::bigint AS value, max(day) AS last_day
-                         FROM orders_daily
-                        WHERE "# + $side + r#" = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
-                        GROUP BY 1) t
+            r#"WITH now AS (
+                 SELECT "# + $other + r#" AS party, sum(orders)::bigint AS orders, sum(lines)::bigint AS lines,
+                        sum(total_paise)::bigint AS value, max(day) AS last_day
+                   FROM orders_daily
+                  WHERE "# + $side + r#" = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
+                  GROUP BY 1),
+               before AS (
+                 SELECT "# + $other + r#" AS party, sum(total_paise)::bigint AS value
+                   FROM orders_daily
+                  WHERE "# + $side + r#" = $1 AND day BETWEEN $4 AND $5 AND stage IN ('confirmed', 'fulfilled')
+                  GROUP BY 1),
+               ranked AS (
+                 SELECT "# + $other + r#" AS party, sku_id,
+                        row_number() OVER (PARTITION BY "# + $other + r#" ORDER BY sum(value_paise) DESC, sku_id) AS rank
+                   FROM sales_daily
+                  WHERE "# + $side + r#" = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
+                  GROUP BY 1, 2),
+               top AS (
+                 SELECT r.party, string_agg(k.name, ', ' ORDER BY r.rank) AS names
+                   FROM ranked r JOIN skus k ON k.id = r.sku_id
+                  WHERE r.rank <= 3
+                  GROUP BY 1)
+               SELECT p.trade_name AS name, p.city, t.orders AS "orders!", t.lines AS "lines!", t.value AS "value!",
+                      COALESCE(b.value, 0)::bigint AS "before!", t.last_day AS "last_day!",
+                      COALESCE(top.names, '') AS "top!"
+                 FROM now t
                  JOIN organisations p ON p.id = t.party
+                 LEFT JOIN before b ON b.party = t.party
+                 LEFT JOIN top ON top.party = t.party
                 ORDER BY t.value DESC, p.trade_name"#
             $(, $arg)*
         )
@@ -252,10 +359,64 @@ async fn totals(ctx: &Ctx, retailer: bool, p: Period) -> Result<Totals, AppError
     )?)
 }
 
+struct TopParty {
+    name: String,
+    value: i64,
+}
+
+macro_rules! top_parties_query {
+    ($side:tt, $other:tt $(, $arg:expr)*) => {
+        sqlx::query_as!(
+            TopParty,
+            r#"SELECT p.trade_name AS name, t.value AS "value!"
+                 FROM (SELECT "# + $other + r#" AS party, sum(total_paise)::bigint AS value
+                         FROM orders_daily
+                        WHERE "# + $side + r#" = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
+                        GROUP BY 1 ORDER BY 2 DESC LIMIT 3) t
+                 JOIN organisations p ON p.id = t.party
+                ORDER BY t.value DESC, p.trade_name"#
+            $(, $arg)*
+        )
+    };
+}
+
+/// This month so far against the same days of last month, and the three
+/// biggest trading partners: the orders home's first figure.
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn glance(ctx: &Ctx) -> Result<Glance, AppError> {
+    let retailer = ctx.user().org_kind == OrgKind::Retailer;
+    let period = Period::resolve(Preset::ThisMonth, "", "", today(ctx).await?)
+        .map_err(|e| AppError::field(e.field, e.reason))?;
+    let previous = period.previous();
+    let (now, before) = (
+        totals(ctx, retailer, period).await?,
+        totals(ctx, retailer, previous).await?,
+    );
+    let (org, from, to) = (ctx.user().org_id, naive(period.from), naive(period.to));
+    let top = for_side!(
+        retailer,
+        top_parties_query!(org, from, to).fetch_all(ctx.db()).await
+    )?;
+    Ok(Glance {
+        previous,
+        total: Change {
+            now: now.total,
+            before: before.total,
+        },
+        orders: now.orders,
+        top: top.into_iter().map(|t| (t.name, t.value)).collect(),
+    })
+}
+
 /// The sales report of the caller's organisation for the period its link asks for.
 #[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
-pub async fn sales(ctx: &Ctx, q: &PeriodQuery) -> Result<SalesReport, AppError> {
-    let (period, grouping) = resolve(ctx, q).await?;
+pub async fn sales(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<SalesReport, AppError> {
+    let Resolved {
+        period,
+        grouping,
+        query,
+        downloads_blocked,
+    } = resolve(ctx, q, remember).await?;
     let retailer = ctx.user().org_kind == OrgKind::Retailer;
     let previous = period.previous();
     let now = totals(ctx, retailer, period).await?;
@@ -273,9 +434,12 @@ pub async fn sales(ctx: &Ctx, q: &PeriodQuery) -> Result<SalesReport, AppError> 
         period,
         buckets.iter().map(|b| (b.bucket, b.value, b.orders)),
     );
+    let (before_from, before_to) = (naive(previous.from), naive(previous.to));
     let parties = for_side!(
         retailer,
-        parties_query!(org, from, to).fetch_all(ctx.db()).await
+        parties_query!(org, from, to, before_from, before_to)
+            .fetch_all(ctx.db())
+            .await
     )?;
     let products = for_side!(
         retailer,
@@ -309,6 +473,8 @@ pub async fn sales(ctx: &Ctx, q: &PeriodQuery) -> Result<SalesReport, AppError> 
     );
     let change = |a: i64, b: i64| Change { now: a, before: b };
     Ok(SalesReport {
+        query,
+        downloads_blocked,
         period,
         previous,
         grouping,
@@ -318,6 +484,7 @@ pub async fn sales(ctx: &Ctx, q: &PeriodQuery) -> Result<SalesReport, AppError> 
         goods: change(now.goods, before.goods),
         gst: change(gst_now, gst_before),
         series,
+        placed_lines: now.placed_lines,
         funnel: Funnel {
             placed: now.placed,
             open: now.open,
@@ -346,7 +513,7 @@ fn idle_table(retailer: bool, rows: Vec<IdleRow>) -> ReportTable {
         &[
             (if retailer { "Distributor" } else { "Shop" }, Kind::Text),
             ("Town", Kind::Text),
-            ("Last order", Kind::Text),
+            ("Last order", Kind::Date),
             ("Orders before", Kind::Count),
             ("Value before", Kind::Money),
         ],
@@ -354,7 +521,9 @@ fn idle_table(retailer: bool, rows: Vec<IdleRow>) -> ReportTable {
             vec![
                 Cell::Text(r.name),
                 Cell::Text(r.city),
-                Cell::Text(civil(r.last_day).map(Day::show).unwrap_or_default()),
+                civil(r.last_day)
+                    .map(Cell::Date)
+                    .unwrap_or(Cell::Text(String::new())),
                 Cell::Count(r.orders),
                 Cell::Money(r.value),
             ]
@@ -390,16 +559,28 @@ fn parties_table(retailer: bool, rows: Vec<PartyRow>) -> ReportTable {
             ("Orders", Kind::Count),
             ("Lines", Kind::Count),
             ("Value with GST", Kind::Money),
-            ("Last order", Kind::Text),
+            ("Period before", Kind::Money),
+            ("Trend", Kind::Percent),
+            ("Last order", Kind::Date),
+            ("Top products", Kind::Text),
         ],
         rows.into_iter().map(|r| {
+            let trend = Change {
+                now: r.value,
+                before: r.before,
+            };
             vec![
                 Cell::Text(r.name),
                 Cell::Text(r.city),
                 Cell::Count(r.orders),
                 Cell::Count(r.lines),
                 Cell::Money(r.value),
-                Cell::Text(civil(r.last_day).map(Day::show).unwrap_or_default()),
+                Cell::Money(r.before),
+                Cell::Growth(trend),
+                civil(r.last_day)
+                    .map(Cell::Date)
+                    .unwrap_or(Cell::Text(String::new())),
+                Cell::Text(r.top),
             ]
         }),
     )

@@ -2,6 +2,7 @@
 //! screen and the CSV download both render, so they always agree.
 
 use crate::domain::Paise;
+use crate::domain::period::{Change, Day};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -9,6 +10,12 @@ pub enum Kind {
     Text,
     Count,
     Money,
+    /// A count of distinct things (shops buying a product in a district): rows
+    /// do not add up to a total, so the totals row leaves it blank.
+    Distinct,
+    Date,
+    /// A share or a change, in per cent.
+    Percent,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +30,19 @@ pub enum Cell {
     Count(i64),
     /// Paise.
     Money(i64),
+    Date(Day),
+    /// A figure against the period before, shown as its change in per cent.
+    Growth(Change),
+    /// A share in tenths of a per cent (None: nothing to divide by).
+    Percent(Option<i64>),
+}
+
+/// What a column sorts by: numbers as numbers, dates as days, text by its
+/// lower case.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SortKey {
+    Number(i64),
+    Text(String),
 }
 
 impl Cell {
@@ -32,6 +52,25 @@ impl Cell {
             Cell::Text(t) => t.clone(),
             Cell::Count(n) => group_indian(*n),
             Cell::Money(p) => Paise(*p).to_string(),
+            Cell::Date(d) => d.show(),
+            Cell::Growth(c) => c.show_percent(),
+            Cell::Percent(p) => super::show_per_mille(*p),
+        }
+    }
+
+    /// Its place when its column is sorted. A change from nothing ("new") sorts
+    /// above every percentage, nothing at all below.
+    pub fn sort_key(&self) -> SortKey {
+        match self {
+            Cell::Text(t) => SortKey::Text(t.to_lowercase()),
+            Cell::Count(n) | Cell::Money(n) => SortKey::Number(*n),
+            Cell::Date(d) => SortKey::Number(i64::from(d.days_since_epoch())),
+            Cell::Growth(c) => SortKey::Number(match c.per_mille() {
+                Some(p) => p,
+                None if c.now != 0 => i64::MAX,
+                None => i64::MIN,
+            }),
+            Cell::Percent(p) => SortKey::Number(p.unwrap_or(i64::MIN)),
         }
     }
 
@@ -48,8 +87,20 @@ impl Cell {
                     p.unsigned_abs() % 100
                 )
             }
+            Cell::Date(d) => d.iso(),
+            Cell::Growth(c) => match c.per_mille() {
+                Some(p) => per_cent(p),
+                None => c.show_percent(),
+            },
+            Cell::Percent(p) => p.map(per_cent).unwrap_or_default(),
         }
     }
+}
+
+/// Tenths of a per cent as a spreadsheet reads a percentage: "12.5%", "-3.0%".
+fn per_cent(p: i64) -> String {
+    let sign = if p < 0 { "-" } else { "" };
+    format!("{sign}{}.{}%", p.abs() / 10, p.abs() % 10)
 }
 
 /// 1234567 as "12,34,567" (Indian grouping: thousands, then lakhs, crores).
@@ -111,14 +162,18 @@ impl ReportTable {
 
     /// Adds the totals row: the sum of each count and money column.
     pub fn with_totals(mut self) -> ReportTable {
-        let totals = self
-            .columns
+        self.totals = Some(self.totals_of(self.rows.iter()));
+        self
+    }
+
+    /// The totals row of some of the rows ("Total" in a first text column).
+    pub fn totals_of<'a>(&self, rows: impl Iterator<Item = &'a Vec<Cell>> + Clone) -> Vec<Cell> {
+        self.columns
             .iter()
             .enumerate()
             .map(|(i, c)| {
                 let sum = || {
-                    self.rows
-                        .iter()
+                    rows.clone()
                         .map(|r| match r.get(i) {
                             Some(Cell::Count(n) | Cell::Money(n)) => *n,
                             _ => 0,
@@ -127,14 +182,14 @@ impl ReportTable {
                 };
                 match c.kind {
                     Kind::Text if i == 0 => Cell::Text("Total".into()),
-                    Kind::Text => Cell::Text(String::new()),
+                    Kind::Text | Kind::Distinct | Kind::Date | Kind::Percent => {
+                        Cell::Text(String::new())
+                    }
                     Kind::Count => Cell::Count(sum()),
                     Kind::Money => Cell::Money(sum()),
                 }
             })
-            .collect();
-        self.totals = Some(totals);
-        self
+            .collect()
     }
 
     /// The table as CSV (RFC 4180): a header, the rows, the totals row. A text
@@ -143,22 +198,23 @@ impl ReportTable {
     pub fn to_csv(&self) -> String {
         let mut out = String::new();
         let mut line = |cells: Vec<String>| {
-            let quoted: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
-            out.push_str(&quoted.join(","));
+            out.push_str(&cells.join(","));
             out.push_str("\r\n");
         };
-        line(self.columns.iter().map(|c| c.label.clone()).collect());
+        line(self.columns.iter().map(|c| csv_field(&c.label)).collect());
         for row in self.rows.iter().chain(self.totals.iter()) {
-            line(
-                row.iter()
-                    .map(|c| match c {
-                        Cell::Text(t) if t.starts_with(['=', '+', '-', '@']) => format!("'{t}"),
-                        other => other.csv(),
-                    })
-                    .collect(),
-            );
+            line(row.iter().map(csv_cell).collect());
         }
         out
+    }
+}
+
+/// One cell as a CSV field, quoted where it must be. A text cell a spreadsheet
+/// would run as a formula (= + - @ first) gets a leading apostrophe.
+pub fn csv_cell(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(t) if t.starts_with(['=', '+', '-', '@']) => csv_field(&format!("'{t}")),
+        other => csv_field(&other.csv()),
     }
 }
 

@@ -33,6 +33,12 @@ pub fn workbook(table: &ReportTable, heading: &str) -> Result<Vec<u8>, XlsxError
     let count = Format::new().set_num_format(COUNT_FORMAT);
     let money_total = money.clone().set_bold();
     let count_total = count.clone().set_bold();
+    let date = Format::new().set_num_format("d mmm yyyy");
+    let date_total = date.clone().set_bold();
+    let growth = Format::new().set_num_format("+0.0%;-0.0%;0.0%");
+    let growth_total = growth.clone().set_bold();
+    let share = Format::new().set_num_format("0.0%");
+    let share_total = share.clone().set_bold();
     // Row 0: what and when; row 1: the header (frozen); rows below: the table.
     sheet.write_string_with_format(0, 0, heading, &bold)?;
     let mut widths: Vec<usize> = table
@@ -69,6 +75,41 @@ pub fn workbook(table: &ReportTable, heading: &str) -> Result<Vec<u8>, XlsxError
                         if t { &count_total } else { &count },
                     )?;
                 }
+                (Cell::Date(d), t) => {
+                    // Excel counts days from 1899-12-30; 1970-01-01 is day 25,569.
+                    sheet.write_number_with_format(
+                        at,
+                        col,
+                        f64::from(d.days_since_epoch() + 25_569),
+                        if t { &date_total } else { &date },
+                    )?;
+                }
+                (Cell::Growth(c), t) => match c.per_mille() {
+                    Some(p) => {
+                        sheet.write_number_with_format(
+                            at,
+                            col,
+                            p as f64 / 1000.0,
+                            if t { &growth_total } else { &growth },
+                        )?;
+                    }
+                    None => {
+                        sheet.write_string(at, col, c.show_percent())?;
+                    }
+                },
+                (Cell::Percent(p), t) => match p {
+                    Some(p) => {
+                        sheet.write_number_with_format(
+                            at,
+                            col,
+                            *p as f64 / 1000.0,
+                            if t { &share_total } else { &share },
+                        )?;
+                    }
+                    None => {
+                        sheet.write_string(at, col, "—")?;
+                    }
+                },
                 (Cell::Money(p), t) => {
                     sheet.write_number_with_format(
                         at,

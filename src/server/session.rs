@@ -155,6 +155,16 @@ pub async fn by_phone(
     .await
 }
 
+/// The active user with this id (a message's recipient, for work done on their behalf).
+pub async fn by_id(conn: &mut PgConnection, id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
+    user_query!(
+        ["FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1 AND u.active"],
+        id
+    )
+    .fetch_optional(conn)
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

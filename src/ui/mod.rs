@@ -3,6 +3,8 @@
 pub mod chart;
 pub mod confirm;
 pub mod decide;
+#[cfg(feature = "hydrate")]
+pub mod download;
 pub mod form;
 pub mod gate;
 pub mod layout;

@@ -400,6 +400,20 @@ async fn document(state: &AppState, row: &Claimed) -> Result<DocumentRef, Build>
                     })?;
             (name, pdf)
         }
+        (Some(kind @ ("sales_summary" | "brand_summary")), _) => {
+            let month = row.month.clone().unwrap_or_default();
+            let user = row
+                .recipient_user
+                .ok_or_else(|| Build::Permanent(format!("{kind} without its recipient")))?;
+            crate::reports::summary::render_for(state, &month, user)
+                .await
+                .map_err(|e| match e {
+                    crate::error::AppError::NotFound(_) | crate::error::AppError::Invalid(_) => {
+                        Build::Permanent(format!("{kind}: {e}"))
+                    }
+                    _ => Build::Retry(format!("{kind}: {e}")),
+                })?
+        }
         _ => {
             return Err(Build::Permanent(
                 "document message without a document".into(),

@@ -314,6 +314,42 @@ pub const TEMPLATES: &[Template] = &[
         buttons: &[],
     },
     Template {
+        name: "monthly_sales_summary",
+        category: Category::Utility,
+        document: true,
+        params: &[
+            p("month", "October 2026"),
+            p("orders", "412"),
+            money("total_paise", "₹8,12,450.00"),
+            p("change", "+12.5 %"),
+            p("shops", "86"),
+        ],
+        body: Tr {
+            en: "Your {{1}} on AuroMart: {{2}} orders from {{5}} shops, sales {{3}} with GST ({{4}} against the month before). The PDF report is attached.",
+            hi: "AuroMart पर आपका {{1}}: {{5}} दुकानों से {{2}} ऑर्डर, GST सहित बिक्री {{3}} (पिछले महीने की तुलना में {{4}})। PDF रिपोर्ट साथ में है।",
+            mr: "AuroMart वरील तुमचा {{1}}: {{5}} दुकानांकडून {{2}} ऑर्डर, GST सह विक्री {{3}} (मागील महिन्याच्या तुलनेत {{4}}). PDF अहवाल सोबत आहे.",
+        },
+        buttons: &[],
+    },
+    Template {
+        name: "monthly_brand_summary",
+        category: Category::Utility,
+        document: true,
+        params: &[
+            p("month", "October 2026"),
+            p("units", "12480"),
+            money("goods_paise", "₹6,40,200.00"),
+            p("distributors", "14"),
+            p("shops", "380"),
+        ],
+        body: Tr {
+            en: "{{1}} for your products on AuroMart: {{2}} units sold, {{3}} before GST, through {{4}} distributors to {{5}} shops. The PDF report is attached.",
+            hi: "AuroMart पर आपके उत्पादों का {{1}}: {{2}} यूनिट बिके, GST से पहले {{3}}, {{4}} डिस्ट्रीब्यूटरों के ज़रिए {{5}} दुकानों को। PDF रिपोर्ट साथ में है।",
+            mr: "AuroMart वर तुमच्या उत्पादनांचा {{1}}: {{2}} युनिट विकले, GST पूर्वी {{3}}, {{4}} वितरकांमार्फत {{5}} दुकानांना. PDF अहवाल सोबत आहे.",
+        },
+        buttons: &[],
+    },
+    Template {
         name: "announcement",
         category: Category::Marketing,
         document: false,

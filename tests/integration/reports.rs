@@ -562,3 +562,321 @@ async fn quiet_shops_are_listed_and_returning_ones_count_as_repeat() {
         .await;
     assert_eq!(r.ok()["inactive"]["rows"].as_array().map(Vec::len), Some(0));
 }
+
+/// The visibility row of the market's product in its brand's report.
+async fn visibility(brand: &Client) -> Vec<Value> {
+    let r = brand_report(brand).await;
+    r["visibility"]["rows"]
+        .as_array()
+        .and_then(|rows| rows.first())
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn count(v: &Value) -> i64 {
+    v["Count"].as_i64().unwrap_or(-1)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_brand_sees_demand_its_distributors_could_not_fill() {
+    let app = spawn_app().await;
+    let m = app.market(400, 5).await;
+    let other = app.market(410, 5).await;
+    let form = |qty: i64, key: &str| {
+        crate::common::trade::order_form(m.distributor_org, &[(m.listing_id, qty)], Some(key))
+    };
+    // Eight asked of five: refused, nothing written but the demand it showed.
+    let a = m.retailer.call("orders/place", &form(8, "demand-1")).await;
+    assert_eq!(a.status, 422, "{a:?}");
+    let reason = a
+        .field_reason(&format!("line-{}", m.listing_id))
+        .unwrap_or_default();
+    assert!(reason.contains("only 5"), "{reason}");
+    // The same cart again, then a bigger one: once a day, the largest shortfall.
+    m.retailer.call("orders/place", &form(8, "demand-2")).await;
+    m.retailer.call("orders/place", &form(9, "demand-3")).await;
+    let refused = sqlx::query!(
+        "SELECT qty, times FROM demand_events WHERE kind = 'refused_stock' AND retailer_id = $1",
+        m.retailer_org
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("refused");
+    assert_eq!(refused.len(), 1, "one row a day");
+    assert_eq!((refused[0].qty, refused[0].times), (4, 3));
+    let orders: i64 = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM orders WHERE retailer_id = $1"#,
+        m.retailer_org
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("orders");
+    assert_eq!(orders, 0, "a refused cart writes no order");
+    // The five there are sold; then the shop's searches find none in stock.
+    accepted_order(&m, 5, "demand-4").await;
+    for _ in 0..2 {
+        let found = m
+            .retailer
+            .call("orders/browse", &crate::common::trade::browse_form("marie"))
+            .await;
+        assert_eq!(
+            found.ok()["products"][0]["offers"][0]["available"].as_i64(),
+            Some(0)
+        );
+    }
+    let row = visibility(&m.manufacturer).await;
+    assert_eq!(row.len(), 11, "{row:?}");
+    assert_eq!(row[0]["Text"], "MARIE-400");
+    assert_eq!(count(&row[2]), 1, "one distributor lists it");
+    assert_eq!(count(&row[3]), 0, "none in stock now");
+    assert_eq!(count(&row[4]), 5, "sold");
+    assert_eq!(count(&row[7]), 4, "refused for stock");
+    assert_eq!(count(&row[8]), 9, "requested: sold and refused");
+    assert_eq!(row[9]["Percent"], 556, "5 of 9 filled");
+    assert_eq!(count(&row[10]), 1, "one shop searched, twice");
+    // Another brand sees none of it.
+    let theirs = visibility(&other.manufacturer).await;
+    assert!(
+        theirs.is_empty() || count(&theirs[4]) == 0 && count(&theirs[7]) == 0,
+        "{theirs:?}"
+    );
+    // Shops per product and place, and the same rows downloaded as PDF and CSV.
+    let r = brand_report(&m.manufacturer).await;
+    let place = &r["product_places"]["rows"][0];
+    assert_eq!(place[3]["Text"], "411xxx");
+    assert_eq!(count(&place[4]), 1);
+    for section in ["visibility", "product_places"] {
+        let (status, kind, pdf) = m
+            .manufacturer
+            .download(&format!("/reports/brand/{section}/pdf?period=this_month"))
+            .await;
+        assert_eq!(status, 200, "{section}");
+        assert_eq!(kind, "application/pdf");
+        let text = pdf_text(&pdf);
+        assert!(text.contains("MARIE-400"), "{section}: {text}");
+    }
+}
+
+/// A PDF's text, as Debian's pdftotext reads it.
+fn pdf_text(pdf: &[u8]) -> String {
+    auromart::pdf::layout_check::pdf_words(pdf)
+        .into_iter()
+        .map(|(w, ..)| w)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pdf_is_the_screen_table_with_its_period_and_totals() {
+    let app = spawn_app().await;
+    let m = app.market(420, 100).await;
+    accepted_order(&m, 3, "pdf-order-1").await;
+    accepted_order(&m, 4, "pdf-order-2").await;
+    let r = m
+        .distributor
+        .call("reports/sales", &period("this_month", "", "", ""))
+        .await;
+    let parties = r.ok()["parties"].clone();
+    let total = money(&parties["totals"][4]);
+    let (status, kind, pdf) = m
+        .distributor
+        .download("/reports/sales/parties/pdf?period=this_month")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(kind, "application/pdf");
+    let text = pdf_text(&pdf);
+    let shown = auromart::domain::Paise(total).to_string();
+    for want in ["Sales", "By", "shop", "Total", "Test", "Shop", "422"] {
+        assert!(text.contains(want), "{want} in the PDF: {text}");
+    }
+    assert!(text.contains(&shown), "the totals row {shown}: {text}");
+    // A report of another kind's is refused, a PDF like any other download.
+    let (status, _, _) = m
+        .retailer
+        .download("/reports/brand/visibility/pdf?period=this_month")
+        .await;
+    assert_eq!(status, 403);
+}
+
+/// Adds a staff member to `org` (the owner's password) and signs them in.
+async fn staff_of(app: &TestApp, org: i64, n: u32) -> Client {
+    let phone = format!("919700{n:06}");
+    sqlx::query!(
+        "INSERT INTO users (org_id, role, name, phone, password_hash)
+         SELECT org_id, 'staff', 'Staff member', $2, password_hash FROM users WHERE org_id = $1 LIMIT 1",
+        org,
+        phone
+    )
+    .execute(&app.db)
+    .await
+    .expect("staff");
+    let staff = app.client();
+    staff
+        .call(
+            "auth/login",
+            &pairs(&[("identifier", &phone[2..]), ("password", "Kirana@Pune7")]),
+        )
+        .await
+        .ok();
+    staff
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_download_long_periods_only_if_the_owner_lets_them() {
+    let app = spawn_app().await;
+    let m = app.market(430, 100).await;
+    accepted_order(&m, 2, "staff-order-1").await;
+    let staff = staff_of(&app, m.distributor_org, 431).await;
+    let year = "/reports/sales/products/xlsx?period=custom&from=2026-01-01&to=2026-06-30";
+    let month = "/reports/sales/products/csv?period=this_month";
+    assert_eq!(staff.download(year).await.0, 200, "allowed by default");
+    // Only the owner may change it.
+    let a = staff
+        .call(
+            "account/set_report_policy",
+            &pairs(&[("staff_long_downloads", "false")]),
+        )
+        .await;
+    assert_eq!(a.status, 403);
+    let p = m
+        .distributor
+        .call(
+            "account/set_report_policy",
+            &pairs(&[("staff_long_downloads", "false")]),
+        )
+        .await;
+    assert_eq!(p.ok()["staff_long_downloads"], false);
+    let (status, _, body) = staff.download(year).await;
+    assert_eq!(status, 403, "{}", String::from_utf8_lossy(&body));
+    assert!(String::from_utf8_lossy(&body).contains("92 days"));
+    assert_eq!(staff.download(month).await.0, 200, "a month is still fine");
+    assert_eq!(m.distributor.download(year).await.0, 200, "the owner may");
+    // The page says so instead of offering the links.
+    let r = staff
+        .call(
+            "reports/sales",
+            &period("custom", "2026-01-01", "2026-06-30", ""),
+        )
+        .await;
+    assert!(
+        r.ok()["downloads_blocked"]
+            .as_str()
+            .is_some_and(|s| s.contains("92 days"))
+    );
+    let policy = staff.call("account/report_policy", &[]).await;
+    assert_eq!(policy.ok()["can_change"], false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_opens_at_the_period_last_chosen() {
+    let app = spawn_app().await;
+    let m = app.market(440, 100).await;
+    let unset = period("", "", "", "");
+    let first = m.retailer.call("reports/sales", &unset).await;
+    assert_eq!(first.ok()["query"]["period"], "", "the default at first");
+    let mut chosen = period("last_month", "", "", "week");
+    chosen.push(("query[compare]".into(), "off".into()));
+    m.retailer.call("reports/sales", &chosen).await.ok();
+    let again = m.retailer.call("reports/sales", &unset).await;
+    let q = &again.ok()["query"];
+    assert_eq!(q["period"], "last_month");
+    assert_eq!(q["group"], "week");
+    assert_eq!(q["compare"], "off");
+    // A bad choice is not kept, and each user keeps their own.
+    m.retailer
+        .call(
+            "reports/sales",
+            &period("custom", "2026-11-20", "2026-11-10", ""),
+        )
+        .await;
+    let still = m.retailer.call("reports/sales", &unset).await;
+    assert_eq!(still.ok()["query"]["period"], "last_month");
+    let theirs = m.distributor.call("reports/sales", &unset).await;
+    assert_eq!(theirs.ok()["query"]["period"], "");
+    // The orders home's glance is this month, whatever the report remembers.
+    accepted_order(&m, 2, "glance-1").await;
+    let g = m.retailer.call("reports/glance", &[]).await;
+    assert!(g.ok()["total"]["now"].as_i64().unwrap_or(0) > 0);
+    assert_eq!(g.ok()["orders"], 1);
+    assert_eq!(g.ok()["top"][0][0], "Test Shop 441");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_order_line_streams_as_csv_and_xlsx() {
+    let app = spawn_app().await;
+    let m = app.market(450, 500).await;
+    let other = app.market(460, 500).await;
+    for n in 0..5 {
+        accepted_order(&m, 1 + n, &format!("lines-order-{n}")).await;
+    }
+    order(&m, 2, "lines-order-open").await;
+    accepted_order(&other, 3, "lines-order-other").await;
+    let url = format!(
+        "{}/reports/sales/lines/csv?period=this_month",
+        m.distributor.base
+    );
+    let res = m.distributor.http.get(&url).send().await.expect("request");
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers().get("x-rows").and_then(|v| v.to_str().ok()),
+        Some("6"),
+        "the page is told how many lines to expect"
+    );
+    let text = res.text().await.expect("body");
+    let rows: Vec<&str> = text.trim_end().split("\r\n").collect();
+    assert_eq!(rows.len(), 7, "a header and six lines:\n{text}");
+    assert!(rows[0].starts_with("\u{feff}Date,Order,Status,Shop"));
+    assert!(rows[1].contains("Marie Gold Biscuits 200 g") && rows[1].contains("Test Shop 452"));
+    assert!(rows.iter().any(|r| r.contains(",Placed,")), "{text}");
+    assert!(!text.contains("Test Shop 462"), "another tenant's line");
+    // The shop's own download has the same lines; the brand has none to give.
+    let (status, _, shop) = m
+        .retailer
+        .download("/reports/sales/lines/csv?period=this_month")
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        String::from_utf8_lossy(&shop)
+            .trim_end()
+            .split("\r\n")
+            .count(),
+        7
+    );
+    let (status, _, _) = m
+        .manufacturer
+        .download("/reports/brand/lines/csv?period=this_month")
+        .await;
+    assert_eq!(status, 404);
+    // The workbook holds the same rows, under its heading and header.
+    let (status, kind, xlsx) = m
+        .distributor
+        .download("/reports/sales/lines/xlsx?period=this_month")
+        .await;
+    assert_eq!(status, 200);
+    assert!(kind.contains("spreadsheetml"));
+    let sheet = sheet_xml(&xlsx);
+    assert_eq!(sheet.matches("<row ").count(), 8, "{sheet}");
+    assert!(sheet.contains("Marie Gold Biscuits 200 g"));
+    // A download dropped half way stops the export; the server carries on.
+    let (admin, _) = app.admin().await;
+    let big = format!(
+        "{}/reports/platform/lines/csv?period=this_month",
+        admin.base
+    );
+    let res = admin.http.get(&big).send().await.expect("request");
+    assert_eq!(res.status(), 200);
+    drop(res);
+    let again = admin
+        .download("/reports/platform/lines/csv?period=this_month")
+        .await;
+    assert_eq!(again.0, 200);
+    assert_eq!(
+        String::from_utf8_lossy(&again.2)
+            .trim_end()
+            .split("\r\n")
+            .count(),
+        8,
+        "both markets' seven lines and the header"
+    );
+}

@@ -621,6 +621,26 @@ fn cases() -> Vec<Case> {
             tenancy: Platform,
         },
         Case {
+            endpoint: "reports/glance",
+            who: Kinds(PARTIES),
+            args: no_args,
+            tenancy: OwnOrgOnly(|_, _, t, v| {
+                (v["total"]["now"].as_i64().unwrap_or(0) > 0) == (t == 0)
+            }),
+        },
+        Case {
+            endpoint: "account/report_policy",
+            who: Kinds(&ALL_KINDS),
+            args: no_args,
+            tenancy: OwnOrgOnly(|_, _, _, v| v["staff_long_downloads"].is_boolean()),
+        },
+        Case {
+            endpoint: "account/set_report_policy",
+            who: Kinds(&ALL_KINDS),
+            args: |_, _| pairs(&[("staff_long_downloads", "true")]),
+            tenancy: Creates,
+        },
+        Case {
             endpoint: "reports/brand",
             who: Kinds(&[OrgKind::Manufacturer]),
             args: this_month,
@@ -1016,7 +1036,7 @@ fn route_cases() -> Vec<RouteCase> {
             path: "/reports/brand/{section}/{format}",
             who: Kinds(&[OrgKind::Manufacturer]),
             tenancy: OwnOrgOnly,
-            url: |_, _, _| "/reports/brand/districts/csv?period=this_month".into(),
+            url: |_, _, _| "/reports/brand/visibility/pdf?period=this_month".into(),
         },
     ]
 }

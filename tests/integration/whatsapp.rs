@@ -523,8 +523,8 @@ async fn the_monthly_statement_goes_once_per_retailer_and_distributor() {
         .expect("runs");
     assert_eq!(
         (first, again),
-        (Some(1), None),
-        "the second run does nothing"
+        (Some(3), None),
+        "the shop's statement, the distributor's and the brand's summaries; the second run does nothing"
     );
     let retailer = to(372);
     fake.wait_for(15, "the statement", |msgs| {
@@ -542,6 +542,28 @@ async fn the_monthly_statement_goes_once_per_retailer_and_distributor() {
             .as_str()
             .is_some_and(|f| f.ends_with(".pdf"))
     );
+    // The distributor's month and the brand's, each with its report as a PDF.
+    for (number, template, file, orders) in [
+        (to(371), "monthly_sales_summary", "sales-summary-", "1"),
+        (to(370), "monthly_brand_summary", "brand-summary-", "2"),
+    ] {
+        fake.wait_for(15, template, |msgs| {
+            !sent_to(msgs, &number, template).is_empty()
+        })
+        .await;
+        let msgs = fake.messages();
+        let s = sent_to(&msgs, &number, template);
+        assert_eq!(s.len(), 1, "{template} once");
+        let components = &s[0].json["template"]["components"];
+        assert!(
+            components[0]["parameters"][0]["document"]["filename"]
+                .as_str()
+                .is_some_and(|f| f.starts_with(file) && f.ends_with(&format!("{month}.pdf"))),
+            "{template}: {components}"
+        );
+        // Orders for the distributor, units for the brand.
+        assert_eq!(components[1]["parameters"][1]["text"], orders, "{template}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

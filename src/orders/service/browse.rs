@@ -199,7 +199,7 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
         .into_iter()
         .collect();
     brands.sort();
-    let products = rows
+    let products: Vec<Product> = rows
         .into_iter()
         .filter_map(|r| {
             let offers = by_sku.remove(&r.sku_id)?;
@@ -216,6 +216,16 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
             })
         })
         .collect();
+    // A search (its first page) that found products nobody serving the shop
+    // has in stock is demand the brands should see.
+    if !q.is_empty() && f.page == 0 {
+        let unserved: Vec<i64> = products
+            .iter()
+            .filter(|p| p.offers.iter().all(|o| o.available <= 0))
+            .map(|p| p.sku_id)
+            .collect();
+        crate::reports::demand::unserved_search(ctx.db(), ctx.user().org_id, &unserved).await;
+    }
     Ok(BrowsePage {
         products,
         has_more,

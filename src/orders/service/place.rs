@@ -154,6 +154,8 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
         ));
     };
     let by_id: HashMap<i64, &LockedListing> = locked.iter().map(|l| (l.id, l)).collect();
+    // (SKU, what was asked beyond what was there), for the brands' demand figures.
+    let mut short = Vec::new();
     for line in &order.lines {
         let field = format!("line-{}", line.listing_id);
         let Some(l) = by_id.get(&line.listing_id) else {
@@ -178,6 +180,7 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
                 ),
             });
         } else if line.qty > available {
+            short.push((l.sku_id, line.qty - available.max(0)));
             let reason = if available <= 0 {
                 format!("{}: out of stock", l.name)
             } else {
@@ -190,6 +193,15 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
         }
     }
     if !problems.is_empty() {
+        // Nothing of the order is written; the demand it showed is, on its own.
+        drop(tx);
+        crate::reports::demand::refused_for_stock(
+            ctx.db(),
+            ctx.user().org_id,
+            order.distributor_id,
+            &short,
+        )
+        .await;
         return Err(AppError::Invalid(problems));
     }
     // The total the retailer pays, by the same rule as the cart and the invoice:
