@@ -543,7 +543,11 @@ fn figures(compare: bool, items: Vec<Fig>) -> impl IntoView {
                         .then(|| {
                             view! {
                                 <small class=class data-test=format!("{}-change", f.test)>
-                                    {format!("{sign}{} ({})", f.show(delta), f.change.show_percent())}
+                                    {format!(
+                                        "{sign}{} ({})",
+                                        f.show(delta),
+                                        f.change.show_percent(),
+                                    )}
                                 </small>
                             }
                         });
@@ -628,17 +632,10 @@ fn Downloads(dl: Download, test: &'static str) -> impl IntoView {
                     data-test=format!("xlsx-{test}")
                 >
                     "Excel"
-                </a>
-                " · "
-                <a
-                    href=dl.as_format("pdf")
-                    rel="external"
-                    download
-                    data-test=format!("pdf-{test}")
-                >
+                </a> " · "
+                <a href=dl.as_format("pdf") rel="external" download data-test=format!("pdf-{test}")>
                     "PDF"
-                </a>
-                " · "
+                </a> " · "
                 <a href=dl.csv.clone() rel="external" download data-test=format!("download-{test}")>
                     "CSV"
                 </a>
@@ -720,8 +717,7 @@ fn LinesCard(dl: Download, lines: i64) -> impl IntoView {
                                 on:click=move |ev| fetch("xlsx", ev)
                             >
                                 "Excel"
-                            </a>
-                            " · "
+                            </a> " · "
                             <a
                                 href=csv
                                 rel="external"
@@ -735,9 +731,7 @@ fn LinesCard(dl: Download, lines: i64) -> impl IntoView {
                         <p role="status" aria-live="polite" data-test="lines-progress">
                             {move || match status.get() {
                                 Some(Ok(text)) => view! { <span>{text}</span> }.into_any(),
-                                Some(Err(e)) => {
-                                    view! { <span class="error">{e}</span> }.into_any()
-                                }
+                                Some(Err(e)) => view! { <span class="error">{e}</span> }.into_any(),
                                 None => ().into_any(),
                             }}
                         </p>
@@ -830,7 +824,6 @@ fn TableCard(table: ReportTable, dl: Download, test: &'static str) -> impl IntoV
                     class="sort"
                     data-test=format!("sort-{i}")
                     on:click=move |_| {
-                        // Numbers start from the largest, text from A.
                         sort.update(|s| {
                             *s = match *s {
                                 Some((c, d)) if c == i => Some((c, !d)),
@@ -907,9 +900,12 @@ fn TableCard(table: ReportTable, dl: Download, test: &'static str) -> impl IntoV
                                     table
                                         .with_value(|t| {
                                             if filtered {
-                                                let mut cells = t.totals_of(rows.iter().map(|&i| &t.rows[i]));
+                                                let mut cells = t
+                                                    .totals_of(rows.iter().map(|&i| &t.rows[i]));
                                                 if let Some(first @ Cell::Text(_)) = cells.first_mut() {
-                                                    *first = Cell::Text(format!("Total of {} shown", rows.len()));
+                                                    *first = Cell::Text(
+                                                        format!("Total of {} shown", rows.len()),
+                                                    );
                                                 }
                                                 Some(cells)
                                             } else {
