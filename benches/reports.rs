@@ -181,6 +181,13 @@ async fn export(what: &str, http: &reqwest::Client, url: &str) {
 }
 
 fn main() {
+    // The server's errors, with the line that raised them, on stderr.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            std::env::var("RUST_LOG").unwrap_or_else(|_| "warn,sqlx=error".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let admin = std::env::var("REPORTS_PG")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let lines: u64 = env_or("REPORTS_LINES", 10_000_000);
@@ -219,8 +226,11 @@ fn main() {
                 .await
                 .expect("create");
         }
+        // Without the monthly job: on this history it would queue last month's
+        // summaries at start, and their reports would be measured with ours.
         let config = Config {
             database_url: url.clone(),
+            monthly_summaries: false,
             ..Config::default()
         };
         let app = Application::build(config, auromart::server::startup::loopback_options())

@@ -132,7 +132,7 @@ SELECT s.retailer_id, p.distributor_id, s.user_id, 'bench-' || p.distributor_id 
   CROSS JOIN LATERAL generate_series(1, p.n) i
   JOIN bench_shop_count c ON c.distributor_id = p.distributor_id
   JOIN bench_dist_shop_n s ON s.distributor_id = p.distributor_id
-                          AND s.k = (p.distributor_id * 7919 + (p.day - date '2020-01-01') * 104729 + i * 15485863) % c.cnt;
+                          AND s.k = (p.distributor_id * 7919 + (p.day - date '2020-01-01')::bigint * 104729 + i::bigint * 15485863) % c.cnt;
 
 INSERT INTO order_lines (order_id, line_no, listing_id, sku_id, name, brand, hsn, unit, qty, unit_price_paise,
                          mrp_paise, tax_rate_bp)

@@ -9,6 +9,11 @@ use crate::error::AppError;
 use crate::invoices::statement::parse_month;
 use crate::server::{AppState, Ctx};
 
+/// Summaries made at once per process. On the 1st every distributor's and
+/// brand's report is due at the same moment; made one at a time they leave the
+/// pool to the people using the app (32 at once took every connection).
+static MAKING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 /// "sales-summary-2026-11.pdf" and the PDF of `month` ("2026-11") for the user
 /// `recipient` (their organisation's report).
 pub async fn render_for(
@@ -18,6 +23,7 @@ pub async fn render_for(
 ) -> Result<(String, Vec<u8>), AppError> {
     let (year, m) =
         parse_month(month).ok_or_else(|| AppError::field("month", "Not a month (YYYY-MM)"))?;
+    let _turn = MAKING.acquire().await.map_err(crate::error::internal)?;
     let mut conn = state.db.acquire().await?;
     let user = crate::server::session::by_id(&mut conn, recipient)
         .await?
