@@ -996,7 +996,7 @@ ALTER TABLE ONLY public.order_lines
     ADD CONSTRAINT order_lines_pkey PRIMARY KEY (order_id, line_no);
 
 ALTER TABLE ONLY public.orders_daily
-    ADD CONSTRAINT orders_daily_pkey PRIMARY KEY (distributor_id, day, retailer_id, stage, state_code, pincode);
+    ADD CONSTRAINT orders_daily_pkey PRIMARY KEY (distributor_id, day, retailer_id, stage, state_code, pincode) INCLUDE (orders, lines, total_paise);
 
 ALTER TABLE ONLY public.orders
     ADD CONSTRAINT orders_pkey PRIMARY KEY (id);
@@ -1017,7 +1017,7 @@ ALTER TABLE ONLY public.report_choices
     ADD CONSTRAINT report_choices_pkey PRIMARY KEY (user_id);
 
 ALTER TABLE ONLY public.sales_daily
-    ADD CONSTRAINT sales_daily_pkey PRIMARY KEY (distributor_id, day, retailer_id, sku_id, stage, state_code, pincode);
+    ADD CONSTRAINT sales_daily_pkey PRIMARY KEY (distributor_id, day, retailer_id, sku_id, stage, state_code, pincode) INCLUDE (manufacturer_id, orders, qty, value_paise);
 
 ALTER TABLE ONLY public.sandbox_media
     ADD CONSTRAINT sandbox_media_pkey PRIMARY KEY (id);
@@ -1089,9 +1089,9 @@ CREATE INDEX login_failures_identifier_at_idx ON public.login_failures USING btr
 
 CREATE INDEX order_events_order_idx ON public.order_events USING btree (order_id, id);
 
-CREATE INDEX orders_daily_day ON public.orders_daily USING btree (day);
+CREATE INDEX orders_daily_day ON public.orders_daily USING btree (day) INCLUDE (distributor_id, retailer_id, stage, state_code, pincode, orders, lines, total_paise);
 
-CREATE INDEX orders_daily_retailer ON public.orders_daily USING btree (retailer_id, day);
+CREATE INDEX orders_daily_retailer ON public.orders_daily USING btree (retailer_id, day) INCLUDE (distributor_id, stage, orders, lines, total_paise);
 
 CREATE INDEX orders_distributor_idx ON public.orders USING btree (distributor_id, created_at DESC);
 
@@ -1117,11 +1117,11 @@ CREATE INDEX outbox_order_idx ON public.outbox USING btree (order_id);
 
 CREATE UNIQUE INDEX outbox_provider_id_key ON public.outbox USING btree (provider_message_id) WHERE (provider_message_id IS NOT NULL);
 
-CREATE INDEX sales_daily_day ON public.sales_daily USING btree (day);
+CREATE INDEX sales_daily_day ON public.sales_daily USING btree (day) INCLUDE (distributor_id, retailer_id, sku_id, stage, state_code, pincode, manufacturer_id, orders, qty, value_paise);
 
-CREATE INDEX sales_daily_manufacturer ON public.sales_daily USING btree (manufacturer_id, day);
+CREATE INDEX sales_daily_manufacturer ON public.sales_daily USING btree (manufacturer_id, day) INCLUDE (distributor_id, retailer_id, sku_id, stage, state_code, pincode, orders, qty, value_paise);
 
-CREATE INDEX sales_daily_retailer ON public.sales_daily USING btree (retailer_id, day);
+CREATE INDEX sales_daily_retailer ON public.sales_daily USING btree (retailer_id, day) INCLUDE (distributor_id, sku_id, stage, orders, qty, value_paise);
 
 CREATE INDEX sandbox_messages_phone_idx ON public.sandbox_messages USING btree (to_phone, id);
 

@@ -455,7 +455,9 @@ pub async fn sales(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<SalesRe
         sqlx::query!(
             r#"SELECT lower(btrim(COALESCE(e.note, ''))) AS "reason!", count(*) AS "orders!"
                  FROM orders o JOIN order_events e ON e.order_id = o.id AND e.to_state = 'rejected'
-                WHERE o.distributor_id = $1 AND ist_day(o.created_at) BETWEEN $2 AND $3
+                WHERE o.distributor_id = $1
+                  AND o.created_at >= ($2::date)::timestamp AT TIME ZONE 'Asia/Kolkata'
+                  AND o.created_at < ($3::date + 1)::timestamp AT TIME ZONE 'Asia/Kolkata'
                 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50"#,
             org,
             from,
