@@ -24,31 +24,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+mod common;
+use common::{Stats, env_or, with_db};
+
+trait Line {
+    fn line(&mut self, what: &str, elapsed: Duration) -> String;
 }
 
-fn with_db(url: &str, name: &str) -> String {
-    match url.rsplit_once('/') {
-        Some((base, _)) => format!("{base}/{name}"),
-        None => url.to_string(),
-    }
-}
-
-struct Stats(Vec<Duration>);
-
-impl Stats {
-    fn pct(&mut self, p: f64) -> f64 {
-        self.0.sort_unstable();
-        if self.0.is_empty() {
-            return 0.0;
-        }
-        let i = ((self.0.len() as f64 * p).ceil() as usize).clamp(1, self.0.len()) - 1;
-        self.0[i].as_secs_f64() * 1000.0
-    }
+impl Line for Stats {
     fn line(&mut self, what: &str, elapsed: Duration) -> String {
         let n = self.0.len();
         format!(

@@ -18,34 +18,10 @@
 use auromart::server::config::Config;
 use auromart::server::startup::Application;
 use sqlx::{Connection, PgConnection};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn with_db(url: &str, name: &str) -> String {
-    match url.rsplit_once('/') {
-        Some((base, _)) => format!("{base}/{name}"),
-        None => url.to_string(),
-    }
-}
-
-struct Stats(Vec<Duration>);
-
-impl Stats {
-    fn pct(&mut self, p: f64) -> f64 {
-        self.0.sort_unstable();
-        if self.0.is_empty() {
-            return 0.0;
-        }
-        let i = ((self.0.len() as f64 * p).ceil() as usize).clamp(1, self.0.len()) - 1;
-        self.0[i].as_secs_f64() * 1000.0
-    }
-}
+mod common;
+use common::{Stats, env_or, with_db};
 
 const PASSWORD: &str = "Bench#Report2026";
 
@@ -183,9 +159,7 @@ async fn export(what: &str, http: &reqwest::Client, url: &str) {
 fn main() {
     // The server's errors, with the line that raised them, on stderr.
     tracing_subscriber::fmt()
-        .with_env_filter(
-            std::env::var("RUST_LOG").unwrap_or_else(|_| "warn,sqlx=error".into()),
-        )
+        .with_env_filter(std::env::var("RUST_LOG").unwrap_or_else(|_| "warn,sqlx=error".into()))
         .with_writer(std::io::stderr)
         .init();
     let admin = std::env::var("REPORTS_PG")
@@ -271,6 +245,13 @@ fn main() {
             r#"SELECT (SELECT count(*) FROM orders) AS "orders!", (SELECT count(*) FROM order_lines) AS "lines!",
                       (SELECT count(*) FROM sales_daily) AS "sales_daily!", (SELECT count(*) FROM orders_daily) AS "orders_daily!",
                       (SELECT min(id) FROM organisations WHERE kind = 'distributor') AS "big!",
+                      (SELECT whatsapp FROM organisations
+                        WHERE id = (SELECT min(id) FROM organisations WHERE kind = 'distributor')) AS "big_phone!",
+                      (SELECT r.whatsapp FROM organisations r
+                        WHERE r.id = (SELECT min(retailer_id) FROM orders_daily
+                                       WHERE distributor_id = (SELECT min(id) FROM organisations WHERE kind = 'distributor'))) AS "shop_phone!",
+                      (SELECT whatsapp FROM organisations
+                        WHERE id = (SELECT min(id) FROM organisations WHERE kind = 'manufacturer')) AS "brand_phone!",
                       (SELECT count(*) FROM order_lines l JOIN orders o ON o.id = l.order_id
                         WHERE o.distributor_id = (SELECT min(id) FROM organisations WHERE kind = 'distributor')) AS "big_lines!",
                       ist_today()::text AS "today!", (ist_today() - 1)::text AS "yesterday!",
@@ -288,16 +269,11 @@ fn main() {
         let base = format!("http://{}", app.address());
         tokio::spawn(app.run_until(std::future::pending()));
 
-        let phone = |kind: &str, n: u64| match kind {
-            "admin" => "919000000001".to_string(),
-            "brand" => format!("9191{n:08}"),
-            "distributor" => format!("9192{n:08}"),
-            _ => format!("9193{n:08}"),
-        };
-        let big = signed_in(&base, &phone("distributor", 1)).await;
-        let shop = signed_in(&base, &phone("shop", 1)).await;
-        let brand = signed_in(&base, &phone("brand", 1)).await;
-        let platform = signed_in(&base, &phone("admin", 0)).await;
+        // The large distributor (the generator's first), one of its shops, the first brand.
+        let big = signed_in(&base, &counts.big_phone).await;
+        let shop = signed_in(&base, &counts.shop_phone).await;
+        let brand = signed_in(&base, &counts.brand_phone).await;
+        let platform = signed_in(&base, "919000000001").await;
         let y = counts.yesterday.as_str();
         let spans = [
             ("month", counts.month.as_str(), "day"),
