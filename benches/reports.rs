@@ -287,38 +287,15 @@ fn main() {
         measure("shop: this month at a glance", &shop, &base, "reports/glance", &[], rounds).await;
 
         println!("\nReports (target p95 ≤ 250 ms for the large distributor over a year)");
-        for (name, from, group) in spans {
-            measure(
-                &format!("large distributor: sales report, {name}"),
-                &big,
-                &base,
-                "reports/sales",
-                &period(from, y, group),
-                rounds,
-            )
-            .await;
-        }
-        for (name, from, group) in spans {
-            measure(
-                &format!("shop: purchases report, {name}"),
-                &shop,
-                &base,
-                "reports/sales",
-                &period(from, y, group),
-                rounds,
-            )
-            .await;
-        }
-        for (name, from, group) in spans {
-            measure(
-                &format!("brand: brand report, {name}"),
-                &brand,
-                &base,
-                "reports/brand",
-                &period(from, y, group),
-                rounds,
-            )
-            .await;
+        for (who, client, endpoint) in [
+            ("large distributor: sales report", &big, "reports/sales"),
+            ("shop: purchases report", &shop, "reports/sales"),
+            ("brand: brand report", &brand, "reports/brand"),
+        ] {
+            for (name, from, group) in spans {
+                let what = format!("{who}, {name}");
+                measure(&what, client, &base, endpoint, &period(from, y, group), rounds).await;
+            }
         }
         println!("\nAdmin (target p95 ≤ 500 ms over three years)");
         for (name, from, group) in spans

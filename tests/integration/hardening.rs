@@ -451,19 +451,7 @@ async fn staff_see_owner_only_forms_read_only() {
     let (owner, org) = app.active(OrgKind::Distributor, 690).await;
     let (_, owner_html) = owner.get("/distributor/billing").await;
     assert!(!owner_html.contains("data-test=\"owner-only\""));
-    sqlx::query!("INSERT INTO users (org_id, role, name, phone, password_hash)
-         SELECT org_id, 'staff', 'Staff 691', '919800000691', password_hash FROM users WHERE org_id = $1", org)
-    .execute(&app.db)
-    .await
-    .expect("staff");
-    let staff = app.client();
-    staff
-        .call(
-            "auth/login",
-            &pairs(&[("identifier", "9800000691"), ("password", "Kirana@Pune7")]),
-        )
-        .await
-        .ok();
+    let staff = app.staff(org, "919800000691").await;
     for page in ["/distributor/billing", "/distributor/delivery"] {
         let (status, html) = staff.get(page).await;
         assert_eq!(status, 200);

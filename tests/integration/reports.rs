@@ -699,35 +699,12 @@ async fn the_pdf_is_the_screen_table_with_its_period_and_totals() {
     assert_eq!(status, 403);
 }
 
-/// Adds a staff member to `org` (the owner's password) and signs them in.
-async fn staff_of(app: &TestApp, org: i64, n: u32) -> Client {
-    let phone = format!("919700{n:06}");
-    sqlx::query!(
-        "INSERT INTO users (org_id, role, name, phone, password_hash)
-         SELECT org_id, 'staff', 'Staff member', $2, password_hash FROM users WHERE org_id = $1 LIMIT 1",
-        org,
-        phone
-    )
-    .execute(&app.db)
-    .await
-    .expect("staff");
-    let staff = app.client();
-    staff
-        .call(
-            "auth/login",
-            &pairs(&[("identifier", &phone[2..]), ("password", "Kirana@Pune7")]),
-        )
-        .await
-        .ok();
-    staff
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_download_long_periods_only_if_the_owner_lets_them() {
     let app = spawn_app().await;
     let m = app.market(430, 100).await;
     accepted_order(&m, 2, "staff-order-1").await;
-    let staff = staff_of(&app, m.distributor_org, 431).await;
+    let staff = app.staff(m.distributor_org, "919700000431").await;
     let year = "/reports/sales/products/xlsx?period=custom&from=2026-01-01&to=2026-06-30";
     let month = "/reports/sales/products/csv?period=this_month";
     assert_eq!(staff.download(year).await.0, 200, "allowed by default");

@@ -175,6 +175,29 @@ impl TestApp {
         (client, org_id)
     }
 
+    /// A staff member of `org` with this phone (international form) and the
+    /// owner's password, signed in.
+    pub async fn staff(&self, org: i64, phone: &str) -> Client {
+        sqlx::query!(
+            "INSERT INTO users (org_id, role, name, phone, password_hash)
+             SELECT org_id, 'staff', 'Staff member', $2, password_hash FROM users WHERE org_id = $1 LIMIT 1",
+            org,
+            phone
+        )
+        .execute(&self.db)
+        .await
+        .expect("staff");
+        let staff = self.client();
+        staff
+            .call(
+                "auth/login",
+                &pairs(&[("identifier", &phone[2..]), ("password", "Kirana@Pune7")]),
+            )
+            .await
+            .ok();
+        staff
+    }
+
     /// A platform admin (there is no sign-up for admins).
     pub async fn admin(&self) -> (Client, i64) {
         let (client, org_id) = self.signup(OrgKind::Retailer, 9_999).await;
