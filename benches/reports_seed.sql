@@ -13,7 +13,7 @@
 -- end) strong, June–July (monsoon) soft, 20 % growth over the three years.
 -- Loaded with triggers and foreign-key checks off (session_replication_role),
 -- consistent by construction; the rollups are then rebuilt by the same
--- statements as migration 0014's backfill.
+-- statements as migration 0014's backfill and folded by migration 0018's.
 
 SELECT setseed(0.2026);
 SET session_replication_role = replica;
@@ -134,15 +134,26 @@ SELECT s.retailer_id, p.distributor_id, s.user_id, 'bench-' || p.distributor_id 
   JOIN bench_dist_shop_n s ON s.distributor_id = p.distributor_id
                           AND s.k = (p.distributor_id * 7919 + (p.day - date '2020-01-01')::bigint * 104729 + i::bigint * 15485863) % c.cnt;
 
+-- A shop reorders its regulars: four lines in five come from its own basket
+-- of 150 of the distributor's products (100 of them among the distributor's
+-- 400 best sellers, which every shop stocks), the fifth from anything listed.
+-- A product appears once an order.
 INSERT INTO order_lines (order_id, line_no, listing_id, sku_id, name, brand, hsn, unit, qty, unit_price_paise,
                          mrp_paise, tax_rate_bp)
-SELECT o.id, l, lp.listing_id, lp.sku_id, k.name, k.brand, k.hsn, k.unit, 1 + (o.id + l * 7) % 12, lp.price_paise,
+SELECT DISTINCT ON (o.id, lp.listing_id)
+       o.id, l, lp.listing_id, lp.sku_id, k.name, k.brand, k.hsn, k.unit, 1 + (o.id + l * 7) % 12, lp.price_paise,
        k.mrp_paise, CASE WHEN k.hsn IN ('1905', '2106', '0402', '1006') THEN 500 ELSE 1800 END
   FROM orders o
   CROSS JOIN LATERAL generate_series(1, 1 + (o.id * 7 % 9)::int) l
+  CROSS JOIN LATERAL (SELECT (o.id * 31 + l * 131) % 150 AS slot, (o.id * 13 + l * 7) % 10 AS pick) b
   JOIN bench_listing_count c ON c.distributor_id = o.distributor_id
-  JOIN bench_listing lp ON lp.distributor_id = o.distributor_id AND lp.n = (o.id * 31 + l * 131) % c.cnt
-  JOIN skus k ON k.id = lp.sku_id;
+  JOIN bench_listing lp ON lp.distributor_id = o.distributor_id
+                       AND lp.n = CASE WHEN b.pick < 8 AND b.slot < 100
+                                       THEN (o.retailer_id * 17 + b.slot * 7) % least(400, c.cnt)
+                                       WHEN b.pick < 8 THEN (o.retailer_id * 7919 + b.slot * 53) % c.cnt
+                                       ELSE (o.id * 31 + l * 131) % c.cnt END
+  JOIN skus k ON k.id = lp.sku_id
+ ORDER BY o.id, lp.listing_id, l;
 
 UPDATE orders o SET line_count = t.n, total_paise = t.total
   FROM (SELECT order_id, count(*) AS n,
@@ -181,5 +192,11 @@ SELECT ist_day(o.created_at), o.distributor_id, o.retailer_id, l.sku_id, st.stag
   JOIN order_lines l ON l.order_id = o.id
   JOIN skus k ON k.id = l.sku_id
  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+
+-- The monthly rollups, as migration 0018 folds them (the history was written
+-- with its triggers off, after the migration had folded an empty database).
+TRUNCATE orders_monthly, distributor_monthly, sales_monthly;
+UPDATE rollup_folds SET folded_through = NULL;
+SELECT fold_rollups();
 
 SET session_replication_role = origin;

@@ -51,6 +51,63 @@ CREATE DOMAIN public.stock_movement_kind AS text
 CREATE DOMAIN public.whatsapp_number AS text
 	CONSTRAINT whatsapp_number_check CHECK ((VALUE ~ '^91[6-9][0-9]{9}$'::text));
 
+CREATE FUNCTION public.distributor_span(d_from date, d_to date) RETURNS TABLE(distributor_id bigint, stage public.sales_stage, month date, orders integer, lines integer, total_paise bigint)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT m.distributor_id, m.stage, m.month, m.orders, m.lines, m.total_paise
+      FROM distributor_monthly m
+     WHERE m.month BETWEEN rollup_months_from(d_from) AND rollup_months_to(d_from, d_to)
+    UNION ALL
+    SELECT d.distributor_id, d.stage, month_of(d.day), d.orders, d.lines, d.total_paise
+      FROM orders_daily d
+     WHERE d.day BETWEEN d_from AND least(d_to, rollup_months_from(d_from) - 1)
+    UNION ALL
+    SELECT d.distributor_id, d.stage, month_of(d.day), d.orders, d.lines, d.total_paise
+      FROM orders_daily d
+     WHERE d.day BETWEEN greatest(d_from, rollup_months_to(d_from, d_to) + 1) AND d_to
+$$;
+
+CREATE FUNCTION public.fold_rollups() RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    folded DATE;
+    target DATE := month_of(ist_today() - 1) - 1;  -- the last day of the month before yesterday's
+    m DATE;
+    n INTEGER := 0;
+BEGIN
+    target := month_of(target);
+    SELECT folded_through INTO folded FROM rollup_folds FOR UPDATE;
+    IF folded >= target THEN
+        RETURN 0;
+    END IF;
+    m := COALESCE((folded + interval '1 month')::date,
+                  month_of(LEAST((SELECT min(day) FROM orders_daily), (SELECT min(day) FROM sales_daily))),
+                  target);
+    WHILE m <= target LOOP
+        INSERT INTO orders_monthly (month, distributor_id, retailer_id, stage, orders, lines, total_paise, last_day)
+        SELECT m, distributor_id, retailer_id, stage, sum(orders), sum(lines), sum(total_paise), max(day)
+          FROM orders_daily
+         WHERE day >= m AND day < (m + interval '1 month')::date AND orders > 0
+         GROUP BY distributor_id, retailer_id, stage;
+        INSERT INTO distributor_monthly (month, distributor_id, stage, orders, lines, total_paise)
+        SELECT m, distributor_id, stage, sum(orders), sum(lines), sum(total_paise)
+          FROM orders_daily
+         WHERE day >= m AND day < (m + interval '1 month')::date AND orders > 0
+         GROUP BY distributor_id, stage;
+        INSERT INTO sales_monthly (month, distributor_id, sku_id, stage, state_code, manufacturer_id, orders, qty, value_paise)
+        SELECT m, distributor_id, sku_id, stage, state_code, manufacturer_id, sum(orders), sum(qty), sum(value_paise)
+          FROM sales_daily
+         WHERE day >= m AND day < (m + interval '1 month')::date AND orders > 0
+         GROUP BY distributor_id, sku_id, stage, state_code, manufacturer_id;
+        n := n + 1;
+        m := (m + interval '1 month')::date;
+    END LOOP;
+    UPDATE rollup_folds SET folded_through = target;
+    RETURN n;
+END
+$$;
+
 CREATE FUNCTION public.gst_rate(p_hsn text, p_on date, p_unit_paise bigint) RETURNS TABLE(rate_bp integer)
     LANGUAGE sql STABLE ROWS 1
     AS $$
@@ -81,6 +138,12 @@ CREATE FUNCTION public.ist_day(t timestamp with time zone) RETURNS date
     SELECT (t AT TIME ZONE 'Asia/Kolkata')::date
 $$;
 
+CREATE FUNCTION public.ist_month_now() RETURNS date
+    LANGUAGE sql
+    AS $$
+    SELECT month_of((clock_timestamp() AT TIME ZONE 'Asia/Kolkata')::date)
+$$;
+
 CREATE FUNCTION public.ist_short(t timestamp with time zone) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
@@ -91,6 +154,12 @@ CREATE FUNCTION public.ist_today() RETURNS date
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
     SELECT (now() AT TIME ZONE 'Asia/Kolkata')::date
+$$;
+
+CREATE FUNCTION public.month_of(d date) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT date_trunc('month', d::timestamp)::date
 $$;
 
 CREATE FUNCTION public.order_items_summary(p_names text[], p_qtys integer[]) RETURNS TABLE(items text)
@@ -137,6 +206,124 @@ BEGIN
 END
 $$;
 
+CREATE TABLE public.orders_daily (
+    day date NOT NULL,
+    distributor_id bigint NOT NULL,
+    retailer_id bigint NOT NULL,
+    stage public.sales_stage NOT NULL,
+    state_code smallint NOT NULL,
+    pincode text NOT NULL,
+    orders integer NOT NULL,
+    lines integer NOT NULL,
+    total_paise bigint NOT NULL,
+    CONSTRAINT orders_daily_lines_check CHECK ((lines >= 0)),
+    CONSTRAINT orders_daily_orders_check CHECK ((orders >= 0)),
+    CONSTRAINT orders_daily_total_paise_check CHECK ((total_paise >= 0))
+);
+
+CREATE FUNCTION public.orders_monthly_add(r public.orders_daily, sign integer) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    m DATE := month_of(r.day);
+    left_orders INTEGER;
+BEGIN
+    IF r.orders = 0 THEN
+        RETURN; -- a daily row emptied on its way out: not counted in the month
+    END IF;
+    IF sign > 0 THEN
+        INSERT INTO distributor_monthly AS s (month, distributor_id, stage, orders, lines, total_paise)
+        VALUES (m, r.distributor_id, r.stage, r.orders, r.lines, r.total_paise)
+        ON CONFLICT (month, distributor_id, stage) DO UPDATE
+           SET orders = s.orders + EXCLUDED.orders, lines = s.lines + EXCLUDED.lines,
+               total_paise = s.total_paise + EXCLUDED.total_paise;
+        INSERT INTO orders_monthly AS s (month, distributor_id, retailer_id, stage, orders, lines, total_paise, last_day)
+        VALUES (m, r.distributor_id, r.retailer_id, r.stage, r.orders, r.lines, r.total_paise, r.day)
+        ON CONFLICT (distributor_id, month, retailer_id, stage) DO UPDATE
+           SET orders = s.orders + EXCLUDED.orders, lines = s.lines + EXCLUDED.lines,
+               total_paise = s.total_paise + EXCLUDED.total_paise,
+               last_day = greatest(s.last_day, EXCLUDED.last_day);
+        RETURN;
+    END IF;
+    UPDATE distributor_monthly s
+       SET orders = s.orders - r.orders, lines = s.lines - r.lines, total_paise = s.total_paise - r.total_paise
+     WHERE s.month = m AND s.distributor_id = r.distributor_id AND s.stage = r.stage
+    RETURNING s.orders INTO left_orders;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'distributor_monthly lacks % % %', m, r.distributor_id, r.stage;
+    END IF;
+    IF left_orders = 0 THEN
+        DELETE FROM distributor_monthly s WHERE s.month = m AND s.distributor_id = r.distributor_id AND s.stage = r.stage;
+    END IF;
+    UPDATE orders_monthly s
+       SET orders = s.orders - r.orders, lines = s.lines - r.lines, total_paise = s.total_paise - r.total_paise
+     WHERE s.distributor_id = r.distributor_id AND s.month = m AND s.retailer_id = r.retailer_id AND s.stage = r.stage
+    RETURNING s.orders INTO left_orders;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'orders_monthly lacks % % % %', m, r.distributor_id, r.retailer_id, r.stage;
+    END IF;
+    IF left_orders = 0 THEN
+        DELETE FROM orders_monthly s
+         WHERE s.distributor_id = r.distributor_id AND s.month = m AND s.retailer_id = r.retailer_id AND s.stage = r.stage;
+    ELSE
+        UPDATE orders_monthly s
+           SET last_day = (SELECT max(d.day) FROM orders_daily d
+                            WHERE d.retailer_id = r.retailer_id AND d.distributor_id = r.distributor_id
+                              AND d.stage = r.stage AND d.orders > 0
+                              AND d.day >= m AND d.day < (m + interval '1 month')::date)
+         WHERE s.distributor_id = r.distributor_id AND s.month = m AND s.retailer_id = r.retailer_id AND s.stage = r.stage;
+    END IF;
+END
+$$;
+
+CREATE FUNCTION public.orders_monthly_follow() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    folded DATE;
+BEGIN
+    SELECT folded_through INTO folded FROM rollup_folds FOR SHARE;
+    IF TG_OP IN ('UPDATE', 'DELETE') AND month_of(OLD.day) <= folded THEN
+        PERFORM orders_monthly_add(OLD, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND month_of(NEW.day) <= folded THEN
+        PERFORM orders_monthly_add(NEW, 1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE FUNCTION public.orders_span(d_from date, d_to date) RETURNS TABLE(distributor_id bigint, retailer_id bigint, stage public.sales_stage, orders integer, lines integer, total_paise bigint, last_day date)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT m.distributor_id, m.retailer_id, m.stage, m.orders, m.lines, m.total_paise, m.last_day
+      FROM orders_monthly m
+     WHERE m.month BETWEEN rollup_months_from(d_from) AND rollup_months_to(d_from, d_to)
+    UNION ALL
+    SELECT d.distributor_id, d.retailer_id, d.stage, d.orders, d.lines, d.total_paise, d.day
+      FROM orders_daily d
+     WHERE d.day BETWEEN d_from AND least(d_to, rollup_months_from(d_from) - 1)
+    UNION ALL
+    SELECT d.distributor_id, d.retailer_id, d.stage, d.orders, d.lines, d.total_paise, d.day
+      FROM orders_daily d
+     WHERE d.day BETWEEN greatest(d_from, rollup_months_to(d_from, d_to) + 1) AND d_to
+$$;
+
+CREATE FUNCTION public.rollup_months_from(d_from date) RETURNS date
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT (month_of(d_from - 1) + interval '1 month')::date
+$$;
+
+CREATE FUNCTION public.rollup_months_to(d_from date, d_to date) RETURNS date
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$
+    SELECT greatest(rollup_months_from(d_from) - 1,
+                    least(month_of(d_to + 1) - 1,
+                          COALESCE((SELECT (folded_through + interval '1 month')::date - 1 FROM rollup_folds),
+                                   '-infinity'::date)))
+$$;
+
 CREATE FUNCTION public.sales_daily_lines_added() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -154,6 +341,75 @@ BEGIN
        SET orders = s.orders + EXCLUDED.orders,
            qty = s.qty + EXCLUDED.qty,
            value_paise = s.value_paise + EXCLUDED.value_paise;
+    RETURN NULL;
+END
+$$;
+
+CREATE TABLE public.sales_daily (
+    day date NOT NULL,
+    distributor_id bigint NOT NULL,
+    retailer_id bigint NOT NULL,
+    sku_id bigint NOT NULL,
+    stage public.sales_stage NOT NULL,
+    state_code smallint NOT NULL,
+    pincode text NOT NULL,
+    manufacturer_id bigint NOT NULL,
+    orders integer NOT NULL,
+    qty bigint NOT NULL,
+    value_paise bigint NOT NULL,
+    CONSTRAINT sales_daily_orders_check CHECK ((orders >= 0)),
+    CONSTRAINT sales_daily_qty_check CHECK ((qty >= 0)),
+    CONSTRAINT sales_daily_value_paise_check CHECK ((value_paise >= 0))
+);
+
+CREATE FUNCTION public.sales_monthly_add(r public.sales_daily, sign integer) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    m DATE := month_of(r.day);
+    left_orders INTEGER;
+BEGIN
+    IF r.orders = 0 THEN
+        RETURN; -- a daily row emptied on its way out: not counted in the month
+    END IF;
+    IF sign > 0 THEN
+        INSERT INTO sales_monthly AS s (month, distributor_id, sku_id, stage, state_code, manufacturer_id,
+                                        orders, qty, value_paise)
+        VALUES (m, r.distributor_id, r.sku_id, r.stage, r.state_code, r.manufacturer_id, r.orders, r.qty, r.value_paise)
+        ON CONFLICT (distributor_id, month, sku_id, stage, state_code) DO UPDATE
+           SET orders = s.orders + EXCLUDED.orders, qty = s.qty + EXCLUDED.qty,
+               value_paise = s.value_paise + EXCLUDED.value_paise;
+        RETURN;
+    END IF;
+    UPDATE sales_monthly s
+       SET orders = s.orders - r.orders, qty = s.qty - r.qty, value_paise = s.value_paise - r.value_paise
+     WHERE s.distributor_id = r.distributor_id AND s.month = m AND s.sku_id = r.sku_id AND s.stage = r.stage
+       AND s.state_code = r.state_code
+    RETURNING s.orders INTO left_orders;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'sales_monthly lacks % % % % %', m, r.distributor_id, r.sku_id, r.stage, r.state_code;
+    END IF;
+    IF left_orders = 0 THEN
+        DELETE FROM sales_monthly s
+         WHERE s.distributor_id = r.distributor_id AND s.month = m AND s.sku_id = r.sku_id AND s.stage = r.stage
+           AND s.state_code = r.state_code;
+    END IF;
+END
+$$;
+
+CREATE FUNCTION public.sales_monthly_follow() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    folded DATE;
+BEGIN
+    SELECT folded_through INTO folded FROM rollup_folds FOR SHARE;
+    IF TG_OP IN ('UPDATE', 'DELETE') AND month_of(OLD.day) <= folded THEN
+        PERFORM sales_monthly_add(OLD, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') AND month_of(NEW.day) <= folded THEN
+        PERFORM sales_monthly_add(NEW, 1);
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -232,6 +488,22 @@ BEGIN
     END IF;
     RETURN NULL;
 END
+$$;
+
+CREATE FUNCTION public.sales_span(d_from date, d_to date) RETURNS TABLE(distributor_id bigint, sku_id bigint, stage public.sales_stage, state_code smallint, manufacturer_id bigint, orders integer, qty bigint, value_paise bigint)
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT m.distributor_id, m.sku_id, m.stage, m.state_code, m.manufacturer_id, m.orders, m.qty, m.value_paise
+      FROM sales_monthly m
+     WHERE m.month BETWEEN rollup_months_from(d_from) AND rollup_months_to(d_from, d_to)
+    UNION ALL
+    SELECT d.distributor_id, d.sku_id, d.stage, d.state_code, d.manufacturer_id, d.orders, d.qty, d.value_paise
+      FROM sales_daily d
+     WHERE d.day BETWEEN d_from AND least(d_to, rollup_months_from(d_from) - 1)
+    UNION ALL
+    SELECT d.distributor_id, d.sku_id, d.stage, d.state_code, d.manufacturer_id, d.orders, d.qty, d.value_paise
+      FROM sales_daily d
+     WHERE d.day BETWEEN greatest(d_from, rollup_months_to(d_from, d_to) + 1) AND d_to
 $$;
 
 CREATE FUNCTION public.sales_stage_of(state public.order_state, before public.order_state) RETURNS public.sales_stage
@@ -369,6 +641,19 @@ CREATE TABLE public.demand_events (
     CONSTRAINT demand_events_check CHECK ((((kind)::text = 'unserved_search'::text) = (distributor_id IS NULL))),
     CONSTRAINT demand_events_qty_check CHECK ((qty >= 0)),
     CONSTRAINT demand_events_times_check CHECK ((times >= 1))
+);
+
+CREATE TABLE public.distributor_monthly (
+    month date NOT NULL,
+    distributor_id bigint NOT NULL,
+    stage public.sales_stage NOT NULL,
+    orders integer NOT NULL,
+    lines integer NOT NULL,
+    total_paise bigint NOT NULL,
+    CONSTRAINT distributor_monthly_lines_check CHECK ((lines >= 0)),
+    CONSTRAINT distributor_monthly_month_check CHECK ((EXTRACT(day FROM month) = (1)::numeric)),
+    CONSTRAINT distributor_monthly_orders_check CHECK ((orders >= 0)),
+    CONSTRAINT distributor_monthly_total_paise_check CHECK ((total_paise >= 0))
 );
 
 CREATE TABLE public.distributor_pincodes (
@@ -549,21 +834,6 @@ CREATE TABLE public.orders (
     request_hash bytea
 );
 
-CREATE TABLE public.orders_daily (
-    day date NOT NULL,
-    distributor_id bigint NOT NULL,
-    retailer_id bigint NOT NULL,
-    stage public.sales_stage NOT NULL,
-    state_code smallint NOT NULL,
-    pincode text NOT NULL,
-    orders integer NOT NULL,
-    lines integer NOT NULL,
-    total_paise bigint NOT NULL,
-    CONSTRAINT orders_daily_lines_check CHECK ((lines >= 0)),
-    CONSTRAINT orders_daily_orders_check CHECK ((orders >= 0)),
-    CONSTRAINT orders_daily_total_paise_check CHECK ((total_paise >= 0))
-);
-
 CREATE SEQUENCE public.orders_id_seq
     START WITH 1
     INCREMENT BY 1
@@ -572,6 +842,21 @@ CREATE SEQUENCE public.orders_id_seq
     CACHE 1;
 
 ALTER SEQUENCE public.orders_id_seq OWNED BY public.orders.id;
+
+CREATE TABLE public.orders_monthly (
+    month date NOT NULL,
+    distributor_id bigint NOT NULL,
+    retailer_id bigint NOT NULL,
+    stage public.sales_stage NOT NULL,
+    orders integer NOT NULL,
+    lines integer NOT NULL,
+    total_paise bigint NOT NULL,
+    last_day date NOT NULL,
+    CONSTRAINT orders_monthly_lines_check CHECK ((lines >= 0)),
+    CONSTRAINT orders_monthly_month_check CHECK ((EXTRACT(day FROM month) = (1)::numeric)),
+    CONSTRAINT orders_monthly_orders_check CHECK ((orders >= 0)),
+    CONSTRAINT orders_monthly_total_paise_check CHECK ((total_paise >= 0))
+);
 
 CREATE TABLE public.organisations (
     id bigint NOT NULL,
@@ -681,21 +966,27 @@ CREATE TABLE public.report_choices (
     CONSTRAINT report_choices_to_day_check CHECK ((length(to_day) <= 10))
 );
 
-CREATE TABLE public.sales_daily (
-    day date NOT NULL,
+CREATE TABLE public.rollup_folds (
+    one boolean DEFAULT true NOT NULL,
+    folded_through date,
+    CONSTRAINT rollup_folds_folded_through_check CHECK ((EXTRACT(day FROM folded_through) = (1)::numeric)),
+    CONSTRAINT rollup_folds_one_check CHECK (one)
+);
+
+CREATE TABLE public.sales_monthly (
+    month date NOT NULL,
     distributor_id bigint NOT NULL,
-    retailer_id bigint NOT NULL,
     sku_id bigint NOT NULL,
     stage public.sales_stage NOT NULL,
     state_code smallint NOT NULL,
-    pincode text NOT NULL,
     manufacturer_id bigint NOT NULL,
     orders integer NOT NULL,
     qty bigint NOT NULL,
     value_paise bigint NOT NULL,
-    CONSTRAINT sales_daily_orders_check CHECK ((orders >= 0)),
-    CONSTRAINT sales_daily_qty_check CHECK ((qty >= 0)),
-    CONSTRAINT sales_daily_value_paise_check CHECK ((value_paise >= 0))
+    CONSTRAINT sales_monthly_month_check CHECK ((EXTRACT(day FROM month) = (1)::numeric)),
+    CONSTRAINT sales_monthly_orders_check CHECK ((orders >= 0)),
+    CONSTRAINT sales_monthly_qty_check CHECK ((qty >= 0)),
+    CONSTRAINT sales_monthly_value_paise_check CHECK ((value_paise >= 0))
 );
 
 CREATE TABLE public.sandbox_media (
@@ -953,6 +1244,9 @@ ALTER TABLE ONLY public.categories
 ALTER TABLE ONLY public.demand_events
     ADD CONSTRAINT demand_events_once_a_day UNIQUE NULLS NOT DISTINCT (day, kind, retailer_id, distributor_id, sku_id);
 
+ALTER TABLE ONLY public.distributor_monthly
+    ADD CONSTRAINT distributor_monthly_pkey PRIMARY KEY (month, distributor_id, stage) INCLUDE (orders, lines, total_paise);
+
 ALTER TABLE ONLY public.distributor_pincodes
     ADD CONSTRAINT distributor_pincodes_pkey PRIMARY KEY (distributor_id, pincode);
 
@@ -998,6 +1292,9 @@ ALTER TABLE ONLY public.order_lines
 ALTER TABLE ONLY public.orders_daily
     ADD CONSTRAINT orders_daily_pkey PRIMARY KEY (distributor_id, day, retailer_id, stage, state_code, pincode) INCLUDE (orders, lines, total_paise);
 
+ALTER TABLE ONLY public.orders_monthly
+    ADD CONSTRAINT orders_monthly_pkey PRIMARY KEY (distributor_id, month, retailer_id, stage) INCLUDE (orders, lines, total_paise, last_day);
+
 ALTER TABLE ONLY public.orders
     ADD CONSTRAINT orders_pkey PRIMARY KEY (id);
 
@@ -1016,8 +1313,14 @@ ALTER TABLE ONLY public.outbox
 ALTER TABLE ONLY public.report_choices
     ADD CONSTRAINT report_choices_pkey PRIMARY KEY (user_id);
 
+ALTER TABLE ONLY public.rollup_folds
+    ADD CONSTRAINT rollup_folds_pkey PRIMARY KEY (one);
+
 ALTER TABLE ONLY public.sales_daily
     ADD CONSTRAINT sales_daily_pkey PRIMARY KEY (distributor_id, day, retailer_id, sku_id, stage, state_code, pincode) INCLUDE (manufacturer_id, orders, qty, value_paise);
+
+ALTER TABLE ONLY public.sales_monthly
+    ADD CONSTRAINT sales_monthly_pkey PRIMARY KEY (distributor_id, month, sku_id, stage, state_code) INCLUDE (manufacturer_id, orders, qty, value_paise);
 
 ALTER TABLE ONLY public.sandbox_media
     ADD CONSTRAINT sandbox_media_pkey PRIMARY KEY (id);
@@ -1073,6 +1376,8 @@ CREATE UNIQUE INDEX categories_name_key ON public.categories USING btree (lower(
 
 CREATE INDEX demand_events_manufacturer ON public.demand_events USING btree (manufacturer_id, day);
 
+CREATE INDEX distributor_monthly_distributor ON public.distributor_monthly USING btree (distributor_id, month) INCLUDE (stage, orders, lines, total_paise);
+
 CREATE INDEX distributor_pincodes_pincode_idx ON public.distributor_pincodes USING btree (pincode);
 
 CREATE INDEX invoices_distributor_idx ON public.invoices USING btree (distributor_id, issued_on DESC, id DESC);
@@ -1096,6 +1401,10 @@ CREATE INDEX orders_daily_retailer ON public.orders_daily USING btree (retailer_
 CREATE INDEX orders_distributor_idx ON public.orders USING btree (distributor_id, created_at DESC);
 
 CREATE INDEX orders_distributor_state_idx ON public.orders USING btree (distributor_id, state, created_at DESC);
+
+CREATE INDEX orders_monthly_month ON public.orders_monthly USING btree (month) INCLUDE (distributor_id, retailer_id, stage, orders, lines, total_paise, last_day);
+
+CREATE INDEX orders_monthly_retailer ON public.orders_monthly USING btree (retailer_id, month) INCLUDE (distributor_id, stage, orders, lines, total_paise, last_day);
 
 CREATE INDEX orders_retailer_idx ON public.orders USING btree (retailer_id, created_at DESC);
 
@@ -1122,6 +1431,10 @@ CREATE INDEX sales_daily_day ON public.sales_daily USING btree (day) INCLUDE (di
 CREATE INDEX sales_daily_manufacturer ON public.sales_daily USING btree (manufacturer_id, day) INCLUDE (distributor_id, retailer_id, sku_id, stage, state_code, pincode, orders, qty, value_paise);
 
 CREATE INDEX sales_daily_retailer ON public.sales_daily USING btree (retailer_id, day) INCLUDE (distributor_id, sku_id, stage, orders, qty, value_paise);
+
+CREATE INDEX sales_monthly_manufacturer ON public.sales_monthly USING btree (manufacturer_id, month) INCLUDE (distributor_id, sku_id, stage, state_code, orders, qty, value_paise);
+
+CREATE INDEX sales_monthly_month ON public.sales_monthly USING btree (month) INCLUDE (distributor_id, sku_id, stage, state_code, manufacturer_id, orders, qty, value_paise);
 
 CREATE INDEX sandbox_messages_phone_idx ON public.sandbox_messages USING btree (to_phone, id);
 
@@ -1155,7 +1468,19 @@ CREATE TRIGGER invoices_no_truncate BEFORE TRUNCATE ON public.invoices FOR EACH 
 
 CREATE TRIGGER orders_daily_placed AFTER INSERT ON public.orders FOR EACH ROW EXECUTE FUNCTION public.orders_daily_placed();
 
+CREATE TRIGGER orders_monthly_deleted AFTER DELETE ON public.orders_daily FOR EACH ROW WHEN ((old.day < public.ist_month_now())) EXECUTE FUNCTION public.orders_monthly_follow();
+
+CREATE TRIGGER orders_monthly_inserted AFTER INSERT ON public.orders_daily FOR EACH ROW WHEN ((new.day < public.ist_month_now())) EXECUTE FUNCTION public.orders_monthly_follow();
+
+CREATE TRIGGER orders_monthly_updated AFTER UPDATE ON public.orders_daily FOR EACH ROW WHEN (((old.day < public.ist_month_now()) OR (new.day < public.ist_month_now()))) EXECUTE FUNCTION public.orders_monthly_follow();
+
 CREATE TRIGGER sales_daily_lines_added AFTER INSERT ON public.order_lines REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION public.sales_daily_lines_added();
+
+CREATE TRIGGER sales_monthly_deleted AFTER DELETE ON public.sales_daily FOR EACH ROW WHEN ((old.day < public.ist_month_now())) EXECUTE FUNCTION public.sales_monthly_follow();
+
+CREATE TRIGGER sales_monthly_inserted AFTER INSERT ON public.sales_daily FOR EACH ROW WHEN ((new.day < public.ist_month_now())) EXECUTE FUNCTION public.sales_monthly_follow();
+
+CREATE TRIGGER sales_monthly_updated AFTER UPDATE ON public.sales_daily FOR EACH ROW WHEN (((old.day < public.ist_month_now()) OR (new.day < public.ist_month_now()))) EXECUTE FUNCTION public.sales_monthly_follow();
 
 CREATE TRIGGER sales_rollup_state_changed AFTER UPDATE OF state ON public.orders FOR EACH ROW WHEN (((old.state)::text IS DISTINCT FROM (new.state)::text)) EXECUTE FUNCTION public.sales_rollup_state_changed();
 

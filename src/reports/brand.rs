@@ -239,8 +239,8 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandR
                     COALESCE(sum(qty) FILTER (WHERE stage IN ('confirmed', 'fulfilled')), 0)::bigint AS sold,
                     COALESCE(sum(qty) FILTER (WHERE stage = 'open'), 0)::bigint AS waiting,
                     COALESCE(sum(qty) FILTER (WHERE stage IN ('rejected', 'cancelled')), 0)::bigint AS unfilled
-               FROM sales_daily
-              WHERE manufacturer_id = $1 AND day BETWEEN $2 AND $3
+               FROM sales_span($2, $3)
+              WHERE manufacturer_id = $1
               GROUP BY 1),
            unmet AS (
              SELECT sku_id, COALESCE(sum(qty) FILTER (WHERE kind = 'refused_stock'), 0)::bigint AS refused,

@@ -4,7 +4,8 @@
 //! grouped by day, week or month, on screen and as CSV from one table definition.
 //!
 //! Figures are read from rollups (`sales_daily`, `orders_daily`, migration
-//! 0014) that triggers keep in the same transaction as the orders they count.
+//! 0014) that triggers keep in the same transaction as the orders they count,
+//! and over whole ended months from their monthly sums (migration 0018, `fold`).
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -13,6 +14,8 @@ pub mod brand;
 pub mod demand;
 #[cfg(feature = "ssr")]
 pub mod export;
+#[cfg(feature = "ssr")]
+pub mod fold;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod pdf;

@@ -144,7 +144,6 @@ struct Totals {
     total: i64,
     orders: i64,
     lines: i64,
-    goods: i64,
     placed: i64,
     placed_lines: i64,
     open: i64,
@@ -162,9 +161,6 @@ macro_rules! totals_query {
             r#"SELECT COALESCE(sum(total_paise) FILTER (WHERE stage IN ('confirmed', 'fulfilled')), 0)::bigint AS "total!",
                       COALESCE(sum(orders) FILTER (WHERE stage IN ('confirmed', 'fulfilled')), 0)::bigint AS "orders!",
                       COALESCE(sum(lines) FILTER (WHERE stage IN ('confirmed', 'fulfilled')), 0)::bigint AS "lines!",
-                      (SELECT COALESCE(sum(value_paise), 0)::bigint FROM sales_daily
-                        WHERE "# + $side + r#" = $1 AND day BETWEEN $2 AND $3
-                          AND stage IN ('confirmed', 'fulfilled')) AS "goods!",
                       COALESCE(sum(orders), 0)::bigint AS "placed!",
                       COALESCE(sum(lines), 0)::bigint AS "placed_lines!",
                       COALESCE(sum(orders) FILTER (WHERE stage = 'open'), 0)::bigint AS "open!",
@@ -173,7 +169,7 @@ macro_rules! totals_query {
                       COALESCE(sum(orders) FILTER (WHERE stage = 'rejected'), 0)::bigint AS "rejected!",
                       COALESCE(sum(orders) FILTER (WHERE stage = 'withdrawn'), 0)::bigint AS "withdrawn!",
                       COALESCE(sum(orders) FILTER (WHERE stage = 'cancelled'), 0)::bigint AS "cancelled!"
-                 FROM orders_daily WHERE "# + $side + r#" = $1 AND day BETWEEN $2 AND $3"#
+                 FROM orders_span($2, $3) WHERE "# + $side + r#" = $1"#
             $(, $arg)*
         )
     };
@@ -189,8 +185,7 @@ macro_rules! series_query {
     ($side:tt, $other:tt $(, $arg:expr)*) => {
         sqlx::query_as!(
             Bucket,
-            r#"SELECT (CASE $4 WHEN 'week' THEN date_trunc('week', day) WHEN 'month' THEN date_trunc('month', day)
-                       ELSE day END)::date AS "bucket!",
+            r#"SELECT (CASE $4 WHEN 'week' THEN date_trunc('week', day) ELSE day END)::date AS "bucket!",
                       sum(total_paise)::bigint AS "value!", sum(orders)::bigint AS "orders!"
                  FROM orders_daily
                 WHERE "# + $side + r#" = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
@@ -199,6 +194,27 @@ macro_rules! series_query {
         )
     };
 }
+
+// By month: whole ended months from the monthly rollup.
+macro_rules! monthly_series_query {
+    ($side:tt, $other:tt $(, $arg:expr)*) => {
+        sqlx::query_as!(
+            Bucket,
+            r#"SELECT month_of(last_day) AS "bucket!",
+                      sum(total_paise)::bigint AS "value!", sum(orders)::bigint AS "orders!"
+                 FROM orders_span($2, $3)
+                WHERE "# + $side + r#" = $1 AND stage IN ('confirmed', 'fulfilled')
+                GROUP BY 1 ORDER BY 1"#
+            $(, $arg)*
+        )
+    };
+}
+
+/// A party's top products are those of the period's last this many days (the
+/// whole period when shorter): what a shop buys now, read from at most a
+/// month of daily rows however long the period (over a year of a large
+/// distributor, every shop's products of the whole period took seconds).
+pub const TOP_PRODUCT_DAYS: u64 = 31;
 
 struct PartyRow {
     name: String,
@@ -211,28 +227,29 @@ struct PartyRow {
     top: String,
 }
 
-// $1 the caller, $2–$3 the period, $4–$5 the period before. Each party's three
-// biggest products (by value) come from one pass over the period's SKU rollup.
+// $1 the caller, $2–$3 the period, $4–$5 the period before, $6 the first day
+// of the period's last `TOP_PRODUCT_DAYS`. Each party's three biggest products
+// (by value) come from one pass over those days of the daily SKU rollup.
 macro_rules! parties_query {
     ($side:tt, $other:tt $(, $arg:expr)*) => {
         sqlx::query_as!(
             PartyRow,
             r#"WITH now AS (
                  SELECT "# + $other + r#" AS party, sum(orders)::bigint AS orders, sum(lines)::bigint AS lines,
-                        sum(total_paise)::bigint AS value, max(day) AS last_day
-                   FROM orders_daily
-                  WHERE "# + $side + r#" = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
+                        sum(total_paise)::bigint AS value, max(last_day) AS last_day
+                   FROM orders_span($2, $3)
+                  WHERE "# + $side + r#" = $1 AND stage IN ('confirmed', 'fulfilled')
                   GROUP BY 1),
                before AS (
                  SELECT "# + $other + r#" AS party, sum(total_paise)::bigint AS value
-                   FROM orders_daily
-                  WHERE "# + $side + r#" = $1 AND day BETWEEN $4 AND $5 AND stage IN ('confirmed', 'fulfilled')
+                   FROM orders_span($4, $5)
+                  WHERE "# + $side + r#" = $1 AND stage IN ('confirmed', 'fulfilled')
                   GROUP BY 1),
                ranked AS (
                  SELECT "# + $other + r#" AS party, sku_id,
                         row_number() OVER (PARTITION BY "# + $other + r#" ORDER BY sum(value_paise) DESC, sku_id) AS rank
                    FROM sales_daily
-                  WHERE "# + $side + r#" = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
+                  WHERE "# + $side + r#" = $1 AND day BETWEEN $6 AND $3 AND stage IN ('confirmed', 'fulfilled')
                   GROUP BY 1, 2),
                top AS (
                  SELECT r.party, string_agg(k.name, ', ' ORDER BY r.rank) AS names
@@ -292,13 +309,13 @@ macro_rules! idle_query {
         sqlx::query_as!(
             IdleRow,
             r#"SELECT p.trade_name AS name, p.city, t.last_day AS "last_day!", t.orders AS "orders!", t.value AS "value!"
-                 FROM (SELECT "# + $other + r#" AS party, max(day) AS last_day,
+                 FROM (SELECT "# + $other + r#" AS party, max(last_day) AS last_day,
                               COALESCE(sum(orders) FILTER (WHERE stage IN ('confirmed', 'fulfilled')), 0)::bigint AS orders,
                               COALESCE(sum(total_paise) FILTER (WHERE stage IN ('confirmed', 'fulfilled')), 0)::bigint AS value
-                         FROM orders_daily
+                         FROM orders_span(date '2000-01-01', ist_today())
                         WHERE "# + $side + r#" = $1
                         GROUP BY 1
-                       HAVING max(day) < ist_today() - $2::int) t
+                       HAVING max(last_day) < ist_today() - $2::int) t
                  JOIN organisations p ON p.id = t.party
                 ORDER BY t.value DESC, p.trade_name"#
             $(, $arg)*
@@ -315,6 +332,118 @@ macro_rules! gst_query {
             $(, $arg)*
         )
     };
+}
+
+/// The goods' value (before tax) of the period's sales: a distributor's from
+/// the monthly-and-daily span, a shop's (few rows) from its daily rows.
+async fn goods(ctx: &Ctx, retailer: bool, p: Period) -> Result<i64, AppError> {
+    let (org, from, to) = (ctx.user().org_id, naive(p.from), naive(p.to));
+    let q = if retailer {
+        sqlx::query_scalar!(
+            r#"SELECT COALESCE(sum(value_paise), 0)::bigint AS "goods!" FROM sales_daily
+                WHERE retailer_id = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')"#,
+            org,
+            from,
+            to
+        )
+        .fetch_one(ctx.db())
+        .await
+    } else {
+        sqlx::query_scalar!(
+            r#"SELECT COALESCE(sum(value_paise), 0)::bigint AS "goods!" FROM sales_span($2, $3)
+                WHERE distributor_id = $1 AND stage IN ('confirmed', 'fulfilled')"#,
+            org,
+            from,
+            to
+        )
+        .fetch_one(ctx.db())
+        .await
+    };
+    Ok(q?)
+}
+
+/// The period's sales by product (and so by category).
+async fn products(ctx: &Ctx, retailer: bool, p: Period) -> Result<Vec<ProductRow>, AppError> {
+    let (org, from, to) = (ctx.user().org_id, naive(p.from), naive(p.to));
+    let rows = if retailer {
+        products_query!("retailer_id", "distributor_id", org, from, to)
+            .fetch_all(ctx.db())
+            .await
+    } else {
+        sqlx::query_as!(
+            ProductRow,
+            r#"SELECT k.name, k.brand, c.name AS category, t.qty AS "qty!", t.orders AS "orders!", t.value AS "value!"
+                 FROM (SELECT sku_id, sum(qty)::bigint AS qty, sum(orders)::bigint AS orders,
+                              sum(value_paise)::bigint AS value
+                         FROM sales_span($2, $3)
+                        WHERE distributor_id = $1 AND stage IN ('confirmed', 'fulfilled')
+                        GROUP BY 1) t
+                 JOIN skus k ON k.id = t.sku_id
+                 JOIN categories c ON c.id = k.category_id
+                ORDER BY t.value DESC, k.name"#,
+            org,
+            from,
+            to
+        )
+        .fetch_all(ctx.db())
+        .await
+    };
+    Ok(rows?)
+}
+
+/// Why the period's orders were rejected (a distributor's own orders).
+async fn rejections(ctx: &Ctx, retailer: bool, p: Period) -> Result<Vec<(String, i64)>, AppError> {
+    if retailer {
+        return Ok(Vec::new());
+    }
+    let (org, from, to) = (ctx.user().org_id, naive(p.from), naive(p.to));
+    Ok(sqlx::query!(
+        r#"SELECT lower(btrim(COALESCE(e.note, ''))) AS "reason!", count(*) AS "orders!"
+             FROM orders o JOIN order_events e ON e.order_id = o.id AND e.to_state = 'rejected'
+            WHERE o.distributor_id = $1 AND o.state = 'rejected'
+              AND o.created_at >= ($2::date)::timestamp AT TIME ZONE 'Asia/Kolkata'
+              AND o.created_at < ($3::date + 1)::timestamp AT TIME ZONE 'Asia/Kolkata'
+            GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50"#,
+        org,
+        from,
+        to
+    )
+    .fetch_all(ctx.db())
+    .await?
+    .into_iter()
+    .map(|r| (r.reason, r.orders))
+    .collect())
+}
+
+/// The period's series, by day, week or month.
+async fn series(
+    ctx: &Ctx,
+    retailer: bool,
+    p: Period,
+    grouping: Grouping,
+) -> Result<Vec<Point>, AppError> {
+    let (org, from, to) = (ctx.user().org_id, naive(p.from), naive(p.to));
+    let buckets = if grouping == Grouping::Month {
+        for_side!(
+            retailer,
+            monthly_series_query!(org, from, to)
+                .fetch_all(ctx.db())
+                .await
+        )?
+    } else {
+        let group = grouping.as_str();
+        for_side!(
+            retailer,
+            series_query!(org, from, to, group)
+                .fetch_all(ctx.db())
+                .await
+        )?
+    };
+    Ok(fill_series(
+        grouping,
+        p,
+        buckets.iter().map(|b| (b.bucket, b.value, b.orders)),
+    ))
 }
 
 /// GST on the period's invoices less credit notes.
@@ -419,60 +548,49 @@ pub async fn sales(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<SalesRe
     } = resolve(ctx, q, remember).await?;
     let retailer = ctx.user().org_kind == OrgKind::Retailer;
     let previous = period.previous();
-    let now = totals(ctx, retailer, period).await?;
-    let before = totals(ctx, retailer, previous).await?;
     let (org, from, to) = (ctx.user().org_id, naive(period.from), naive(period.to));
-    let group = grouping.as_str();
-    let buckets = for_side!(
-        retailer,
-        series_query!(org, from, to, group)
-            .fetch_all(ctx.db())
-            .await
-    )?;
-    let series = fill_series(
-        grouping,
-        period,
-        buckets.iter().map(|b| (b.bucket, b.value, b.orders)),
-    );
     let (before_from, before_to) = (naive(previous.from), naive(previous.to));
-    let parties = for_side!(
-        retailer,
-        parties_query!(org, from, to, before_from, before_to)
-            .fetch_all(ctx.db())
-            .await
+    let top_from =
+        naive(period.from).max(naive(period.to) - chrono::Days::new(TOP_PRODUCT_DAYS - 1));
+    // The report's queries are independent: each takes its own pooled
+    // connection, so PostgreSQL runs them side by side.
+    let (
+        now,
+        before,
+        series,
+        parties,
+        products,
+        idle,
+        rejections,
+        goods_before,
+        gst_now,
+        gst_before,
+    ) = tokio::try_join!(
+        totals(ctx, retailer, period),
+        totals(ctx, retailer, previous),
+        series(ctx, retailer, period, grouping),
+        async {
+            Ok::<_, AppError>(for_side!(
+                retailer,
+                parties_query!(org, from, to, before_from, before_to, top_from)
+                    .fetch_all(ctx.db())
+                    .await
+            )?)
+        },
+        products(ctx, retailer, period),
+        async {
+            Ok::<_, AppError>(for_side!(
+                retailer,
+                idle_query!(org, super::IDLE_DAYS).fetch_all(ctx.db()).await
+            )?)
+        },
+        rejections(ctx, retailer, period),
+        goods(ctx, retailer, previous),
+        gst(ctx, retailer, period),
+        gst(ctx, retailer, previous),
     )?;
-    let products = for_side!(
-        retailer,
-        products_query!(org, from, to).fetch_all(ctx.db()).await
-    )?;
-    let idle = for_side!(
-        retailer,
-        idle_query!(org, super::IDLE_DAYS).fetch_all(ctx.db()).await
-    )?;
-    let rejections = if retailer {
-        Vec::new()
-    } else {
-        sqlx::query!(
-            r#"SELECT lower(btrim(COALESCE(e.note, ''))) AS "reason!", count(*) AS "orders!"
-                 FROM orders o JOIN order_events e ON e.order_id = o.id AND e.to_state = 'rejected'
-                WHERE o.distributor_id = $1
-                  AND o.created_at >= ($2::date)::timestamp AT TIME ZONE 'Asia/Kolkata'
-                  AND o.created_at < ($3::date + 1)::timestamp AT TIME ZONE 'Asia/Kolkata'
-                GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50"#,
-            org,
-            from,
-            to
-        )
-        .fetch_all(ctx.db())
-        .await?
-        .into_iter()
-        .map(|r| (r.reason, r.orders))
-        .collect()
-    };
-    let (gst_now, gst_before) = (
-        gst(ctx, retailer, period).await?,
-        gst(ctx, retailer, previous).await?,
-    );
+    // The same rows and filter as `goods`: the period's sales by product.
+    let goods_now = products.iter().map(|p| p.value).sum();
     let change = |a: i64, b: i64| Change { now: a, before: b };
     Ok(SalesReport {
         query,
@@ -483,7 +601,7 @@ pub async fn sales(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<SalesRe
         total: change(now.total, before.total),
         orders: change(now.orders, before.orders),
         lines: change(now.lines, before.lines),
-        goods: change(now.goods, before.goods),
+        goods: change(goods_now, goods_before),
         gst: change(gst_now, gst_before),
         series,
         placed_lines: now.placed_lines,
@@ -496,7 +614,7 @@ pub async fn sales(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<SalesRe
             withdrawn: now.withdrawn,
             cancelled: now.cancelled,
         },
-        parties: parties_table(retailer, parties),
+        parties: parties_table(retailer, period, parties),
         categories: categories_table(&products),
         products: products_table(products),
         inactive: idle_table(retailer, idle),
@@ -548,7 +666,12 @@ fn rejections_table(rows: Vec<(String, i64)>) -> ReportTable {
     )
 }
 
-fn parties_table(retailer: bool, rows: Vec<PartyRow>) -> ReportTable {
+fn parties_table(retailer: bool, period: Period, rows: Vec<PartyRow>) -> ReportTable {
+    let top_title = if i64::from(period.days()) > TOP_PRODUCT_DAYS as i64 {
+        format!("Top products, last {TOP_PRODUCT_DAYS} days")
+    } else {
+        "Top products".to_string()
+    };
     ReportTable::of(
         if retailer {
             "By distributor"
@@ -564,7 +687,7 @@ fn parties_table(retailer: bool, rows: Vec<PartyRow>) -> ReportTable {
             ("Period before", Kind::Money),
             ("Trend", Kind::Percent),
             ("Last order", Kind::Date),
-            ("Top products", Kind::Text),
+            (&top_title, Kind::Text),
         ],
         rows.into_iter().map(|r| {
             let trend = Change {

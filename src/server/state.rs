@@ -69,4 +69,5 @@ pub fn spawn_workers(state: &AppState) {
     if state.config.whatsapp.sender {
         tokio::spawn(crate::whatsapp::sender::run(state.clone()));
     }
+    tokio::spawn(crate::reports::fold::run(state.db.clone()));
 }

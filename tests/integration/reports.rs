@@ -857,3 +857,174 @@ async fn every_order_line_streams_as_csv_and_xlsx() {
         "both markets' seven lines and the header"
     );
 }
+
+/// Rows of the monthly rollups that the daily rows of their folded months do
+/// not sum to, recount rows they lack, and monthly rows of unfolded months.
+async fn monthly_differences(app: &TestApp) -> i64 {
+    sqlx::query_scalar!(
+        r#"WITH f AS (SELECT COALESCE(folded_through, '-infinity') AS upto FROM rollup_folds),
+           o_kept AS (SELECT month, distributor_id, retailer_id, stage::text AS stage, orders::bigint AS orders,
+                             lines::bigint AS lines, total_paise, last_day FROM orders_monthly),
+           o_sum AS (SELECT month_of(day) AS month, distributor_id, retailer_id, stage::text AS stage,
+                            sum(orders)::bigint AS orders, sum(lines)::bigint AS lines,
+                            sum(total_paise)::bigint AS total_paise, max(day) AS last_day
+                       FROM orders_daily, f WHERE month_of(day) <= f.upto AND orders > 0 GROUP BY 1, 2, 3, 4),
+           d_kept AS (SELECT month, distributor_id, stage::text AS stage, orders::bigint AS orders,
+                             lines::bigint AS lines, total_paise FROM distributor_monthly),
+           d_sum AS (SELECT month_of(day) AS month, distributor_id, stage::text AS stage,
+                            sum(orders)::bigint AS orders, sum(lines)::bigint AS lines,
+                            sum(total_paise)::bigint AS total_paise
+                       FROM orders_daily, f WHERE month_of(day) <= f.upto AND orders > 0 GROUP BY 1, 2, 3),
+           s_kept AS (SELECT month, distributor_id, sku_id, stage::text AS stage, state_code, manufacturer_id,
+                             orders::bigint AS orders, qty, value_paise FROM sales_monthly),
+           s_sum AS (SELECT month_of(day) AS month, distributor_id, sku_id, stage::text AS stage, state_code,
+                            manufacturer_id, sum(orders)::bigint AS orders, sum(qty)::bigint AS qty,
+                            sum(value_paise)::bigint AS value_paise
+                       FROM sales_daily, f WHERE month_of(day) <= f.upto AND orders > 0 GROUP BY 1, 2, 3, 4, 5, 6)
+           SELECT ((SELECT count(*) FROM (SELECT * FROM o_kept EXCEPT SELECT * FROM o_sum) a)
+                 + (SELECT count(*) FROM (SELECT * FROM o_sum EXCEPT SELECT * FROM o_kept) b)
+                 + (SELECT count(*) FROM (SELECT * FROM d_kept EXCEPT SELECT * FROM d_sum) c)
+                 + (SELECT count(*) FROM (SELECT * FROM d_sum EXCEPT SELECT * FROM d_kept) d)
+                 + (SELECT count(*) FROM (SELECT * FROM s_kept EXCEPT SELECT * FROM s_sum) e)
+                 + (SELECT count(*) FROM (SELECT * FROM s_sum EXCEPT SELECT * FROM s_kept) g)) AS "n!""#
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("recount months")
+}
+
+/// Forgets every fold, so reports read every day from the daily rollups.
+async fn unfold(app: &TestApp) {
+    sqlx::raw_sql(
+        "TRUNCATE orders_monthly, distributor_monthly, sales_monthly;
+         UPDATE rollup_folds SET folded_through = NULL;",
+    )
+    .execute(&app.db)
+    .await
+    .expect("unfold");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn folded_months_equal_their_days_and_reports_read_the_same_either_way() {
+    let app = spawn_app().await;
+    let a = app.market(400, 5_000).await;
+    let b = app.market(410, 5_000).await;
+    let folded: Option<chrono::NaiveDate> =
+        sqlx::query_scalar!("SELECT folded_through FROM rollup_folds")
+            .fetch_one(&app.db)
+            .await
+            .expect("folds");
+    assert!(folded.is_some(), "the migration folded the ended months");
+    let seed = 0x5eed_2026_1204_u64;
+    let mut steps = Steps(seed);
+    let mut old = Vec::new();
+    for n in 0..16 {
+        let m = [&a, &b][steps.next(2) as usize];
+        let qty = 1 + steps.next(9) as i64;
+        let id = order(m, qty, &format!("monthly-{n:04}")).await;
+        old.push((m, id));
+    }
+    // Seventy days back is always in a folded month: the triggers carry the
+    // moved rows into it.
+    backdate(&app, 70).await;
+    assert_eq!(
+        monthly_differences(&app).await,
+        0,
+        "the moved days are in their months"
+    );
+    let counted = sqlx::query_scalar!(
+        r#"SELECT COALESCE(sum(orders), 0)::bigint AS "n!" FROM distributor_monthly"#
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("count");
+    assert_eq!(counted, 16, "every moved order is in a folded month");
+    // Old orders answered today change their folded months, in the same transaction.
+    for (i, (m, id)) in old.iter().enumerate() {
+        for (who, action) in PATHS[steps.next(PATHS.len() as u64) as usize] {
+            let client = if *who == "shop" {
+                &m.retailer
+            } else {
+                &m.distributor
+            };
+            let reason = if matches!(*action, "reject" | "cancel") && *who == "dist" {
+                "Out of stock"
+            } else {
+                ""
+            };
+            m.act(client, *id, action, reason).await.ok();
+        }
+        assert_eq!(
+            monthly_differences(&app).await,
+            0,
+            "seed {seed:#x}, order {i}: the months equal their days"
+        );
+        assert_eq!(
+            rollup_differences(&app).await,
+            (0, 0),
+            "and the days their orders"
+        );
+    }
+    // And some orders of this month, which only the daily rollups hold.
+    accepted_order(&a, 3, "monthly-now-1").await;
+    accepted_order(&b, 5, "monthly-now-2").await;
+
+    // The same figures read from months and days, and from days only, over a
+    // span with whole folded months inside and part months at both ends.
+    let today = chrono::Utc::now().date_naive();
+    let span = period(
+        "custom",
+        &(today - chrono::Days::new(120)).to_string(),
+        &today.to_string(),
+        "month",
+    );
+    let (admin, _) = app.admin().await;
+    let folded_reports = (
+        a.distributor
+            .call("reports/sales", &span)
+            .await
+            .ok()
+            .clone(),
+        a.retailer.call("reports/sales", &span).await.ok().clone(),
+        admin.call("reports/platform", &span).await.ok().clone(),
+    );
+    unfold(&app).await;
+    let daily_reports = (
+        a.distributor
+            .call("reports/sales", &span)
+            .await
+            .ok()
+            .clone(),
+        a.retailer.call("reports/sales", &span).await.ok().clone(),
+        admin.call("reports/platform", &span).await.ok().clone(),
+    );
+    assert_eq!(
+        folded_reports.0, daily_reports.0,
+        "the distributor's report"
+    );
+    assert_eq!(folded_reports.1, daily_reports.1, "the shop's report");
+    assert_eq!(folded_reports.2, daily_reports.2, "the platform's report");
+    let sold = folded_reports.0["total"]["now"].as_i64().unwrap_or(0);
+    assert!(
+        sold > 0,
+        "the span holds sales: {}",
+        folded_reports.0["total"]
+    );
+
+    // Folding again from nothing gives the same months.
+    let n = sqlx::query_scalar!(r#"SELECT fold_rollups() AS "n!""#)
+        .fetch_one(&app.db)
+        .await
+        .expect("fold");
+    assert!(n >= 3, "folded the months from the first order's on ({n})");
+    assert_eq!(
+        monthly_differences(&app).await,
+        0,
+        "refolded months equal their days"
+    );
+    let again = sqlx::query_scalar!(r#"SELECT fold_rollups() AS "n!""#)
+        .fetch_one(&app.db)
+        .await
+        .expect("fold again");
+    assert_eq!(again, 0, "a second fold finds nothing to do");
+}
