@@ -312,6 +312,21 @@ fn main() {
             )
             .await;
         }
+        println!("\nAdmin: the tables fetched after the figures (by shop, category, state)");
+        for (name, from, group) in spans
+            .into_iter()
+            .chain([("three years", counts.three_years.as_str(), "month")])
+        {
+            measure(
+                &format!("admin: platform tables, {name}"),
+                &platform,
+                &base,
+                "reports/platform_tables",
+                &period(from, y, group),
+                rounds,
+            )
+            .await;
+        }
 
         println!("\nThe same figures from the raw order lines (no rollups)");
         let big_id = counts.big;

@@ -1,4 +1,4 @@
-use super::{BrandReport, Glance, PeriodQuery, PlatformReport, SalesReport};
+use super::{BrandReport, Glance, PeriodQuery, PlatformReport, PlatformTables, SalesReport};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -21,6 +21,13 @@ pub async fn get_brand_report(query: PeriodQuery) -> Result<BrandReport, AppErro
 pub async fn get_platform_report(query: PeriodQuery) -> Result<PlatformReport, AppError> {
     let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
     super::platform::report(&ctx, &query, true).await
+}
+
+/// The platform report's tables (by shop, category, top products by state).
+#[server(endpoint = "reports/platform_tables")]
+pub async fn get_platform_tables(query: PeriodQuery) -> Result<PlatformTables, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
+    super::platform::tables(&ctx, &query, false).await
 }
 
 /// This month so far for the orders home of a distributor or a shop.

@@ -423,10 +423,19 @@ pub struct PlatformReport {
     /// what the order-lines download holds.
     pub placed_lines: i64,
     pub funnel: Funnel,
+    pub messages: ReportTable,
+}
+
+/// The platform report's big tables, fetched after its figures (see
+/// `platform::tables`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlatformTables {
+    pub query: PeriodQuery,
+    pub downloads_blocked: Option<String>,
+    pub period: Period,
     pub retailers: ReportTable,
     pub categories: ReportTable,
     pub top_products: ReportTable,
-    pub messages: ReportTable,
 }
 
 impl Report for PlatformReport {
@@ -449,10 +458,34 @@ impl Report for PlatformReport {
                 "Orders",
                 &self.series,
             )),
+            Section::Messages => Some(self.messages),
+            _ => None,
+        }
+    }
+}
+
+impl PlatformTables {
+    /// The sections these tables answer.
+    pub const SECTIONS: [Section; 3] = [Section::Parties, Section::Categories, Section::Products];
+}
+
+impl Report for PlatformTables {
+    const NAME: &'static str = "platform";
+    const TITLE: &'static str = "Platform";
+    fn period(&self) -> Period {
+        self.period
+    }
+    fn downloads_blocked(&self) -> Option<String> {
+        self.downloads_blocked.clone()
+    }
+    fn query(&self) -> &PeriodQuery {
+        &self.query
+    }
+    fn section(self, s: Section) -> Option<ReportTable> {
+        match s {
             Section::Parties => Some(self.retailers),
             Section::Categories => Some(self.categories),
             Section::Products => Some(self.top_products),
-            Section::Messages => Some(self.messages),
             _ => None,
         }
     }

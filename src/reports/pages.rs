@@ -2,7 +2,9 @@
 //! every figure on it (a GET form, so it works before the WASM and without it),
 //! each figure against the period before, a chart, and tables with downloads.
 
-use super::api::{get_brand_report, get_month_glance, get_platform_report, get_sales_report};
+use super::api::{
+    get_brand_report, get_month_glance, get_platform_report, get_platform_tables, get_sales_report,
+};
 use super::table::{Cell, Kind, ReportTable};
 use super::{
     BrandReport, Funnel, PeriodQuery, PlatformReport, Report, SalesReport, Section, csv_href,
@@ -482,11 +484,61 @@ fn PlatformBody(r: PlatformReport, l: Links) -> impl IntoView {
             dl=l.of(Section::Series)
         />
         <FunnelCard f=r.funnel />
-        <TableCard table=r.retailers dl=l.of(Section::Parties) test="by-party" />
-        <TableCard table=r.categories dl=l.of(Section::Categories) test="by-category" />
-        <TableCard table=r.top_products dl=l.of(Section::Products) test="top-products" />
+        <PlatformTablesPart q=r.query.clone() l=l.clone() />
         <TableCard table=r.messages dl=l.of(Section::Messages) test="messages" />
         <LinesCard dl=l.of(Section::Lines) lines=r.placed_lines />
+    }
+}
+
+/// The platform's big tables, fetched after the figures (over years they take
+/// seconds to add up; the figures above them do not wait).
+#[component]
+fn PlatformTablesPart(q: PeriodQuery, l: Links) -> impl IntoView {
+    let tables = Resource::new(move || q.clone(), get_platform_tables);
+    view! {
+        <Suspense fallback=|| {
+            view! {
+                <p class="muted" data-test="platform-tables-wait">
+                    "Adding up the tables by shop, category and state…"
+                </p>
+            }
+        }>
+            {move || {
+                let l = l.clone();
+                Suspend::new(async move {
+                    match tables.await {
+                        Ok(t) => {
+                            view! {
+                                <TableCard
+                                    table=t.retailers
+                                    dl=l.of(Section::Parties)
+                                    test="by-party"
+                                />
+                                <TableCard
+                                    table=t.categories
+                                    dl=l.of(Section::Categories)
+                                    test="by-category"
+                                />
+                                <TableCard
+                                    table=t.top_products
+                                    dl=l.of(Section::Products)
+                                    test="top-products"
+                                />
+                            }
+                                .into_any()
+                        }
+                        Err(e) => {
+                            view! {
+                                <p class="error" role="alert">
+                                    {e.to_string()}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
     }
 }
 

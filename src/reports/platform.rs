@@ -5,7 +5,7 @@
 
 use super::service::{Resolved, fill_series, naive, resolve, state_name};
 use super::table::{Cell, Kind, ReportTable};
-use super::{Funnel, PeriodQuery, PlatformReport, Point};
+use super::{Funnel, PeriodQuery, PlatformReport, PlatformTables, Point};
 use crate::domain::period::{Change, Grouping, Period};
 use crate::error::AppError;
 use crate::server::Ctx;
@@ -142,12 +142,103 @@ pub async fn report(
     let previous = period.previous();
     let (from, to) = (naive(period.from), naive(period.to));
     // Independent queries, each on its own pooled connection, side by side.
-    let (now, before, active_now, active_before, series, retailers, categories, top, messages) = tokio::try_join!(
+    let (now, before, active_now, active_before, series, messages) = tokio::try_join!(
         totals(ctx, period),
         totals(ctx, previous),
         active(ctx, period),
         active(ctx, previous),
         series(ctx, period, grouping),
+        async {
+            // Delivery only moves forward (sent → delivered → read), so "read" is also delivered.
+            Ok::<_, AppError>(
+                sqlx::query!(
+                    r#"SELECT template, count(*) AS "made!",
+                              count(*) FILTER (WHERE state = 'sent') AS "sent!",
+                              count(*) FILTER (WHERE delivery IN ('delivered', 'read')) AS "delivered!",
+                              count(*) FILTER (WHERE delivery = 'read') AS "read!",
+                              count(*) FILTER (WHERE state = 'failed' OR delivery = 'failed') AS "failed!"
+                         FROM outbox
+                        WHERE created_at >= ($1::date)::timestamp AT TIME ZONE 'Asia/Kolkata'
+                          AND created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Kolkata'
+                        GROUP BY 1 ORDER BY 2 DESC, 1"#,
+                    from,
+                    to
+                )
+                .fetch_all(ctx.db())
+                .await?,
+            )
+        },
+    )?;
+    let messages_table = ReportTable::of(
+        "WhatsApp by template",
+        &[
+            ("Template", Kind::Text),
+            ("Messages", Kind::Count),
+            ("Sent", Kind::Count),
+            ("Delivered", Kind::Count),
+            ("Read", Kind::Count),
+            ("Failed", Kind::Count),
+            ("Delivered of sent", Kind::Percent),
+            ("Read of delivered", Kind::Percent),
+        ],
+        messages.into_iter().map(|r| {
+            vec![
+                Cell::Text(r.template),
+                Cell::Count(r.made),
+                Cell::Count(r.sent),
+                Cell::Count(r.delivered),
+                Cell::Count(r.read),
+                Cell::Count(r.failed),
+                share(r.delivered, r.sent),
+                share(r.read, r.delivered),
+            ]
+        }),
+    );
+
+    let change = |a: i64, b: i64| Change { now: a, before: b };
+    Ok(PlatformReport {
+        query,
+        downloads_blocked,
+        period,
+        previous,
+        grouping,
+        total: change(now.total, before.total),
+        orders: change(now.orders, before.orders),
+        active_retailers: change(active_now.retailers, active_before.retailers),
+        active_distributors: change(active_now.distributors, active_before.distributors),
+        active_manufacturers: change(active_now.manufacturers, active_before.manufacturers),
+        series,
+        placed_lines: now.placed_lines,
+        funnel: Funnel {
+            placed: now.placed,
+            open: now.open,
+            accepted: now.accepted,
+            fulfilled: now.fulfilled,
+            rejected: now.rejected,
+            withdrawn: now.withdrawn,
+            cancelled: now.cancelled,
+        },
+        messages: messages_table,
+    })
+}
+
+/// The platform's big tables for the period (by shop, by category, top
+/// products by state): the slow part of the admin's report over long periods,
+/// fetched apart so the figures above them show at once.
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn tables(
+    ctx: &Ctx,
+    q: &PeriodQuery,
+    remember: bool,
+) -> Result<PlatformTables, AppError> {
+    let Resolved {
+        period,
+        query,
+        downloads_blocked,
+        ..
+    } = resolve(ctx, q, remember).await?;
+    let (from, to) = (naive(period.from), naive(period.to));
+    let (retailers, categories, top) = tokio::try_join!(
         async {
             Ok::<_, AppError>(
                 sqlx::query!(
@@ -199,26 +290,6 @@ pub async fn report(
                     from,
                     to,
                     TOP_PER_STATE
-                )
-                .fetch_all(ctx.db())
-                .await?,
-            )
-        },
-        async {
-            // Delivery only moves forward (sent → delivered → read), so "read" is also delivered.
-            Ok::<_, AppError>(
-                sqlx::query!(
-                    r#"SELECT template, count(*) AS "made!",
-                              count(*) FILTER (WHERE state = 'sent') AS "sent!",
-                              count(*) FILTER (WHERE delivery IN ('delivered', 'read')) AS "delivered!",
-                              count(*) FILTER (WHERE delivery = 'read') AS "read!",
-                              count(*) FILTER (WHERE state = 'failed' OR delivery = 'failed') AS "failed!"
-                         FROM outbox
-                        WHERE created_at >= ($1::date)::timestamp AT TIME ZONE 'Asia/Kolkata'
-                          AND created_at < ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Kolkata'
-                        GROUP BY 1 ORDER BY 2 DESC, 1"#,
-                    from,
-                    to
                 )
                 .fetch_all(ctx.db())
                 .await?,
@@ -285,61 +356,15 @@ pub async fn report(
         }),
     );
 
-    let messages_table = ReportTable::of(
-        "WhatsApp by template",
-        &[
-            ("Template", Kind::Text),
-            ("Messages", Kind::Count),
-            ("Sent", Kind::Count),
-            ("Delivered", Kind::Count),
-            ("Read", Kind::Count),
-            ("Failed", Kind::Count),
-            ("Delivered of sent", Kind::Percent),
-            ("Read of delivered", Kind::Percent),
-        ],
-        messages.into_iter().map(|r| {
-            vec![
-                Cell::Text(r.template),
-                Cell::Count(r.made),
-                Cell::Count(r.sent),
-                Cell::Count(r.delivered),
-                Cell::Count(r.read),
-                Cell::Count(r.failed),
-                share(r.delivered, r.sent),
-                share(r.read, r.delivered),
-            ]
-        }),
-    );
-
-    let change = |a: i64, b: i64| Change { now: a, before: b };
-    Ok(PlatformReport {
+    Ok(PlatformTables {
         query,
         downloads_blocked,
         period,
-        previous,
-        grouping,
-        total: change(now.total, before.total),
-        orders: change(now.orders, before.orders),
-        active_retailers: change(active_now.retailers, active_before.retailers),
-        active_distributors: change(active_now.distributors, active_before.distributors),
-        active_manufacturers: change(active_now.manufacturers, active_before.manufacturers),
-        series,
-        placed_lines: now.placed_lines,
-        funnel: Funnel {
-            placed: now.placed,
-            open: now.open,
-            accepted: now.accepted,
-            fulfilled: now.fulfilled,
-            rejected: now.rejected,
-            withdrawn: now.withdrawn,
-            cancelled: now.cancelled,
-        },
         retailers: retailers_table,
         categories: categories_table,
         top_products: ReportTable {
             totals: None,
             ..top_table
         },
-        messages: messages_table,
     })
 }

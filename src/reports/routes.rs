@@ -15,6 +15,10 @@ use http::request::Parts;
 /// A download handler: who may call it and how its report is made.
 macro_rules! download_route {
     ($(#[$doc:meta])* $name:ident, $kinds:expr, $make:path) => {
+        download_route!($(#[$doc])* $name, $kinds, $make, [] => $make);
+    };
+    // `$sections` come from the report `$apart` (made apart from the main one).
+    ($(#[$doc:meta])* $name:ident, $kinds:expr, $make:path, $sections:expr => $apart:path) => {
         $(#[$doc])*
         pub async fn $name(
             State(state): State<AppState>,
@@ -27,6 +31,10 @@ macro_rules! download_route {
                 let section = Section::parse(&section).ok_or_else(no_such_report)?;
                 if section == Section::Lines {
                     return super::export::lines(&ctx, &q, &format).await;
+                }
+                if $sections.contains(&section) {
+                    let report = $apart(&ctx, &q, false).await?;
+                    return download(&ctx, &format, section, report).await;
                 }
                 let report = $make(&ctx, &q, false).await?;
                 download(&ctx, &format, section, report).await
@@ -52,7 +60,8 @@ download_route!(
     /// The platform report's tables, for AuroMart's admins only.
     platform_download,
     &[OrgKind::Platform],
-    super::platform::report
+    super::platform::report,
+    super::PlatformTables::SECTIONS => super::platform::tables
 );
 
 fn no_such_report() -> AppError {

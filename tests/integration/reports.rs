@@ -494,7 +494,13 @@ async fn the_admin_sees_the_whole_platform() {
     assert_eq!(r["active_retailers"]["now"].as_i64(), Some(2));
     assert_eq!(r["active_manufacturers"]["now"].as_i64(), Some(2));
     assert_eq!(r["series"].as_array().map(Vec::len), Some(1), "one month");
-    let shops = r["retailers"]["rows"].to_string();
+    let t = admin
+        .call(
+            "reports/platform_tables",
+            &period("this_month", "", "", "month"),
+        )
+        .await;
+    let shops = t.ok()["retailers"]["rows"].to_string();
     assert!(
         shops.contains("Test Shop 372") && shops.contains("Test Shop 382"),
         "{shops}"
@@ -987,6 +993,11 @@ async fn folded_months_equal_their_days_and_reports_read_the_same_either_way() {
             .clone(),
         a.retailer.call("reports/sales", &span).await.ok().clone(),
         admin.call("reports/platform", &span).await.ok().clone(),
+        admin
+            .call("reports/platform_tables", &span)
+            .await
+            .ok()
+            .clone(),
     );
     unfold(&app).await;
     let daily_reports = (
@@ -997,6 +1008,11 @@ async fn folded_months_equal_their_days_and_reports_read_the_same_either_way() {
             .clone(),
         a.retailer.call("reports/sales", &span).await.ok().clone(),
         admin.call("reports/platform", &span).await.ok().clone(),
+        admin
+            .call("reports/platform_tables", &span)
+            .await
+            .ok()
+            .clone(),
     );
     assert_eq!(
         folded_reports.0, daily_reports.0,
@@ -1004,6 +1020,7 @@ async fn folded_months_equal_their_days_and_reports_read_the_same_either_way() {
     );
     assert_eq!(folded_reports.1, daily_reports.1, "the shop's report");
     assert_eq!(folded_reports.2, daily_reports.2, "the platform's report");
+    assert_eq!(folded_reports.3, daily_reports.3, "the platform's tables");
     let sold = folded_reports.0["total"]["now"].as_i64().unwrap_or(0);
     assert!(
         sold > 0,

@@ -621,6 +621,12 @@ fn cases() -> Vec<Case> {
             tenancy: Platform,
         },
         Case {
+            endpoint: "reports/platform_tables",
+            who: Kinds(&[OrgKind::Platform]),
+            args: this_month,
+            tenancy: Platform,
+        },
+        Case {
             endpoint: "reports/glance",
             who: Kinds(PARTIES),
             args: no_args,
