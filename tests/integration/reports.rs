@@ -985,47 +985,29 @@ async fn folded_months_equal_their_days_and_reports_read_the_same_either_way() {
         "month",
     );
     let (admin, _) = app.admin().await;
-    let folded_reports = (
-        a.distributor
-            .call("reports/sales", &span)
-            .await
-            .ok()
-            .clone(),
-        a.retailer.call("reports/sales", &span).await.ok().clone(),
-        admin.call("reports/platform", &span).await.ok().clone(),
-        admin
-            .call("reports/platform_tables", &span)
-            .await
-            .ok()
-            .clone(),
-    );
+    let reads = [
+        (&a.distributor, "reports/sales", "the distributor's report"),
+        (&a.retailer, "reports/sales", "the shop's report"),
+        (&admin, "reports/platform", "the platform's report"),
+        (&admin, "reports/platform_tables", "the platform's tables"),
+    ];
+    let mut folded_reports = Vec::new();
+    for (who, endpoint, _) in reads {
+        folded_reports.push(who.call(endpoint, &span).await.ok().clone());
+    }
     unfold(&app).await;
-    let daily_reports = (
-        a.distributor
-            .call("reports/sales", &span)
-            .await
-            .ok()
-            .clone(),
-        a.retailer.call("reports/sales", &span).await.ok().clone(),
-        admin.call("reports/platform", &span).await.ok().clone(),
-        admin
-            .call("reports/platform_tables", &span)
-            .await
-            .ok()
-            .clone(),
-    );
-    assert_eq!(
-        folded_reports.0, daily_reports.0,
-        "the distributor's report"
-    );
-    assert_eq!(folded_reports.1, daily_reports.1, "the shop's report");
-    assert_eq!(folded_reports.2, daily_reports.2, "the platform's report");
-    assert_eq!(folded_reports.3, daily_reports.3, "the platform's tables");
-    let sold = folded_reports.0["total"]["now"].as_i64().unwrap_or(0);
+    for ((who, endpoint, what), folded) in reads.into_iter().zip(&folded_reports) {
+        let daily = who.call(endpoint, &span).await.ok().clone();
+        assert_eq!(
+            folded, &daily,
+            "{what}: the same from months and days as from days"
+        );
+    }
+    let sold = folded_reports[0]["total"]["now"].as_i64().unwrap_or(0);
     assert!(
         sold > 0,
         "the span holds sales: {}",
-        folded_reports.0["total"]
+        folded_reports[0]["total"]
     );
 
     // Folding again from nothing gives the same months.
