@@ -3,7 +3,7 @@
 //! through their `month` and `day` indexes), WhatsApp delivery from the outbox.
 //! Platform staff only; the platform is the only tenant of these figures.
 
-use super::service::{Resolved, fill_series, naive, resolve, state_name};
+use super::service::{Bucket, Resolved, fill_series, naive, resolve, state_name};
 use super::table::{Cell, Kind, ReportTable};
 use super::{Funnel, PeriodQuery, PlatformReport, PlatformTables, Point};
 use crate::domain::period::{Change, Grouping, Period};
@@ -78,12 +78,6 @@ async fn active(ctx: &Ctx, p: Period) -> Result<Active, AppError> {
     )
     .fetch_one(ctx.db())
     .await?)
-}
-
-struct Bucket {
-    bucket: chrono::NaiveDate,
-    value: i64,
-    orders: i64,
 }
 
 async fn series(ctx: &Ctx, p: Period, grouping: Grouping) -> Result<Vec<Point>, AppError> {

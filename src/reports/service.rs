@@ -175,10 +175,11 @@ macro_rules! totals_query {
     };
 }
 
-struct Bucket {
-    bucket: NaiveDate,
-    value: i64,
-    orders: i64,
+/// One bucket of a series: its first day, value and orders.
+pub(super) struct Bucket {
+    pub(super) bucket: NaiveDate,
+    pub(super) value: i64,
+    pub(super) orders: i64,
 }
 
 macro_rules! series_query {
