@@ -25,11 +25,19 @@ pub mod whatsapp;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Lets browser tests (and curious developers) know the WASM has taken over.
-    let _ = js_sys::Reflect::set(
-        &js_sys::global(),
-        &"__auromart_hydrated".into(),
-        &true.into(),
-    );
+    // Lazy routes: the current page's WASM chunk is fetched (the server-rendered
+    // page preloads it) before hydration starts, so a fresh load of any page
+    // hydrates the same tree the server rendered.
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::prelude::document().body();
+        let Some(body) = body else { return };
+        let owner = leptos::mount::hydrate_from_async(body, app::App).await;
+        owner.forget();
+        // Lets browser tests (and curious developers) know the WASM has taken over.
+        let _ = js_sys::Reflect::set(
+            &js_sys::global(),
+            &"__auromart_hydrated".into(),
+            &true.into(),
+        );
+    });
 }

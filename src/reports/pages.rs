@@ -7,8 +7,8 @@ use super::api::{
 };
 use super::table::{Cell, Kind, ReportTable};
 use super::{
-    BrandReport, Funnel, PeriodQuery, PlatformReport, Report, SalesReport, Section, csv_href,
-    show_per_mille,
+    BrandReport, Funnel, PeriodQuery, PlatformReport, PlatformTables, Report, SalesReport, Section,
+    csv_href, show_per_mille,
 };
 use crate::domain::OrgKind;
 use crate::domain::period::{Change, Grouping, Period, Preset};
@@ -446,16 +446,22 @@ pub fn PlatformReportsPage() -> impl IntoView {
 
 #[component]
 fn PlatformReports() -> impl IntoView {
+    // The big tables are their own request, started with the figures' (not
+    // once they arrive, which made a fresh load's hydration depend on which
+    // answer the browser had first); they show when they are added up.
+    let tables = Resource::new(period_from_link(), get_platform_tables);
     report_frame(
         OrgKind::Platform,
         "Platform",
         get_platform_report,
-        |r, l| view! { <PlatformBody r l /> },
+        move |r, l| view! { <PlatformBody r l tables /> },
     )
 }
 
+type TablesResource = Resource<Result<PlatformTables, AppError>>;
+
 #[component]
-fn PlatformBody(r: PlatformReport, l: Links) -> impl IntoView {
+fn PlatformBody(r: PlatformReport, l: Links, tables: TablesResource) -> impl IntoView {
     let c = l.compares();
     view! {
         <PeriodLine period=r.period previous=r.previous compare=c />
@@ -484,17 +490,16 @@ fn PlatformBody(r: PlatformReport, l: Links) -> impl IntoView {
             dl=l.of(Section::Series)
         />
         <FunnelCard f=r.funnel />
-        <PlatformTablesPart q=r.query.clone() l=l.clone() />
+        <PlatformTablesPart tables l=l.clone() />
         <TableCard table=r.messages dl=l.of(Section::Messages) test="messages" />
         <LinesCard dl=l.of(Section::Lines) lines=r.placed_lines />
     }
 }
 
-/// The platform's big tables, fetched after the figures (over years they take
-/// seconds to add up; the figures above them do not wait).
+/// The platform's big tables (over years they take seconds to add up; the
+/// figures above them do not wait).
 #[component]
-fn PlatformTablesPart(q: PeriodQuery, l: Links) -> impl IntoView {
-    let tables = Resource::new(move || q.clone(), get_platform_tables);
+fn PlatformTablesPart(tables: TablesResource, l: Links) -> impl IntoView {
     view! {
         <Suspense fallback=|| {
             view! {
