@@ -11,6 +11,7 @@ pub mod http;
 pub mod icons;
 pub mod listing;
 pub mod password;
+pub mod precompress;
 pub mod request_id;
 pub mod router;
 pub mod session;

@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 #[derive(Clone)]
@@ -27,10 +28,27 @@ struct Assets {
 }
 
 /// The service worker with this build's version, so a new deploy replaces old caches.
+/// The version covers every JS, WASM and CSS file in the package directory: the
+/// main module, its JS and CSS, and each page's lazily loaded chunk, which the
+/// worker serves cache-first and which can change while the main module does not
+/// (not their compressed copies, which appear while processes start).
 fn service_worker(site_root: &str, pkg_dir: &str, output_name: &str) -> String {
     let mut hasher = Sha256::new();
-    for ext in ["js", "wasm", "css"] {
-        if let Ok(bytes) = std::fs::read(format!("{site_root}/{pkg_dir}/{output_name}.{ext}")) {
+    let mut files: Vec<_> = std::fs::read_dir(format!("{site_root}/{pkg_dir}"))
+        .map(|dir| {
+            dir.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| super::precompress::is_client_file(p))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    for path in files {
+        if let Ok(bytes) = std::fs::read(&path) {
+            hasher.update(
+                path.file_name()
+                    .map(|n| n.as_encoded_bytes())
+                    .unwrap_or_default(),
+            );
             hasher.update(bytes);
         }
     }
@@ -63,7 +81,14 @@ pub fn build(state: AppState) -> Result<Router, png::EncodingError> {
     for (path, route) in plain_routes() {
         router = router.route(path, route);
     }
+    // The client's files, as the precompressed copy the browser accepts (brotli,
+    // gzip; see `precompress`), else as they are (then compressed on the fly).
+    let pkg = format!("/{}", opts.site_pkg_dir);
+    let pkg_files = ServeDir::new(format!("{}{pkg}", opts.site_root))
+        .precompressed_br()
+        .precompressed_gzip();
     Ok(router
+        .nest_service(&pkg, pkg_files)
         .leptos_routes_with_context(
             &state,
             routes,
@@ -246,6 +271,13 @@ async fn error_status(req: Request, next: Next) -> Response {
 async fn cache_headers(req: Request<Body>, next: Next) -> Response {
     let is_pkg = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
+    if is_pkg {
+        // The same URL answers brotli, gzip or plain by the request's Accept-Encoding.
+        res.headers_mut().insert(
+            http::header::VARY,
+            HeaderValue::from_static("accept-encoding"),
+        );
+    }
     if !res.headers().contains_key(CACHE_CONTROL) {
         let value = if is_pkg {
             "public, max-age=300"

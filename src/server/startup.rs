@@ -87,6 +87,18 @@ impl Application {
         let addr = leptos.site_addr;
         let state = AppState::new(leptos, config, pool)?;
         let router = router::build(state.clone())?;
+        let pkg_dir =
+            Path::new(&*state.leptos_options.site_root).join(&*state.leptos_options.site_pkg_dir);
+        tokio::task::spawn_blocking(move || match super::precompress::run(&pkg_dir) {
+            Ok(n) => {
+                tracing::info!(files = n, dir = %pkg_dir.display(), "client files precompressed")
+            }
+            // Tests and benches run without a client build.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                tracing::warn!(error = %e, dir = %pkg_dir.display(), "client files not precompressed")
+            }
+        });
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| StartError::Bind {
