@@ -214,3 +214,54 @@ pub struct OrderCounts {
     /// Each status with its number of orders, in the order of `OrderState::ALL`.
     pub by_state: Vec<(crate::domain::order::OrderState, i64)>,
 }
+
+impl OrderCounts {
+    /// The counts from one (state, orders) pair per state present: every state
+    /// listed in `OrderState::ALL` order (absent ones as 0), new = placed,
+    /// open = every state that is not final.
+    pub fn from_groups(groups: &[(crate::domain::order::OrderState, i64)]) -> OrderCounts {
+        use crate::domain::order::OrderState;
+        let of = |state: OrderState| {
+            groups
+                .iter()
+                .filter(|(s, _)| *s == state)
+                .map(|(_, n)| n)
+                .sum::<i64>()
+        };
+        let by_state: Vec<_> = OrderState::ALL.into_iter().map(|s| (s, of(s))).collect();
+        OrderCounts {
+            new: of(OrderState::Placed),
+            open: by_state
+                .iter()
+                .filter(|(s, _)| !s.is_final())
+                .map(|(_, n)| n)
+                .sum(),
+            by_state,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OrderCounts;
+    use crate::domain::order::OrderState;
+
+    #[test]
+    fn counts_from_groups_list_every_state_and_sum_the_open_ones() {
+        let c = OrderCounts::from_groups(&[
+            (OrderState::Delivered, 40),
+            (OrderState::Placed, 3),
+            (OrderState::Packed, 2),
+            (OrderState::Cancelled, 1),
+        ]);
+        assert_eq!(c.new, 3);
+        assert_eq!(c.open, 5);
+        assert_eq!(c.by_state.len(), OrderState::ALL.len());
+        assert_eq!(c.by_state[0], (OrderState::ALL[0], 3));
+        let delivered = c.by_state.iter().find(|(s, _)| *s == OrderState::Delivered);
+        assert_eq!(delivered, Some(&(OrderState::Delivered, 40)));
+        let accepted = c.by_state.iter().find(|(s, _)| *s == OrderState::Accepted);
+        assert_eq!(accepted, Some(&(OrderState::Accepted, 0)));
+        assert_eq!(OrderCounts::from_groups(&[]).open, 0);
+    }
+}

@@ -57,19 +57,15 @@ macro_rules! list_query {
     };
 }
 
-/// Badge counts (new, open) of one side's orders (`[$side]`: the column holding
-/// $1; see `by_side`).
+/// The number of orders in each state on one side (`[$side]`: the column
+/// holding $1; see `by_side`). One group per state, so PostgreSQL answers a
+/// distributor's from the `(distributor_id, state, …)` index alone (an
+/// index-only scan) instead of testing nine filters on every order it has.
 macro_rules! count_query {
     ([$($side:tt)+], $other:tt, $org:expr) => {
         sqlx::query!(
-            r#"SELECT count(*) FILTER (WHERE o.state = 'placed') AS "new!",
-                      count(*) FILTER (WHERE o.state NOT IN ('delivered', 'picked_up', 'rejected', 'cancelled')) AS "open!",
-                      ARRAY[count(*) FILTER (WHERE o.state = 'placed'), count(*) FILTER (WHERE o.state = 'accepted'),
-                            count(*) FILTER (WHERE o.state = 'packed'), count(*) FILTER (WHERE o.state = 'out_for_delivery'),
-                            count(*) FILTER (WHERE o.state = 'ready_for_pickup'), count(*) FILTER (WHERE o.state = 'delivered'),
-                            count(*) FILTER (WHERE o.state = 'picked_up'), count(*) FILTER (WHERE o.state = 'rejected'),
-                            count(*) FILTER (WHERE o.state = 'cancelled')] AS "by_state!: Vec<i64>"
-                 FROM orders o WHERE "# + $($side)+ + " = $1",
+            r#"SELECT o.state AS "state!: OrderState", count(*) AS "n!"
+                 FROM orders o WHERE "# + $($side)+ + " = $1 GROUP BY o.state",
             $org
         )
     };
@@ -166,19 +162,12 @@ pub async fn detail(ctx: &Ctx, id: i64) -> Result<OrderDetail, AppError> {
 #[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn counts(ctx: &Ctx) -> Result<OrderCounts, AppError> {
     let org = ctx.user().org_id;
-    let c = by_side!(
+    let groups = by_side!(
         ctx.user().org_kind == OrgKind::Retailer,
         count_query!("o", org)
-            .fetch_one(ctx.db())
+            .fetch_all(ctx.db())
             .await
-            .map(|c| (c.new, c.open, c.by_state))
+            .map(|rows| { rows.into_iter().map(|r| (r.state, r.n)).collect::<Vec<_>>() })
     )?;
-    let (new, open, counts) = c;
-    // The array lists the states in the order of `OrderState::ALL`.
-    let by_state = OrderState::ALL.into_iter().zip(counts).collect();
-    Ok(OrderCounts {
-        new,
-        open,
-        by_state,
-    })
+    Ok(OrderCounts::from_groups(&groups))
 }
