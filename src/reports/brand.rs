@@ -43,12 +43,13 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandR
         downloads_blocked,
     } = resolve(ctx, q, remember).await?;
     let previous = period.previous();
-    let (now, before) = (totals(ctx, period).await?, totals(ctx, previous).await?);
     let org = ctx.user().org_id;
     let (from, to) = (naive(period.from), naive(period.to));
     let (before_from, before_to) = (naive(previous.from), naive(previous.to));
-
-    let buckets = sqlx::query!(
+    // The queries are independent: they run at once, each on its own pooled connection.
+    let db = ctx.db();
+    let buckets = async {
+        Ok::<_, AppError>(sqlx::query!(
         r#"SELECT (CASE $4 WHEN 'week' THEN date_trunc('week', day) WHEN 'month' THEN date_trunc('month', day)
                    ELSE day END)::date AS "bucket!",
                   sum(value_paise)::bigint AS "value!", sum(orders)::bigint AS "lines!"
@@ -59,16 +60,10 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandR
         from,
         to,
         grouping.as_str()
-    )
-    .fetch_all(ctx.db())
-    .await?;
-    let series = fill_series(
-        grouping,
-        period,
-        buckets.iter().map(|b| (b.bucket, b.value, b.lines)),
-    );
-
-    let distributors = sqlx::query!(
+    ).fetch_all(db).await?)
+    };
+    let distributors = async {
+        Ok::<_, AppError>(sqlx::query!(
         r#"SELECT d.trade_name, d.city, t.shops AS "shops!", t.qty AS "qty!", t.value AS "value!"
              FROM (SELECT distributor_id, count(DISTINCT retailer_id) AS shops, sum(qty)::bigint AS qty,
                           sum(value_paise)::bigint AS value
@@ -80,32 +75,10 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandR
         org,
         from,
         to
-    )
-    .fetch_all(ctx.db())
-    .await?;
-    let distributors_table = ReportTable::of(
-        "By distributor",
-        &[
-            ("Distributor", Kind::Text),
-            ("Town", Kind::Text),
-            ("Shops", Kind::Distinct),
-            ("Quantity", Kind::Count),
-            ("Value before GST", Kind::Money),
-        ],
-        distributors.into_iter().map(|r| {
-            vec![
-                Cell::Text(r.trade_name),
-                Cell::Text(r.city),
-                Cell::Count(r.shops),
-                Cell::Count(r.qty),
-                Cell::Money(r.value),
-            ]
-        }),
-    );
-
-    // Per postal district (a pincode's first three digits): shops buying, of
-    // them how many had bought the brand before the period (repeat) or not (new).
-    let districts = sqlx::query!(
+    ).fetch_all(db).await?)
+    };
+    let districts = async {
+        Ok::<_, AppError>(sqlx::query!(
         r#"WITH sold AS (
              SELECT retailer_id, state_code, left(pincode, 3) AS district, sum(qty)::bigint AS qty,
                     sum(value_paise)::bigint AS value
@@ -123,34 +96,10 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandR
         org,
         from,
         to
-    )
-    .fetch_all(ctx.db())
-    .await?;
-    let districts_table = ReportTable::of(
-        "By place",
-        &[
-            ("State", Kind::Text),
-            ("Postal district", Kind::Text),
-            ("Shops", Kind::Count),
-            ("New shops", Kind::Count),
-            ("Repeat shops", Kind::Count),
-            ("Quantity", Kind::Count),
-            ("Value before GST", Kind::Money),
-        ],
-        districts.into_iter().map(|r| {
-            vec![
-                Cell::Text(state_name(r.state_code)),
-                Cell::Text(format!("{}xxx", r.district)),
-                Cell::Count(r.shops),
-                Cell::Count(r.shops - r.repeat),
-                Cell::Count(r.repeat),
-                Cell::Count(r.qty),
-                Cell::Money(r.value),
-            ]
-        }),
-    );
-
-    let pincodes = sqlx::query!(
+    ).fetch_all(db).await?)
+    };
+    let pincodes = async {
+        Ok::<_, AppError>(sqlx::query!(
         r#"SELECT state_code, pincode, count(DISTINCT retailer_id) AS "shops!", sum(qty)::bigint AS "qty!",
                   sum(value_paise)::bigint AS "value!"
              FROM sales_daily
@@ -159,30 +108,10 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandR
         org,
         from,
         to
-    )
-    .fetch_all(ctx.db())
-    .await?;
-    let pincodes_table = ReportTable::of(
-        "By pincode",
-        &[
-            ("State", Kind::Text),
-            ("Pincode", Kind::Text),
-            ("Shops", Kind::Count),
-            ("Quantity", Kind::Count),
-            ("Value before GST", Kind::Money),
-        ],
-        pincodes.into_iter().map(|r| {
-            vec![
-                Cell::Text(state_name(r.state_code)),
-                Cell::Text(r.pincode),
-                Cell::Count(r.shops),
-                Cell::Count(r.qty),
-                Cell::Money(r.value),
-            ]
-        }),
-    );
-
-    let products = sqlx::query!(
+    ).fetch_all(db).await?)
+    };
+    let products = async {
+        Ok::<_, AppError>(sqlx::query!(
         r#"SELECT k.code, k.name, t.qty AS "qty!", t.value AS "value!", t.shops AS "shops!", t.before AS "before!"
              FROM (SELECT sku_id,
                           COALESCE(sum(qty) FILTER (WHERE day BETWEEN $2 AND $3), 0)::bigint AS qty,
@@ -200,40 +129,10 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandR
         to,
         before_from,
         before_to
-    )
-    .fetch_all(ctx.db())
-    .await?;
-    let products_table = ReportTable::of(
-        "By product",
-        &[
-            ("Code", Kind::Text),
-            ("Product", Kind::Text),
-            ("Shops", Kind::Distinct),
-            ("Quantity", Kind::Count),
-            ("Value before GST", Kind::Money),
-            ("Before", Kind::Money),
-            ("Growth", Kind::Percent),
-        ],
-        products.into_iter().map(|r| {
-            let growth = Change {
-                now: r.value,
-                before: r.before,
-            };
-            vec![
-                Cell::Text(r.code),
-                Cell::Text(r.name),
-                Cell::Count(r.shops),
-                Cell::Count(r.qty),
-                Cell::Money(r.value),
-                Cell::Money(r.before),
-                Cell::Growth(growth),
-            ]
-        }),
-    );
-
-    // Stock now at every distributor listing the product; orders of the period
-    // by how they fared; demand the orders do not show (migration 0016).
-    let visibility = sqlx::query!(
+    ).fetch_all(db).await?)
+    };
+    let visibility = async {
+        Ok::<_, AppError>(sqlx::query!(
         r#"WITH ordered AS (
              SELECT sku_id,
                     COALESCE(sum(qty) FILTER (WHERE stage IN ('confirmed', 'fulfilled')), 0)::bigint AS sold,
@@ -269,9 +168,165 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandR
         org,
         from,
         to
-    )
-    .fetch_all(ctx.db())
-    .await?;
+    ).fetch_all(db).await?)
+    };
+    let product_places = async {
+        Ok::<_, AppError>(sqlx::query!(
+        r#"SELECT k.code, k.name, t.state_code AS "state_code!", t.district AS "district!", t.shops AS "shops!",
+                  t.qty AS "qty!", t.value AS "value!"
+             FROM (SELECT sku_id, state_code, left(pincode, 3) AS district, count(DISTINCT retailer_id) AS shops,
+                          sum(qty)::bigint AS qty, sum(value_paise)::bigint AS value
+                     FROM sales_daily
+                    WHERE manufacturer_id = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
+                    GROUP BY 1, 2, 3) t
+             JOIN skus k ON k.id = t.sku_id
+            ORDER BY k.name, k.id, t.shops DESC, t.state_code, t.district"#,
+        org,
+        from,
+        to
+    ).fetch_all(db).await?)
+    };
+    let shops = async {
+        Ok::<_, AppError>(sqlx::query!(
+        r#"SELECT r.trade_name AS "name?", r.city AS "city?", t.qty AS "qty!", t.value AS "value!",
+                  t.last_day AS "last_day!"
+             FROM (SELECT retailer_id, sum(qty)::bigint AS qty, sum(value_paise)::bigint AS value, max(day) AS last_day
+                     FROM sales_daily
+                    WHERE manufacturer_id = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
+                    GROUP BY 1) t
+             LEFT JOIN organisations r ON r.id = t.retailer_id AND r.shares_identity_with_brands
+            ORDER BY t.value DESC"#,
+        org,
+        from,
+        to
+    ).fetch_all(db).await?)
+    };
+    let (
+        now,
+        before,
+        buckets,
+        distributors,
+        districts,
+        pincodes,
+        products,
+        visibility,
+        product_places,
+        shops,
+    ) = tokio::try_join!(
+        totals(ctx, period),
+        totals(ctx, previous),
+        buckets,
+        distributors,
+        districts,
+        pincodes,
+        products,
+        visibility,
+        product_places,
+        shops
+    )?;
+
+    let series = fill_series(
+        grouping,
+        period,
+        buckets.iter().map(|b| (b.bucket, b.value, b.lines)),
+    );
+
+    let distributors_table = ReportTable::of(
+        "By distributor",
+        &[
+            ("Distributor", Kind::Text),
+            ("Town", Kind::Text),
+            ("Shops", Kind::Distinct),
+            ("Quantity", Kind::Count),
+            ("Value before GST", Kind::Money),
+        ],
+        distributors.into_iter().map(|r| {
+            vec![
+                Cell::Text(r.trade_name),
+                Cell::Text(r.city),
+                Cell::Count(r.shops),
+                Cell::Count(r.qty),
+                Cell::Money(r.value),
+            ]
+        }),
+    );
+
+    // Per postal district (a pincode's first three digits): shops buying, of
+    // them how many had bought the brand before the period (repeat) or not (new).
+    let districts_table = ReportTable::of(
+        "By place",
+        &[
+            ("State", Kind::Text),
+            ("Postal district", Kind::Text),
+            ("Shops", Kind::Count),
+            ("New shops", Kind::Count),
+            ("Repeat shops", Kind::Count),
+            ("Quantity", Kind::Count),
+            ("Value before GST", Kind::Money),
+        ],
+        districts.into_iter().map(|r| {
+            vec![
+                Cell::Text(state_name(r.state_code)),
+                Cell::Text(format!("{}xxx", r.district)),
+                Cell::Count(r.shops),
+                Cell::Count(r.shops - r.repeat),
+                Cell::Count(r.repeat),
+                Cell::Count(r.qty),
+                Cell::Money(r.value),
+            ]
+        }),
+    );
+
+    let pincodes_table = ReportTable::of(
+        "By pincode",
+        &[
+            ("State", Kind::Text),
+            ("Pincode", Kind::Text),
+            ("Shops", Kind::Count),
+            ("Quantity", Kind::Count),
+            ("Value before GST", Kind::Money),
+        ],
+        pincodes.into_iter().map(|r| {
+            vec![
+                Cell::Text(state_name(r.state_code)),
+                Cell::Text(r.pincode),
+                Cell::Count(r.shops),
+                Cell::Count(r.qty),
+                Cell::Money(r.value),
+            ]
+        }),
+    );
+
+    let products_table = ReportTable::of(
+        "By product",
+        &[
+            ("Code", Kind::Text),
+            ("Product", Kind::Text),
+            ("Shops", Kind::Distinct),
+            ("Quantity", Kind::Count),
+            ("Value before GST", Kind::Money),
+            ("Before", Kind::Money),
+            ("Growth", Kind::Percent),
+        ],
+        products.into_iter().map(|r| {
+            let growth = Change {
+                now: r.value,
+                before: r.before,
+            };
+            vec![
+                Cell::Text(r.code),
+                Cell::Text(r.name),
+                Cell::Count(r.shops),
+                Cell::Count(r.qty),
+                Cell::Money(r.value),
+                Cell::Money(r.before),
+                Cell::Growth(growth),
+            ]
+        }),
+    );
+
+    // Stock now at every distributor listing the product; orders of the period
+    // by how they fared; demand the orders do not show (migration 0016).
     let visibility_table = ReportTable::of(
         "Stock, sales and demand",
         &[
@@ -306,22 +361,6 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandR
         }),
     );
 
-    let product_places = sqlx::query!(
-        r#"SELECT k.code, k.name, t.state_code AS "state_code!", t.district AS "district!", t.shops AS "shops!",
-                  t.qty AS "qty!", t.value AS "value!"
-             FROM (SELECT sku_id, state_code, left(pincode, 3) AS district, count(DISTINCT retailer_id) AS shops,
-                          sum(qty)::bigint AS qty, sum(value_paise)::bigint AS value
-                     FROM sales_daily
-                    WHERE manufacturer_id = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
-                    GROUP BY 1, 2, 3) t
-             JOIN skus k ON k.id = t.sku_id
-            ORDER BY k.name, k.id, t.shops DESC, t.state_code, t.district"#,
-        org,
-        from,
-        to
-    )
-    .fetch_all(ctx.db())
-    .await?;
     let product_places_table = ReportTable::of(
         "Shops buying each product, by place",
         &[
@@ -347,21 +386,6 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandR
     );
 
     // Names only of shops that consented, read now; the rest only counted.
-    let shops = sqlx::query!(
-        r#"SELECT r.trade_name AS "name?", r.city AS "city?", t.qty AS "qty!", t.value AS "value!",
-                  t.last_day AS "last_day!"
-             FROM (SELECT retailer_id, sum(qty)::bigint AS qty, sum(value_paise)::bigint AS value, max(day) AS last_day
-                     FROM sales_daily
-                    WHERE manufacturer_id = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
-                    GROUP BY 1) t
-             LEFT JOIN organisations r ON r.id = t.retailer_id AND r.shares_identity_with_brands
-            ORDER BY t.value DESC"#,
-        org,
-        from,
-        to
-    )
-    .fetch_all(ctx.db())
-    .await?;
     let mut named = ReportTable::new(
         "Shops that share their name",
         &[
