@@ -97,6 +97,17 @@ impl Carts {
         self.0.iter().map(|c| c.items.len()).sum()
     }
 
+    /// The goods' value before tax, every distributor's cart together (the shop's
+    /// cart bar: the tax is worked out on the cart page, so the shop's code stays
+    /// without the GST rules).
+    pub fn goods_paise(&self) -> i64 {
+        self.0
+            .iter()
+            .flat_map(|c| &c.items)
+            .map(|i| i.qty.max(1) * i.price_paise)
+            .sum()
+    }
+
     pub fn qty_of(&self, listing_id: i64) -> i64 {
         self.0
             .iter()
@@ -261,6 +272,21 @@ mod tests {
             delivers_here: dist != 30,
             pickup_at: (dist == 30).then(|| "Market Yard, 9-7".to_string()),
         }
+    }
+
+    #[test]
+    fn the_cart_bar_adds_up_every_cart_before_tax() {
+        let mut c = Carts::default();
+        assert_eq!(c.goods_paise(), 0);
+        // Two of ₹27.50 from one distributor, two (the minimum) of ₹10.00 from another.
+        c.add(&product(1), &offer(1, 10, 2750, 500), 2, || {
+            "k1xxxxxx".into()
+        });
+        c.add(&product(2), &offer(2, 20, 1000, 1800), 1, || {
+            "k2xxxxxx".into()
+        });
+        assert_eq!(c.count(), 2);
+        assert_eq!(c.goods_paise(), 2 * 2750 + 2 * 1000);
     }
 
     #[test]

@@ -62,6 +62,48 @@ pub struct BrowseFilter {
     pub page: u32,
 }
 
+impl BrowseFilter {
+    /// Any filter besides the search words is set.
+    pub fn narrows(&self) -> bool {
+        !self.category.is_empty()
+            || !self.brand.is_empty()
+            || !self.min_price.is_empty()
+            || !self.max_price.is_empty()
+            || self.in_stock
+    }
+
+    /// The shop's link to `page` of these results, every value percent-encoded.
+    pub fn page_href(&self, page: u32) -> String {
+        let mut href = format!(
+            "?q={}&category={}&brand={}&min={}&max={}",
+            query_value(&self.q),
+            query_value(&self.category),
+            query_value(&self.brand),
+            query_value(&self.min_price),
+            query_value(&self.max_price),
+        );
+        if self.in_stock {
+            href.push_str("&in_stock=on");
+        }
+        href.push_str(&format!("&page={page}"));
+        href
+    }
+}
+
+/// A query-string value: unreserved characters as they are, every other byte
+/// of its UTF-8 as %XX (so "&", "#", spaces and Devanagari survive the link).
+fn query_value(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BrowsePage {
     pub products: Vec<Product>,
@@ -243,7 +285,33 @@ impl OrderCounts {
 
 #[cfg(test)]
 mod tests {
-    use super::OrderCounts;
+    use super::{BrowseFilter, OrderCounts};
+
+    #[test]
+    fn the_next_page_link_keeps_every_filter_encoded() {
+        let f = BrowseFilter {
+            q: "tea & biscuits".into(),
+            brand: "बिस्कुट".into(),
+            min_price: "10.5".into(),
+            in_stock: true,
+            ..Default::default()
+        };
+        assert!(f.narrows());
+        assert_eq!(
+            f.page_href(2),
+            "?q=tea%20%26%20biscuits&category=&brand=%E0%A4%AC%E0%A4%BF%E0%A4%B8%E0%A5%8D%E0%A4%95%E0%A5%81%E0%A4%9F\
+             &min=10.5&max=&in_stock=on&page=2"
+        );
+        let plain = BrowseFilter {
+            q: "sabun".into(),
+            ..Default::default()
+        };
+        assert!(!plain.narrows());
+        assert_eq!(
+            plain.page_href(1),
+            "?q=sabun&category=&brand=&min=&max=&page=1"
+        );
+    }
     use crate::domain::order::OrderState;
 
     #[test]

@@ -552,61 +552,84 @@ fn Shop() -> impl IntoView {
     view! {
         <RoleNav kind=OrgKind::Retailer />
         <h1>"Shop"</h1>
-        <Form method="GET" action="" attr:class="filters shop-filter">
-            <input
-                type="search"
-                name="q"
-                placeholder="Search products, brands, categories"
-                prop:value=move || filter().q
-                data-test="search"
-            />
-            <select name="category" aria-label="Category">
-                <option value="">"All categories"</option>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        categories
-                            .await
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|c| {
-                                let id = c.id.to_string();
-                                let selected = filter().category == id;
-                                view! {
-                                    <option value=id selected=selected>
-                                        {c.name}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
-                    })}
-                </Suspense>
-            </select>
-            <input type="text" name="brand" placeholder="Brand" prop:value=move || filter().brand />
-            <input
-                type="text"
-                name="min"
-                inputmode="decimal"
-                placeholder="Min ₹"
-                prop:value=move || filter().min_price
-            />
-            <input
-                type="text"
-                name="max"
-                inputmode="decimal"
-                placeholder="Max ₹"
-                prop:value=move || filter().max_price
-            />
-            <label class="check">
-                <input type="checkbox" name="in_stock" prop:checked=move || filter().in_stock />
-                " In stock"
-            </label>
-            <button type="submit">"Search"</button>
+        // Search first; the other filters fold behind one button (open while one
+        // is set). A plain GET form: it works before the WASM arrives.
+        <Form method="GET" action="" attr:class="shop-filter">
+            <div class="search-row">
+                <input
+                    type="search"
+                    name="q"
+                    aria-label="Search products"
+                    placeholder="Search products, brands, categories"
+                    prop:value=move || filter().q
+                    data-test="search"
+                />
+                <button type="submit">"Search"</button>
+            </div>
+            <details class="more-filters" open=move || filter().narrows() data-test="filters">
+                <summary>
+                    "Filters"
+                    {move || filter().narrows().then(|| view! { <span class="badge">"on"</span> })}
+                </summary>
+                <div class="filters">
+                    <select name="category" aria-label="Category">
+                        <option value="">"All categories"</option>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                categories
+                                    .await
+                                    .unwrap_or_default()
+                                    .into_iter()
+                                    .map(|c| {
+                                        let id = c.id.to_string();
+                                        let selected = filter().category == id;
+                                        view! {
+                                            <option value=id selected=selected>
+                                                {c.name}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()
+                            })}
+                        </Suspense>
+                    </select>
+                    <input
+                        type="text"
+                        name="brand"
+                        aria-label="Brand"
+                        placeholder="Brand"
+                        prop:value=move || filter().brand
+                    />
+                    <input
+                        type="text"
+                        name="min"
+                        inputmode="decimal"
+                        aria-label="Lowest price in rupees"
+                        placeholder="Min ₹"
+                        prop:value=move || filter().min_price
+                    />
+                    <input
+                        type="text"
+                        name="max"
+                        inputmode="decimal"
+                        aria-label="Highest price in rupees"
+                        placeholder="Max ₹"
+                        prop:value=move || filter().max_price
+                    />
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            name="in_stock"
+                            prop:checked=move || filter().in_stock
+                        />
+                        " In stock"
+                    </label>
+                    <button type="submit" class="ghost">
+                        "Apply filters"
+                    </button>
+                </div>
+            </details>
         </Form>
-        <p class="muted cartline">
-            <A href="/retailer/cart">
-                {move || format!("Cart: {} item(s)", carts.with(Carts::count))}
-            </A>
-        </p>
         <Transition fallback=|| {
             view! { <p class="muted">"Loading products…"</p> }
         }>
@@ -646,15 +669,7 @@ fn Shop() -> impl IntoView {
                                         <A
                                             href=move || {
                                                 let f = filter();
-                                                format!(
-                                                    "?q={}&category={}&brand={}&min={}&max={}&page={}",
-                                                    f.q,
-                                                    f.category,
-                                                    f.brand,
-                                                    f.min_price,
-                                                    f.max_price,
-                                                    f.page + 1,
-                                                )
+                                                f.page_href(f.page + 1)
                                             }
                                             attr:class="button ghost"
                                         >
@@ -669,6 +684,22 @@ fn Shop() -> impl IntoView {
                 }
             })}
         </Transition>
+        // Always in reach at the bottom of the screen while the list scrolls.
+        <A href="/retailer/cart" attr:class="cartbar" attr:data-test="cartbar">
+            <span>
+                {move || {
+                    let n = carts.with(Carts::count);
+                    if n == 1 {
+                        "1 item in the cart".to_string()
+                    } else {
+                        format!("{n} items in the cart")
+                    }
+                }}
+            </span>
+            <strong>
+                {move || format!("{} + GST", crate::ui::money(carts.with(Carts::goods_paise)))}
+            </strong>
+        </A>
     }
 }
 
