@@ -14,9 +14,30 @@ pub fn provide_live_orders() -> OrdersVersion {
     provide_context(version);
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
-        connect(version.0);
+        {
+            // A lazily loaded page goes on hydrating after effects have started
+            // (its module is fetched meanwhile); a refetch then would change the
+            // page under the hydration, which panics. Connect once it is done.
+            let owner = Owner::current();
+            leptos::task::spawn_local(async move {
+                while !hydrated() {
+                    crate::ui::sleep_ms(50).await;
+                }
+                match owner {
+                    Some(owner) => owner.with(|| connect(version.0)),
+                    None => connect(version.0),
+                }
+            });
+        }
     });
     version
+}
+
+/// `hydrate` in lib.rs has finished with the page the server rendered.
+#[cfg(feature = "hydrate")]
+fn hydrated() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"__auromart_hydrated".into())
+        .is_ok_and(|v| v.is_truthy())
 }
 
 pub fn orders_version() -> RwSignal<u64> {
