@@ -36,7 +36,7 @@ pub fn hydrate() {
         // Lets browser tests (and curious developers) know the WASM has taken over.
         let _ = js_sys::Reflect::set(
             &js_sys::global(),
-            &"__auromart_hydrated".into(),
+            &crate::ui::live::HYDRATED_FLAG.into(),
             &true.into(),
         );
     });

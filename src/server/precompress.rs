@@ -56,15 +56,20 @@ fn fresh(copy: &Path, source_modified: SystemTime) -> bool {
         .is_ok_and(|t| t >= source_modified)
 }
 
-/// Writes every missing or stale copy in `dir`; returns how many it wrote.
-pub fn run(dir: &Path) -> io::Result<usize> {
-    let mut written = 0;
+/// The client's own files in `dir` (not their compressed copies), by name.
+pub fn client_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| is_client_file(p))
         .collect();
     files.sort();
-    for path in files {
+    Ok(files)
+}
+
+/// Writes every missing or stale copy in `dir`; returns how many it wrote.
+pub fn run(dir: &Path) -> io::Result<usize> {
+    let mut written = 0;
+    for path in client_files(dir)? {
         let modified = path.metadata()?.modified()?;
         let mut data = None;
         for (suffix, compress) in [("br", brotli as Compress), ("gz", gzip as Compress)] {

@@ -34,14 +34,8 @@ struct Assets {
 /// (not their compressed copies, which appear while processes start).
 fn service_worker(site_root: &str, pkg_dir: &str, output_name: &str) -> String {
     let mut hasher = Sha256::new();
-    let mut files: Vec<_> = std::fs::read_dir(format!("{site_root}/{pkg_dir}"))
-        .map(|dir| {
-            dir.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| super::precompress::is_client_file(p))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
+    let dir = format!("{site_root}/{pkg_dir}");
+    let files = super::precompress::client_files(std::path::Path::new(&dir)).unwrap_or_default();
     for path in files {
         if let Ok(bytes) = std::fs::read(&path) {
             hasher.update(

@@ -33,11 +33,15 @@ pub fn provide_live_orders() -> OrdersVersion {
     version
 }
 
+/// The global `hydrate` in lib.rs sets once it has finished with the page the
+/// server rendered (browser tests wait for it too).
+#[cfg(feature = "hydrate")]
+pub const HYDRATED_FLAG: &str = "__auromart_hydrated";
+
 /// `hydrate` in lib.rs has finished with the page the server rendered.
 #[cfg(feature = "hydrate")]
 fn hydrated() -> bool {
-    js_sys::Reflect::get(&js_sys::global(), &"__auromart_hydrated".into())
-        .is_ok_and(|v| v.is_truthy())
+    js_sys::Reflect::get(&js_sys::global(), &HYDRATED_FLAG.into()).is_ok_and(|v| v.is_truthy())
 }
 
 pub fn orders_version() -> RwSignal<u64> {
