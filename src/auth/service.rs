@@ -426,6 +426,8 @@ pub async fn signup(public: &Public, form: SignupForm) -> Result<CurrentUser, Ap
         ApprovalState::Active
     };
     let mut conn = public.db().acquire().await?;
+    crate::places::service::require_in_state(&mut conn, "pincode", &valid.pincode, valid.state)
+        .await?;
     let user_id = create_account(&mut conn, &valid, &hash, approval).await?;
     start_session(public, &mut conn, user_id).await
 }

@@ -32,6 +32,16 @@ pub async fn my_skus(q: String) -> Result<Vec<SkuRow>, AppError> {
     super::service::my_skus(&ctx, &q).await
 }
 
+/// What the GST schedule says about an HSN code today: the default entry and the
+/// ones the goods may fall under. Public reference data, for the SKU form.
+#[server(endpoint = "catalog/gst_options")]
+pub async fn gst_options(
+    hsn: String,
+) -> Result<crate::domain::gst_schedule::RateOptions, AppError> {
+    let ctx = crate::server::Ctx::require(&crate::domain::OrgKind::ALL).await?;
+    super::service::gst::options_for(ctx.db(), &hsn).await
+}
+
 /// Create (id empty) or edit one of the manufacturer's SKUs.
 #[server(endpoint = "catalog/save_sku")]
 pub async fn save_sku(id: Option<i64>, sku: SkuInput) -> Result<SkuRow, AppError> {

@@ -41,6 +41,9 @@ pub struct SkuRow {
     pub active: bool,
     /// GST rate in force today, in basis points; None blocks the SKU from sale.
     pub rate_bp: Option<i32>,
+    /// The schedule entry its maker chose, and why (see `domain::gst_schedule`).
+    pub gst_rate_id: Option<i64>,
+    pub gst_reason: Option<String>,
     /// Distributors carrying it, and their stock on hand.
     pub distributors: i64,
     pub stock_on_hand: i64,

@@ -2,7 +2,8 @@
 //! category) and the admin's category approvals.
 
 use super::api::{
-    DecideCategory, ProposeCategory, RemovePhoto, SaveSku, SetPhoto, categories, my_skus,
+    DecideCategory, GstOptions, ProposeCategory, RemovePhoto, SaveSku, SetPhoto, categories,
+    my_skus,
 };
 use super::{CSV_HEADER, ImportReport, SkuRow, photo_url};
 use crate::domain::OrgKind;
@@ -10,10 +11,12 @@ use crate::domain::catalog::UNITS;
 #[cfg(feature = "hydrate")]
 use crate::domain::catalog::split_csv;
 use crate::domain::gst::rate_label;
+use crate::domain::gst_schedule::RateEntry;
 use crate::domain::money::group_indian;
 use crate::error::AppError;
 use crate::ui::confirm::Confirm;
 use crate::ui::decide::Decide;
+use crate::ui::form::ErrorSignal;
 use crate::ui::form::{Field, FormError, use_save_form};
 use crate::ui::gate::gated;
 use crate::ui::money;
@@ -92,6 +95,8 @@ fn Products() -> impl IntoView {
                 );
                 let mrp = text(|s| format!("{}.{:02}", s.mrp_paise / 100, s.mrp_paise % 100));
                 let unit = text(|s| s.unit.clone());
+                let gst_rate_id = e.as_ref().and_then(|s| s.gst_rate_id);
+                let gst_reason = text(|s| s.gst_reason.clone().unwrap_or_default());
                 let category = text(|s| s.category.clone());
                 let pack = e
                     .as_ref()
@@ -152,13 +157,10 @@ fn Products() -> impl IntoView {
                                     {field_error("category")}
                                 </small>
                             </label>
-                            <Field
-                                name="sku[hsn]"
-                                key="hsn"
-                                label="HSN code"
-                                required=true
-                                inputmode="numeric"
-                                value=hsn
+                            <HsnField
+                                hsn=hsn
+                                chosen=gst_rate_id
+                                reason=gst_reason
                                 errors=save_errors
                             />
                             <Field
@@ -744,5 +746,152 @@ fn CategoryApprovals() -> impl IntoView {
                     })
             })}
         </Transition>
+    }
+}
+
+/// The HSN field and, once a code is typed, what the GST schedule says about it:
+/// the entry that applies by default and the others the goods may fall under, to
+/// choose from (required where the default covers "all goods but …").
+#[component]
+fn HsnField(
+    hsn: String,
+    chosen: Option<i64>,
+    reason: String,
+    errors: ErrorSignal,
+) -> impl IntoView {
+    let lookup = ServerAction::<GstOptions>::new();
+    let ask = move |code: String| {
+        let code: String = code.chars().filter(char::is_ascii_digit).collect();
+        if matches!(code.len(), 4 | 6 | 8) {
+            lookup.dispatch(GstOptions { hsn: code });
+        }
+    };
+    if !hsn.is_empty() {
+        let first = hsn.clone();
+        Effect::new(move |done: Option<()>| {
+            if done.is_none() {
+                ask(first.clone());
+            }
+        });
+    }
+    let hsn_error = move || errors.get().and_then(|e| e.reason_for("hsn"));
+    let choice_error = move || errors.get().and_then(|e| e.reason_for("gst_rate_id"));
+    let reason_error = move || errors.get().and_then(|e| e.reason_for("gst_reason"));
+    let entry_label = |e: &RateEntry| {
+        let slab = match (e.min_unit_paise, e.max_unit_paise) {
+            (0, None) => String::new(),
+            (0, Some(max)) => format!(", sale value up to {} a piece", money(max)),
+            (min, None) => format!(", sale value above {} a piece", money(min - 1)),
+            (min, Some(max)) => format!(", sale value {} to {}", money(min), money(max)),
+        };
+        let condition = if e.condition.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", e.condition)
+        };
+        format!(
+            "{} GST: {}{condition}{slab}; {}",
+            rate_label(e.rate_bp),
+            e.description,
+            e.source
+        )
+    };
+    view! {
+        <div class="field" class:invalid=move || hsn_error().is_some()>
+            <label for="f-hsn">"HSN code"<span class="req">" *"</span></label>
+            <input
+                id="f-hsn"
+                name="sku[hsn]"
+                type="text"
+                required=true
+                inputmode="numeric"
+                value=hsn
+                aria-describedby="e-hsn"
+                on:change=move |ev| ask(event_target_value(&ev))
+                on:input=move |ev| ask(event_target_value(&ev))
+            />
+            <small class="field-error" id="e-hsn" data-field="hsn" role="alert">
+                {hsn_error}
+            </small>
+        </div>
+        {move || {
+            let options = lookup.value().get().and_then(Result::ok)?;
+            let many = options.default.len() + options.alternatives.len() > 1;
+            let must = options.must_choose || options.residual_only;
+            let note = if options.residual_only {
+                "No entry of the GST schedule names this code: check it. If it is right, choose the residual entry and say why."
+            } else if options.must_choose {
+                "The rate of this code depends on what the goods are: choose the entry that describes them."
+            } else if many {
+                "The first entry applies unless one below describes the goods better."
+            } else {
+                ""
+            };
+            let default_choice = (!must).then_some(());
+            Some(
+                view! {
+                    <fieldset class="field gst-choice" data-test="gst-choice">
+                        <legend>
+                            "GST rate (Notification 9/2025 and 10/2025-Central Tax (Rate))"
+                        </legend>
+                        <small class="hint">{note}</small>
+                        {default_choice
+                            .map(|_| {
+                                let label = options
+                                    .default
+                                    .iter()
+                                    .map(entry_label)
+                                    .collect::<Vec<_>>()
+                                    .join(" / ");
+                                view! {
+                                    <label class="choice">
+                                        <input
+                                            type="radio"
+                                            name="sku[gst_rate_id]"
+                                            value=""
+                                            checked=chosen.is_none()
+                                        />
+                                        {label}
+                                    </label>
+                                }
+                            })}
+                        {options
+                            .default
+                            .iter()
+                            .filter(|_| must)
+                            .chain(options.alternatives.iter())
+                            .map(|e| {
+                                view! {
+                                    <label class="choice">
+                                        <input
+                                            type="radio"
+                                            name="sku[gst_rate_id]"
+                                            value=e.id.to_string()
+                                            checked=chosen == Some(e.id)
+                                            required=must
+                                        />
+                                        {entry_label(e)}
+                                    </label>
+                                }
+                            })
+                            .collect_view()}
+                        <small class="field-error" data-field="gst_rate_id" role="alert">
+                            {choice_error}
+                        </small>
+                        <label class="field">
+                            "Why this entry (optional unless the residual rate)"
+                            <input
+                                name="sku[gst_reason]"
+                                type="text"
+                                maxlength="200"
+                                value=reason.clone()
+                            /> <small class="field-error" data-field="gst_reason" role="alert">
+                                {reason_error}
+                            </small>
+                        </label>
+                    </fieldset>
+                },
+            )
+        }}
     }
 }

@@ -34,6 +34,13 @@ pub struct SkuInput {
     pub mrp: String,
     pub unit: String,
     pub pack_size: String,
+    /// The GST schedule entry the goods fall under (its id), where the HSN's rate
+    /// depends on what the goods are; empty for the code's default.
+    #[serde(default)]
+    pub gst_rate_id: String,
+    /// Why that entry, in the maker's words.
+    #[serde(default)]
+    pub gst_reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +53,8 @@ pub struct ValidSku {
     pub mrp: Paise,
     pub unit: String,
     pub pack_size: i32,
+    pub gst_rate_id: Option<i64>,
+    pub gst_reason: Option<String>,
 }
 
 pub fn parse_hsn(input: &str) -> Result<String, Invalid> {
@@ -165,6 +174,27 @@ impl SkuInput {
                 }
             }
         };
+        let gst_rate_id = match self.gst_rate_id.trim() {
+            "" => None,
+            id => match id.parse::<i64>() {
+                Ok(id) if id > 0 => Some(id),
+                _ => {
+                    errors.push(("gst_rate_id", "Choose an entry from the list".to_string()));
+                    None
+                }
+            },
+        };
+        let gst_reason = match self.gst_reason.trim() {
+            "" => None,
+            r if r.chars().count() > 200 => {
+                errors.push((
+                    "gst_reason",
+                    "Keep the reason under 200 characters".to_string(),
+                ));
+                None
+            }
+            r => Some(r.to_string()),
+        };
         if errors.is_empty() {
             Ok(ValidSku {
                 code,
@@ -175,6 +205,8 @@ impl SkuInput {
                 mrp,
                 unit,
                 pack_size,
+                gst_rate_id,
+                gst_reason,
             })
         } else {
             Err(errors)
@@ -335,6 +367,7 @@ mod tests {
             mrp: "30".into(),
             unit: "Pack".into(),
             pack_size: "".into(),
+            ..SkuInput::default()
         }
     }
 

@@ -2,8 +2,10 @@
 //! the database or the network, so every rule is unit-tested beside its code.
 
 pub mod account;
+pub mod audit;
 pub mod catalog;
 pub mod gst;
+pub mod gst_schedule;
 pub mod gstin;
 pub mod invoice;
 pub mod money;

@@ -97,6 +97,23 @@ impl IndianState {
             .ok_or_else(|| super::Invalid::new("Choose your state from the list"))
     }
 
+    /// A current state or union territory by its name in any letter case, as India
+    /// Post writes them ("MAHARASHTRA", "THE DADRA AND NAGAR HAVELI AND DAMAN AND
+    /// DIU"): spaces and a leading "The" do not matter; legacy codes never match.
+    pub fn by_name(name: &str) -> Option<IndianState> {
+        let key = |s: &str| -> String {
+            let lower = s.trim().to_lowercase();
+            let rest = lower.strip_prefix("the ").unwrap_or(&lower).to_string();
+            rest.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        let wanted = key(name);
+        STATES
+            .iter()
+            .copied()
+            .filter(|st| !st.legacy)
+            .find(|st| key(st.name) == wanted)
+    }
+
     /// States offered when someone types an address.
     pub fn selectable() -> impl Iterator<Item = IndianState> {
         STATES.iter().copied().filter(|st| !st.legacy)
@@ -127,6 +144,33 @@ mod tests {
         );
         assert!(IndianState::by_code(0).is_none());
         assert!(IndianState::by_code(39).is_none());
+    }
+
+    #[test]
+    fn india_post_names() {
+        for (name, code) in [
+            ("MAHARASHTRA", 27),
+            ("KARNATAKA", 29),
+            ("THE DADRA AND NAGAR HAVELI AND DAMAN AND DIU", 26),
+            ("JAMMU AND KASHMIR", 1),
+            ("ANDAMAN AND NICOBAR ISLANDS", 35),
+            ("  andhra   pradesh ", 37),
+            ("LADAKH", 38),
+        ] {
+            assert_eq!(
+                IndianState::by_name(name).map(|s| s.code),
+                Some(code),
+                "{name}"
+            );
+        }
+        for name in [
+            "Daman and Diu",
+            "Andhra Pradesh (before division)",
+            "Atlantis",
+            "",
+        ] {
+            assert_eq!(IndianState::by_name(name).map(|s| s.code), None, "{name}");
+        }
     }
 
     #[test]

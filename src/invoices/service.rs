@@ -204,7 +204,8 @@ async fn issue(
     let lines: Vec<LineRow> = sqlx::query_as!(LineRow, r#"SELECT name, brand, hsn, unit, qty AS "qty: i32", unit_price_paise AS "unit_price_paise: i64",
                 COALESCE(g.rate_bp, tax_rate_bp) AS "tax_rate_bp!"
            FROM order_lines
-                LEFT JOIN LATERAL gst_rate(hsn, ist_today(), unit_price_paise) g ON true
+                LEFT JOIN LATERAL gst_rate(hsn, ist_today(), unit_price_paise,
+                    (SELECT s.gst_rate_id FROM skus s WHERE s.id = order_lines.sku_id)) g ON true
           WHERE order_id = $1 ORDER BY line_no"#, order_id)
     .fetch_all(&mut *conn)
     .await?;

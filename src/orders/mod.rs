@@ -76,11 +76,11 @@ impl BrowseFilter {
     pub fn page_href(&self, page: u32) -> String {
         let mut href = format!(
             "?q={}&category={}&brand={}&min={}&max={}",
-            query_value(&self.q),
-            query_value(&self.category),
-            query_value(&self.brand),
-            query_value(&self.min_price),
-            query_value(&self.max_price),
+            crate::ui::query_value(&self.q),
+            crate::ui::query_value(&self.category),
+            crate::ui::query_value(&self.brand),
+            crate::ui::query_value(&self.min_price),
+            crate::ui::query_value(&self.max_price),
         );
         if self.in_stock {
             href.push_str("&in_stock=on");
@@ -88,20 +88,6 @@ impl BrowseFilter {
         href.push_str(&format!("&page={page}"));
         href
     }
-}
-
-/// A query-string value: unreserved characters as they are, every other byte
-/// of its UTF-8 as %XX (so "&", "#", spaces and Devanagari survive the link).
-fn query_value(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    for b in v.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

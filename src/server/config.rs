@@ -28,6 +28,9 @@ pub struct Config {
     pub demo_data: bool,
     /// Folder holding NotoSansDevanagari-Regular.ttf / -Bold.ttf (Debian fonts-noto-core).
     pub font_dir: String,
+    /// India's pincode directory as the setup command makes it (`.ci/pincodes.py`),
+    /// loaded at start when it changed.
+    pub pincode_file: String,
     /// The WhatsApp Cloud API and the outbox sender (`[auromart.whatsapp]`).
     pub whatsapp: WhatsAppConfig,
     /// Send last month's statements on the 1st (Asia/Kolkata).
@@ -96,6 +99,7 @@ impl Default for Config {
             login_lockout_secs: 15 * 60,
             demo_data: false,
             font_dir: crate::pdf::fonts::NOTO_DIR.to_string(),
+            pincode_file: super::reference::default_pincode_file(),
             whatsapp: WhatsAppConfig::default(),
             monthly_summaries: true,
         }
@@ -203,6 +207,7 @@ impl Config {
         env_field!(login_lockout_secs, "AUROMART_LOGIN_LOCKOUT_SECS");
         env_field!(demo_data, "AUROMART_DEMO_DATA");
         env_field!(font_dir, "AUROMART_FONT_DIR");
+        env_field!(pincode_file, "AUROMART_PINCODE_FILE");
         env_field!(whatsapp.api_base, "AUROMART_WHATSAPP_API_BASE");
         env_field!(whatsapp.api_version, "AUROMART_WHATSAPP_API_VERSION");
         env_field!(

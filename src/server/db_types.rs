@@ -4,6 +4,7 @@
 //! enum, so no page re-parses a state string. A value outside the enum (which
 //! the database's checks do not let in) is a decode error, not a default.
 
+use crate::domain::audit::AuditAction;
 use crate::domain::invoice::DocKind;
 use crate::domain::order::{DeliveryMode, OrderState};
 use crate::domain::{ApprovalState, Language, MemberRole, OrgKind};
@@ -55,4 +56,5 @@ text_enum!(
     OrderState => "order_state",
     DeliveryMode => "delivery_mode",
     DocKind => "text",
+    AuditAction => "audit_action",
 );

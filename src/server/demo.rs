@@ -145,18 +145,18 @@ const BUSINESSES: &[Org<'static>] = &[
     ),
 ];
 
-/// Retailer towns: (city, state, first pincode, area names).
-const TOWNS: &[(&str, u8, u32, &[&str])] = &[
+/// Retailer towns: (city, state, pincodes (India Post's, one per round of shops), area names).
+const TOWNS: &[(&str, u8, &[&str], &[&str])] = &[
     (
         "Pune",
         27,
-        411001,
+        &["411001", "411004", "411007", "411011", "411013", "411016"],
         &["Kothrud", "Hadapsar", "Aundh", "Kasba Peth", "Wakad"],
     ),
     (
         "Mumbai",
         27,
-        400050,
+        &["400050", "400053", "400056", "400059", "400063", "400065"],
         &[
             "Bandra West",
             "Dadar",
@@ -168,14 +168,19 @@ const TOWNS: &[(&str, u8, u32, &[&str])] = &[
     (
         "Nagpur",
         27,
-        440010,
+        &["440010", "440013", "440016", "440019", "440022", "440025"],
         &["Dharampeth", "Sitabuldi", "Manish Nagar"],
     ),
-    ("Nashik", 27, 422001, &["College Road", "Panchavati"]),
+    (
+        "Nashik",
+        27,
+        &["422001", "422004", "422007", "422010", "422001", "422004"],
+        &["College Road", "Panchavati"],
+    ),
     (
         "Bengaluru",
         29,
-        560011,
+        &["560011", "560015", "560017", "560020", "560023", "560026"],
         &[
             "Jayanagar",
             "Malleshwaram",
@@ -187,10 +192,15 @@ const TOWNS: &[(&str, u8, u32, &[&str])] = &[
     (
         "Mysuru",
         29,
-        570004,
+        &["570004", "570007", "570010", "570012", "570004", "570007"],
         &["Saraswathipuram", "Kuvempunagar", "Vijayanagar"],
     ),
-    ("Hubballi", 29, 580020, &["Vidyanagar", "Keshwapur"]),
+    (
+        "Hubballi",
+        29,
+        &["580020", "580023", "580026", "580029", "580020", "580023"],
+        &["Vidyanagar", "Keshwapur"],
+    ),
 ];
 const SHOP_NAMES: &[&str] = &[
     "Sai",
@@ -357,7 +367,7 @@ pub async fn seed(pool: &PgPool) -> Result<Vec<DemoLogin>, AppError> {
         }
     }
     for r in 1..=40usize {
-        let (city, state, pin0, areas) = TOWNS[r % TOWNS.len()];
+        let (city, state, pins, areas) = TOWNS[r % TOWNS.len()];
         let round = r / TOWNS.len();
         let area = areas[round % areas.len()];
         let surnames = if state == 27 {
@@ -384,7 +394,7 @@ pub async fn seed(pool: &PgPool) -> Result<Vec<DemoLogin>, AppError> {
         if exists {
             continue;
         }
-        let pincode = (pin0 + (round as u32) * 3).to_string();
+        let pincode = pins[round % pins.len()];
         let address = format!("Shop {}, {area}", 10 + r);
         let o = Org {
             registered: r % 3 != 0,
@@ -395,7 +405,7 @@ pub async fn seed(pool: &PgPool) -> Result<Vec<DemoLogin>, AppError> {
                 city,
                 &address,
                 state,
-                &pincode,
+                pincode,
                 &owner,
             )
         };
@@ -647,14 +657,33 @@ const SKUS: &[DemoSku] = &[
     ),
 ];
 
+/// The entry of the GST schedule each demo product falls under where its code's
+/// rate depends on what the goods are (packaged, toilet soap, not coir, …).
+const GST_ENTRIES: &[(&str, &str)] = &[
+    ("0902", "9/2025-CT(Rate) Sch. I S. No. 34"),
+    ("1101", "9/2025-CT(Rate) Sch. I S. No. 51"),
+    ("1701", "9/2025-CT(Rate) Sch. I S. No. 105"),
+    ("2201", "9/2025-CT(Rate) Sch. I S. No. 146"),
+    ("3305", "9/2025-CT(Rate) Sch. I S. No. 245"),
+    ("3306", "9/2025-CT(Rate) Sch. I S. No. 246"),
+    ("3401", "9/2025-CT(Rate) Sch. I S. No. 251"),
+    ("3402", "9/2025-CT(Rate) Sch. II S. No. 67"),
+    ("9404", "9/2025-CT(Rate) Sch. II S. No. 613"),
+];
+
 /// SKUs for each demo brand, every active distributor linked with every brand and
 /// carrying its SKUs at 85–95% of MRP with some stock, delivering to the
 /// retailers of its own city (Pune also serves Nashik).
 async fn seed_catalog(tx: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
     for (maker, code, name, brand, category, hsn, mrp, unit) in SKUS {
-        sqlx::query!("INSERT INTO skus (manufacturer_id, code, name, brand, category_id, hsn, mrp_paise, unit, search_text)
-             SELECT m.id, $2, $3, $4, c.id, $6, $7, $8, $9
-               FROM organisations m, categories c WHERE m.trade_name = $1 AND lower(c.name) = lower($5)", maker, code, name, brand, category, hsn, mrp, unit, crate::domain::catalog::search_text(name, brand, category))
+        let entry = GST_ENTRIES
+            .iter()
+            .find(|(h, _)| h == hsn)
+            .map(|(_, source)| *source);
+        sqlx::query!("INSERT INTO skus (manufacturer_id, code, name, brand, category_id, hsn, mrp_paise, unit, search_text, gst_rate_id)
+             SELECT m.id, $2, $3, $4, c.id, $6, $7, $8, $9,
+                    (SELECT g.id FROM gst_rates g WHERE g.source = $10 AND $6 LIKE g.hsn || '%')
+               FROM organisations m, categories c WHERE m.trade_name = $1 AND lower(c.name) = lower($5)", maker, code, name, brand, category, hsn, mrp, unit, crate::domain::catalog::search_text(name, brand, category), entry)
         .execute(&mut *tx)
         .await?;
     }

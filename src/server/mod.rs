@@ -1,6 +1,7 @@
 //! Server-only plumbing: configuration, database, sessions, the authorisation
 //! guard every server function goes through, and the HTTP router.
 
+pub mod audit;
 pub mod boundary;
 pub mod config;
 pub mod db;
@@ -12,6 +13,7 @@ pub mod icons;
 pub mod listing;
 pub mod password;
 pub mod precompress;
+pub mod reference;
 pub mod request_id;
 pub mod router;
 pub mod session;

@@ -24,6 +24,8 @@ pub enum StartError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("loading the demo failed: {0}")]
     Demo(crate::error::AppError),
+    #[error(transparent)]
+    Reference(#[from] super::reference::ReferenceError),
     #[error("loading fonts failed: {0}")]
     Fonts(#[from] crate::pdf::fonts::FontError),
     #[error("drawing the icons failed: {0}")]
@@ -78,6 +80,18 @@ impl Application {
                 source,
             })?;
         db::migrate(&pool).await?;
+        if let super::reference::Loaded::Rows(rows) =
+            super::reference::load_gst_schedule(&pool).await?
+        {
+            tracing::info!(rows, "GST rate schedule loaded");
+        }
+        let pincodes = Path::new(&config.pincode_file);
+        match super::reference::load_pincodes(&pool, pincodes).await? {
+            super::reference::Loaded::Rows(rows) => {
+                tracing::info!(rows, file = %pincodes.display(), "pincode directory loaded")
+            }
+            super::reference::Loaded::Unchanged | super::reference::Loaded::KeptWithoutFile => {}
+        }
         crate::pdf::fonts::Fonts::install(Path::new(&config.font_dir))?;
         let demo_logins = if config.demo_data {
             demo::seed(&pool).await.map_err(StartError::Demo)?

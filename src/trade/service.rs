@@ -182,7 +182,7 @@ macro_rules! stock_query {
                  JOIN organisations m ON m.id = s.manufacturer_id
                  JOIN links k ON k.manufacturer_id = s.manufacturer_id AND k.distributor_id = $1 AND k.state = 'active'
                  LEFT JOIN listings l ON l.sku_id = s.id AND l.distributor_id = $1
-                 LEFT JOIN LATERAL gst_rate(s.hsn, ist_today(), COALESCE(l.price_paise, s.mrp_paise)) g ON true "# + $($tail)+
+                 LEFT JOIN LATERAL gst_rate(s.hsn, ist_today(), COALESCE(l.price_paise, s.mrp_paise), s.gst_rate_id) g ON true "# + $($tail)+
             $(, $arg)*
         )
     };
@@ -463,6 +463,16 @@ pub async fn save_delivery_options(
     }
     c.finish()?;
     let mut tx = ctx.db().begin().await?;
+    let unknown = crate::places::service::unknown(&mut tx, &pins).await?;
+    if !unknown.is_empty() {
+        return Err(AppError::field(
+            "pincodes",
+            format!(
+                "India Post has no pincode {}. Check the list: each is six digits, like 411038.",
+                unknown.join(", ")
+            ),
+        ));
+    }
     sqlx::query!("UPDATE organisations SET delivers = $2, offers_pickup = $3, pickup_address = NULLIF($4, ''), pickup_hours = NULLIF($5, ''), updated_at = now() WHERE id = $1", ctx.user().org_id, o.delivers, o.offers_pickup, o.pickup_address.trim(), o.pickup_hours.trim())
         .execute(&mut *tx)
         .await?;

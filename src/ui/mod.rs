@@ -21,6 +21,20 @@ pub fn show_phone(digits: &str) -> String {
         .unwrap_or_else(|_| digits.to_string())
 }
 
+/// A query-string value: unreserved characters as they are, every other byte
+/// of its UTF-8 as %XX (so "&", "#", spaces and Devanagari survive the link).
+pub fn query_value(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Paise as "₹1,23,456.00".
 pub fn money(paise: i64) -> String {
     crate::domain::Paise(paise).to_string()

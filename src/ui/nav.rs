@@ -34,6 +34,7 @@ pub fn RoleNav(kind: OrgKind, #[prop(optional)] badge: Option<Signal<i64>>) -> i
             ("/admin/categories", "Categories"),
             ("/admin/whatsapp", "WhatsApp"),
             ("/admin/reports", "Reports"),
+            ("/admin/audit", "Audit log"),
         ],
     };
     view! {

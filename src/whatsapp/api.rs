@@ -60,7 +60,16 @@ pub async fn sandbox_chat(phone: String) -> Result<Vec<PhoneMessage>, AppError> 
 pub async fn sandbox_tap(message_id: i64, button: usize) -> Result<String, AppError> {
     let ctx = admin().await?;
     sandbox_only(&ctx)?;
-    super::sandbox::tap(ctx.state(), message_id, button).await
+    let outcome = super::sandbox::tap(ctx.state(), message_id, button).await?;
+    audit_sandbox(
+        &ctx,
+        crate::domain::audit::AuditAction::SandboxTap,
+        Some(message_id),
+        format!("sandbox message {message_id}, button {}", button + 1),
+        serde_json::json!({ "button": button, "outcome": outcome }),
+    )
+    .await?;
+    Ok(outcome)
 }
 
 /// Type a message from a sandbox number (STOP, START).
@@ -71,7 +80,46 @@ pub async fn sandbox_type(phone: String, text: String) -> Result<String, AppErro
     if text.trim().is_empty() || text.chars().count() > 1000 {
         return Err(AppError::field("text", "Type 1 to 1,000 characters"));
     }
-    super::sandbox::type_text(ctx.state(), phone.trim(), &text).await
+    let outcome = super::sandbox::type_text(ctx.state(), phone.trim(), &text).await?;
+    audit_sandbox(
+        &ctx,
+        crate::domain::audit::AuditAction::SandboxType,
+        None,
+        format!("sandbox phone {}", phone.trim()),
+        serde_json::json!({ "text": text, "outcome": outcome }),
+    )
+    .await?;
+    Ok(outcome)
+}
+
+/// The sandbox acts as a phone through the signed webhook, in transactions of its
+/// own; its audit entry follows once the webhook has handled it.
+#[cfg(feature = "ssr")]
+async fn audit_sandbox(
+    ctx: &crate::server::Ctx,
+    action: crate::domain::audit::AuditAction,
+    id: Option<i64>,
+    label: String,
+    after: serde_json::Value,
+) -> Result<(), AppError> {
+    use crate::server::audit::{Entry, Subject, record};
+    let mut conn = ctx.db().acquire().await?;
+    record(
+        &mut conn,
+        ctx,
+        Entry {
+            action,
+            subject: Subject {
+                table: "sandbox_messages",
+                id,
+                label,
+            },
+            before: None,
+            after: Some(after),
+            note: String::new(),
+        },
+    )
+    .await
 }
 
 /// Send an announcement to a segment at a limited pace.

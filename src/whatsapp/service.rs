@@ -3,9 +3,11 @@
 
 use super::{BroadcastRow, FailedMessage, Overview, Segment};
 use crate::domain::IndianState;
+use crate::domain::audit::AuditAction;
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::server::Ctx;
+use crate::server::audit::{self, Entry, Subject};
 use crate::server::guard::{internal, not_found};
 
 #[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
@@ -55,15 +57,40 @@ pub async fn failed(ctx: &Ctx) -> Result<Vec<FailedMessage>, AppError> {
 /// Sends a failed message again (after the cause is fixed, e.g. a template approved).
 #[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn retry(ctx: &Ctx, id: i64) -> Result<(), AppError> {
-    let n = sqlx::query!("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL,
-                           delivery = NULL, delivery_error = NULL, provider_message_id = NULL
-          WHERE id = $1 AND (state = 'failed' OR delivery = 'failed')", id)
-    .execute(ctx.db())
+    let mut tx = ctx.db().begin().await?;
+    let before = sqlx::query!(
+        r#"SELECT recipient AS "recipient: String", template, state, delivery, last_error, delivery_error, attempts
+             FROM outbox WHERE id = $1 AND (state = 'failed' OR delivery = 'failed') FOR UPDATE"#,
+        id
+    )
+    .fetch_optional(&mut *tx)
     .await?
-    .rows_affected();
-    if n == 0 {
-        return Err(not_found("Failed message"));
-    }
+    .ok_or_else(|| not_found("Failed message"))?;
+    sqlx::query!("UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL,
+                           delivery = NULL, delivery_error = NULL, provider_message_id = NULL
+          WHERE id = $1", id)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        ctx,
+        Entry {
+            action: AuditAction::MessageRetry,
+            subject: Subject {
+                table: "outbox",
+                id: Some(id),
+                label: format!("{} to {}", before.template, before.recipient),
+            },
+            before: Some(serde_json::json!({
+                "state": before.state, "delivery": before.delivery, "attempts": before.attempts,
+                "error": before.delivery_error.or(before.last_error),
+            })),
+            after: Some(serde_json::json!({ "state": "pending", "attempts": 0 })),
+            note: String::new(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -168,6 +195,25 @@ pub async fn broadcast(
         recipients as i32
     )
     .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        ctx,
+        Entry {
+            action: AuditAction::Broadcast,
+            subject: Subject {
+                table: "broadcasts",
+                id: Some(id),
+                label: format!("{} {}", segment.as_str(), value).trim().to_string(),
+            },
+            before: None,
+            after: Some(serde_json::json!({
+                "message": message, "segment": segment.as_str(), "segment_value": value,
+                "per_second": per_second, "recipients": recipients,
+            })),
+            note: String::new(),
+        },
+    )
     .await?;
     tx.commit().await?;
     broadcasts(ctx)

@@ -725,7 +725,7 @@ async fn an_hsn_without_a_rate_blocks_the_sku_not_the_invoice() {
     let m = app.market(770, 10).await;
     // An order placed while the rate was known is still invoiced at that rate.
     let earlier = m.order(1).await["id"].as_i64().expect("id");
-    sqlx::query!("DELETE FROM hsn_rates WHERE '1905' LIKE hsn || '%'")
+    sqlx::query!("DELETE FROM gst_rates WHERE '1905' LIKE hsn || '%' OR hsn = '*'")
         .execute(&app.db)
         .await
         .expect("drop the rate");
@@ -758,44 +758,57 @@ async fn an_hsn_without_a_rate_blocks_the_sku_not_the_invoice() {
     assert_eq!(total, 2_900);
 }
 
+/// HSN, date, unit value in paise, chosen entry, the rate expected, why.
+type RateCase<'a> = (&'a str, &'a str, i64, Option<i64>, Option<i32>, &'a str);
+
 #[tokio::test]
 async fn the_gst_rate_is_the_longest_hsn_match_in_force_for_the_unit_value() {
     let app = spawn_app().await;
-    // A chapter heading, a 6-digit subheading and an 8-digit tariff item under it,
-    // each with rates in force from different dates, and a value slab.
-    sqlx::query!(
-        "INSERT INTO hsn_rates (hsn, valid_from, min_unit_paise, rate_bp, description) VALUES
-             ('7777', '2017-07-01', 0, 1200, 'heading'),
-             ('777710', '2017-07-01', 0, 1800, 'subheading'),
-             ('777710', '2099-01-01', 0, 4000, 'subheading, not yet in force'),
-             ('77771020', '2020-01-01', 0, 500, 'tariff item'),
-             ('77771020', '2020-01-01', 100001, 2800, 'tariff item above Rs 1,000')"
+    // A heading, a 6-digit subheading and an 8-digit tariff item under it, each
+    // with rates in force from different dates, a value slab, and an entry for
+    // some goods of the subheading only (which applies when a SKU chooses it).
+    let chosen: i64 = sqlx::query_scalar!(
+        "INSERT INTO gst_rates (hsn, valid_from, min_unit_paise, max_unit_paise, rate_bp, condition, general, description, source) VALUES
+             ('7777', '2017-07-01', 0, NULL, 1200, '', true, 'heading', 't1'),
+             ('777710', '2017-07-01', 0, NULL, 1800, '', true, 'subheading', 't2'),
+             ('777710', '2099-01-01', 0, NULL, 4000, '', true, 'subheading, not yet in force', 't3'),
+             ('77771020', '2020-01-01', 0, 100000, 500, '', true, 'tariff item', 't4'),
+             ('77771020', '2020-01-01', 100001, NULL, 2800, '', true, 'tariff item above Rs 1,000', 't5'),
+             ('777710', '2017-07-01', 0, 50000, 0, 'only of khadi', false, 'khadi goods up to Rs 500', 't6')
+         RETURNING id"
     )
-    .execute(&app.db)
+    .fetch_all(&app.db)
     .await
-    .expect("rates");
-    // (HSN, date, unit value in paise, the rate expected, why), one line each.
+    .expect("rates")
+    .last()
+    .copied()
+    .expect("the khadi entry");
+    // (HSN, date, unit value in paise, chosen entry, the rate expected, why), one line each.
     #[rustfmt::skip]
-    let cases: [(&str, &str, i64, Option<i32>, &str); 12] = [
-        ("7777", "2026-01-01", 100, Some(1200), "the heading's own rate"),
-        ("777799", "2026-01-01", 100, Some(1200), "falls back to the heading"),
-        ("777710", "2026-01-01", 100, Some(1800), "the subheading's own rate"),
-        ("77771099", "2026-01-01", 100, Some(1800), "falls back to the subheading"),
-        ("77771020", "2026-01-01", 100_000, Some(500), "up to the slab"),
-        ("77771020", "2026-01-01", 100_001, Some(2800), "above the slab"),
-        ("77771020", "2019-12-31", 100, Some(1800), "before the item's own rate"),
-        ("777710", "2099-01-01", 100, Some(4000), "the later rate from its date"),
-        ("7778", "2026-01-01", 100, None, "no rate for an unknown heading"),
-        ("77", "2026-01-01", 100, None, "no rate for a malformed code"),
-        ("1905", "2025-09-21", 100, Some(1800), "biscuits before GST 2.0"),
-        ("19053100", "2025-09-22", 100, Some(500), "biscuits from GST 2.0"),
+    let cases: [RateCase; 15] = [
+        ("7777", "2026-01-01", 100, None, Some(1200), "the heading's own rate"),
+        ("777799", "2026-01-01", 100, None, Some(1200), "falls back to the heading"),
+        ("777710", "2026-01-01", 100, None, Some(1800), "the subheading's own rate"),
+        ("77771099", "2026-01-01", 100, None, Some(1800), "falls back to the subheading"),
+        ("77771020", "2026-01-01", 100_000, None, Some(500), "up to the slab"),
+        ("77771020", "2026-01-01", 100_001, None, Some(2800), "above the slab"),
+        ("77771020", "2019-12-31", 100, None, Some(1800), "before the item's own rate"),
+        ("777710", "2099-01-01", 100, None, Some(4000), "the later rate from its date"),
+        ("777710", "2026-01-01", 100, Some(chosen), Some(0), "the entry the SKU chose"),
+        ("77771099", "2026-01-01", 100, Some(chosen), Some(0), "chosen, under the subheading"),
+        ("777710", "2026-01-01", 60_000, Some(chosen), Some(1800), "chosen, but above its slab"),
+        ("7778", "2026-01-01", 100, None, Some(1800), "the residual entry for a code no entry names"),
+        ("1905", "2025-09-21", 100, None, None, "no rate before the schedule of 22 Sep 2025"),
+        ("19053100", "2025-09-22", 100, None, Some(500), "biscuits from GST 2.0"),
+        ("34011190", "2026-01-01", 100, None, Some(1800), "soap: the general entry (other than toilet soap)"),
     ];
-    for (hsn, on, unit, want, why) in cases {
+    for (hsn, on, unit, choice, want, why) in cases {
         let rate: Option<i32> = sqlx::query_scalar!(
-            "SELECT (SELECT rate_bp FROM gst_rate($1, $2::text::date, $3))",
+            "SELECT (SELECT rate_bp FROM gst_rate($1, $2::text::date, $3, $4))",
             hsn,
             on,
-            unit
+            unit,
+            choice
         )
         .fetch_one(&app.db)
         .await

@@ -2,11 +2,14 @@
 //! database and its own server on a free port, so tests run in parallel.
 
 mod accounts;
+mod audit;
 mod catalog;
 mod common;
+mod gst_schedule;
 mod hardening;
 mod invoices;
 mod orders;
+mod places;
 mod reports;
 mod role_matrix;
 mod schema;

@@ -178,8 +178,8 @@ async fn bad_quantities_and_prices_are_refused_clearly() {
         .await;
     assert!(
         unknown_hsn
-            .field_reason("hsn")
-            .is_some_and(|r| r.contains("no GST rate for HSN 9999")),
+            .field_reason("gst_rate_id")
+            .is_some_and(|r| r.contains("HSN 9999 is not named in the GST rate schedule")),
         "{unknown_hsn:?}"
     );
     let oversold = m

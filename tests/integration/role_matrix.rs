@@ -160,6 +160,12 @@ fn cases() -> Vec<Case> {
             tenancy: None,
         },
         Case {
+            endpoint: "places/pincode",
+            who: Anyone,
+            args: |_, _| pairs(&[("pincode", "411038")]),
+            tenancy: None,
+        },
+        Case {
             endpoint: "auth/logout",
             who: Anyone,
             args: no_args,
@@ -185,6 +191,20 @@ fn cases() -> Vec<Case> {
                     ("filter[kind]", ""),
                     ("filter[approval]", ""),
                     ("filter[q]", ""),
+                ])
+            },
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "admin/audit_log",
+            who: Kinds(&[OrgKind::Platform]),
+            args: |_, _| {
+                pairs(&[
+                    ("filter[action]", ""),
+                    ("filter[q]", ""),
+                    ("filter[from]", ""),
+                    ("filter[to]", ""),
+                    ("filter[before]", ""),
                 ])
             },
             tenancy: Platform,
@@ -233,6 +253,14 @@ fn cases() -> Vec<Case> {
                 ])
             },
             tenancy: Platform,
+        },
+        Case {
+            endpoint: "catalog/gst_options",
+            who: Kinds(&ALL_KINDS),
+            args: |_, _| pairs(&[("hsn", "3401")]),
+            tenancy: OwnOrgOnly(|_, _, _, v| {
+                v["default"].as_array().is_some_and(|d| !d.is_empty())
+            }),
         },
         Case {
             endpoint: "catalog/my_skus",

@@ -3,8 +3,10 @@
 
 use crate::catalog::Category;
 use crate::domain::OrgKind;
+use crate::domain::audit::AuditAction;
 use crate::error::{AppError, OrInternal};
 use crate::server::Ctx;
+use crate::server::audit::{self, Entry, Subject};
 use crate::server::guard::not_found;
 
 /// `query_as!(Category, …)` with a category's columns, then the given tail.
@@ -78,15 +80,34 @@ async fn category(ctx: &Ctx, id: i64) -> Result<Category, AppError> {
 
 #[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn decide_category(ctx: &Ctx, id: i64, approve: bool) -> Result<Category, AppError> {
-    let done = sqlx::query!("UPDATE categories SET status = $2, decided_by = $3, decided_at = now() WHERE id = $1 AND status = 'proposed'", id, if approve { "approved" } else { "rejected" }, ctx.user().user_id)
-    .execute(ctx.db())
+    let to = if approve { "approved" } else { "rejected" };
+    let mut tx = ctx.db().begin().await?;
+    let decided = sqlx::query_scalar!("UPDATE categories SET status = $2, decided_by = $3, decided_at = now() WHERE id = $1 AND status = 'proposed' RETURNING name", id, to, ctx.user().user_id)
+    .fetch_optional(&mut *tx)
     .await?;
-    if done.rows_affected() == 0 {
+    let Some(name) = decided else {
         let c = category(ctx, id).await?;
         return Err(AppError::Conflict(format!(
             "\u{201c}{}\u{201d} is already {}.",
             c.name, c.status
         )));
-    }
+    };
+    audit::record(
+        &mut tx,
+        ctx,
+        Entry {
+            action: AuditAction::CategoryDecision,
+            subject: Subject {
+                table: "categories",
+                id: Some(id),
+                label: name,
+            },
+            before: Some(serde_json::json!({ "status": "proposed" })),
+            after: Some(serde_json::json!({ "status": to })),
+            note: String::new(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
     category(ctx, id).await
 }

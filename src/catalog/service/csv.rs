@@ -1,7 +1,6 @@
 //! Checking a CSV of SKUs: header, every field by `domain::catalog`, category
 //! and HSN lookups passed in. Pure, so it is tested without a database.
 
-use super::skus::unknown_hsn;
 use crate::catalog::{CSV_HEADER, CSV_MAX_ROWS, RowError};
 use crate::domain::catalog::{SkuInput, ValidSku};
 use std::collections::HashMap;
@@ -30,7 +29,7 @@ pub fn check_csv_part(
     csv_text: &str,
     first_line: usize,
     categories: &HashMap<String, i64>,
-    known_hsn: &dyn Fn(&str) -> bool,
+    hsn_problem: &dyn Fn(&str) -> Option<String>,
 ) -> CsvCheck {
     let err = row_error;
     let mut out = CsvCheck::default();
@@ -118,6 +117,7 @@ pub fn check_csv_part(
             mrp: get(5),
             unit: get(6),
             pack_size: get(7),
+            ..SkuInput::default()
         };
         match input.validate() {
             Err(list) => out
@@ -145,8 +145,8 @@ pub fn check_csv_part(
                     ));
                     ok = false;
                 }
-                if !known_hsn(&sku.hsn) {
-                    out.errors.push(err(line, "hsn", unknown_hsn(&sku.hsn)));
+                if let Some(problem) = hsn_problem(&sku.hsn) {
+                    out.errors.push(err(line, "hsn", problem));
                     ok = false;
                 }
                 if let (true, Some(cid)) = (ok, category_id) {
@@ -177,9 +177,9 @@ pub(super) fn too_many_rows() -> String {
 pub fn check_csv(
     csv_text: &str,
     categories: &HashMap<String, i64>,
-    known_hsn: &dyn Fn(&str) -> bool,
+    hsn_problem: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<(usize, ValidSku, i64)>, Vec<RowError>> {
-    let check = check_csv_part(csv_text, 2, categories, known_hsn);
+    let check = check_csv_part(csv_text, 2, categories, hsn_problem);
     if check.records > CSV_MAX_ROWS {
         return Err(vec![row_error(0, "file", too_many_rows())]);
     }
@@ -205,8 +205,9 @@ mod tests {
             .into_iter()
             .collect()
     }
-    fn known(h: &str) -> bool {
-        h.starts_with("1905") || h.starts_with("2106")
+    fn known(h: &str) -> Option<String> {
+        (!(h.starts_with("1905") || h.starts_with("2106")))
+            .then(|| format!("HSN {h} needs a choice"))
     }
 
     #[test]

@@ -3,19 +3,33 @@
 //! of 100,000 rows survives a bad connection.
 
 use super::csv::{MAX_REPORTED_ERRORS, check_csv, check_csv_part, row_error, too_many_rows};
+use super::gst;
 use super::skus::approved_categories;
 use crate::catalog::{CSV_MAX_ROWS, ImportReport, PartReport, RowError};
 use crate::domain::catalog::{ValidSku, search_text};
+use crate::domain::gst_schedule::options;
 use crate::error::{AppError, OrInternal};
 use crate::server::Ctx;
 use crate::server::guard::not_found;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
-/// HSN prefixes with a rate in force, for checking CSV rows without a query each.
-async fn known_hsn_prefixes(ctx: &Ctx) -> Result<Vec<String>, AppError> {
-    sqlx::query_scalar!("SELECT DISTINCT hsn FROM hsn_rates WHERE valid_from <= current_date")
-        .fetch_all(ctx.db())
-        .await
-        .or_internal()
+/// Why a CSV row's HSN cannot be imported (its rate depends on a choice the
+/// file cannot carry, or no entry names it), from the schedule in force today,
+/// read once per file and sorted once per distinct code.
+async fn hsn_rules(ctx: &Ctx) -> Result<impl Fn(&str) -> Option<String>, AppError> {
+    let entries = gst::entries_in_force(ctx.db(), None).await?;
+    let seen: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
+    Ok(move |hsn: &str| {
+        if let Some(known) = seen.borrow().get(hsn) {
+            return known.clone();
+        }
+        let problem = gst::choice_needed(hsn, &options(gst::applying(&entries, hsn))).map(|why| {
+            format!("{why} Add this product in the form, where the entries are listed.")
+        });
+        seen.borrow_mut().insert(hsn.to_string(), problem.clone());
+        problem
+    })
 }
 
 fn report_errors(errors: Vec<RowError>) -> ImportReport {
@@ -123,8 +137,7 @@ fn counts((new, old): (i64, i64)) -> ImportReport {
 #[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn import_csv(ctx: &Ctx, csv_text: &str) -> Result<ImportReport, AppError> {
     let categories = approved_categories(ctx).await?;
-    let prefixes = known_hsn_prefixes(ctx).await?;
-    let known = |hsn: &str| prefixes.iter().any(|p| hsn.starts_with(p.as_str()));
+    let known = hsn_rules(ctx).await?;
     let rows = match check_csv(csv_text, &categories, &known) {
         Ok(rows) => rows,
         Err(errors) => return Ok(report_errors(errors)),
@@ -236,8 +249,7 @@ pub async fn import_part(
     }
     let first_line = first_line.max(2) as usize;
     let categories = approved_categories(ctx).await?;
-    let prefixes = known_hsn_prefixes(ctx).await?;
-    let known = |hsn: &str| prefixes.iter().any(|p| hsn.starts_with(p.as_str()));
+    let known = hsn_rules(ctx).await?;
     let check = check_csv_part(csv_text, first_line, &categories, &known);
     let header_end = csv_text.find('\n').map_or(csv_text.len(), |i| i + 1);
     let body = &csv_text[header_end..];

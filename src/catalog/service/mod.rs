@@ -3,6 +3,7 @@
 
 mod categories;
 mod csv;
+pub mod gst;
 mod import;
 mod photos;
 mod skus;

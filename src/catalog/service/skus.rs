@@ -2,7 +2,7 @@
 //! added and edited one at a time (the CSV import is in `import`).
 
 use crate::catalog::SkuRow;
-use crate::domain::catalog::{SkuInput, search_text};
+use crate::domain::catalog::{SkuInput, ValidSku, search_text};
 use crate::error::{AppError, OrInternal};
 use crate::server::Ctx;
 use crate::server::guard::{internal, not_found};
@@ -17,7 +17,8 @@ macro_rules! sku_query {
         sqlx::query_as!(
             SkuRow,
             r#"SELECT s.id, s.code, s.name, s.brand, s.category_id, c.name AS category, s.hsn, s.mrp_paise, s.unit,
-                      s.pack_size, s.active, (SELECT g.rate_bp FROM gst_rate(s.hsn, ist_today(), 0) g) AS rate_bp,
+                      s.pack_size, s.active, (SELECT g.rate_bp FROM gst_rate(s.hsn, ist_today(), 0, s.gst_rate_id) g) AS rate_bp,
+                      s.gst_rate_id, s.gst_reason,
                       st.distributors AS "distributors!", st.stock_on_hand AS "stock_on_hand!", s.image_version
                  FROM skus s JOIN categories c ON c.id = s.category_id
                  CROSS JOIN LATERAL (SELECT count(*) AS distributors, COALESCE(sum(l.on_hand), 0)::bigint AS stock_on_hand
@@ -66,20 +67,28 @@ pub(super) async fn approved_categories(ctx: &Ctx) -> Result<HashMap<String, i64
     Ok(rows.into_iter().map(|r| (r.name, r.id)).collect())
 }
 
-async fn has_rate(ctx: &Ctx, hsn: &str) -> Result<bool, AppError> {
-    let rate: Option<i32> = sqlx::query_scalar!(
-        "SELECT (SELECT rate_bp FROM gst_rate($1, ist_today(), 0))",
-        hsn
-    )
-    .fetch_one(ctx.db())
-    .await?;
-    Ok(rate.is_some())
-}
-
-pub(super) fn unknown_hsn(hsn: &str) -> String {
-    format!(
-        "AuroMart has no GST rate for HSN {hsn}: check the code, or ask AuroMart support to add its rate"
-    )
+/// The entry of the schedule the SKU's rate comes from: the maker's choice where
+/// the code's rate depends on what the goods are (or no entry names the code).
+async fn check_gst_choice(ctx: &Ctx, sku: &ValidSku) -> Result<(), AppError> {
+    let options = super::gst::options_for(ctx.db(), &sku.hsn).await?;
+    match sku.gst_rate_id {
+        Some(id) if !options.offers(id) => Err(AppError::field(
+            "gst_rate_id",
+            format!(
+                "That entry does not apply to HSN {}: choose one listed for it",
+                sku.hsn
+            ),
+        )),
+        Some(_) if options.residual_only && sku.gst_reason.is_none() => Err(AppError::field(
+            "gst_reason",
+            "Say why the residual rate applies (for example, the goods are named nowhere in the schedule)",
+        )),
+        Some(_) => Ok(()),
+        None => match super::gst::choice_needed(&sku.hsn, &options) {
+            Some(why) => Err(AppError::field("gst_rate_id", why)),
+            None => Ok(()),
+        },
+    }
 }
 
 #[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
@@ -95,18 +104,17 @@ pub async fn save_sku(ctx: &Ctx, id: Option<i64>, input: SkuInput) -> Result<Sku
             ),
         ));
     };
-    if !has_rate(ctx, &sku.hsn).await? {
-        return Err(AppError::field("hsn", unknown_hsn(&sku.hsn)));
-    }
+    check_gst_choice(ctx, &sku).await?;
     let search = search_text(&sku.name, &sku.brand, &sku.category);
     let org = ctx.user().org_id;
     let result = match id {
         None => {
             sqlx::query_scalar!(
-                "INSERT INTO skus (manufacturer_id, code, name, brand, category_id, hsn, mrp_paise, unit, pack_size, search_text)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                "INSERT INTO skus (manufacturer_id, code, name, brand, category_id, hsn, mrp_paise, unit, pack_size, search_text,
+                                   gst_rate_id, gst_reason)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
                 org, &sku.code, &sku.name, &sku.brand, category_id, &sku.hsn, sku.mrp.0, &sku.unit,
-                sku.pack_size, &search
+                sku.pack_size, &search, sku.gst_rate_id, sku.gst_reason
             )
             .fetch_optional(ctx.db())
             .await
@@ -114,10 +122,10 @@ pub async fn save_sku(ctx: &Ctx, id: Option<i64>, input: SkuInput) -> Result<Sku
         Some(id) => {
             sqlx::query_scalar!(
                 "UPDATE skus SET code = $2, name = $3, brand = $4, category_id = $5, hsn = $6, mrp_paise = $7, unit = $8,
-                        pack_size = $9, search_text = $10, updated_at = now()
+                        pack_size = $9, search_text = $10, gst_rate_id = $12, gst_reason = $13, updated_at = now()
                   WHERE manufacturer_id = $1 AND id = $11 RETURNING id",
                 org, &sku.code, &sku.name, &sku.brand, category_id, &sku.hsn, sku.mrp.0, &sku.unit,
-                sku.pack_size, &search, id
+                sku.pack_size, &search, id, sku.gst_rate_id, sku.gst_reason
             )
             .fetch_optional(ctx.db())
             .await

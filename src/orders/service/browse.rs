@@ -180,7 +180,7 @@ pub async fn browse(ctx: &Ctx, f: BrowseFilter) -> Result<BrowsePage, AppError> 
              JOIN organisations d ON d.id = sd.id
              JOIN listings l ON l.distributor_id = sd.id
              JOIN skus s ON s.id = l.sku_id
-             JOIN LATERAL gst_rate(s.hsn, ist_today(), l.price_paise) g ON true
+             JOIN LATERAL gst_rate(s.hsn, ist_today(), l.price_paise, s.gst_rate_id) g ON true
             WHERE l.sku_id = ANY($2) AND l.active
             ORDER BY l.price_paise, d.trade_name"#,
         ctx.user().org_id,

@@ -112,7 +112,7 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
              SELECT l.id, s.id AS sku_id, s.name, s.brand, s.hsn, s.unit, l.price_paise, s.mrp_paise, l.on_hand, l.reserved,
                     l.min_order_qty, g.rate_bp
                FROM listings l JOIN skus s ON s.id = l.sku_id
-                    LEFT JOIN LATERAL gst_rate(s.hsn, ist_today(), l.price_paise) g ON true
+                    LEFT JOIN LATERAL gst_rate(s.hsn, ist_today(), l.price_paise, s.gst_rate_id) g ON true
               WHERE l.id = ANY($4) AND l.distributor_id = $3 AND l.active AND s.active
               ORDER BY l.id FOR UPDATE OF l),
          serving AS (SELECT sd.delivers FROM serving_distributors($1) sd WHERE sd.id = $3)

@@ -1,0 +1,16 @@
+//! Server functions for places. Open to anyone: sign-up needs them before there
+//! is an account, and the directory is public reference data.
+
+use super::PincodePlace;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// Where a pincode is (empty when India Post has no such pincode).
+#[server(endpoint = "places/pincode")]
+pub async fn pincode_places(pincode: String) -> Result<Vec<PincodePlace>, AppError> {
+    let public = crate::server::Public::get()?;
+    let pin = crate::domain::pincode::Pincode::parse(&pincode)
+        .map_err(|e| AppError::field("pincode", e.to_string()))?;
+    let mut conn = public.db().acquire().await?;
+    super::service::places(&mut conn, &pin).await
+}
