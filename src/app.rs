@@ -156,6 +156,7 @@ pub fn App() -> impl IntoView {
                         view=AdminWhatsappRoute::page()
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("admin/gst") view=AdminGstRoute::page() ssr=SsrMode::Async />
                     <Route
                         path=path!("admin/audit")
                         view=AdminAuditRoute::page()
@@ -266,5 +267,6 @@ lazy_pages! {
         AdminCategoriesRoute => crate::catalog::pages::CategoriesPage,
         AdminWhatsappRoute => crate::whatsapp::pages::WhatsAppPage,
         AdminAuditRoute => crate::admin::pages::AuditLogPage,
+        AdminGstRoute => crate::catalog::rates_page::GstRatesPage,
     }
 }

@@ -251,6 +251,7 @@ const ACTION_CHOICES: &[(&str, &str)] = &[
     ("broadcast", "Broadcast sent"),
     ("sandbox_tap", "Sandbox button tapped"),
     ("sandbox_type", "Sandbox message typed"),
+    ("gst_rate_change", "GST rate added"),
 ];
 
 /// The audit log: every admin action, newest first, 50 at a time.

@@ -95,3 +95,32 @@ pub async fn remove_photo(id: i64) -> Result<SkuRow, AppError> {
     let ctx = crate::server::Ctx::require_active(&[crate::domain::OrgKind::Manufacturer]).await?;
     super::service::remove_photo(&ctx, id).await
 }
+
+/// The GST schedule's rows for codes beginning with `hsn` (the admin's page).
+#[server(endpoint = "catalog/gst_rates")]
+pub async fn gst_rates(hsn: String) -> Result<Vec<super::GstRateRow>, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
+    super::service::gst::rows(&ctx, &hsn).await
+}
+
+/// Add a rate change to the schedule (never edits a row: history stays).
+#[server(endpoint = "catalog/add_gst_rate")]
+pub async fn add_gst_rate(
+    change: crate::domain::gst_schedule::RateChangeInput,
+) -> Result<super::GstRateRow, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
+    super::service::gst::add(&ctx, change).await
+}
+
+/// Add every rate of a notification's CSV, or none.
+#[server(endpoint = "catalog/import_gst_rates")]
+pub async fn import_gst_rates(csv: String) -> Result<super::RateImport, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
+    if csv.len() > 2_000_000 {
+        return Err(AppError::field(
+            "csv",
+            "The file is larger than 2 MB: split it",
+        ));
+    }
+    super::service::gst::import(&ctx, &csv).await
+}

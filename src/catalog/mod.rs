@@ -7,6 +7,7 @@ pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod photo;
+pub mod rates_page;
 #[cfg(feature = "ssr")]
 pub mod routes;
 #[cfg(feature = "ssr")]
@@ -106,3 +107,48 @@ SAH-MARIE-200,Marie Gold Biscuits 200 g,Sahyadri,Biscuits,1905,30.00,pack,1
 SAH-BHUJIA-400,Aloo Bhujia 400 g,Sahyadri,Namkeen,2106,110,pack,1
 SAH-GHEE-1L,Cow Ghee 1 litre,Sahyadri,Dairy,0405,650,litre,1
 ";
+
+/// One row of the GST schedule on the admin's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GstRateRow {
+    pub id: i64,
+    pub hsn: String,
+    /// `YYYY-MM-DD`.
+    pub valid_from: String,
+    pub rate_bp: i32,
+    pub min_unit_paise: i64,
+    pub max_unit_paise: Option<i64>,
+    pub condition: String,
+    pub general: bool,
+    pub description: String,
+    pub source: String,
+    /// The admin who added it; None for rows of the law's file.
+    pub added_by: Option<String>,
+    /// Its date has come.
+    pub in_force: bool,
+}
+
+/// The columns of a rate notification's CSV, in order.
+pub const RATE_CSV_HEADER: [&str; 8] = [
+    "hsn",
+    "condition",
+    "valid_from",
+    "rate",
+    "min_value",
+    "max_value",
+    "description",
+    "source",
+];
+
+/// What importing a rate notification did: every row added, or none and why.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateImport {
+    pub added: usize,
+    pub errors: Vec<RowError>,
+}
+
+impl RateImport {
+    pub fn refused(errors: Vec<RowError>) -> RateImport {
+        RateImport { added: 0, errors }
+    }
+}

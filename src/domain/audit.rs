@@ -18,16 +18,19 @@ pub enum AuditAction {
     SandboxTap,
     /// A message typed in the WhatsApp sandbox (acts as that phone).
     SandboxType,
+    /// A GST rate added to the schedule (by hand or from a notification's CSV).
+    GstRateChange,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 6] = [
+    pub const ALL: [AuditAction; 7] = [
         AuditAction::OrgApproval,
         AuditAction::CategoryDecision,
         AuditAction::MessageRetry,
         AuditAction::Broadcast,
         AuditAction::SandboxTap,
         AuditAction::SandboxType,
+        AuditAction::GstRateChange,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,6 +41,7 @@ impl AuditAction {
             AuditAction::Broadcast => "broadcast",
             AuditAction::SandboxTap => "sandbox_tap",
             AuditAction::SandboxType => "sandbox_type",
+            AuditAction::GstRateChange => "gst_rate_change",
         }
     }
 
@@ -53,6 +57,7 @@ impl AuditAction {
             AuditAction::Broadcast => "Broadcast sent",
             AuditAction::SandboxTap => "Sandbox button tapped",
             AuditAction::SandboxType => "Sandbox message typed",
+            AuditAction::GstRateChange => "GST rate added",
         }
     }
 }
@@ -74,7 +79,7 @@ mod tests {
 
     #[test]
     fn the_migration_allows_each_one() {
-        let sql = include_str!("../../migrations/0020_audit_log.sql");
+        let sql = include_str!("../../migrations/0022_gst_rate_changes.sql");
         for a in AuditAction::ALL {
             assert!(sql.contains(&format!("'{}'", a.as_str())), "{a:?}");
         }

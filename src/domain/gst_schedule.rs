@@ -119,6 +119,158 @@ pub fn options(candidates: Vec<RateEntry>) -> RateOptions {
     }
 }
 
+/// A rate change as the admin types it (form or one CSV row).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateChangeInput {
+    /// 2, 4, 6 or 8 digits (spaces allowed), or "*" for any chapter.
+    pub hsn: String,
+    /// What the entry covers beyond the code; empty for all goods of the code.
+    #[serde(default)]
+    pub condition: String,
+    /// `YYYY-MM-DD`: invoices dated on or after it take the new rate.
+    pub valid_from: String,
+    /// Total GST in percent, e.g. "18" or "0.25".
+    pub rate: String,
+    /// Sale value per piece the rate applies from / up to (₹), or empty.
+    #[serde(default)]
+    pub min_value: String,
+    #[serde(default)]
+    pub max_value: String,
+    pub description: String,
+    /// The notification and serial number, e.g. "19/2025-CT(Rate) S. No. 3".
+    pub source: String,
+}
+
+/// A rate change that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateChange {
+    pub hsn: String,
+    pub condition: String,
+    pub valid_from: (i32, u32, u32),
+    pub rate_bp: i32,
+    pub min_unit_paise: i64,
+    pub max_unit_paise: Option<i64>,
+    pub general: bool,
+    pub description: String,
+    pub source: String,
+}
+
+/// Every rate a GST notification has used since 2017, in basis points: a typo
+/// ("180") is refused, not charged.
+pub const KNOWN_RATES_BP: [i32; 10] = [0, 10, 25, 150, 300, 500, 1200, 1800, 2800, 4000];
+
+impl RateChangeInput {
+    /// Every problem by field, or the clean change.
+    pub fn validate(&self) -> Result<RateChange, Vec<(&'static str, String)>> {
+        let mut errors: Vec<(&'static str, String)> = Vec::new();
+        let hsn: String = self.hsn.chars().filter(|c| !c.is_whitespace()).collect();
+        if !(hsn == "*"
+            || (matches!(hsn.len(), 2 | 4 | 6 | 8) && hsn.bytes().all(|b| b.is_ascii_digit())))
+        {
+            errors.push(("hsn", "A chapter (2 digits), heading (4), sub-heading (6) or tariff item (8), or * for any chapter".into()));
+        }
+        let valid_from = parse_date(self.valid_from.trim());
+        match valid_from {
+            None => errors.push((
+                "valid_from",
+                "Enter the date the rate applies from, like 2026-02-01".into(),
+            )),
+            Some(d) if d < (2017, 7, 1) => errors.push((
+                "valid_from",
+                "GST began on 1 July 2017: no rate applies before it".into(),
+            )),
+            Some(_) => {}
+        }
+        let rate_bp = match super::Paise::parse(&self.rate) {
+            Ok(p) if KNOWN_RATES_BP.contains(&i32::try_from(p.0).unwrap_or(-1)) => p.0 as i32,
+            _ => {
+                errors.push((
+                    "rate",
+                    "Enter the total GST in percent: 0, 0.1, 0.25, 1.5, 3, 5, 12, 18, 28 or 40"
+                        .into(),
+                ));
+                0
+            }
+        };
+        let mut value = |field: &'static str, text: &str| match text.trim() {
+            "" => None,
+            t => match super::Paise::parse(t) {
+                Ok(p) if p.0 >= 0 => Some(p.0),
+                _ => {
+                    errors.push((
+                        field,
+                        "Enter an amount in rupees, like 2500, or leave it empty".into(),
+                    ));
+                    None
+                }
+            },
+        };
+        let min = value("min_value", &self.min_value);
+        let max = value("max_value", &self.max_value);
+        // "From ₹2,500" means above ₹2,500: the first paisa over it.
+        let min_unit_paise = min.map_or(0, |m| if m > 0 { m + 1 } else { 0 });
+        if let Some(max) = max
+            && max < min_unit_paise
+        {
+            errors.push(("max_value", "The upper value is below the lower one".into()));
+        }
+        let condition = self.condition.trim().to_string();
+        let description = self.description.trim().to_string();
+        let source = self.source.trim().to_string();
+        for (field, text, most, what) in [
+            ("condition", &condition, 200, "the condition"),
+            ("description", &description, 200, "the description"),
+            ("source", &source, 120, "the source"),
+        ] {
+            if text.chars().count() > most {
+                errors.push((field, format!("Keep {what} under {most} characters")));
+            }
+        }
+        if description.is_empty() {
+            errors.push(("description", "Describe the goods in a few words".into()));
+        }
+        if source.chars().count() < 6 {
+            errors.push((
+                "source",
+                "Name the notification and serial number, like 19/2025-CT(Rate) S. No. 3".into(),
+            ));
+        }
+        match (errors.is_empty(), valid_from) {
+            (true, Some(valid_from)) => Ok(RateChange {
+                general: is_general(&condition),
+                hsn,
+                condition,
+                valid_from,
+                rate_bp,
+                min_unit_paise,
+                max_unit_paise: max,
+                description,
+                source,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// `YYYY-MM-DD` as (year, month, day), only real dates.
+fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = s.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&d).then_some((y, m, d))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +300,75 @@ mod tests {
 
     fn ids(v: &[RateEntry]) -> Vec<i64> {
         v.iter().map(|e| e.id).collect()
+    }
+
+    fn change() -> RateChangeInput {
+        RateChangeInput {
+            hsn: "2402 20".into(),
+            condition: "".into(),
+            valid_from: "2026-02-01".into(),
+            rate: "40".into(),
+            min_value: "".into(),
+            max_value: "".into(),
+            description: "Cigarettes".into(),
+            source: "19/2025-CT(Rate) S. No. 3".into(),
+        }
+    }
+
+    #[test]
+    fn a_rate_change_is_checked_field_by_field() {
+        let c = change().validate().expect("valid");
+        assert_eq!(
+            (c.hsn.as_str(), c.rate_bp, c.valid_from, c.general),
+            ("240220", 4000, (2026, 2, 1), true)
+        );
+        let slab = RateChangeInput {
+            min_value: "2500".into(),
+            max_value: "".into(),
+            rate: "18".into(),
+            ..change()
+        };
+        assert_eq!(slab.validate().expect("slab").min_unit_paise, 250_001);
+        let bad = RateChangeInput {
+            hsn: "240".into(),
+            valid_from: "2026-02-30".into(),
+            rate: "180".into(),
+            min_value: "abc".into(),
+            description: " ".into(),
+            source: "x".into(),
+            ..change()
+        };
+        let fields: Vec<&str> = bad
+            .validate()
+            .expect_err("invalid")
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "hsn",
+                "valid_from",
+                "rate",
+                "min_value",
+                "description",
+                "source"
+            ]
+        );
+        let early = RateChangeInput {
+            valid_from: "2017-06-30".into(),
+            ..change()
+        };
+        assert!(early.validate().is_err());
+        for (rate, bp) in [("0.25", 25), ("1.5", 150), ("0", 0), ("28", 2800)] {
+            let c = RateChangeInput {
+                rate: rate.into(),
+                ..change()
+            };
+            assert_eq!(c.validate().map(|c| c.rate_bp), Ok(bp), "{rate}");
+        }
+        assert_eq!(parse_date("2028-02-29"), Some((2028, 2, 29)));
+        assert_eq!(parse_date("2026-13-01"), None);
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub fn RoleNav(kind: OrgKind, #[prop(optional)] badge: Option<Signal<i64>>) -> i
         OrgKind::Platform => &[
             ("/admin", "Organisations"),
             ("/admin/categories", "Categories"),
+            ("/admin/gst", "GST rates"),
             ("/admin/whatsapp", "WhatsApp"),
             ("/admin/reports", "Reports"),
             ("/admin/audit", "Audit log"),

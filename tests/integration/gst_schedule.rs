@@ -260,3 +260,180 @@ async fn a_maker_chooses_the_entry_where_the_rate_depends_on_the_goods() {
     assert_eq!(errors[0]["line"], 2, "{errors}");
     assert_eq!(errors[0]["field"], "hsn");
 }
+
+fn change(hsn: &str, from: &str, rate: &str, source: &str) -> Vec<(String, String)> {
+    pairs(&[
+        ("change[hsn]", hsn),
+        ("change[condition]", ""),
+        ("change[valid_from]", from),
+        ("change[rate]", rate),
+        ("change[min_value]", ""),
+        ("change[max_value]", ""),
+        ("change[description]", "Biscuits"),
+        ("change[source]", source),
+    ])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_change_applies_from_its_date_and_issued_invoices_keep_theirs() {
+    let app = spawn_app().await;
+    let (admin, _) = app.admin().await;
+    let m = app.market(880, 50).await;
+    // Invoiced at 5 % today.
+    let first = m.order(2).await["id"].as_i64().expect("order");
+    m.act(&m.distributor, first, "accept_deliver", "")
+        .await
+        .ok();
+    let issued: i64 = sqlx::query_scalar!(
+        "SELECT total_paise FROM invoices WHERE order_id = $1",
+        first
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("invoice");
+
+    let today: String = sqlx::query_scalar!(r#"SELECT ist_today()::text AS "d!""#)
+        .fetch_one(&app.db)
+        .await
+        .expect("today");
+    let tomorrow: String = sqlx::query_scalar!(r#"SELECT (ist_today() + 1)::text AS "d!""#)
+        .fetch_one(&app.db)
+        .await
+        .expect("tomorrow");
+    // A change from tomorrow leaves today alone.
+    let later = admin
+        .call(
+            "catalog/add_gst_rate",
+            &change("1905", &tomorrow, "18", "Test 1/2026-CT(Rate) S. No. 1"),
+        )
+        .await;
+    assert_eq!(later.ok()["in_force"], false);
+    let rate_on = |day: String| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar!(
+                "SELECT (SELECT rate_bp FROM gst_rate('19053100', $1::text::date, 100, NULL))",
+                day
+            )
+            .fetch_one(&db)
+            .await
+            .expect("rate")
+        }
+    };
+    assert_eq!(rate_on(today.clone()).await, Some(500));
+    assert_eq!(rate_on(tomorrow.clone()).await, Some(1800));
+    // The same source, code and date again is refused; a bad row names its fields.
+    let again = admin
+        .call(
+            "catalog/add_gst_rate",
+            &change("1905", &tomorrow, "18", "Test 1/2026-CT(Rate) S. No. 1"),
+        )
+        .await;
+    assert!(again.field_reason("source").is_some(), "{:?}", again.body);
+    let bad = admin
+        .call(
+            "catalog/add_gst_rate",
+            &change("190", "2026-02-30", "180", "x"),
+        )
+        .await;
+    for field in ["hsn", "valid_from", "rate", "source"] {
+        assert!(bad.field_reason(field).is_some(), "{field}: {:?}", bad.body);
+    }
+
+    // A change from today: the next order takes it; the invoice issued before keeps 5 %.
+    admin
+        .call(
+            "catalog/add_gst_rate",
+            &change("1905", &today, "12", "Test 2/2026-CT(Rate) S. No. 1"),
+        )
+        .await
+        .ok();
+    let second = m.order(2).await;
+    // 2 × ₹27.50 = ₹55.00 + 6 % + 6 % (₹3.30 each) = ₹61.60 → ₹62.00.
+    assert_eq!(second["total_paise"], 6_200);
+    let still: i64 = sqlx::query_scalar!(
+        "SELECT total_paise FROM invoices WHERE order_id = $1",
+        first
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("invoice");
+    assert_eq!(still, issued);
+    let logged = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM audit_log WHERE action = 'gst_rate_change' AND subject = 'HSN 1905'"#
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("audit");
+    assert_eq!(logged, 2, "each change once; the refused ones not at all");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notification_csv_is_added_whole_or_not_at_all() {
+    let app = spawn_app().await;
+    let (admin, _) = app.admin().await;
+    let header = "hsn,condition,valid_from,rate,min_value,max_value,description,source\n";
+    let good = "2402,,2026-02-01,40,,,Cigarettes,Test 19/2025-CT(Rate) S. No. 3\n\
+                2403,,2026-02-01,40,,,Other manufactured tobacco,Test 19/2025-CT(Rate) S. No. 4\n";
+    let refused = admin
+        .call(
+            "catalog/import_gst_rates",
+            &pairs(&[(
+                "csv",
+                &format!("{header}{good}2404,,2026-02-01,41,,,Nicotine products,Test S. No. 5\n"),
+            )]),
+        )
+        .await;
+    let report = refused.ok();
+    assert_eq!(report["added"], 0);
+    assert_eq!(report["errors"][0]["line"], 4, "{report}");
+    assert_eq!(report["errors"][0]["field"], "rate");
+    let count = || async {
+        sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!" FROM gst_rates WHERE source LIKE 'Test 19/2025%'"#
+        )
+        .fetch_one(&app.db)
+        .await
+        .expect("count")
+    };
+    assert_eq!(count().await, 0, "nothing added");
+    let added = admin
+        .call(
+            "catalog/import_gst_rates",
+            &pairs(&[("csv", &format!("{header}{good}"))]),
+        )
+        .await;
+    assert_eq!(added.ok()["added"], 2);
+    assert_eq!(count().await, 2);
+    let rate: Option<i32> = sqlx::query_scalar!(
+        "SELECT (SELECT rate_bp FROM gst_rate('24022010', DATE '2026-02-01', 100, NULL))"
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("rate");
+    assert_eq!(rate, Some(4000), "cigarettes at 40 % from the new date");
+    // The same file again: every row is a repeat, and nothing changes.
+    let repeat = admin
+        .call(
+            "catalog/import_gst_rates",
+            &pairs(&[("csv", &format!("{header}{good}"))]),
+        )
+        .await;
+    assert_eq!(repeat.ok()["errors"].as_array().map(Vec::len), Some(2));
+    assert_eq!(count().await, 2);
+    let listed = admin
+        .call("catalog/gst_rates", &pairs(&[("hsn", "2402")]))
+        .await;
+    assert!(
+        listed
+            .ok()
+            .as_array()
+            .is_some_and(|rows| rows.iter().any(|r| r["source"]
+                == "Test 19/2025-CT(Rate) S. No. 3"
+                && r["added_by"]
+                    .as_str()
+                    .is_some_and(|a| a.starts_with("Owner")))),
+        "{:?}",
+        listed.body
+    );
+}

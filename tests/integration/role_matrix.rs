@@ -263,6 +263,42 @@ fn cases() -> Vec<Case> {
             }),
         },
         Case {
+            endpoint: "catalog/gst_rates",
+            who: Kinds(&[OrgKind::Platform]),
+            args: |_, _| pairs(&[("hsn", "1905")]),
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "catalog/add_gst_rate",
+            who: Kinds(&[OrgKind::Platform]),
+            args: |w, _| {
+                let source = format!("Matrix {}/2026-CT(Rate) S. No. 1", w.fresh());
+                pairs(&[
+                    ("change[hsn]", "9999"),
+                    ("change[condition]", ""),
+                    ("change[valid_from]", "2099-01-01"),
+                    ("change[rate]", "18"),
+                    ("change[min_value]", ""),
+                    ("change[max_value]", ""),
+                    ("change[description]", "Matrix test goods"),
+                    ("change[source]", &source),
+                ])
+            },
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "catalog/import_gst_rates",
+            who: Kinds(&[OrgKind::Platform]),
+            args: |w, _| {
+                let csv = format!(
+                    "hsn,condition,valid_from,rate,min_value,max_value,description,source\n9998,,2099-01-01,18,,,Matrix,Matrix CSV {} S. No. 1\n",
+                    w.fresh()
+                );
+                pairs(&[("csv", &csv)])
+            },
+            tenancy: Platform,
+        },
+        Case {
             endpoint: "catalog/my_skus",
             who: Kinds(&[OrgKind::Manufacturer]),
             args: |_, _| pairs(&[("q", "")]),

@@ -1,0 +1,92 @@
+import { test, expect, Page } from '@playwright/test';
+import { DEMO, freshPhone, hydrated, login } from './helpers';
+
+// Reference data and the admin's oversight: India Post's pincode directory in the
+// sign-up form, the GST schedule's entries in the product form, and the audit log.
+
+async function fill(page: Page, fields: Record<string, string>) {
+  for (const [name, value] of Object.entries(fields)) {
+    if (name === 'state_code') await page.selectOption(`select[name="form[${name}]"]`, value);
+    else await page.fill(`input[name="form[${name}]"]`, value);
+  }
+}
+
+test('a pincode shows its post offices, picks its state, and must lie in the state chosen', async ({ page }) => {
+  const phone = freshPhone();
+  await page.goto('/signup?as=retailer');
+  await hydrated(page);
+  await page.fill('input[name="form[pincode]"]', '560001');
+  await expect(page.locator('[data-test="pincode-place"]')).toContainText('Bengaluru Urban, Karnataka');
+  await expect(page.locator('select[name="form[state_code]"]')).toHaveValue('29');
+  // Another state chosen on purpose: the server refuses and says where the pincode is.
+  await fill(page, {
+    legal_name: `Malleshwaram Stores ${phone.slice(-4)}`, address_line: '8th Cross, Malleshwaram', city: 'Bengaluru',
+    state_code: '27', owner_name: 'Ravi Gowda', phone, password: 'Malleshwaram#8',
+  });
+  await page.click('form[data-test="signup-form"] button[type="submit"]');
+  await expect(page.locator('[data-field="pincode"]')).toContainText('is in Bengaluru Urban, Karnataka, not in Maharashtra');
+  await page.selectOption('select[name="form[state_code]"]', '29');
+  await page.click('form[data-test="signup-form"] button[type="submit"]');
+  await expect(page).toHaveURL(/\/retailer$/);
+});
+
+test('the admin finds a shop by phone, suspends it, and the audit log shows who, what and why', async ({ browser }) => {
+  const phone = freshPhone();
+  const name = `Audit Kirana ${phone.slice(-4)}`;
+  const shop = await (await browser.newContext()).newPage();
+  await shop.goto('/signup?as=retailer');
+  await hydrated(shop);
+  await fill(shop, {
+    legal_name: name, address_line: '4 Tilak Road', city: 'Pune', state_code: '27', pincode: '411030',
+    owner_name: 'Sai Kulkarni', phone, password: 'SaiKirana#30',
+  });
+  await shop.click('form[data-test="signup-form"] button[type="submit"]');
+  await expect(shop).toHaveURL(/\/retailer$/);
+
+  const admin = await (await browser.newContext()).newPage();
+  await login(admin, DEMO.admin);
+  await admin.goto(`/admin?approval=&q=${phone}`);
+  await hydrated(admin);
+  const row = admin.locator(`[data-test="org-row"][data-name="${name}"]`);
+  await expect(row).toHaveCount(1);
+  await row.locator('[data-test="ask-suspend"]').click();
+  await row.locator('input[name="note"]').fill('GSTIN of another shop');
+  await row.locator('[data-test="suspend"]').click();
+  await expect(admin.locator('[data-test="approval-result"]')).toContainText(`${name} is now suspended`);
+
+  // The shop's open session sees the suspension at once.
+  await shop.reload();
+  await expect(shop.locator('[data-test="approval-suspended"]')).toBeVisible();
+
+  await admin.goto('/admin/audit');
+  await hydrated(admin);
+  const entry = admin.locator('[data-test="audit-row"]').first();
+  await expect(entry).toHaveAttribute('data-action', 'org_approval');
+  await expect(entry).toContainText(name);
+  await expect(entry).toContainText('approval: active → suspended');
+  await expect(entry).toContainText('Note: GSTIN of another shop');
+  // Filtering by a word of the note finds it; another action does not.
+  await admin.goto('/admin/audit?action=broadcast&q=GSTIN%20of%20another');
+  await expect(admin.locator('[data-test="audit-empty"]')).toBeVisible();
+});
+
+test('a brand picks the GST entry its soap falls under', async ({ page }) => {
+  const tag = `${Date.now() % 1_000_000}`;
+  await login(page, DEMO.manufacturer);
+  await page.goto('/manufacturer/products');
+  await hydrated(page);
+  const form = page.locator('form[data-test="sku-form"]');
+  await form.locator('input[name="sku[code]"]').fill(`SOAP-${tag}`);
+  await form.locator('input[name="sku[name]"]').fill(`Sandal bathing bar 100 g ${tag}`);
+  await form.locator('input[name="sku[brand]"]').fill('Sahyadri');
+  await form.locator('select[name="sku[category]"]').selectOption({ index: 1 });
+  await form.locator('input[name="sku[hsn]"]').fill('34011110');
+  await form.locator('input[name="sku[mrp]"]').fill('45');
+  const choice = form.locator('[data-test="gst-choice"]');
+  await expect(choice).toContainText('Sch. I S. No. 251');
+  await expect(choice).toContainText('Sch. II S. No. 66');
+  await choice.locator('label', { hasText: 'Sch. I S. No. 251' }).locator('input').check();
+  await choice.locator('input[name="sku[gst_reason]"]').fill('Toilet soap in bars');
+  await form.locator('[data-test="save-sku"]').click();
+  await expect(page.locator('[data-test="sku-saved"]')).toContainText(`SOAP-${tag}`);
+});

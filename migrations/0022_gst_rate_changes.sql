@@ -1,0 +1,7 @@
+-- Rate changes the admin adds to the GST schedule are audited like every other
+-- admin action.
+ALTER DOMAIN audit_action DROP CONSTRAINT audit_action_check;
+ALTER DOMAIN audit_action ADD CONSTRAINT audit_action_check CHECK (VALUE IN (
+    'org_approval', 'category_decision', 'message_retry', 'broadcast',
+    'sandbox_tap', 'sandbox_type', 'gst_rate_change'
+));
