@@ -4,7 +4,7 @@
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 CREATE DOMAIN public.audit_action AS text
-	CONSTRAINT audit_action_check CHECK ((VALUE = ANY (ARRAY['org_approval'::text, 'category_decision'::text, 'message_retry'::text, 'broadcast'::text, 'sandbox_tap'::text, 'sandbox_type'::text, 'gst_rate_change'::text])));
+	CONSTRAINT audit_action_check CHECK ((VALUE = ANY (ARRAY['org_approval'::text, 'category_decision'::text, 'message_retry'::text, 'broadcast'::text, 'sandbox_tap'::text, 'sandbox_type'::text, 'gst_rate_change'::text, 'user_disabled'::text, 'user_enabled'::text])));
 
 CREATE DOMAIN public.count_positive AS integer
 	CONSTRAINT count_positive_check CHECK ((VALUE > 0));
@@ -1513,9 +1513,13 @@ CREATE INDEX orders_monthly_retailer ON public.orders_monthly USING btree (retai
 
 CREATE INDEX orders_retailer_idx ON public.orders USING btree (retailer_id, created_at DESC);
 
+CREATE INDEX organisations_directory_trgm ON public.organisations USING gin ((((((((((legal_name || ' '::text) || trade_name) || ' '::text) || COALESCE(gstin, ''::text)) || ' '::text) || pincode) || ' '::text) || whatsapp)) public.gin_trgm_ops);
+
 CREATE UNIQUE INDEX organisations_gstin_key ON public.organisations USING btree (gstin) WHERE (gstin IS NOT NULL);
 
 CREATE INDEX organisations_kind_approval_idx ON public.organisations USING btree (kind, approval, created_at);
+
+CREATE INDEX organisations_kind_state ON public.organisations USING btree (kind, state_code, id);
 
 CREATE INDEX organisations_pincode_idx ON public.organisations USING btree (pincode);
 
@@ -1561,9 +1565,13 @@ CREATE INDEX skus_search_words_idx ON public.skus USING gin (search_words);
 
 CREATE INDEX stock_movements_listing_idx ON public.stock_movements USING btree (listing_id, at DESC);
 
+CREATE INDEX users_directory_trgm ON public.users USING gin ((((((name || ' '::text) || COALESCE(phone, ''::text)) || ' '::text) || COALESCE(email, ''::text))) public.gin_trgm_ops);
+
 CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email) WHERE (email IS NOT NULL);
 
 CREATE INDEX users_org_idx ON public.users USING btree (org_id);
+
+CREATE INDEX users_org_last_login ON public.users USING btree (org_id, last_login_at);
 
 CREATE UNIQUE INDEX users_phone_key ON public.users USING btree (phone) WHERE (phone IS NOT NULL);
 

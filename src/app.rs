@@ -158,6 +158,11 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("admin/gst") view=AdminGstRoute::page() ssr=SsrMode::Async />
                     <Route
+                        path=path!("admin/org/:id")
+                        view=AdminOrgRoute::page()
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("admin/audit")
                         view=AdminAuditRoute::page()
                         ssr=SsrMode::Async
@@ -268,5 +273,6 @@ lazy_pages! {
         AdminWhatsappRoute => crate::whatsapp::pages::WhatsAppPage,
         AdminAuditRoute => crate::admin::pages::AuditLogPage,
         AdminGstRoute => crate::catalog::rates_page::GstRatesPage,
+        AdminOrgRoute => crate::admin::pages::OrganisationPage,
     }
 }

@@ -90,3 +90,30 @@ test('a brand picks the GST entry its soap falls under', async ({ page }) => {
   await form.locator('[data-test="save-sku"]').click();
   await expect(page.locator('[data-test="sku-saved"]')).toContainText(`SOAP-${tag}`);
 });
+
+test('the admin adds a rate change from today and a new product takes it', async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  await login(admin, DEMO.admin);
+  await admin.goto('/admin/gst?hsn=1902');
+  await hydrated(admin);
+  await expect(admin.locator('[data-test="gst-row"][data-hsn="1902"]').first()).toContainText('5%');
+  const today = new Date(Date.now() + 5.5 * 3600_000).toISOString().slice(0, 10);
+  const form = admin.locator('form[data-test="gst-form"]');
+  await form.locator('input[name="change[hsn]"]').fill('1902');
+  await form.locator('input[name="change[valid_from]"]').fill(today);
+  await form.locator('input[name="change[rate]"]').fill('18');
+  await form.locator('input[name="change[description]"]').fill('Pasta');
+  await form.locator('input[name="change[source]"]').fill('E2E 1/2026-CT(Rate) S. No. 1');
+  await form.locator('[data-test="add-gst-rate"]').click();
+  await expect(admin.locator('[data-test="gst-added"]')).toContainText(`HSN 1902 is 18% from ${today}`);
+
+  const brand = await (await browser.newContext()).newPage();
+  await login(brand, DEMO.manufacturer);
+  await brand.goto('/manufacturer/products');
+  await hydrated(brand);
+  await brand.locator('form[data-test="sku-form"] input[name="sku[hsn]"]').fill('19021900');
+  await expect(brand.locator('[data-test="gst-choice"]')).toContainText('18% GST: Pasta');
+
+  await admin.goto('/admin/audit?action=gst_rate_change');
+  await expect(admin.locator('[data-test="audit-row"]').first()).toContainText('HSN 1902');
+});

@@ -1,10 +1,13 @@
-use super::{AuditFilter, AuditPage, OrgFilter, OrgRow, PlatformSummary};
+use super::{
+    AuditFilter, AuditPage, OrgDetail, OrgFilter, OrgPage, OrgRow, PlatformSummary, UserRow,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Organisations on the platform, pending first.
+/// Every organisation on the platform, newest first, found by any name, phone,
+/// e-mail, GSTIN or pincode of it or its users, a page at a time.
 #[server(endpoint = "admin/organisations")]
-pub async fn list_organisations(filter: OrgFilter) -> Result<Vec<OrgRow>, AppError> {
+pub async fn list_organisations(filter: OrgFilter) -> Result<OrgPage, AppError> {
     let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
     super::service::list(&ctx, filter).await
 }
@@ -28,4 +31,22 @@ pub async fn admin_summary() -> Result<PlatformSummary, AppError> {
 pub async fn audit_log(filter: AuditFilter) -> Result<AuditPage, AppError> {
     let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
     super::service::audit_log(&ctx, filter).await
+}
+
+/// One organisation: profile, users, links, counts and approval history.
+#[server(endpoint = "admin/organisation")]
+pub async fn organisation(org_id: i64) -> Result<OrgDetail, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
+    super::service::detail(&ctx, org_id).await
+}
+
+/// Turn a user's log-in off (with a reason; signed out at once) or back on.
+#[server(endpoint = "admin/set_user_active")]
+pub async fn set_user_active(
+    user_id: i64,
+    active: bool,
+    note: String,
+) -> Result<UserRow, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
+    super::service::set_user_active(&ctx, user_id, active, &note).await
 }

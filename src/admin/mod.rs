@@ -27,6 +27,62 @@ pub struct OrgRow {
     pub owner_phone: Option<String>,
     /// Signed-up time, already shown in Asia/Kolkata.
     pub created: String,
+    /// The pincode's district in India Post's directory.
+    pub district: Option<String>,
+    /// Its users, and when one last logged in (Asia/Kolkata).
+    pub users: i64,
+    pub last_login: Option<String>,
+}
+
+/// One page of the directory and the id the next page starts after.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgPage {
+    pub rows: Vec<OrgRow>,
+    pub next_after: Option<i64>,
+}
+
+/// A user of an organisation, for the admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub name: String,
+    pub role: crate::domain::MemberRole,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub active: bool,
+    pub created: String,
+    pub last_login: Option<String>,
+}
+
+/// An approval decision in an organisation's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalEvent {
+    pub at: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub note: Option<String>,
+    pub by: String,
+}
+
+/// A brand–distributor link, seen from the organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkRow {
+    pub other_id: i64,
+    pub other_name: String,
+    pub state: String,
+}
+
+/// Everything the admin sees about one organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgDetail {
+    pub org: OrgRow,
+    pub address: String,
+    pub users: Vec<UserRow>,
+    pub links: Vec<LinkRow>,
+    /// Orders placed by or with it, and documents it issued or received.
+    pub orders: i64,
+    pub invoices: i64,
+    pub history: Vec<ApprovalEvent>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,8 +91,20 @@ pub struct OrgFilter {
     pub kind: String,
     /// pending | active | suspended, or empty for all.
     pub approval: String,
-    /// Matches names, GSTIN, city, pincode or phone.
+    /// Matches any name, phone, e-mail, GSTIN or pincode of the organisation or its users.
     pub q: String,
+    /// A state code, or empty.
+    #[serde(default)]
+    pub state: String,
+    /// A district (India Post's name), or empty.
+    #[serde(default)]
+    pub district: String,
+    /// Only those with a log-in in the last this many days, or empty.
+    #[serde(default)]
+    pub active_days: String,
+    /// The page after this organisation id (keyset paging), or empty.
+    #[serde(default)]
+    pub after: String,
 }
 
 /// Counts per kind and approval state.

@@ -1,4 +1,6 @@
-use super::api::{SetApproval, admin_summary, audit_log, list_organisations};
+use super::api::{
+    SetApproval, SetUserActive, admin_summary, audit_log, list_organisations, organisation,
+};
 use super::{AuditFilter, OrgFilter};
 use crate::domain::ApprovalState;
 use crate::domain::{IndianState, OrgKind};
@@ -35,8 +37,9 @@ fn Console() -> impl IntoView {
     let set_approval = ServerAction::<SetApproval>::new();
     let filter = move || {
         query.with(|q| {
-            let pending_default =
-                q.get("approval").is_none() && q.get("kind").is_none() && q.get("q").is_none();
+            let pending_default = ["approval", "kind", "q", "state", "district", "active_days"]
+                .iter()
+                .all(|k| q.get(k).is_none());
             OrgFilter {
                 kind: q.get("kind").unwrap_or_default(),
                 approval: if pending_default {
@@ -45,8 +48,28 @@ fn Console() -> impl IntoView {
                     q.get("approval").unwrap_or_default()
                 },
                 q: q.get("q").unwrap_or_default(),
+                state: q.get("state").unwrap_or_default(),
+                district: q.get("district").unwrap_or_default(),
+                active_days: q.get("active_days").unwrap_or_default(),
+                after: q.get("after").unwrap_or_default(),
             }
         })
+    };
+    // The next page's link keeps every filter.
+    let next_href = move |after: i64| {
+        let f = filter();
+        let mut q = vec![format!("after={after}")];
+        for (k, v) in [
+            ("kind", f.kind),
+            ("approval", f.approval),
+            ("q", f.q),
+            ("state", f.state),
+            ("district", f.district),
+            ("active_days", f.active_days),
+        ] {
+            q.push(format!("{k}={}", crate::ui::query_value(&v)));
+        }
+        format!("/admin?{}", q.join("&"))
     };
     let orgs = Resource::new(
         move || (filter(), set_approval.version().get()),
@@ -98,10 +121,33 @@ fn Console() -> impl IntoView {
                 choices=KIND_CHOICES
                 current=Signal::derive(move || filter().kind)
             />
+            <select name="state" aria-label="State" prop:value=move || filter().state>
+                <option value="">"All states"</option>
+                {IndianState::selectable()
+                    .map(|s| view! { <option value=s.code.to_string()>{s.name}</option> })
+                    .collect_view()}
+            </select>
+            <input
+                type="search"
+                name="district"
+                aria-label="District"
+                placeholder="District"
+                prop:value=move || filter().district
+            />
+            <input
+                type="number"
+                name="active_days"
+                min="1"
+                max="3650"
+                aria-label="Logged in within days"
+                placeholder="Active in last N days"
+                prop:value=move || filter().active_days
+            />
             <input
                 type="search"
                 name="q"
-                placeholder="Name, GSTIN, city, pincode, phone"
+                aria-label="Search"
+                placeholder="Name, phone, e-mail, GSTIN, pincode"
                 prop:value=move || filter().q
             />
             <button type="submit">"Show"</button>
@@ -112,7 +158,7 @@ fn Console() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match orgs.await {
-                    Ok(rows) if rows.is_empty() => {
+                    Ok(page) if page.rows.is_empty() => {
                         view! {
                             <p class="muted" data-test="no-orgs">
                                 "No organisations match."
@@ -120,10 +166,12 @@ fn Console() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Ok(rows) => {
+                    Ok(page) => {
+                        let next = page.next_after.map(next_href);
                         view! {
                             <ul class="orgs" data-test="org-list">
-                                {rows
+                                {page
+                                    .rows
                                     .into_iter()
                                     .map(|o| {
                                         let state = u8::try_from(o.state_code)
@@ -151,7 +199,9 @@ fn Console() -> impl IntoView {
                                                 data-name=o.trade_name.clone()
                                             >
                                                 <div class="org-head">
-                                                    <strong>{o.trade_name.clone()}</strong>
+                                                    <a href=format!("/admin/org/{}", o.id) data-test="org-link">
+                                                        <strong>{o.trade_name.clone()}</strong>
+                                                    </a>
                                                     <span class="pill">{o.kind.as_str()}</span>
                                                     <span class=format!(
                                                         "pill {}",
@@ -160,17 +210,22 @@ fn Console() -> impl IntoView {
                                                 </div>
                                                 <div class="muted">
                                                     {format!(
-                                                        "{} · {} · {}, {} {}",
+                                                        "{} · {} · {}, {}{} {}",
                                                         o.legal_name,
                                                         o.gstin.clone().unwrap_or_else(|| "no GSTIN".into()),
                                                         o.city,
+                                                        o
+                                                            .district
+                                                            .clone()
+                                                            .map(|d| format!("{d} district, "))
+                                                            .unwrap_or_default(),
                                                         state,
                                                         o.pincode,
                                                     )}
                                                 </div>
                                                 <div class="muted">
                                                     {format!(
-                                                        "Owner {} {} · signed up {}",
+                                                        "Owner {} {} · signed up {} · {} user{} · {}",
                                                         o.owner_name.clone().unwrap_or_default(),
                                                         o
                                                             .owner_phone
@@ -178,6 +233,13 @@ fn Console() -> impl IntoView {
                                                             .map(crate::ui::show_phone)
                                                             .unwrap_or_default(),
                                                         o.created,
+                                                        o.users,
+                                                        if o.users == 1 { "" } else { "s" },
+                                                        o
+                                                            .last_login
+                                                            .clone()
+                                                            .map(|l| format!("last log-in {l}"))
+                                                            .unwrap_or_else(|| "never logged in".into()),
                                                     )}
                                                 </div>
                                                 {o
@@ -233,6 +295,16 @@ fn Console() -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ul>
+                            {next
+                                .map(|href| {
+                                    view! {
+                                        <p>
+                                            <a href=href data-test="orgs-next">
+                                                "More"
+                                            </a>
+                                        </p>
+                                    }
+                                })}
                         }
                             .into_any()
                     }
@@ -252,6 +324,8 @@ const ACTION_CHOICES: &[(&str, &str)] = &[
     ("sandbox_tap", "Sandbox button tapped"),
     ("sandbox_type", "Sandbox message typed"),
     ("gst_rate_change", "GST rate added"),
+    ("user_disabled", "User disabled"),
+    ("user_enabled", "User enabled"),
 ];
 
 /// The audit log: every admin action, newest first, 50 at a time.
@@ -394,6 +468,246 @@ fn AuditLog() -> impl IntoView {
                                         </p>
                                     }
                                 })}
+                        }
+                            .into_any()
+                    }
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// One organisation as the admin sees it: profile, users (turn a log-in off or
+/// on), links, orders and invoices, approval history.
+#[component]
+pub fn OrganisationPage() -> impl IntoView {
+    gated("Organisation", &[OrgKind::Platform], |_| {
+        view! { <Organisation /> }
+    })
+}
+
+#[component]
+fn Organisation() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let set_active = ServerAction::<SetUserActive>::new();
+    let id = move || {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let detail = Resource::new(
+        move || (id(), set_active.version().get()),
+        |(id, _)| organisation(id),
+    );
+    let result = action_banner("user-result", set_active, |u| {
+        Some(format!(
+            "{} can {} log in.",
+            u.name,
+            if u.active { "now" } else { "no longer" }
+        ))
+    });
+    view! {
+        <crate::ui::nav::RoleNav kind=OrgKind::Platform />
+        {result}
+        <Suspense fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => {
+                        let o = d.org;
+                        let state = u8::try_from(o.state_code)
+                            .ok()
+                            .and_then(IndianState::by_code)
+                            .map(|s| s.name)
+                            .unwrap_or("");
+                        view! {
+                            <h1 data-test="org-title">{o.trade_name.clone()}</h1>
+                            <section class="card" data-test="org-profile">
+                                <p>
+                                    <span class="pill">{o.kind.as_str()}</span>
+                                    " "
+                                    <span class=format!(
+                                        "pill {}",
+                                        o.approval.as_str(),
+                                    )>{o.approval.label()}</span>
+                                </p>
+                                <dl>
+                                    <dt>"Legal name"</dt>
+                                    <dd>{o.legal_name.clone()}</dd>
+                                    <dt>"GSTIN"</dt>
+                                    <dd>
+                                        {o.gstin.clone().unwrap_or_else(|| "Not registered".into())}
+                                    </dd>
+                                    <dt>"Address"</dt>
+                                    <dd>
+                                        {format!(
+                                            "{}, {}{}",
+                                            d.address,
+                                            o
+                                                .district
+                                                .clone()
+                                                .map(|x| format!("{x} district, "))
+                                                .unwrap_or_default(),
+                                            state,
+                                        )}
+                                    </dd>
+                                    <dt>"WhatsApp"</dt>
+                                    <dd>{crate::ui::show_phone(&o.whatsapp)}</dd>
+                                    <dt>"Signed up"</dt>
+                                    <dd>{o.created.clone()}</dd>
+                                    <dt>"Orders, invoices"</dt>
+                                    <dd data-test="org-counts">
+                                        {format!("{} orders, {} invoices", d.orders, d.invoices)}
+                                    </dd>
+                                </dl>
+                            </section>
+                            <h2>"Users"</h2>
+                            <table class="table" data-test="org-users">
+                                <thead>
+                                    <tr>
+                                        <th>"Name"</th>
+                                        <th>"Role"</th>
+                                        <th>"Phone, e-mail"</th>
+                                        <th>"Last log-in"</th>
+                                        <th></th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {d
+                                        .users
+                                        .into_iter()
+                                        .map(|u| {
+                                            let uid = u.id.to_string();
+                                            view! {
+                                                <tr
+                                                    data-test="user-row"
+                                                    data-name=u.name.clone()
+                                                    data-active=u.active.to_string()
+                                                >
+                                                    <td>{u.name.clone()}</td>
+                                                    <td>{format!("{:?}", u.role).to_lowercase()}</td>
+                                                    <td>
+                                                        {u
+                                                            .phone
+                                                            .as_deref()
+                                                            .map(crate::ui::show_phone)
+                                                            .unwrap_or_default()} " "
+                                                        {u.email.clone().unwrap_or_default()}
+                                                    </td>
+                                                    <td>
+                                                        {u.last_login.clone().unwrap_or_else(|| "never".into())}
+                                                    </td>
+                                                    <td>
+                                                        {if u.active {
+                                                            view! {
+                                                                <Confirm
+                                                                    label="Disable"
+                                                                    test="ask-disable"
+                                                                    question=format!(
+                                                                        "Turn off {}'s log-in? They are signed out at once.",
+                                                                        u.name,
+                                                                    )
+                                                                >
+                                                                    <ActionForm action=set_active attr:class="inline">
+                                                                        <input type="hidden" name="user_id" value=uid.clone() />
+                                                                        <input type="hidden" name="active" value="false" />
+                                                                        <input
+                                                                            type="text"
+                                                                            name="note"
+                                                                            aria-label="Reason"
+                                                                            placeholder="Reason"
+                                                                            required
+                                                                        />
+                                                                        <button type="submit" class="danger" data-test="disable">
+                                                                            "Yes, disable"
+                                                                        </button>
+                                                                    </ActionForm>
+                                                                </Confirm>
+                                                            }
+                                                                .into_any()
+                                                        } else {
+                                                            view! {
+                                                                <ActionForm action=set_active attr:class="inline">
+                                                                    <input type="hidden" name="user_id" value=uid.clone() />
+                                                                    <input type="hidden" name="active" value="true" />
+                                                                    <input type="hidden" name="note" value="" />
+                                                                    <button type="submit" data-test="enable">
+                                                                        "Enable"
+                                                                    </button>
+                                                                </ActionForm>
+                                                            }
+                                                                .into_any()
+                                                        }}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                            <h2>"Links"</h2>
+                            {if d.links.is_empty() {
+                                view! { <p class="muted">"No brand–distributor links."</p> }
+                                    .into_any()
+                            } else {
+                                view! {
+                                    <ul class="list card" data-test="org-links">
+                                        {d
+                                            .links
+                                            .into_iter()
+                                            .map(|l| {
+                                                view! {
+                                                    <li>
+                                                        <a href=format!(
+                                                            "/admin/org/{}",
+                                                            l.other_id,
+                                                        )>{l.other_name}</a>
+                                                        {format!(" · {}", l.state)}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }}
+                            <h2>"Approval history"</h2>
+                            {if d.history.is_empty() {
+                                view! { <p class="muted">"No decisions yet."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="list card" data-test="org-history">
+                                        {d
+                                            .history
+                                            .into_iter()
+                                            .map(|e| {
+                                                view! {
+                                                    <li>
+                                                        {format!(
+                                                            "{}: {} → {} by {}{}",
+                                                            e.at,
+                                                            e.from_state,
+                                                            e.to_state,
+                                                            e.by,
+                                                            e.note.map(|n| format!(" ({n})")).unwrap_or_default(),
+                                                        )}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }}
+                            <p>
+                                <a href=format!(
+                                    "/admin/audit?q={}",
+                                    crate::ui::query_value(&o.trade_name),
+                                )>"Its audit log entries"</a>
+                            </p>
                         }
                             .into_any()
                     }

@@ -1,30 +1,50 @@
-use super::{AuditFilter, AuditPage, AuditRow, OrgFilter, OrgRow, PlatformSummary};
+use super::{
+    ApprovalEvent, AuditFilter, AuditPage, AuditRow, LinkRow, OrgDetail, OrgFilter, OrgPage,
+    OrgRow, PlatformSummary, UserRow,
+};
 use crate::domain::audit::AuditAction;
-use crate::domain::{ApprovalState, OrgKind};
+use crate::domain::{ApprovalState, IndianState, MemberRole, OrgKind};
 use crate::error::AppError;
 use crate::error::OrInternal;
 use crate::server::Ctx;
 use crate::server::audit::{self, Entry, Subject};
 use crate::server::guard::not_found;
 
-/// `query_as!(OrgRow, …)`: an organisation with its first owner, then the tail.
+/// `query_as!(OrgRow, …)`: an organisation with its first owner, its district,
+/// users and last log-in, then the tail.
 macro_rules! row_query {
     ([$($tail:tt)+] $(, $arg:expr)* $(,)?) => {
         sqlx::query_as!(
             OrgRow,
             r#"SELECT o.id, o.kind AS "kind: OrgKind", o.legal_name, o.trade_name, o.gstin, o.city, o.state_code, o.pincode,
                       o.whatsapp AS "whatsapp: String", o.approval AS "approval: ApprovalState", o.approval_note,
-                      w.name AS "owner_name?", w.phone AS "owner_phone?: String", ist_datetime(o.created_at) AS "created!"
+                      w.name AS "owner_name?", w.phone AS "owner_phone?: String", ist_datetime(o.created_at) AS "created!",
+                      p.district AS "district?", uu.users AS "users!", ist_datetime(uu.last_login) AS "last_login?"
                  FROM organisations o
-                 LEFT JOIN LATERAL (SELECT name, phone FROM users u WHERE u.org_id = o.id AND u.role = 'owner' ORDER BY u.id LIMIT 1) w ON true "#
+                 LEFT JOIN LATERAL (SELECT name, phone FROM users u WHERE u.org_id = o.id AND u.role = 'owner' ORDER BY u.id LIMIT 1) w ON true
+                 LEFT JOIN LATERAL (SELECT district FROM pincodes p WHERE p.pincode = o.pincode AND p.state_code = o.state_code) p ON true
+                 CROSS JOIN LATERAL (SELECT count(*) AS users, max(last_login_at) AS last_login FROM users u WHERE u.org_id = o.id) uu "#
                 + $($tail)+
             $(, $arg)*
         )
     };
 }
 
+/// Organisations per page of the directory.
+const PAGE: i64 = 50;
+
+/// "%text%" for ILIKE, with its wildcards escaped.
+fn contains_pattern(q: &str) -> String {
+    format!(
+        "%{}%",
+        q.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
 #[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
-pub async fn list(ctx: &Ctx, f: OrgFilter) -> Result<Vec<OrgRow>, AppError> {
+pub async fn list(ctx: &Ctx, f: OrgFilter) -> Result<OrgPage, AppError> {
     let kind = match f.kind.trim() {
         "" => None,
         k => Some(
@@ -40,29 +60,236 @@ pub async fn list(ctx: &Ctx, f: OrgFilter) -> Result<Vec<OrgRow>, AppError> {
                 .ok_or_else(|| AppError::field("approval", "Unknown approval state"))?,
         ),
     };
+    let state = match f.state.trim() {
+        "" => None,
+        s => Some(IndianState::parse_code(s).map_err(|e| AppError::field("state", e.to_string()))?),
+    };
+    let district = f.district.trim();
     let q = f.q.trim();
-    if q.chars().count() > 100 {
+    if q.chars().count() > 100 || district.chars().count() > 100 {
         return Err(AppError::field("q", "Search for at most 100 characters"));
     }
-    let pattern = format!(
-        "%{}%",
-        q.replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
-    row_query!(
+    let days = match f.active_days.trim() {
+        "" => None,
+        d => Some(
+            d.parse::<i32>()
+                .ok()
+                .filter(|d| (1..=3650).contains(d))
+                .ok_or_else(|| {
+                    AppError::field("active_days", "A number of days from 1 to 3,650")
+                })?,
+        ),
+    };
+    let after = match f.after.trim() {
+        "" => None,
+        a => Some(
+            a.parse::<i64>()
+                .map_err(|_| AppError::field("after", "Not a page of the list"))?,
+        ),
+    };
+    // A phone number typed with spaces or +91 still finds the digits stored.
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    let text = if !digits.is_empty() && q.chars().all(|c| c.is_ascii_digit() || " +-".contains(c)) {
+        digits
+    } else {
+        q.to_string()
+    };
+    let pattern = contains_pattern(&text);
+    let mut rows = row_query!(
         ["WHERE o.kind <> 'platform'
             AND ($1::text IS NULL OR o.kind = $1)
             AND ($2::text IS NULL OR o.approval = $2)
-            AND ($3 = '%%' OR o.legal_name ILIKE $3 OR o.trade_name ILIKE $3 OR o.gstin ILIKE $3
-                 OR o.city ILIKE $3 OR o.pincode LIKE $3 OR o.whatsapp LIKE $3)
-          ORDER BY (o.approval = 'pending') DESC, o.created_at DESC
-          LIMIT 500"],
+            AND ($3::int2 IS NULL OR o.state_code = $3)
+            AND ($4 = '' OR p.district ILIKE $4)
+            AND ($5 = '%%'
+                 OR (o.legal_name || ' ' || o.trade_name || ' ' || coalesce(o.gstin, '') || ' ' || o.pincode || ' ' || o.whatsapp) ILIKE $5
+                 OR o.id IN (SELECT u.org_id FROM users u
+                              WHERE (u.name || ' ' || coalesce(u.phone, '') || ' ' || coalesce(u.email, '')) ILIKE $5))
+            AND ($6::int IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.org_id = o.id
+                                              AND u.last_login_at > now() - make_interval(days => $6)))
+            AND ($7::bigint IS NULL OR o.id < $7)
+          ORDER BY o.id DESC
+          LIMIT $8"],
         kind.map(OrgKind::as_str),
         approval.map(ApprovalState::as_str),
-        pattern
+        state.map(|s| i16::from(s.code)),
+        district,
+        pattern,
+        days,
+        after,
+        PAGE + 1
     )
     .fetch_all(ctx.db())
+    .await?;
+    let more = rows.len() as i64 > PAGE;
+    rows.truncate(PAGE as usize);
+    Ok(OrgPage {
+        next_after: more.then(|| rows.last().map(|r| r.id)).flatten(),
+        rows,
+    })
+}
+
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn detail(ctx: &Ctx, org_id: i64) -> Result<OrgDetail, AppError> {
+    let org = row(ctx, org_id).await?;
+    let address = sqlx::query_scalar!(
+        "SELECT address_line || ', ' || city || ' ' || pincode FROM organisations WHERE id = $1",
+        org_id
+    )
+    .fetch_one(ctx.db())
+    .await?
+    .unwrap_or_default();
+    let users = sqlx::query_as!(
+        UserRow,
+        r#"SELECT id, name, role AS "role: MemberRole", phone, email, active, ist_datetime(created_at) AS "created!",
+                  ist_datetime(last_login_at) AS "last_login?"
+             FROM users WHERE org_id = $1 ORDER BY role, id"#,
+        org_id
+    )
+    .fetch_all(ctx.db())
+    .await?;
+    let links = sqlx::query_as!(
+        LinkRow,
+        r#"SELECT o.id AS other_id, o.trade_name AS other_name, k.state
+             FROM links k JOIN organisations o
+               ON o.id = CASE WHEN k.manufacturer_id = $1 THEN k.distributor_id ELSE k.manufacturer_id END
+            WHERE k.manufacturer_id = $1 OR k.distributor_id = $1
+            ORDER BY o.trade_name"#,
+        org_id
+    )
+    .fetch_all(ctx.db())
+    .await?;
+    let counts = sqlx::query!(
+        r#"SELECT (SELECT count(*) FROM orders WHERE retailer_id = $1 OR distributor_id = $1) AS "orders!",
+                  (SELECT count(*) FROM invoices i JOIN orders o ON o.id = i.order_id
+                    WHERE o.retailer_id = $1 OR o.distributor_id = $1) AS "invoices!""#,
+        org_id
+    )
+    .fetch_one(ctx.db())
+    .await?;
+    let history = sqlx::query_as!(
+        ApprovalEvent,
+        r#"SELECT ist_datetime(e.at) AS "at!", e.from_state, e.to_state, e.note, u.name AS by
+             FROM approval_events e JOIN users u ON u.id = e.by_user
+            WHERE e.org_id = $1 ORDER BY e.at DESC, e.id DESC"#,
+        org_id
+    )
+    .fetch_all(ctx.db())
+    .await?;
+    Ok(OrgDetail {
+        org,
+        address,
+        users,
+        links,
+        orders: counts.orders,
+        invoices: counts.invoices,
+        history,
+    })
+}
+
+/// Turns a user's log-in off (signed out at once, in every process) or back on.
+/// An admin cannot turn off their own log-in, nor the platform's last one.
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn set_user_active(
+    ctx: &Ctx,
+    user_id: i64,
+    active: bool,
+    note: &str,
+) -> Result<UserRow, AppError> {
+    let note = note.trim();
+    if note.chars().count() > 500 {
+        return Err(AppError::field(
+            "note",
+            "Keep the note under 500 characters",
+        ));
+    }
+    if !active && note.is_empty() {
+        return Err(AppError::field(
+            "note",
+            "Say why: it is kept in the audit log",
+        ));
+    }
+    if !active && user_id == ctx.user().user_id {
+        return Err(AppError::Conflict(
+            "You cannot turn off your own log-in.".into(),
+        ));
+    }
+    let mut tx = ctx.db().begin().await?;
+    let user = sqlx::query!(
+        r#"SELECT u.org_id, u.name, u.active, o.kind AS "kind: OrgKind", o.trade_name
+             FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1 FOR UPDATE OF u"#,
+        user_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| not_found("User"))?;
+    if user.active == active {
+        return Err(AppError::Conflict(format!(
+            "{} is already {}.",
+            user.name,
+            if active { "enabled" } else { "disabled" }
+        )));
+    }
+    if !active && user.kind == OrgKind::Platform {
+        // Locks every admin's row, so two admins turning each other off cannot
+        // leave none.
+        let others = sqlx::query_scalar!(
+            r#"SELECT count(*) AS "n!" FROM (SELECT u.id FROM users u JOIN organisations o ON o.id = u.org_id
+                WHERE o.kind = 'platform' AND u.active AND u.id <> $1 FOR UPDATE OF u) a"#,
+            user_id
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        if others == 0 {
+            return Err(AppError::Conflict(
+                "This is the platform's last admin: invite another before turning this one off."
+                    .into(),
+            ));
+        }
+    }
+    sqlx::query!(
+        "UPDATE users SET active = $2 WHERE id = $1",
+        user_id,
+        active
+    )
+    .execute(&mut *tx)
+    .await?;
+    if !active {
+        sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit::record(
+        &mut tx,
+        ctx,
+        Entry {
+            action: if active {
+                AuditAction::UserEnabled
+            } else {
+                AuditAction::UserDisabled
+            },
+            subject: Subject {
+                table: "users",
+                id: Some(user_id),
+                label: format!("{} of {}", user.name, user.trade_name),
+            },
+            before: Some(serde_json::json!({ "active": user.active })),
+            after: Some(serde_json::json!({ "active": active })),
+            note: note.to_string(),
+        },
+    )
+    .await?;
+    crate::server::session::announce(&mut tx, user.org_id).await?;
+    tx.commit().await?;
+    ctx.state().sessions.clear();
+    sqlx::query_as!(
+        UserRow,
+        r#"SELECT id, name, role AS "role: MemberRole", phone, email, active, ist_datetime(created_at) AS "created!",
+                  ist_datetime(last_login_at) AS "last_login?"
+             FROM users WHERE id = $1"#,
+        user_id
+    )
+    .fetch_one(ctx.db())
     .await
     .or_internal()
 }
@@ -205,12 +432,7 @@ pub async fn audit_log(ctx: &Ctx, f: AuditFilter) -> Result<AuditPage, AppError>
                 .map_err(|_| AppError::field("before", "Not a page of the log"))?,
         ),
     };
-    let pattern = format!(
-        "%{}%",
-        q.replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = contains_pattern(q);
     let mut rows = sqlx::query!(
         r#"SELECT id, ist_datetime(at) AS "at!", actor, action AS "action: AuditAction", subject_table,
                   subject_id, subject, before, after, note

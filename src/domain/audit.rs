@@ -20,10 +20,14 @@ pub enum AuditAction {
     SandboxType,
     /// A GST rate added to the schedule (by hand or from a notification's CSV).
     GstRateChange,
+    /// A user's log-in turned off (signed out everywhere at once).
+    UserDisabled,
+    /// A user's log-in turned back on.
+    UserEnabled,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 7] = [
+    pub const ALL: [AuditAction; 9] = [
         AuditAction::OrgApproval,
         AuditAction::CategoryDecision,
         AuditAction::MessageRetry,
@@ -31,6 +35,8 @@ impl AuditAction {
         AuditAction::SandboxTap,
         AuditAction::SandboxType,
         AuditAction::GstRateChange,
+        AuditAction::UserDisabled,
+        AuditAction::UserEnabled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +48,8 @@ impl AuditAction {
             AuditAction::SandboxTap => "sandbox_tap",
             AuditAction::SandboxType => "sandbox_type",
             AuditAction::GstRateChange => "gst_rate_change",
+            AuditAction::UserDisabled => "user_disabled",
+            AuditAction::UserEnabled => "user_enabled",
         }
     }
 
@@ -58,6 +66,8 @@ impl AuditAction {
             AuditAction::SandboxTap => "Sandbox button tapped",
             AuditAction::SandboxType => "Sandbox message typed",
             AuditAction::GstRateChange => "GST rate added",
+            AuditAction::UserDisabled => "User disabled",
+            AuditAction::UserEnabled => "User enabled",
         }
     }
 }
@@ -79,7 +89,7 @@ mod tests {
 
     #[test]
     fn the_migration_allows_each_one() {
-        let sql = include_str!("../../migrations/0022_gst_rate_changes.sql");
+        let sql = include_str!("../../migrations/0023_admin_directory.sql");
         for a in AuditAction::ALL {
             assert!(sql.contains(&format!("'{}'", a.as_str())), "{a:?}");
         }

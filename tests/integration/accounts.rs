@@ -270,7 +270,7 @@ async fn distributor_waits_for_approval_then_admin_approves() {
             ]),
         )
         .await;
-    let rows = pending.ok().as_array().expect("list").clone();
+    let rows = pending.ok()["rows"].as_array().expect("list").clone();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["id"], dist_org);
 

@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod catalog;
 mod common;
+mod directory;
 mod gst_schedule;
 mod hardening;
 mod invoices;

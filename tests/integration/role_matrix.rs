@@ -32,6 +32,8 @@ struct World {
     pending: Vec<(OrgKind, Client, i64)>,
     admin: Client,
     spare_org: i64,
+    /// Its owner, whom the admin may turn off.
+    spare_user: i64,
     proposed_category: i64,
     order_for_retailer: i64,
     order_for_distributor: i64,
@@ -205,6 +207,24 @@ fn cases() -> Vec<Case> {
                     ("filter[from]", ""),
                     ("filter[to]", ""),
                     ("filter[before]", ""),
+                ])
+            },
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "admin/organisation",
+            who: Kinds(&[OrgKind::Platform]),
+            args: |w, _| pairs(&[("org_id", &w.spare_org.to_string())]),
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "admin/set_user_active",
+            who: Kinds(&[OrgKind::Platform]),
+            args: |w, _| {
+                pairs(&[
+                    ("user_id", &w.spare_user.to_string()),
+                    ("active", "false"),
+                    ("note", "matrix test"),
                 ])
             },
             tenancy: Platform,
@@ -743,6 +763,10 @@ async fn world() -> World {
         .ok();
     let (admin, _) = app.admin().await;
     let (_, spare_org) = app.signup(OrgKind::Distributor, 199).await;
+    let spare_user: i64 = sqlx::query_scalar!("SELECT id FROM users WHERE org_id = $1", spare_org)
+        .fetch_one(&app.db)
+        .await
+        .expect("spare user");
     let mut pending = Vec::new();
     for (kind, n) in [
         (OrgKind::Retailer, 120),
@@ -810,6 +834,7 @@ async fn world() -> World {
         pending,
         admin,
         spare_org,
+        spare_user,
         proposed_category,
         order_for_retailer,
         order_for_distributor,
