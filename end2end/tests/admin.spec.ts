@@ -68,6 +68,21 @@ test('the admin finds a shop by phone, suspends it, and the audit log shows who,
   // Filtering by a word of the note finds it; another action does not.
   await admin.goto('/admin/audit?action=broadcast&q=GSTIN%20of%20another');
   await expect(admin.locator('[data-test="audit-empty"]')).toBeVisible();
+
+  // The organisation's page: its owner, and the decision in its history; turning
+  // the owner's log-in off signs the shop out.
+  await admin.goto(`/admin?approval=&q=${phone}`);
+  await admin.locator('[data-test="org-link"]').first().click();
+  await expect(admin.locator('[data-test="org-title"]')).toHaveText(name);
+  await expect(admin.locator('[data-test="org-history"]')).toContainText('active → suspended');
+  await hydrated(admin);
+  const owner = admin.locator('[data-test="user-row"][data-name="Sai Kulkarni"]');
+  await owner.locator('[data-test="ask-disable"]').click();
+  await owner.locator('input[name="note"]').fill('Duplicate account');
+  await owner.locator('[data-test="disable"]').click();
+  await expect(admin.locator('[data-test="user-result"]')).toContainText('Sai Kulkarni can no longer log in');
+  await shop.goto('/retailer');
+  await expect(shop).toHaveURL(/\/login/);
 });
 
 test('a brand picks the GST entry its soap falls under', async ({ page }) => {

@@ -14,7 +14,7 @@ const ROLES: Record<string, string[]> = {
   [DEMO.distributor]: ['/distributor', '/distributor/stock', '/distributor/brands', '/distributor/delivery',
     '/distributor/invoices', '/distributor/billing', '/distributor/reports'],
   [DEMO.manufacturer]: ['/manufacturer', '/manufacturer/products', '/manufacturer/distributors', '/manufacturer/reports'],
-  [DEMO.admin]: ['/admin', '/admin/categories', '/admin/whatsapp', '/admin/reports', '/admin/audit'],
+  [DEMO.admin]: ['/admin', '/admin/categories', '/admin/whatsapp', '/admin/reports', '/admin/audit', '/admin/gst'],
 };
 
 type Load = { path: string; files: Record<string, number>; gzip: number };
