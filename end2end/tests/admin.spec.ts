@@ -21,7 +21,7 @@ test('a pincode shows its post offices, picks its state, and must lie in the sta
   // Another state chosen on purpose: the server refuses and says where the pincode is.
   await fill(page, {
     legal_name: `Malleshwaram Stores ${phone.slice(-4)}`, address_line: '8th Cross, Malleshwaram', city: 'Bengaluru',
-    state_code: '27', owner_name: 'Ravi Gowda', phone, password: 'Malleshwaram#8',
+    state_code: '27', owner_name: 'Ravi Gowda', phone, password: 'Kaveri#Sugar52Lamp',
   });
   await page.click('form[data-test="signup-form"] button[type="submit"]');
   await expect(page.locator('[data-field="pincode"]')).toContainText('is in Bengaluru Urban, Karnataka, not in Maharashtra');
