@@ -4,7 +4,7 @@
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 CREATE DOMAIN public.audit_action AS text
-	CONSTRAINT audit_action_check CHECK ((VALUE = ANY (ARRAY['org_approval'::text, 'category_decision'::text, 'message_retry'::text, 'broadcast'::text, 'sandbox_tap'::text, 'sandbox_type'::text, 'gst_rate_change'::text, 'user_disabled'::text, 'user_enabled'::text])));
+	CONSTRAINT audit_action_check CHECK ((VALUE = ANY (ARRAY['org_approval'::text, 'category_decision'::text, 'message_retry'::text, 'broadcast'::text, 'sandbox_tap'::text, 'sandbox_type'::text, 'gst_rate_change'::text, 'user_disabled'::text, 'user_enabled'::text, 'password_reset'::text])));
 
 CREATE DOMAIN public.count_positive AS integer
 	CONSTRAINT count_positive_check CHECK ((VALUE > 0));
@@ -1011,6 +1011,27 @@ CREATE SEQUENCE public.outbox_id_seq
 
 ALTER SEQUENCE public.outbox_id_seq OWNED BY public.outbox.id;
 
+CREATE TABLE public.password_resets (
+    id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    code_hash bytea NOT NULL,
+    requested_by bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    attempts integer DEFAULT 0 NOT NULL,
+    CONSTRAINT password_resets_attempts_check CHECK ((attempts >= 0))
+);
+
+ALTER TABLE public.password_resets ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.password_resets_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE public.pincodes (
     pincode text NOT NULL,
     state_code smallint NOT NULL,
@@ -1399,6 +1420,9 @@ ALTER TABLE ONLY public.outbox
 ALTER TABLE ONLY public.outbox
     ADD CONSTRAINT outbox_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.password_resets
+    ADD CONSTRAINT password_resets_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.pincodes
     ADD CONSTRAINT pincodes_pkey PRIMARY KEY (pincode, state_code);
 
@@ -1534,6 +1558,8 @@ CREATE INDEX outbox_lease_idx ON public.outbox USING btree (lease_until) WHERE (
 CREATE INDEX outbox_order_idx ON public.outbox USING btree (order_id);
 
 CREATE UNIQUE INDEX outbox_provider_id_key ON public.outbox USING btree (provider_message_id) WHERE (provider_message_id IS NOT NULL);
+
+CREATE INDEX password_resets_user ON public.password_resets USING btree (user_id, created_at DESC);
 
 CREATE INDEX sales_daily_day ON public.sales_daily USING btree (day) INCLUDE (distributor_id, retailer_id, sku_id, stage, state_code, pincode, manufacturer_id, orders, qty, value_paise);
 
@@ -1700,6 +1726,12 @@ ALTER TABLE ONLY public.organisations
 
 ALTER TABLE ONLY public.outbox
     ADD CONSTRAINT outbox_broadcast_id_fkey FOREIGN KEY (broadcast_id) REFERENCES public.broadcasts(id);
+
+ALTER TABLE ONLY public.password_resets
+    ADD CONSTRAINT password_resets_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.password_resets
+    ADD CONSTRAINT password_resets_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
 
 ALTER TABLE ONLY public.report_choices
     ADD CONSTRAINT report_choices_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;

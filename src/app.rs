@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=crate::ui::layout::Home />
                     <Route path=path!("login") view=crate::auth::pages::LoginPage />
                     <Route path=path!("signup") view=crate::auth::pages::SignupPage />
+                    <Route path=path!("reset") view=crate::auth::pages::ResetPage />
                     <Route path=path!("retailer") view=RetailerRoute::page() ssr=SsrMode::Async />
                     <Route
                         path=path!("retailer/shop")

@@ -50,3 +50,10 @@ pub async fn set_user_active(
     let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
     super::service::set_user_active(&ctx, user_id, active, &note).await
 }
+
+/// Force a new password: the old one stops working and a code goes to WhatsApp.
+#[server(endpoint = "admin/force_password_reset")]
+pub async fn force_password_reset(user_id: i64, note: String) -> Result<UserRow, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
+    super::service::force_password_reset(&ctx, user_id, &note).await
+}

@@ -1,5 +1,6 @@
 use super::api::{
-    SetApproval, SetUserActive, admin_summary, audit_log, list_organisations, organisation,
+    ForcePasswordReset, SetApproval, SetUserActive, admin_summary, audit_log, list_organisations,
+    organisation,
 };
 use super::{AuditFilter, OrgFilter};
 use crate::domain::ApprovalState;
@@ -326,6 +327,7 @@ const ACTION_CHOICES: &[(&str, &str)] = &[
     ("gst_rate_change", "GST rate added"),
     ("user_disabled", "User disabled"),
     ("user_enabled", "User enabled"),
+    ("password_reset", "Password reset"),
 ];
 
 /// The audit log: every admin action, newest first, 50 at a time.
@@ -491,6 +493,7 @@ pub fn OrganisationPage() -> impl IntoView {
 fn Organisation() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let set_active = ServerAction::<SetUserActive>::new();
+    let reset = ServerAction::<ForcePasswordReset>::new();
     let id = move || {
         params
             .with(|p| p.get("id"))
@@ -498,8 +501,8 @@ fn Organisation() -> impl IntoView {
             .unwrap_or(0)
     };
     let detail = Resource::new(
-        move || (id(), set_active.version().get()),
-        |(id, _)| organisation(id),
+        move || (id(), set_active.version().get(), reset.version().get()),
+        |(id, _, _)| organisation(id),
     );
     let result = action_banner("user-result", set_active, |u| {
         Some(format!(
@@ -508,9 +511,16 @@ fn Organisation() -> impl IntoView {
             if u.active { "now" } else { "no longer" }
         ))
     });
+    let reset_result = action_banner("reset-result", reset, |u| {
+        Some(format!(
+            "{}'s old password no longer works; a code to choose a new one is on its way on WhatsApp.",
+            u.name
+        ))
+    });
     view! {
         <crate::ui::nav::RoleNav kind=OrgKind::Platform />
         {result}
+        {reset_result}
         <Suspense fallback=|| {
             view! { <p class="muted">"Loading…"</p> }
         }>
@@ -581,6 +591,7 @@ fn Organisation() -> impl IntoView {
                                         .into_iter()
                                         .map(|u| {
                                             let uid = u.id.to_string();
+                                            let reset_uid = uid.clone();
                                             view! {
                                                 <tr
                                                     data-test="user-row"
@@ -601,6 +612,36 @@ fn Organisation() -> impl IntoView {
                                                         {u.last_login.clone().unwrap_or_else(|| "never".into())}
                                                     </td>
                                                     <td>
+                                                        {(u.active && u.phone.is_some())
+                                                            .then(|| {
+                                                                view! {
+                                                                    <Confirm
+                                                                        label="Reset password"
+                                                                        test="ask-reset"
+                                                                        question=format!(
+                                                                            "Reset {}'s password? The old one stops working; a code goes to their WhatsApp.",
+                                                                            u.name,
+                                                                        )
+                                                                    >
+                                                                        <ActionForm action=reset attr:class="inline">
+                                                                            <input
+                                                                                type="hidden"
+                                                                                name="user_id"
+                                                                                value=reset_uid.clone()
+                                                                            />
+                                                                            <input
+                                                                                type="text"
+                                                                                name="note"
+                                                                                aria-label="Reason"
+                                                                                placeholder="Reason (optional)"
+                                                                            />
+                                                                            <button type="submit" data-test="reset-password">
+                                                                                "Yes, reset"
+                                                                            </button>
+                                                                        </ActionForm>
+                                                                    </Confirm>
+                                                                }
+                                                            })}
                                                         {if u.active {
                                                             view! {
                                                                 <Confirm

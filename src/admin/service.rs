@@ -474,3 +474,86 @@ pub async fn audit_log(ctx: &Ctx, f: AuditFilter) -> Result<AuditPage, AppError>
         next_before,
     })
 }
+
+/// Forces a new password: the old one stops working, the user is signed out at
+/// once, and a code to choose a new one goes to their WhatsApp.
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn force_password_reset(
+    ctx: &Ctx,
+    user_id: i64,
+    note: &str,
+) -> Result<UserRow, AppError> {
+    let note = note.trim();
+    if note.chars().count() > 500 {
+        return Err(AppError::field(
+            "note",
+            "Keep the note under 500 characters",
+        ));
+    }
+    if user_id == ctx.user().user_id {
+        return Err(AppError::Conflict(
+            "Change your own password from your profile instead.".into(),
+        ));
+    }
+    let mut tx = ctx.db().begin().await?;
+    let user = sqlx::query!(
+        r#"SELECT u.org_id, u.name, u.phone, u.active, o.trade_name
+             FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1 FOR UPDATE OF u"#,
+        user_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| not_found("User"))?;
+    if user.phone.is_none() {
+        return Err(AppError::Conflict(format!(
+            "{} has no mobile number, so no code can reach them on WhatsApp.",
+            user.name
+        )));
+    }
+    if !user.active {
+        return Err(AppError::Conflict(format!(
+            "{}'s log-in is off: enable it first.",
+            user.name
+        )));
+    }
+    sqlx::query!(
+        "UPDATE users SET password_hash = $2 || now()::text WHERE id = $1",
+        user_id,
+        crate::auth::reset::RESET_MARK
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id)
+        .execute(&mut *tx)
+        .await?;
+    crate::auth::reset::issue(&mut tx, user_id, Some(ctx.user().user_id)).await?;
+    audit::record(
+        &mut tx,
+        ctx,
+        Entry {
+            action: AuditAction::PasswordReset,
+            subject: Subject {
+                table: "users",
+                id: Some(user_id),
+                label: format!("{} of {}", user.name, user.trade_name),
+            },
+            before: None,
+            after: Some(serde_json::json!({ "code_sent_to": user.phone })),
+            note: note.to_string(),
+        },
+    )
+    .await?;
+    crate::server::session::announce(&mut tx, user.org_id).await?;
+    tx.commit().await?;
+    ctx.state().sessions.clear();
+    sqlx::query_as!(
+        UserRow,
+        r#"SELECT id, name, role AS "role: MemberRole", phone, email, active, ist_datetime(created_at) AS "created!",
+                  ist_datetime(last_login_at) AS "last_login?"
+             FROM users WHERE id = $1"#,
+        user_id
+    )
+    .fetch_one(ctx.db())
+    .await
+    .or_internal()
+}

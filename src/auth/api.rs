@@ -39,6 +39,43 @@ pub async fn signup(form: SignupForm) -> Result<CurrentUser, AppError> {
     })
 }
 
+/// "Forgot password": a code to set a new one goes to the account's WhatsApp, if
+/// the number has an account (the answer is the same either way).
+#[server(endpoint = "auth/request_reset")]
+pub async fn request_reset(phone: String) -> Result<(), AppError> {
+    let public = crate::server::Public::get()?;
+    let result = super::reset::request(&public, &phone).await;
+    if public.is_plain_form() {
+        let to = match &result {
+            Ok(()) => format!(
+                "/reset?sent=1&phone={}",
+                crate::ui::query_value(phone.trim())
+            ),
+            Err(e) => format!("/reset?{}", super::notice::query_for(e)),
+        };
+        leptos_axum::redirect(&to);
+    }
+    result
+}
+
+/// Set a new password with the code from WhatsApp; signs in.
+#[server(endpoint = "auth/reset_password")]
+pub async fn reset_password(
+    phone: String,
+    code: String,
+    password: String,
+) -> Result<CurrentUser, AppError> {
+    let public = crate::server::Public::get()?;
+    let result = super::reset::reset(&public, &phone, &code, password).await;
+    super::service::finish_form(&public, result, |e| {
+        format!(
+            "/reset?sent=1&phone={}&{}",
+            crate::ui::query_value(phone.trim()),
+            super::notice::query_for(e)
+        )
+    })
+}
+
 /// End this session.
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {

@@ -4,6 +4,8 @@ pub mod api;
 pub mod notice;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod reset;
+#[cfg(feature = "ssr")]
 pub mod service;
 pub mod user;
 

@@ -15,6 +15,10 @@ const FIELDS: &[(&str, &str)] = &[
         "password",
         "Check the password: at least 8 characters, not a common word, name or number",
     ),
+    (
+        "code",
+        "Check the 6-digit code from WhatsApp; if it expired or was tried too often, ask for a new one",
+    ),
     ("kind", "Choose retailer, distributor or manufacturer"),
     ("legal_name", "Enter the legal name of the business"),
     ("trade_name", "Check the shop or trade name"),

@@ -1,6 +1,6 @@
 //! Log-in and sign-up pages. Both work as plain HTML forms before the WASM loads.
 
-use super::api::{Login, Signup};
+use super::api::{Login, RequestReset, ResetPassword, Signup};
 use crate::domain::OrgKind;
 use crate::domain::state::IndianState;
 use crate::error::AppError;
@@ -66,7 +66,105 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if login.pending().get() { "Logging in…" } else { "Log in" }}
                 </button>
             </ActionForm>
+            <p class="muted">
+                <A href="/reset" attr:data-test="forgot">
+                    "Forgot password?"
+                </A>
+            </p>
             <p class="muted">"New to AuroMart? "<A href="/signup">"Create an account"</A></p>
+        </section>
+    }
+}
+
+/// "Forgot password", and where a code from an admin's reset is used: ask for a
+/// code on WhatsApp, then set a new password with it (which signs in).
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    let ask = ServerAction::<RequestReset>::new();
+    let set = ServerAction::<ResetPassword>::new();
+    let query = use_query_map();
+    let ask_errors = errors_of(Signal::derive(move || ask.value().get()));
+    let set_errors = errors_of(Signal::derive(move || set.value().get()));
+    let phone = query
+        .with_untracked(|q| q.get("phone"))
+        .map(|p| super::notice::identifier_echo(&p))
+        .unwrap_or_default();
+    let phone_again = phone.clone();
+    let sent = move || {
+        matches!(ask.value().get(), Some(Ok(())))
+            || query.with(|q| q.get("sent").as_deref() == Some("1"))
+    };
+    view! {
+        <Title text="Set a new password · AuroMart" />
+        <section class="card narrow">
+            <h1>"Set a new password"</h1>
+            <p class="muted">
+                "We send a 6-digit code to your WhatsApp. It works for 30 minutes and once."
+            </p>
+            <ActionForm action=ask attr:class="stack" attr:data-test="reset-ask">
+                <FormError errors=ask_errors />
+                <Field
+                    name="phone"
+                    key="phone"
+                    label="Mobile number"
+                    kind="tel"
+                    inputmode="tel"
+                    autocomplete="username"
+                    value=phone_again
+                    required=true
+                    errors=ask_errors
+                />
+                <button type="submit" disabled=move || ask.pending().get()>
+                    "Send me a code"
+                </button>
+            </ActionForm>
+            {move || {
+                sent()
+                    .then(|| {
+                        view! {
+                            <div class="banner ok" role="status" data-test="reset-sent">
+                                "If this number has an AuroMart account, a code is on its way on WhatsApp."
+                            </div>
+                        }
+                    })
+            }}
+            <ActionForm action=set attr:class="stack" attr:data-test="reset-form">
+                <FormError errors=set_errors />
+                <Field
+                    name="phone"
+                    key="phone"
+                    label="Mobile number"
+                    kind="tel"
+                    inputmode="tel"
+                    autocomplete="username"
+                    value=phone
+                    required=true
+                    errors=set_errors
+                />
+                <Field
+                    name="code"
+                    key="code"
+                    label="Code from WhatsApp"
+                    inputmode="numeric"
+                    autocomplete="one-time-code"
+                    maxlength=7
+                    required=true
+                    errors=set_errors
+                />
+                <Field
+                    name="password"
+                    key="password"
+                    label="New password"
+                    kind="password"
+                    autocomplete="new-password"
+                    hint="At least 8 characters; not a common word, name or number"
+                    required=true
+                    errors=set_errors
+                />
+                <button type="submit" class="big" disabled=move || set.pending().get()>
+                    "Set the password and log in"
+                </button>
+            </ActionForm>
         </section>
     }
 }

@@ -165,9 +165,18 @@ pub async fn login(
         Some(r) => (Some(r.id), Some(r.password_hash)),
         None => (None, None),
     };
+    let was_reset = stored
+        .as_deref()
+        .is_some_and(|h| h.starts_with(super::reset::RESET_MARK));
     let ok = password::verify(password_text, stored).await?;
     let Some(user_id) = user_id.filter(|_| ok) else {
         // The reservation stays: it is this failure's record.
+        if was_reset {
+            return Err(AppError::field(
+                "password",
+                "AuroMart has reset this account's password: choose a new one with the code sent to your WhatsApp (Forgot password?)",
+            ));
+        }
         return Err(AppError::field(
             "password",
             "Wrong mobile number / e-mail or password",
@@ -190,7 +199,7 @@ pub async fn login(
     start_session(public, &mut conn, user_id).await
 }
 
-async fn start_session(
+pub(super) async fn start_session(
     public: &Public,
     conn: &mut PgConnection,
     user_id: i64,

@@ -24,10 +24,12 @@ pub enum AuditAction {
     UserDisabled,
     /// A user's log-in turned back on.
     UserEnabled,
+    /// A user's password reset: the old one stops working, a code goes to WhatsApp.
+    PasswordReset,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 9] = [
+    pub const ALL: [AuditAction; 10] = [
         AuditAction::OrgApproval,
         AuditAction::CategoryDecision,
         AuditAction::MessageRetry,
@@ -37,6 +39,7 @@ impl AuditAction {
         AuditAction::GstRateChange,
         AuditAction::UserDisabled,
         AuditAction::UserEnabled,
+        AuditAction::PasswordReset,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +53,7 @@ impl AuditAction {
             AuditAction::GstRateChange => "gst_rate_change",
             AuditAction::UserDisabled => "user_disabled",
             AuditAction::UserEnabled => "user_enabled",
+            AuditAction::PasswordReset => "password_reset",
         }
     }
 
@@ -68,6 +72,7 @@ impl AuditAction {
             AuditAction::GstRateChange => "GST rate added",
             AuditAction::UserDisabled => "User disabled",
             AuditAction::UserEnabled => "User enabled",
+            AuditAction::PasswordReset => "Password reset",
         }
     }
 }
@@ -89,7 +94,7 @@ mod tests {
 
     #[test]
     fn the_migration_allows_each_one() {
-        let sql = include_str!("../../migrations/0023_admin_directory.sql");
+        let sql = include_str!("../../migrations/0024_password_resets.sql");
         for a in AuditAction::ALL {
             assert!(sql.contains(&format!("'{}'", a.as_str())), "{a:?}");
         }

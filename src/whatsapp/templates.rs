@@ -12,6 +12,8 @@ pub enum Category {
     Utility,
     /// Broadcasts: only to users who have not opted out.
     Marketing,
+    /// One-time codes (Meta's fixed wording for codes; never marketing).
+    Authentication,
 }
 
 impl Category {
@@ -19,6 +21,7 @@ impl Category {
         match self {
             Category::Utility => "UTILITY",
             Category::Marketing => "MARKETING",
+            Category::Authentication => "AUTHENTICATION",
         }
     }
 }
@@ -346,6 +349,18 @@ pub const TEMPLATES: &[Template] = &[
             en: "{{1}} for your products on AuroMart: {{2}} units sold, {{3}} before GST, through {{4}} distributors to {{5}} shops. The PDF report is attached.",
             hi: "AuroMart पर आपके उत्पादों का {{1}}: {{2}} यूनिट बिके, GST से पहले {{3}}, {{4}} डिस्ट्रीब्यूटरों के ज़रिए {{5}} दुकानों को। PDF रिपोर्ट साथ में है।",
             mr: "AuroMart वर तुमच्या उत्पादनांचा {{1}}: {{2}} युनिट विकले, GST पूर्वी {{3}}, {{4}} वितरकांमार्फत {{5}} दुकानांना. PDF अहवाल सोबत आहे.",
+        },
+        buttons: &[],
+    },
+    Template {
+        name: "password_code",
+        category: Category::Authentication,
+        document: false,
+        params: &[p("code", "482913")],
+        body: Tr {
+            en: "{{1}} is your AuroMart code to set a new password. It expires in 30 minutes. Do not share it with anyone.",
+            hi: "{{1}} नया पासवर्ड बनाने के लिए आपका AuroMart कोड है। यह 30 मिनट में समाप्त हो जाएगा। इसे किसी से साझा न करें।",
+            mr: "{{1}} हा नवीन पासवर्ड तयार करण्यासाठी तुमचा AuroMart कोड आहे. तो 30 मिनिटांत संपेल. तो कोणालाही सांगू नका.",
         },
         buttons: &[],
     },

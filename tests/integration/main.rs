@@ -12,6 +12,7 @@ mod invoices;
 mod orders;
 mod places;
 mod reports;
+mod reset;
 mod role_matrix;
 mod schema;
 mod whatsapp;

@@ -34,6 +34,8 @@ struct World {
     spare_org: i64,
     /// Its owner, whom the admin may turn off.
     spare_user: i64,
+    /// Another business's owner, whose password the admin may reset.
+    reset_user: i64,
     proposed_category: i64,
     order_for_retailer: i64,
     order_for_distributor: i64,
@@ -168,6 +170,24 @@ fn cases() -> Vec<Case> {
             tenancy: None,
         },
         Case {
+            endpoint: "auth/request_reset",
+            who: Anyone,
+            args: |_, _| pairs(&[("phone", "9800000198")]),
+            tenancy: None,
+        },
+        Case {
+            endpoint: "auth/reset_password",
+            who: Anyone,
+            args: |_, _| {
+                pairs(&[
+                    ("phone", "9800000198"),
+                    ("code", "000000"),
+                    ("password", "Kirana@Pune7-new"),
+                ])
+            },
+            tenancy: None,
+        },
+        Case {
             endpoint: "auth/logout",
             who: Anyone,
             args: no_args,
@@ -224,6 +244,17 @@ fn cases() -> Vec<Case> {
                 pairs(&[
                     ("user_id", &w.spare_user.to_string()),
                     ("active", "false"),
+                    ("note", "matrix test"),
+                ])
+            },
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "admin/force_password_reset",
+            who: Kinds(&[OrgKind::Platform]),
+            args: |w, _| {
+                pairs(&[
+                    ("user_id", &w.reset_user.to_string()),
                     ("note", "matrix test"),
                 ])
             },
@@ -767,6 +798,11 @@ async fn world() -> World {
         .fetch_one(&app.db)
         .await
         .expect("spare user");
+    let (_, reset_org) = app.signup(OrgKind::Retailer, 198).await;
+    let reset_user: i64 = sqlx::query_scalar!("SELECT id FROM users WHERE org_id = $1", reset_org)
+        .fetch_one(&app.db)
+        .await
+        .expect("reset user");
     let mut pending = Vec::new();
     for (kind, n) in [
         (OrgKind::Retailer, 120),
@@ -835,6 +871,7 @@ async fn world() -> World {
         admin,
         spare_org,
         spare_user,
+        reset_user,
         proposed_category,
         order_for_retailer,
         order_for_distributor,
