@@ -132,3 +132,45 @@ test('the admin adds a rate change from today and a new product takes it', async
   await admin.goto('/admin/audit?action=gst_rate_change');
   await expect(admin.locator('[data-test="audit-row"]').first()).toContainText('HSN 1902');
 });
+
+test('the admin resets a distributor\'s password; the code on WhatsApp sets a new one', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const admin = await (await browser.newContext()).newPage();
+  await login(admin, DEMO.admin);
+  await admin.goto('/admin?approval=&q=9200000003');
+  await hydrated(admin);
+  await admin.locator('[data-test="org-link"]').first().click();
+  await expect(admin.locator('[data-test="org-users"]')).toBeVisible();
+  await hydrated(admin);
+  const owner = admin.locator('[data-test="user-row"]').first();
+  await owner.locator('[data-test="ask-reset"]').click();
+  await owner.locator('[data-test="reset-password"]').click();
+  await expect(admin.locator('[data-test="reset-result"]')).toContainText('old password no longer works');
+
+  // The old password stops working.
+  const dist = await (await browser.newContext()).newPage();
+  await dist.goto('/login');
+  await hydrated(dist);
+  await dist.fill('input[name="identifier"]', '9200000003');
+  await dist.fill('input[name="password"]', 'Demo@2026');
+  await dist.click('form[data-test="login-form"] button[type="submit"]');
+  await expect(dist.locator('[data-field="password"]')).toContainText('AuroMart has reset this account');
+
+  // The code reached the distributor's WhatsApp (the sandbox phone).
+  await admin.goto('/admin/whatsapp?phone=919200000003');
+  await hydrated(admin);
+  const bubble = admin.locator('[data-test="bubble"]', { hasText: 'code to set a new password' }).first();
+  await expect(bubble).toBeVisible({ timeout: 20_000 });
+  const code = ((await bubble.textContent()) ?? '').match(/(\d{6}) is your AuroMart code/)?.[1] ?? '';
+  expect(code).toMatch(/^\d{6}$/);
+
+  await dist.click('[data-test="forgot"]');
+  await expect(dist).toHaveURL(/\/reset/);
+  await hydrated(dist);
+  const form = dist.locator('form[data-test="reset-form"]');
+  await form.locator('input[name="phone"]').fill('9200000003');
+  await form.locator('input[name="code"]').fill(code);
+  await form.locator('input[name="password"]').fill('Wholesale#Mysuru2027');
+  await form.locator('button[type="submit"]').click();
+  await expect(dist).toHaveURL(/\/distributor$/);
+});

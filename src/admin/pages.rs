@@ -38,9 +38,17 @@ fn Console() -> impl IntoView {
     let set_approval = ServerAction::<SetApproval>::new();
     let filter = move || {
         query.with(|q| {
-            let pending_default = ["approval", "kind", "q", "state", "district", "active_days"]
-                .iter()
-                .all(|k| q.get(k).is_none());
+            let pending_default = [
+                "approval",
+                "kind",
+                "q",
+                "state",
+                "district",
+                "active_days",
+                "after",
+            ]
+            .iter()
+            .all(|k| q.get(k).is_none());
             OrgFilter {
                 kind: q.get("kind").unwrap_or_default(),
                 approval: if pending_default {
@@ -59,18 +67,18 @@ fn Console() -> impl IntoView {
     // The next page's link keeps every filter.
     let next_href = move |after: i64| {
         let f = filter();
-        let mut q = vec![format!("after={after}")];
-        for (k, v) in [
-            ("kind", f.kind),
-            ("approval", f.approval),
-            ("q", f.q),
-            ("state", f.state),
-            ("district", f.district),
-            ("active_days", f.active_days),
-        ] {
-            q.push(format!("{k}={}", crate::ui::query_value(&v)));
-        }
-        format!("/admin?{}", q.join("&"))
+        crate::ui::href(
+            "/admin",
+            &[
+                ("after", after.to_string()),
+                ("kind", f.kind),
+                ("approval", f.approval),
+                ("q", f.q),
+                ("state", f.state),
+                ("district", f.district),
+                ("active_days", f.active_days),
+            ],
+        )
     };
     let orgs = Resource::new(
         move || (filter(), set_approval.version().get()),
@@ -354,18 +362,16 @@ fn AuditLog() -> impl IntoView {
     // The link to the next (older) page keeps the filters.
     let older = move |before: i64| {
         let f = filter();
-        let mut q = vec![format!("before={before}")];
-        for (k, v) in [
-            ("action", f.action),
-            ("q", f.q),
-            ("from", f.from),
-            ("to", f.to),
-        ] {
-            if !v.is_empty() {
-                q.push(format!("{k}={}", crate::ui::query_value(&v)));
-            }
-        }
-        format!("/admin/audit?{}", q.join("&"))
+        crate::ui::href(
+            "/admin/audit",
+            &[
+                ("before", before.to_string()),
+                ("action", f.action),
+                ("q", f.q),
+                ("from", f.from),
+                ("to", f.to),
+            ],
+        )
     };
     view! {
         <crate::ui::nav::RoleNav kind=OrgKind::Platform />

@@ -282,16 +282,7 @@ pub async fn set_user_active(
     crate::server::session::announce(&mut tx, user.org_id).await?;
     tx.commit().await?;
     ctx.state().sessions.clear();
-    sqlx::query_as!(
-        UserRow,
-        r#"SELECT id, name, role AS "role: MemberRole", phone, email, active, ist_datetime(created_at) AS "created!",
-                  ist_datetime(last_login_at) AS "last_login?"
-             FROM users WHERE id = $1"#,
-        user_id
-    )
-    .fetch_one(ctx.db())
-    .await
-    .or_internal()
+    user_row(ctx, user_id).await
 }
 
 async fn row(ctx: &Ctx, org_id: i64) -> Result<OrgRow, AppError> {
@@ -546,6 +537,11 @@ pub async fn force_password_reset(
     crate::server::session::announce(&mut tx, user.org_id).await?;
     tx.commit().await?;
     ctx.state().sessions.clear();
+    user_row(ctx, user_id).await
+}
+
+/// One user as the organisation's page lists them.
+async fn user_row(ctx: &Ctx, user_id: i64) -> Result<UserRow, AppError> {
     sqlx::query_as!(
         UserRow,
         r#"SELECT id, name, role AS "role: MemberRole", phone, email, active, ist_datetime(created_at) AS "created!",

@@ -35,6 +35,17 @@ pub fn query_value(v: &str) -> String {
     out
 }
 
+/// `path?k=v&…` with every non-empty value percent-encoded: a list page's link to
+/// its next page that keeps the filters.
+pub fn href(path: &str, pairs: &[(&str, String)]) -> String {
+    let query: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", query_value(v)))
+        .collect();
+    format!("{path}?{}", query.join("&"))
+}
+
 /// Paise as "₹1,23,456.00".
 pub fn money(paise: i64) -> String {
     crate::domain::Paise(paise).to_string()
@@ -64,4 +75,22 @@ pub fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
     let file = input.files()?.get(0)?;
     input.set_value("");
     Some(file)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn href_keeps_each_non_empty_value_encoded() {
+        assert_eq!(
+            super::href(
+                "/admin",
+                &[
+                    ("after", "5".into()),
+                    ("q", "tea & बिस्कुट".into()),
+                    ("kind", String::new())
+                ]
+            ),
+            "/admin?after=5&q=tea%20%26%20%E0%A4%AC%E0%A4%BF%E0%A4%B8%E0%A5%8D%E0%A4%95%E0%A5%81%E0%A4%9F"
+        );
+    }
 }

@@ -89,7 +89,7 @@ pub async fn rows(ctx: &Ctx, prefix: &str) -> Result<Vec<GstRateRow>, AppError> 
 
 /// Adds one rate change; it applies to invoices dated on or after its date.
 pub async fn add(ctx: &Ctx, input: RateChangeInput) -> Result<GstRateRow, AppError> {
-    let change = input.validate().map_err(field_errors)?;
+    let change = input.validate().map_err(super::skus::field_errors)?;
     let mut tx = ctx.db().begin().await?;
     let id = insert(&mut tx, ctx, &change).await.map_err(|e| match e {
         AddError::Duplicate => AppError::field(
@@ -278,16 +278,4 @@ async fn insert(tx: &mut sqlx::PgConnection, ctx: &Ctx, c: &RateChange) -> Resul
     .map_err(AddError::App)?;
     sp.commit().await.map_err(|e| AddError::App(e.into()))?;
     Ok(id)
-}
-
-fn field_errors(errors: Vec<(&'static str, String)>) -> AppError {
-    AppError::Invalid(
-        errors
-            .into_iter()
-            .map(|(f, r)| crate::error::FieldError {
-                field: f.to_string(),
-                reason: r,
-            })
-            .collect(),
-    )
 }

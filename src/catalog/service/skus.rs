@@ -45,7 +45,8 @@ pub async fn my_skus(ctx: &Ctx, q: &str) -> Result<Vec<SkuRow>, AppError> {
     .or_internal()
 }
 
-fn sku_errors(errors: Vec<(&'static str, String)>) -> AppError {
+/// Field problems (from a pure check) as the error the form shows beside each field.
+pub(super) fn field_errors(errors: Vec<(&'static str, String)>) -> AppError {
     AppError::Invalid(
         errors
             .into_iter()
@@ -93,7 +94,7 @@ async fn check_gst_choice(ctx: &Ctx, sku: &ValidSku) -> Result<(), AppError> {
 
 #[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
 pub async fn save_sku(ctx: &Ctx, id: Option<i64>, input: SkuInput) -> Result<SkuRow, AppError> {
-    let sku = input.validate().map_err(sku_errors)?;
+    let sku = input.validate().map_err(field_errors)?;
     let categories = approved_categories(ctx).await?;
     let Some(&category_id) = categories.get(&sku.category.to_lowercase()) else {
         return Err(AppError::field(
