@@ -14,9 +14,12 @@ use crate::server::guard::not_found;
 /// users and last log-in, then the tail.
 macro_rules! row_query {
     ([$($tail:tt)+] $(, $arg:expr)* $(,)?) => {
+        row_query!([""] [$($tail)+] $(, $arg)*)
+    };
+    ([$($with:tt)+] [$($tail:tt)+] $(, $arg:expr)* $(,)?) => {
         sqlx::query_as!(
             OrgRow,
-            r#"SELECT o.id, o.kind AS "kind: OrgKind", o.legal_name, o.trade_name, o.gstin, o.city, o.state_code, o.pincode,
+            $($with)+ + r#"SELECT o.id, o.kind AS "kind: OrgKind", o.legal_name, o.trade_name, o.gstin, o.city, o.state_code, o.pincode,
                       o.whatsapp AS "whatsapp: String", o.approval AS "approval: ApprovalState", o.approval_note,
                       w.name AS "owner_name?", w.phone AS "owner_phone?: String", ist_datetime(o.created_at) AS "created!",
                       p.district AS "district?", uu.users AS "users!", ist_datetime(uu.last_login) AS "last_login?"
@@ -95,16 +98,24 @@ pub async fn list(ctx: &Ctx, f: OrgFilter) -> Result<OrgPage, AppError> {
         q.to_string()
     };
     let pattern = contains_pattern(&text);
+    // The organisations a search matches come first, from the two trigram indexes
+    // (a few rows for a phone or a GSTIN), and the page is read from them by id;
+    // a district is the set of its pincodes.
     let mut rows = row_query!(
+        ["WITH hits AS MATERIALIZED (
+              SELECT o.id FROM organisations o
+               WHERE $5 <> '%%'
+                 AND (o.legal_name || ' ' || o.trade_name || ' ' || coalesce(o.gstin, '') || ' ' || o.pincode || ' ' || o.whatsapp) ILIKE $5
+              UNION
+              SELECT u.org_id FROM users u
+               WHERE $5 <> '%%'
+                 AND (u.name || ' ' || coalesce(u.phone, '') || ' ' || coalesce(u.email, '')) ILIKE $5) "]
         ["WHERE o.kind <> 'platform'
             AND ($1::text IS NULL OR o.kind = $1)
             AND ($2::text IS NULL OR o.approval = $2)
             AND ($3::int2 IS NULL OR o.state_code = $3)
-            AND ($4 = '' OR p.district ILIKE $4)
-            AND ($5 = '%%'
-                 OR (o.legal_name || ' ' || o.trade_name || ' ' || coalesce(o.gstin, '') || ' ' || o.pincode || ' ' || o.whatsapp) ILIKE $5
-                 OR o.id IN (SELECT u.org_id FROM users u
-                              WHERE (u.name || ' ' || coalesce(u.phone, '') || ' ' || coalesce(u.email, '')) ILIKE $5))
+            AND ($4 = '' OR o.pincode IN (SELECT pincode FROM pincodes WHERE district ILIKE $4))
+            AND ($5 = '%%' OR o.id IN (SELECT id FROM hits))
             AND ($6::int IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.org_id = o.id
                                               AND u.last_login_at > now() - make_interval(days => $6)))
             AND ($7::bigint IS NULL OR o.id < $7)
