@@ -178,7 +178,7 @@ fn main() {
         .fetch_one(&mut db)
         .await
         .expect("a district");
-        let email = format!("staff{}@example", (orgs / 10) * 10 + 3);
+        let email = format!("staff{}@example", (orgs / 20) * 10 + 3);
         let cases: Vec<(&str, Vec<(String, String)>)> = vec![
             ("first page, every organisation", form(&[("approval", "")])),
             ("page after the middle (keyset)", form(&[("after", &middle)])),
