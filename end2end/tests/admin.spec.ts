@@ -78,7 +78,7 @@ test('the admin finds a shop by phone, suspends it, and the audit log shows who,
   await hydrated(admin);
   const owner = admin.locator('[data-test="user-row"][data-name="Sai Kulkarni"]');
   await owner.locator('[data-test="ask-disable"]').click();
-  await owner.locator('input[name="note"]').fill('Duplicate account');
+  await owner.locator('form:has([data-test="disable"]) input[name="note"]').fill('Duplicate account');
   await owner.locator('[data-test="disable"]').click();
   await expect(admin.locator('[data-test="user-result"]')).toContainText('Sai Kulkarni can no longer log in');
   await shop.goto('/retailer');
@@ -137,7 +137,7 @@ test('the admin resets a distributor\'s password; the code on WhatsApp sets a ne
   test.setTimeout(90_000);
   const admin = await (await browser.newContext()).newPage();
   await login(admin, DEMO.admin);
-  await admin.goto('/admin?approval=&q=9200000003');
+  await admin.goto('/admin?approval=&q=9200000005');
   await hydrated(admin);
   await admin.locator('[data-test="org-link"]').first().click();
   await expect(admin.locator('[data-test="org-users"]')).toBeVisible();
@@ -151,13 +151,13 @@ test('the admin resets a distributor\'s password; the code on WhatsApp sets a ne
   const dist = await (await browser.newContext()).newPage();
   await dist.goto('/login');
   await hydrated(dist);
-  await dist.fill('input[name="identifier"]', '9200000003');
+  await dist.fill('input[name="identifier"]', '9200000005');
   await dist.fill('input[name="password"]', 'Demo@2026');
   await dist.click('form[data-test="login-form"] button[type="submit"]');
   await expect(dist.locator('[data-field="password"]')).toContainText('AuroMart has reset this account');
 
   // The code reached the distributor's WhatsApp (the sandbox phone).
-  await admin.goto('/admin/whatsapp?phone=919200000003');
+  await admin.goto('/admin/whatsapp?phone=919200000005');
   await hydrated(admin);
   const bubble = admin.locator('[data-test="bubble"]', { hasText: 'code to set a new password' }).first();
   await expect(bubble).toBeVisible({ timeout: 20_000 });
@@ -168,7 +168,7 @@ test('the admin resets a distributor\'s password; the code on WhatsApp sets a ne
   await expect(dist).toHaveURL(/\/reset/);
   await hydrated(dist);
   const form = dist.locator('form[data-test="reset-form"]');
-  await form.locator('input[name="phone"]').fill('9200000003');
+  await form.locator('input[name="phone"]').fill('9200000005');
   await form.locator('input[name="code"]').fill(code);
   await form.locator('input[name="password"]').fill('Wholesale#Mysuru2027');
   await form.locator('button[type="submit"]').click();
