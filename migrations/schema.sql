@@ -4,7 +4,7 @@
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 CREATE DOMAIN public.audit_action AS text
-	CONSTRAINT audit_action_check CHECK ((VALUE = ANY (ARRAY['org_approval'::text, 'category_decision'::text, 'message_retry'::text, 'broadcast'::text, 'sandbox_tap'::text, 'sandbox_type'::text, 'gst_rate_change'::text, 'user_disabled'::text, 'user_enabled'::text, 'password_reset'::text])));
+	CONSTRAINT audit_action_check CHECK ((VALUE = ANY (ARRAY['org_approval'::text, 'category_decision'::text, 'message_retry'::text, 'broadcast'::text, 'sandbox_tap'::text, 'sandbox_type'::text, 'gst_rate_change'::text, 'user_disabled'::text, 'user_enabled'::text, 'password_reset'::text, 'admin_invited'::text])));
 
 CREATE DOMAIN public.count_positive AS integer
 	CONSTRAINT count_positive_check CHECK ((VALUE > 0));

@@ -175,3 +175,16 @@ test('the admin resets a distributor\'s password; the code on WhatsApp sets a ne
   await form.locator('button[type="submit"]').click();
   await expect(dist).toHaveURL(/\/distributor$/);
 });
+
+test('an admin invites another admin from the console', async ({ page }) => {
+  const phone = freshPhone();
+  await login(page, DEMO.admin);
+  await hydrated(page);
+  await page.click('[data-test="admins"] summary');
+  const form = page.locator('form[data-test="invite-admin"]');
+  await form.locator('input[name="name"]').fill('Meera Joshi');
+  await form.locator('input[name="phone"]').fill(phone);
+  await form.locator('button[type="submit"]').click();
+  await expect(page.locator('[data-test="invite-result"]')).toContainText('Meera Joshi is invited');
+  await expect(page.locator('[data-test="admin-list"]')).toContainText('Meera Joshi');
+});

@@ -57,3 +57,17 @@ pub async fn force_password_reset(user_id: i64, note: String) -> Result<UserRow,
     let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
     super::service::force_password_reset(&ctx, user_id, &note).await
 }
+
+/// The platform's admins.
+#[server(endpoint = "admin/admins")]
+pub async fn admins() -> Result<Vec<UserRow>, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
+    super::service::admins(&ctx).await
+}
+
+/// Invite another admin; a code to choose a password goes to their WhatsApp.
+#[server(endpoint = "admin/invite_admin")]
+pub async fn invite_admin(name: String, phone: String) -> Result<UserRow, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
+    super::service::invite_admin(&ctx, &name, &phone).await
+}

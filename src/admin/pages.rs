@@ -1,6 +1,6 @@
 use super::api::{
-    ForcePasswordReset, SetApproval, SetUserActive, admin_summary, audit_log, list_organisations,
-    organisation,
+    ForcePasswordReset, InviteAdmin, SetApproval, SetUserActive, admin_summary, admins, audit_log,
+    list_organisations, organisation,
 };
 use super::{AuditFilter, OrgFilter};
 use crate::domain::ApprovalState;
@@ -117,6 +117,7 @@ fn Console() -> impl IntoView {
                     })
             })}
         </Suspense>
+        <AdminsCard />
         <Form method="GET" action="" attr:class="filters">
             <FilterSelect
                 name="approval"
@@ -336,6 +337,7 @@ const ACTION_CHOICES: &[(&str, &str)] = &[
     ("user_disabled", "User disabled"),
     ("user_enabled", "User enabled"),
     ("password_reset", "Password reset"),
+    ("admin_invited", "Admin invited"),
 ];
 
 /// The audit log: every admin action, newest first, 50 at a time.
@@ -762,5 +764,69 @@ fn Organisation() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The platform's admins, and a form to invite another (a code to choose a
+/// password goes to their WhatsApp).
+#[component]
+fn AdminsCard() -> impl IntoView {
+    let invite = ServerAction::<InviteAdmin>::new();
+    let list = Resource::new(move || invite.version().get(), |_| admins());
+    let errors = Signal::derive(move || invite.value().get().and_then(Result::err));
+    let result = action_banner("invite-result", invite, |u| {
+        Some(format!(
+            "{} is invited: a code to choose a password is on its way to their WhatsApp.",
+            u.name
+        ))
+    });
+    view! {
+        <details class="card" data-test="admins">
+            <summary>"Admins"</summary>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    list.await
+                        .map(|users| {
+                            view! {
+                                <ul class="list" data-test="admin-list">
+                                    {users
+                                        .into_iter()
+                                        .map(|u| {
+                                            view! {
+                                                <li>
+                                                    {format!(
+                                                        "{} {}{}",
+                                                        u.name,
+                                                        u
+                                                            .phone
+                                                            .as_deref()
+                                                            .map(crate::ui::show_phone)
+                                                            .unwrap_or_default(),
+                                                        if u.active { "" } else { " (log-in off)" },
+                                                    )}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })
+                })}
+            </Suspense>
+            {result}
+            <ActionForm action=invite attr:class="inline" attr:data-test="invite-admin">
+                <crate::ui::form::Field name="name" key="name" label="Name" required=true errors />
+                <crate::ui::form::Field
+                    name="phone"
+                    key="phone"
+                    label="Mobile number"
+                    kind="tel"
+                    inputmode="tel"
+                    required=true
+                    errors
+                />
+                <button type="submit">"Invite as admin"</button>
+            </ActionForm>
+        </details>
     }
 }

@@ -564,3 +564,62 @@ async fn user_row(ctx: &Ctx, user_id: i64) -> Result<UserRow, AppError> {
     .await
     .or_internal()
 }
+
+/// The platform's admins, for the console.
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn admins(ctx: &Ctx) -> Result<Vec<UserRow>, AppError> {
+    Ok(sqlx::query_as!(
+        UserRow,
+        r#"SELECT id, name, role AS "role: MemberRole", phone, email, active, ist_datetime(created_at) AS "created!",
+                  ist_datetime(last_login_at) AS "last_login?"
+             FROM users WHERE org_id = $1 ORDER BY id"#,
+        ctx.user().org_id
+    )
+    .fetch_all(ctx.db())
+    .await?)
+}
+
+/// Invites another admin: a user of the platform with no password yet, who gets a
+/// code on WhatsApp to choose one (the "Forgot password?" page).
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn invite_admin(ctx: &Ctx, name: &str, phone: &str) -> Result<UserRow, AppError> {
+    let name = name.trim();
+    let mut c = crate::error::Checks::new();
+    if !(2..=120).contains(&name.chars().count()) {
+        c.add("name", "Enter their name (2 to 120 characters)");
+    }
+    let phone = c.take("phone", crate::domain::Phone::parse(phone));
+    c.finish()?;
+    let phone = phone.ok_or_else(|| crate::server::guard::internal("phone checked above"))?;
+    let mut tx = ctx.db().begin().await?;
+    let user_id = sqlx::query_scalar!(
+        "INSERT INTO users (org_id, role, name, phone, password_hash) VALUES ($1, 'staff', $2, $3, $4 || now()::text)
+         RETURNING id",
+        ctx.user().org_id,
+        name,
+        phone.as_str(),
+        crate::auth::reset::RESET_MARK
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(crate::auth::service::map_write_error)?;
+    crate::auth::reset::issue(&mut tx, user_id, Some(ctx.user().user_id)).await?;
+    audit::record(
+        &mut tx,
+        ctx,
+        Entry {
+            action: AuditAction::AdminInvited,
+            subject: Subject {
+                table: "users",
+                id: Some(user_id),
+                label: name.to_string(),
+            },
+            before: None,
+            after: Some(serde_json::json!({ "name": name, "phone": phone.as_str() })),
+            note: String::new(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    user_row(ctx, user_id).await
+}

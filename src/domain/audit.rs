@@ -26,10 +26,12 @@ pub enum AuditAction {
     UserEnabled,
     /// A user's password reset: the old one stops working, a code goes to WhatsApp.
     PasswordReset,
+    /// Another admin invited (a code to choose a password goes to WhatsApp).
+    AdminInvited,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 10] = [
+    pub const ALL: [AuditAction; 11] = [
         AuditAction::OrgApproval,
         AuditAction::CategoryDecision,
         AuditAction::MessageRetry,
@@ -40,6 +42,7 @@ impl AuditAction {
         AuditAction::UserDisabled,
         AuditAction::UserEnabled,
         AuditAction::PasswordReset,
+        AuditAction::AdminInvited,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +57,7 @@ impl AuditAction {
             AuditAction::UserDisabled => "user_disabled",
             AuditAction::UserEnabled => "user_enabled",
             AuditAction::PasswordReset => "password_reset",
+            AuditAction::AdminInvited => "admin_invited",
         }
     }
 
@@ -73,6 +77,7 @@ impl AuditAction {
             AuditAction::UserDisabled => "User disabled",
             AuditAction::UserEnabled => "User enabled",
             AuditAction::PasswordReset => "Password reset",
+            AuditAction::AdminInvited => "Admin invited",
         }
     }
 }
@@ -94,7 +99,7 @@ mod tests {
 
     #[test]
     fn the_migration_allows_each_one() {
-        let sql = include_str!("../../migrations/0024_password_resets.sql");
+        let sql = include_str!("../../migrations/0025_admin_invites.sql");
         for a in AuditAction::ALL {
             assert!(sql.contains(&format!("'{}'", a.as_str())), "{a:?}");
         }

@@ -191,3 +191,52 @@ async fn forgot_password_is_bounded_and_tells_nobody_who_has_an_account() {
         .await;
     assert!(bad.field_reason("code").is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_invites_another_who_chooses_a_password_with_the_code() {
+    let app = spawn_app().await;
+    let (admin, admin_org) = app.admin().await;
+    let invited = admin
+        .call(
+            "admin/invite_admin",
+            &pairs(&[("name", "Meera Joshi"), ("phone", "98220 55555")]),
+        )
+        .await;
+    assert_eq!(invited.ok()["name"], "Meera Joshi");
+    let again = admin
+        .call(
+            "admin/invite_admin",
+            &pairs(&[("name", "Meera Again"), ("phone", "9822055555")]),
+        )
+        .await;
+    assert!(again.field_reason("phone").is_some(), "{:?}", again.body);
+    let bad = admin
+        .call(
+            "admin/invite_admin",
+            &pairs(&[("name", "M"), ("phone", "123")]),
+        )
+        .await;
+    assert!(bad.field_reason("name").is_some() && bad.field_reason("phone").is_some());
+    let list = admin.call("admin/admins", &[]).await;
+    assert_eq!(list.ok().as_array().map(Vec::len), Some(2));
+
+    let code = last_code(&app, "919822055555").await.expect("a code");
+    let meera = app.client();
+    meera
+        .call(
+            "auth/reset_password",
+            &reset("9822055555", &code, "Platform#Meera2027"),
+        )
+        .await
+        .ok();
+    let me = meera.call("auth/me", &[]).await;
+    assert_eq!(me.ok()["org_kind"], "platform");
+    assert_eq!(me.ok()["org_id"], admin_org);
+    let audited = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM audit_log WHERE action = 'admin_invited' AND subject = 'Meera Joshi'"#
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("audit");
+    assert_eq!(audited, 1);
+}

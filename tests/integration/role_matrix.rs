@@ -261,6 +261,21 @@ fn cases() -> Vec<Case> {
             tenancy: Platform,
         },
         Case {
+            endpoint: "admin/admins",
+            who: Kinds(&[OrgKind::Platform]),
+            args: no_args,
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "admin/invite_admin",
+            who: Kinds(&[OrgKind::Platform]),
+            args: |w, _| {
+                let phone = format!("97{:08}", 4000 + w.fresh());
+                pairs(&[("name", "Invited admin"), ("phone", &phone)])
+            },
+            tenancy: Platform,
+        },
+        Case {
             endpoint: "admin/set_approval",
             who: Kinds(&[OrgKind::Platform]),
             args: |w, _| {
