@@ -28,6 +28,12 @@ pub struct RateEntry {
     pub source: String,
 }
 
+/// A code as the schedule names goods: a chapter (2 digits), heading (4),
+/// sub-heading (6) or tariff item (8), or "*" for any chapter.
+pub fn is_schedule_code(hsn: &str) -> bool {
+    hsn == "*" || (matches!(hsn.len(), 2 | 4 | 6 | 8) && hsn.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Whether an entry with this condition applies unless a more specific one does:
 /// no condition, "other than …" / "excludes …" (all goods of the code but the
 /// ones listed), or the residual entry.
@@ -164,9 +170,7 @@ impl RateChangeInput {
     pub fn validate(&self) -> Result<RateChange, Vec<(&'static str, String)>> {
         let mut errors: Vec<(&'static str, String)> = Vec::new();
         let hsn: String = self.hsn.chars().filter(|c| !c.is_whitespace()).collect();
-        if !(hsn == "*"
-            || (matches!(hsn.len(), 2 | 4 | 6 | 8) && hsn.bytes().all(|b| b.is_ascii_digit())))
-        {
+        if !is_schedule_code(&hsn) {
             errors.push(("hsn", "A chapter (2 digits), heading (4), sub-heading (6) or tariff item (8), or * for any chapter".into()));
         }
         let valid_from = parse_date(self.valid_from.trim());

@@ -281,10 +281,7 @@ fn parse_gst(text: &str, path: &str) -> Result<Vec<GstRow>, ReferenceError> {
         })?;
         let field = |n: usize| record.get(n).unwrap_or("").trim();
         let hsn = field(3);
-        let digits = hsn.len();
-        if !(hsn == "*"
-            || (matches!(digits, 2 | 4 | 6 | 8) && hsn.bytes().all(|b| b.is_ascii_digit())))
-        {
+        if !crate::domain::gst_schedule::is_schedule_code(hsn) {
             return Err(bad(format!("HSN {hsn:?} is not 2, 4, 6 or 8 digits or *")));
         }
         let number = |n: usize| -> Result<Option<i64>, ReferenceError> {
