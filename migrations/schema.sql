@@ -4,7 +4,7 @@
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 CREATE DOMAIN public.audit_action AS text
-	CONSTRAINT audit_action_check CHECK ((VALUE = ANY (ARRAY['org_approval'::text, 'category_decision'::text, 'message_retry'::text, 'broadcast'::text, 'sandbox_tap'::text, 'sandbox_type'::text, 'gst_rate_change'::text, 'user_disabled'::text, 'user_enabled'::text, 'password_reset'::text, 'admin_invited'::text])));
+	CONSTRAINT audit_action_check CHECK ((VALUE = ANY (ARRAY['org_approval'::text, 'category_decision'::text, 'message_retry'::text, 'broadcast'::text, 'sandbox_tap'::text, 'sandbox_type'::text, 'gst_rate_change'::text, 'user_disabled'::text, 'user_enabled'::text, 'password_reset'::text, 'admin_invited'::text, 'user_removed'::text, 'hsn_proposal_declined'::text])));
 
 CREATE DOMAIN public.count_positive AS integer
 	CONSTRAINT count_positive_check CHECK ((VALUE > 0));
@@ -743,6 +743,37 @@ ALTER TABLE public.gst_rates ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE public.hsn_proposals (
+    id bigint NOT NULL,
+    manufacturer_id bigint NOT NULL,
+    hsn text NOT NULL,
+    description text NOT NULL,
+    rate_bp integer,
+    source text DEFAULT ''::text NOT NULL,
+    proposed_by bigint NOT NULL,
+    proposed_at timestamp with time zone DEFAULT now() NOT NULL,
+    outcome text,
+    outcome_note text DEFAULT ''::text NOT NULL,
+    decided_by bigint,
+    decided_at timestamp with time zone,
+    CONSTRAINT hsn_proposals_check CHECK (((outcome IS NULL) = (decided_at IS NULL))),
+    CONSTRAINT hsn_proposals_description_check CHECK (((length(description) >= 3) AND (length(description) <= 200))),
+    CONSTRAINT hsn_proposals_hsn_check CHECK ((hsn ~ '^([0-9]{4}|[0-9]{6}|[0-9]{8})$'::text)),
+    CONSTRAINT hsn_proposals_outcome_check CHECK ((outcome = ANY (ARRAY['added'::text, 'declined'::text]))),
+    CONSTRAINT hsn_proposals_outcome_note_check CHECK ((length(outcome_note) <= 500)),
+    CONSTRAINT hsn_proposals_rate_bp_check CHECK (((rate_bp >= 0) AND (rate_bp <= 4000))),
+    CONSTRAINT hsn_proposals_source_check CHECK ((length(source) <= 200))
+);
+
+ALTER TABLE public.hsn_proposals ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.hsn_proposals_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE public.invoices (
     id bigint NOT NULL,
     kind text NOT NULL,
@@ -1262,11 +1293,14 @@ CREATE TABLE public.users (
     active boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     last_login_at timestamp with time zone,
-    CONSTRAINT users_check CHECK (((phone IS NOT NULL) OR (email IS NOT NULL))),
+    removed_at timestamp with time zone,
+    removed_by bigint,
+    CONSTRAINT users_check CHECK (((phone IS NOT NULL) OR (email IS NOT NULL) OR (removed_at IS NOT NULL))),
     CONSTRAINT users_email_check CHECK (((email = lower(email)) AND (POSITION(('@'::text) IN (email)) > 1))),
     CONSTRAINT users_language_check CHECK ((language = ANY (ARRAY['en'::text, 'hi'::text, 'mr'::text]))),
     CONSTRAINT users_name_check CHECK (((length(name) >= 2) AND (length(name) <= 120))),
     CONSTRAINT users_phone_check CHECK ((phone ~ '^91[6-9][0-9]{9}$'::text)),
+    CONSTRAINT users_removed_check CHECK (((removed_at IS NULL) OR ((NOT active) AND (role = 'staff'::text) AND (phone IS NULL) AND (email IS NULL)))),
     CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['owner'::text, 'staff'::text])))
 );
 
@@ -1365,6 +1399,9 @@ ALTER TABLE ONLY public.gst_rates
 
 ALTER TABLE ONLY public.gst_rates
     ADD CONSTRAINT gst_rates_source_hsn_valid_from_key UNIQUE (source, hsn, valid_from);
+
+ALTER TABLE ONLY public.hsn_proposals
+    ADD CONSTRAINT hsn_proposals_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.invoices
     ADD CONSTRAINT invoices_distributor_id_kind_fy_seq_key UNIQUE (distributor_id, kind, fy, seq);
@@ -1508,6 +1545,12 @@ CREATE INDEX distributor_monthly_distributor ON public.distributor_monthly USING
 CREATE INDEX distributor_pincodes_pincode_idx ON public.distributor_pincodes USING btree (pincode);
 
 CREATE INDEX gst_rates_lookup ON public.gst_rates USING btree (hsn, valid_from DESC) INCLUDE (general, condition, min_unit_paise, max_unit_paise, rate_bp);
+
+CREATE INDEX hsn_proposals_brand ON public.hsn_proposals USING btree (manufacturer_id, proposed_at DESC);
+
+CREATE UNIQUE INDEX hsn_proposals_open ON public.hsn_proposals USING btree (manufacturer_id, hsn) WHERE (outcome IS NULL);
+
+CREATE INDEX hsn_proposals_queue ON public.hsn_proposals USING btree (proposed_at) WHERE (outcome IS NULL);
 
 CREATE INDEX invoices_distributor_idx ON public.invoices USING btree (distributor_id, issued_on DESC, id DESC);
 
@@ -1670,6 +1713,15 @@ ALTER TABLE ONLY public.document_series
 ALTER TABLE ONLY public.gst_rates
     ADD CONSTRAINT gst_rates_added_by_fkey FOREIGN KEY (added_by) REFERENCES public.users(id);
 
+ALTER TABLE ONLY public.hsn_proposals
+    ADD CONSTRAINT hsn_proposals_decided_by_fkey FOREIGN KEY (decided_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.hsn_proposals
+    ADD CONSTRAINT hsn_proposals_manufacturer_id_fkey FOREIGN KEY (manufacturer_id) REFERENCES public.organisations(id);
+
+ALTER TABLE ONLY public.hsn_proposals
+    ADD CONSTRAINT hsn_proposals_proposed_by_fkey FOREIGN KEY (proposed_by) REFERENCES public.users(id);
+
 ALTER TABLE ONLY public.invoices
     ADD CONSTRAINT invoices_distributor_id_fkey FOREIGN KEY (distributor_id) REFERENCES public.organisations(id);
 
@@ -1774,4 +1826,7 @@ ALTER TABLE ONLY public.stock_movements
 
 ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organisations(id);
+
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_removed_by_fkey FOREIGN KEY (removed_by) REFERENCES public.users(id);
 

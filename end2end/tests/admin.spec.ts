@@ -188,3 +188,74 @@ test('an admin invites another admin from the console', async ({ page }) => {
   await expect(page.locator('[data-test="invite-result"]')).toContainText('Meera Joshi is invited');
   await expect(page.locator('[data-test="admin-list"]')).toContainText('Meera Joshi');
 });
+
+test('the admin removes a distributor\'s staff member, who is signed out at once', async ({ browser }) => {
+  const staff = await (await browser.newContext()).newPage();
+  await login(staff, '9200000101');
+  await expect(staff).toHaveURL(/\/distributor/);
+
+  const admin = await (await browser.newContext()).newPage();
+  await login(admin, DEMO.admin);
+  await admin.goto(`/admin?approval=&q=${DEMO.distributor}`);
+  await hydrated(admin);
+  await admin.locator('[data-test="org-link"]').first().click();
+  await expect(admin.locator('[data-test="org-users"]')).toBeVisible();
+  await hydrated(admin);
+  const row = admin.locator('[data-test="user-row"][data-name="Sachin Pawar"]');
+  // The owner has no remove button: an organisation always keeps its owner.
+  await expect(admin.locator('[data-test="user-row"]').first().locator('[data-test="ask-remove"]')).toHaveCount(0);
+  await row.locator('[data-test="ask-remove"]').click();
+  await row.locator('form:has([data-test="remove-user"]) input[name="note"]').fill('Left the business');
+  await row.locator('[data-test="remove-user"]').click();
+  await expect(admin.locator('[data-test="remove-result"]')).toContainText('Sachin Pawar is removed');
+  await expect(admin.locator('[data-test="user-row"][data-name="Sachin Pawar"]')).toHaveAttribute('data-removed', 'true');
+
+  await staff.goto('/distributor');
+  await expect(staff).toHaveURL(/\/login/);
+  await admin.goto('/admin/audit?action=user_removed');
+  await expect(admin.locator('[data-test="audit-row"]').first()).toContainText('Sachin Pawar');
+});
+
+test('a brand proposes an HSN code the schedule lacks; the admin declines it with a reason', async ({ browser }) => {
+  const brand = await (await browser.newContext()).newPage();
+  await login(brand, DEMO.manufacturer);
+  await brand.goto('/manufacturer/products');
+  await hydrated(brand);
+  const hsn = `7700${String(Date.now() % 10_000).padStart(4, '0')}`;
+  await brand.locator('form[data-test="sku-form"] input[name="sku[hsn]"]').fill(hsn);
+  const box = brand.locator('[data-test="propose-hsn"]');
+  await box.locator('summary').click();
+  await box.locator('[data-test="proposal-description"]').fill('Test metal sheets');
+  await box.locator('[data-test="proposal-rate"]').fill('18');
+  await box.locator('[data-test="send-proposal"]').click();
+  await expect(box.locator('[data-test="proposal-sent"]')).toContainText(`HSN ${hsn}`);
+  await expect(brand.locator(`[data-test="my-proposal"][data-hsn="${hsn}"]`)).toContainText('Waiting for the admin');
+
+  const admin = await (await browser.newContext()).newPage();
+  await login(admin, DEMO.admin);
+  await admin.goto('/admin/gst');
+  await hydrated(admin);
+  const row = admin.locator(`[data-test="hsn-proposal"][data-hsn="${hsn}"]`);
+  await expect(row).toContainText('Test metal sheets at 18%');
+  await row.locator('[data-test="ask-decline-proposal"]').click();
+  await row.locator('input[name="note"]').fill('Metal sheets fall under chapter 72 or 73');
+  await row.locator('[data-test="decline-proposal"]').click();
+  await expect(admin.locator('[data-test="proposal-declined"]')).toContainText(`HSN ${hsn}`);
+
+  await brand.reload();
+  await expect(brand.locator(`[data-test="my-proposal"][data-hsn="${hsn}"]`)).toContainText('Declined: Metal sheets fall under chapter 72 or 73');
+});
+
+test('a distributor typing delivery pincodes sees their post offices and districts', async ({ page }) => {
+  await login(page, '9200000003');
+  await page.goto('/distributor/delivery');
+  await hydrated(page);
+  const area = page.locator('[data-test="pincodes"]');
+  await area.fill('411038, 411037, 411010');
+  const hint = page.locator('[data-test="pincodes-place"]');
+  await expect(hint).toContainText('2 pincodes in Pune, Maharashtra');
+  await expect(hint).toContainText('India Post has no 411010');
+  await area.fill('411038, 411037, 411038');
+  await expect(hint).toContainText('411038: ');
+  await expect(hint).toContainText('Kothrud');
+});

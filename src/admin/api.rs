@@ -51,6 +51,14 @@ pub async fn set_user_active(
     super::service::set_user_active(&ctx, user_id, active, &note).await
 }
 
+/// Remove a staff member or another admin (with a reason): no log-in, phone and
+/// e-mail freed, the history they made kept.
+#[server(endpoint = "admin/remove_user")]
+pub async fn remove_user(user_id: i64, note: String) -> Result<UserRow, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
+    super::service::remove_user(&ctx, user_id, &note).await
+}
+
 /// Force a new password: the old one stops working and a code goes to WhatsApp.
 #[server(endpoint = "admin/force_password_reset")]
 pub async fn force_password_reset(user_id: i64, note: String) -> Result<UserRow, AppError> {

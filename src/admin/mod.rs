@@ -52,6 +52,8 @@ pub struct UserRow {
     pub active: bool,
     pub created: String,
     pub last_login: Option<String>,
+    /// When the user was removed (their row stays for the history they made).
+    pub removed: Option<String>,
 }
 
 /// An approval decision in an organisation's history.

@@ -1,6 +1,6 @@
 use super::api::{
-    ForcePasswordReset, InviteAdmin, SetApproval, SetUserActive, admin_summary, admins, audit_log,
-    list_organisations, organisation,
+    ForcePasswordReset, InviteAdmin, RemoveUser, SetApproval, SetUserActive, admin_summary, admins,
+    audit_log, list_organisations, organisation,
 };
 use super::{AuditFilter, OrgFilter};
 use crate::domain::ApprovalState;
@@ -502,6 +502,7 @@ fn Organisation() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let set_active = ServerAction::<SetUserActive>::new();
     let reset = ServerAction::<ForcePasswordReset>::new();
+    let remove = ServerAction::<RemoveUser>::new();
     let id = move || {
         params
             .with(|p| p.get("id"))
@@ -509,8 +510,15 @@ fn Organisation() -> impl IntoView {
             .unwrap_or(0)
     };
     let detail = Resource::new(
-        move || (id(), set_active.version().get(), reset.version().get()),
-        |(id, _, _)| organisation(id),
+        move || {
+            (
+                id(),
+                set_active.version().get(),
+                reset.version().get(),
+                remove.version().get(),
+            )
+        },
+        |(id, ..)| organisation(id),
     );
     let result = action_banner("user-result", set_active, |u| {
         Some(format!(
@@ -525,10 +533,17 @@ fn Organisation() -> impl IntoView {
             u.name
         ))
     });
+    let remove_result = action_banner("remove-result", remove, |u| {
+        Some(format!(
+            "{} is removed: they cannot log in, and their number is free for another account.",
+            u.name
+        ))
+    });
     view! {
         <crate::ui::nav::RoleNav kind=OrgKind::Platform />
         {result}
         {reset_result}
+        {remove_result}
         <Suspense fallback=|| {
             view! { <p class="muted">"Loading…"</p> }
         }>
@@ -600,6 +615,23 @@ fn Organisation() -> impl IntoView {
                                         .map(|u| {
                                             let uid = u.id.to_string();
                                             let reset_uid = uid.clone();
+                                            let remove_uid = uid.clone();
+                                            if let Some(when) = u.removed.clone() {
+                                                return view! {
+                                                    <tr
+                                                        data-test="user-row"
+                                                        data-name=u.name.clone()
+                                                        data-removed="true"
+                                                        class="muted"
+                                                    >
+                                                        <td>{u.name.clone()}</td>
+                                                        <td>{format!("{:?}", u.role).to_lowercase()}</td>
+                                                        <td colspan="3">{format!("Removed {when}")}</td>
+                                                    </tr>
+                                                }
+                                                    .into_any();
+                                            }
+                                            let staff = u.role == crate::domain::MemberRole::Staff;
                                             view! {
                                                 <tr
                                                     data-test="user-row"
@@ -690,9 +722,45 @@ fn Organisation() -> impl IntoView {
                                                             }
                                                                 .into_any()
                                                         }}
+                                                        {staff
+                                                            .then(|| {
+                                                                view! {
+                                                                    <Confirm
+                                                                        label="Remove"
+                                                                        test="ask-remove"
+                                                                        question=format!(
+                                                                            "Remove {} from this organisation? They are signed out, cannot log in again, and their number is freed. Orders they placed keep their name.",
+                                                                            u.name,
+                                                                        )
+                                                                    >
+                                                                        <ActionForm action=remove attr:class="inline">
+                                                                            <input
+                                                                                type="hidden"
+                                                                                name="user_id"
+                                                                                value=remove_uid.clone()
+                                                                            />
+                                                                            <input
+                                                                                type="text"
+                                                                                name="note"
+                                                                                aria-label="Reason"
+                                                                                placeholder="Reason"
+                                                                                required
+                                                                            />
+                                                                            <button
+                                                                                type="submit"
+                                                                                class="danger"
+                                                                                data-test="remove-user"
+                                                                            >
+                                                                                "Yes, remove"
+                                                                            </button>
+                                                                        </ActionForm>
+                                                                    </Confirm>
+                                                                }
+                                                            })}
                                                     </td>
                                                 </tr>
                                             }
+                                                .into_any()
                                         })
                                         .collect_view()}
                                 </tbody>
@@ -772,7 +840,14 @@ fn Organisation() -> impl IntoView {
 #[component]
 fn AdminsCard() -> impl IntoView {
     let invite = ServerAction::<InviteAdmin>::new();
-    let list = Resource::new(move || invite.version().get(), |_| admins());
+    let remove = ServerAction::<RemoveUser>::new();
+    let list = Resource::new(
+        move || (invite.version().get(), remove.version().get()),
+        |_| admins(),
+    );
+    let removed = action_banner("admin-removed", remove, |u| {
+        Some(format!("{} is no longer an admin.", u.name))
+    });
     let errors = Signal::derive(move || invite.value().get().and_then(Result::err));
     let result = action_banner("invite-result", invite, |u| {
         Some(format!(
@@ -792,8 +867,10 @@ fn AdminsCard() -> impl IntoView {
                                     {users
                                         .into_iter()
                                         .map(|u| {
+                                            let staff = u.role == crate::domain::MemberRole::Staff;
+                                            let uid = u.id.to_string();
                                             view! {
-                                                <li>
+                                                <li data-test="admin-row" data-name=u.name.clone()>
                                                     {format!(
                                                         "{} {}{}",
                                                         u.name,
@@ -804,6 +881,38 @@ fn AdminsCard() -> impl IntoView {
                                                             .unwrap_or_default(),
                                                         if u.active { "" } else { " (log-in off)" },
                                                     )}
+                                                    " "
+                                                    {staff
+                                                        .then(|| {
+                                                            view! {
+                                                                <Confirm
+                                                                    label="Remove"
+                                                                    test="ask-remove-admin"
+                                                                    question=format!(
+                                                                        "Remove {} as an admin? They are signed out at once.",
+                                                                        u.name,
+                                                                    )
+                                                                >
+                                                                    <ActionForm action=remove attr:class="inline">
+                                                                        <input type="hidden" name="user_id" value=uid.clone() />
+                                                                        <input
+                                                                            type="text"
+                                                                            name="note"
+                                                                            aria-label="Reason"
+                                                                            placeholder="Reason"
+                                                                            required
+                                                                        />
+                                                                        <button
+                                                                            type="submit"
+                                                                            class="danger"
+                                                                            data-test="remove-admin"
+                                                                        >
+                                                                            "Yes, remove"
+                                                                        </button>
+                                                                    </ActionForm>
+                                                                </Confirm>
+                                                            }
+                                                        })}
                                                 </li>
                                             }
                                         })
@@ -814,6 +923,7 @@ fn AdminsCard() -> impl IntoView {
                 })}
             </Suspense>
             {result}
+            {removed}
             <ActionForm action=invite attr:class="inline" attr:data-test="invite-admin">
                 <crate::ui::form::Field name="name" key="name" label="Name" required=true errors />
                 <crate::ui::form::Field

@@ -153,8 +153,8 @@ pub async fn detail(ctx: &Ctx, org_id: i64) -> Result<OrgDetail, AppError> {
     let users = sqlx::query_as!(
         UserRow,
         r#"SELECT id, name, role AS "role: MemberRole", phone, email, active, ist_datetime(created_at) AS "created!",
-                  ist_datetime(last_login_at) AS "last_login?"
-             FROM users WHERE org_id = $1 ORDER BY role, id"#,
+                  ist_datetime(last_login_at) AS "last_login?", ist_datetime(removed_at) AS "removed?"
+             FROM users WHERE org_id = $1 ORDER BY removed_at IS NOT NULL, role, id"#,
         org_id
     )
     .fetch_all(ctx.db())
@@ -207,19 +207,7 @@ pub async fn set_user_active(
     active: bool,
     note: &str,
 ) -> Result<UserRow, AppError> {
-    let note = note.trim();
-    if note.chars().count() > 500 {
-        return Err(AppError::field(
-            "note",
-            "Keep the note under 500 characters",
-        ));
-    }
-    if !active && note.is_empty() {
-        return Err(AppError::field(
-            "note",
-            "Say why: it is kept in the audit log",
-        ));
-    }
+    let note = reason(note, !active)?;
     if !active && user_id == ctx.user().user_id {
         return Err(AppError::Conflict(
             "You cannot turn off your own log-in.".into(),
@@ -227,13 +215,20 @@ pub async fn set_user_active(
     }
     let mut tx = ctx.db().begin().await?;
     let user = sqlx::query!(
-        r#"SELECT u.org_id, u.name, u.active, o.kind AS "kind: OrgKind", o.trade_name
+        r#"SELECT u.org_id, u.name, u.active, u.removed_at IS NOT NULL AS "removed!", o.kind AS "kind: OrgKind",
+                  o.trade_name
              FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1 FOR UPDATE OF u"#,
         user_id
     )
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| not_found("User"))?;
+    if user.removed {
+        return Err(AppError::Conflict(format!(
+            "{} was removed and cannot be enabled again.",
+            user.name
+        )));
+    }
     if user.active == active {
         return Err(AppError::Conflict(format!(
             "{} is already {}.",
@@ -242,21 +237,7 @@ pub async fn set_user_active(
         )));
     }
     if !active && user.kind == OrgKind::Platform {
-        // Locks every admin's row, so two admins turning each other off cannot
-        // leave none.
-        let others = sqlx::query_scalar!(
-            r#"SELECT count(*) AS "n!" FROM (SELECT u.id FROM users u JOIN organisations o ON o.id = u.org_id
-                WHERE o.kind = 'platform' AND u.active AND u.id <> $1 FOR UPDATE OF u) a"#,
-            user_id
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        if others == 0 {
-            return Err(AppError::Conflict(
-                "This is the platform's last admin: invite another before turning this one off."
-                    .into(),
-            ));
-        }
+        keep_an_admin(&mut tx, user_id, "turning this one off").await?;
     }
     sqlx::query!(
         "UPDATE users SET active = $2 WHERE id = $1",
@@ -485,13 +466,7 @@ pub async fn force_password_reset(
     user_id: i64,
     note: &str,
 ) -> Result<UserRow, AppError> {
-    let note = note.trim();
-    if note.chars().count() > 500 {
-        return Err(AppError::field(
-            "note",
-            "Keep the note under 500 characters",
-        ));
-    }
+    let note = reason(note, false)?;
     if user_id == ctx.user().user_id {
         return Err(AppError::Conflict(
             "Change your own password from your profile instead.".into(),
@@ -556,7 +531,7 @@ async fn user_row(ctx: &Ctx, user_id: i64) -> Result<UserRow, AppError> {
     sqlx::query_as!(
         UserRow,
         r#"SELECT id, name, role AS "role: MemberRole", phone, email, active, ist_datetime(created_at) AS "created!",
-                  ist_datetime(last_login_at) AS "last_login?"
+                  ist_datetime(last_login_at) AS "last_login?", ist_datetime(removed_at) AS "removed?"
              FROM users WHERE id = $1"#,
         user_id
     )
@@ -571,8 +546,8 @@ pub async fn admins(ctx: &Ctx) -> Result<Vec<UserRow>, AppError> {
     Ok(sqlx::query_as!(
         UserRow,
         r#"SELECT id, name, role AS "role: MemberRole", phone, email, active, ist_datetime(created_at) AS "created!",
-                  ist_datetime(last_login_at) AS "last_login?"
-             FROM users WHERE org_id = $1 ORDER BY id"#,
+                  ist_datetime(last_login_at) AS "last_login?", ist_datetime(removed_at) AS "removed?"
+             FROM users WHERE org_id = $1 AND removed_at IS NULL ORDER BY id"#,
         ctx.user().org_id
     )
     .fetch_all(ctx.db())
@@ -621,5 +596,122 @@ pub async fn invite_admin(ctx: &Ctx, name: &str, phone: &str) -> Result<UserRow,
     )
     .await?;
     tx.commit().await?;
+    user_row(ctx, user_id).await
+}
+
+/// The reason an admin gives: kept in the audit log, required for what takes
+/// something away.
+fn reason(note: &str, required: bool) -> Result<&str, AppError> {
+    let note = note.trim();
+    if note.chars().count() > 500 {
+        return Err(AppError::field(
+            "note",
+            "Keep the note under 500 characters",
+        ));
+    }
+    if required && note.is_empty() {
+        return Err(AppError::field(
+            "note",
+            "Say why: it is kept in the audit log",
+        ));
+    }
+    Ok(note)
+}
+
+/// Refuses to leave the platform without an admin who can log in. Locks every
+/// admin's row, so two admins turning each other off cannot leave none.
+async fn keep_an_admin(
+    tx: &mut sqlx::PgConnection,
+    user_id: i64,
+    doing: &str,
+) -> Result<(), AppError> {
+    let others = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM (SELECT u.id FROM users u JOIN organisations o ON o.id = u.org_id
+            WHERE o.kind = 'platform' AND u.active AND u.id <> $1 FOR UPDATE OF u) a"#,
+        user_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if others == 0 {
+        return Err(AppError::Conflict(format!(
+            "This is the platform's last admin: invite another before {doing}."
+        )));
+    }
+    Ok(())
+}
+
+/// Removes a staff member (or another admin): they can no longer log in, are
+/// signed out at once, and their phone and e-mail are free for another account.
+/// The row stays, because orders and invoices name who placed or issued them;
+/// the former contact is kept in the audit log. An owner is never removed.
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn remove_user(ctx: &Ctx, user_id: i64, note: &str) -> Result<UserRow, AppError> {
+    let note = reason(note, true)?;
+    if user_id == ctx.user().user_id {
+        return Err(AppError::Conflict("You cannot remove yourself.".into()));
+    }
+    let mut tx = ctx.db().begin().await?;
+    let user = sqlx::query!(
+        r#"SELECT u.org_id, u.name, u.role AS "role: MemberRole", u.phone, u.email, u.active,
+                  u.removed_at IS NOT NULL AS "removed!", o.kind AS "kind: OrgKind", o.trade_name
+             FROM users u JOIN organisations o ON o.id = u.org_id WHERE u.id = $1 FOR UPDATE OF u"#,
+        user_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| not_found("User"))?;
+    if user.removed {
+        return Err(AppError::Conflict(format!(
+            "{} was already removed.",
+            user.name
+        )));
+    }
+    if user.role == MemberRole::Owner {
+        return Err(AppError::Conflict(format!(
+            "{} owns {}: an owner cannot be removed. Suspend the organisation or turn the log-in off instead.",
+            user.name, user.trade_name
+        )));
+    }
+    if user.kind == OrgKind::Platform {
+        keep_an_admin(&mut tx, user_id, "removing this one").await?;
+    }
+    sqlx::query!(
+        "UPDATE users SET active = false, phone = NULL, email = NULL, removed_at = now(), removed_by = $2
+          WHERE id = $1",
+        user_id,
+        ctx.user().user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL",
+        user_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        ctx,
+        Entry {
+            action: AuditAction::UserRemoved,
+            subject: Subject {
+                table: "users",
+                id: Some(user_id),
+                label: format!("{} of {}", user.name, user.trade_name),
+            },
+            before: Some(serde_json::json!({
+                "phone": user.phone, "email": user.email, "active": user.active
+            })),
+            after: Some(serde_json::json!({ "removed": true })),
+            note: note.to_string(),
+        },
+    )
+    .await?;
+    crate::server::session::announce(&mut tx, user.org_id).await?;
+    tx.commit().await?;
+    ctx.state().sessions.clear();
     user_row(ctx, user_id).await
 }

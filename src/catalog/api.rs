@@ -112,6 +112,39 @@ pub async fn add_gst_rate(
     super::service::gst::add(&ctx, change).await
 }
 
+/// Propose an HSN code the GST schedule does not name, for the admin to add.
+#[server(endpoint = "catalog/propose_hsn")]
+pub async fn propose_hsn(
+    proposal: crate::domain::gst_schedule::HsnProposalInput,
+) -> Result<super::HsnProposalRow, AppError> {
+    let ctx = crate::server::Ctx::require_active(&[crate::domain::OrgKind::Manufacturer]).await?;
+    super::service::proposals::propose(&ctx, proposal).await
+}
+
+/// The brand's HSN proposals and what became of them.
+#[server(endpoint = "catalog/my_hsn_proposals")]
+pub async fn my_hsn_proposals() -> Result<Vec<super::HsnProposalRow>, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Manufacturer]).await?;
+    super::service::proposals::mine(&ctx).await
+}
+
+/// Open HSN proposals of every brand (the admin's GST page).
+#[server(endpoint = "catalog/hsn_proposals")]
+pub async fn hsn_proposals() -> Result<Vec<super::HsnProposalRow>, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
+    super::service::proposals::open(&ctx).await
+}
+
+/// Decline a brand's HSN proposal, saying why.
+#[server(endpoint = "catalog/decline_hsn_proposal")]
+pub async fn decline_hsn_proposal(
+    id: i64,
+    note: String,
+) -> Result<super::HsnProposalRow, AppError> {
+    let ctx = crate::server::Ctx::require(&[crate::domain::OrgKind::Platform]).await?;
+    super::service::proposals::decline(&ctx, id, &note).await
+}
+
 /// Add every rate of a notification's CSV, or none.
 #[server(endpoint = "catalog/import_gst_rates")]
 pub async fn import_gst_rates(csv: String) -> Result<super::RateImport, AppError> {

@@ -7,6 +7,7 @@ pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod photo;
+pub mod proposals;
 pub mod rates_page;
 #[cfg(feature = "ssr")]
 pub mod routes;
@@ -126,6 +127,24 @@ pub struct GstRateRow {
     pub added_by: Option<String>,
     /// Its date has come.
     pub in_force: bool,
+}
+
+/// A brand's proposal of an HSN code the schedule does not name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HsnProposalRow {
+    pub id: i64,
+    pub hsn: String,
+    pub description: String,
+    /// The rate the brand believes applies, in basis points.
+    pub rate_bp: Option<i32>,
+    pub source: String,
+    pub brand: String,
+    pub proposed_by: String,
+    /// IST, `YYYY-MM-DD HH:MM`.
+    pub proposed: String,
+    /// None while open, else "added" or "declined".
+    pub outcome: Option<String>,
+    pub outcome_note: String,
 }
 
 /// The columns of a rate notification's CSV, in order.

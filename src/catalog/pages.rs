@@ -39,6 +39,7 @@ fn Products() -> impl IntoView {
     let imported = RwSignal::new(0u32);
     let photos = RwSignal::new(0u32);
     let propose = ServerAction::<ProposeCategory>::new();
+    let proposals = RwSignal::new(0u32);
     let search = RwSignal::new(String::new());
     let skus = Resource::new(
         move || {
@@ -162,6 +163,7 @@ fn Products() -> impl IntoView {
                                 chosen=gst_rate_id
                                 reason=gst_reason
                                 errors=save_errors
+                                proposed=Callback::new(move |_| proposals.update(|n| *n += 1))
                             />
                             <Field
                                 name="sku[mrp]"
@@ -234,6 +236,7 @@ fn Products() -> impl IntoView {
             </p>
             <CsvImport imported />
         </section>
+        <super::proposals::MyProposals refresh=proposals.read_only() />
         <section class="card">
             <h2>"Propose a category"</h2>
             <ActionForm action=propose attr:class="inline">
@@ -758,11 +761,15 @@ fn HsnField(
     chosen: Option<i64>,
     reason: String,
     errors: ErrorSignal,
+    /// Called when the brand proposes a code the schedule does not name.
+    proposed: Callback<()>,
 ) -> impl IntoView {
     let lookup = ServerAction::<GstOptions>::new();
+    let typed = RwSignal::new(String::new());
     let ask = move |code: String| {
         let code: String = code.chars().filter(char::is_ascii_digit).collect();
         if matches!(code.len(), 4 | 6 | 8) {
+            typed.set(code.clone());
             lookup.dispatch(GstOptions { hsn: code });
         }
     };
@@ -889,6 +896,16 @@ fn HsnField(
                                 {reason_error}
                             </small>
                         </label>
+                        {options
+                            .residual_only
+                            .then(|| {
+                                view! {
+                                    <super::proposals::HsnProposalBox
+                                        hsn=typed.get_untracked()
+                                        proposed
+                                    />
+                                }
+                            })}
                     </fieldset>
                 },
             )

@@ -46,12 +46,14 @@ fn GstRates() -> impl IntoView {
     );
     let form = use_save_form(add);
     let errors = form.errors;
+    let changed = Signal::derive(move || add.version().get() + import.version().get());
     view! {
         <RoleNav kind=OrgKind::Platform />
         <h1>"GST rates"</h1>
         <p class="muted">
             "The schedule of Notification 9/2025-Central Tax (Rate) and the exemptions of 10/2025, in force from 22 Sep 2025, and every change added since. A change applies to invoices dated on or after its date; issued invoices keep their rates."
         </p>
+        <super::proposals::ProposalQueue changed />
         <Form method="GET" action="" attr:class="filters">
             <input
                 type="search"

@@ -28,10 +28,14 @@ pub enum AuditAction {
     PasswordReset,
     /// Another admin invited (a code to choose a password goes to WhatsApp).
     AdminInvited,
+    /// A staff member (or another admin) removed: no log-in, phone and e-mail freed.
+    UserRemoved,
+    /// A brand's proposal of an HSN code the schedule lacks, declined with a reason.
+    HsnProposalDeclined,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 11] = [
+    pub const ALL: [AuditAction; 13] = [
         AuditAction::OrgApproval,
         AuditAction::CategoryDecision,
         AuditAction::MessageRetry,
@@ -43,6 +47,8 @@ impl AuditAction {
         AuditAction::UserEnabled,
         AuditAction::PasswordReset,
         AuditAction::AdminInvited,
+        AuditAction::UserRemoved,
+        AuditAction::HsnProposalDeclined,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +64,8 @@ impl AuditAction {
             AuditAction::UserEnabled => "user_enabled",
             AuditAction::PasswordReset => "password_reset",
             AuditAction::AdminInvited => "admin_invited",
+            AuditAction::UserRemoved => "user_removed",
+            AuditAction::HsnProposalDeclined => "hsn_proposal_declined",
         }
     }
 
@@ -78,6 +86,8 @@ impl AuditAction {
             AuditAction::UserEnabled => "User enabled",
             AuditAction::PasswordReset => "Password reset",
             AuditAction::AdminInvited => "Admin invited",
+            AuditAction::UserRemoved => "User removed",
+            AuditAction::HsnProposalDeclined => "HSN proposal declined",
         }
     }
 }
@@ -99,7 +109,7 @@ mod tests {
 
     #[test]
     fn the_migration_allows_each_one() {
-        let sql = include_str!("../../migrations/0025_admin_invites.sql");
+        let sql = include_str!("../../migrations/0026_staff_removal_and_hsn_proposals.sql");
         for a in AuditAction::ALL {
             assert!(sql.contains(&format!("'{}'", a.as_str())), "{a:?}");
         }

@@ -256,6 +256,85 @@ impl RateChangeInput {
     }
 }
 
+/// A brand's proposal of an HSN code the schedule does not name, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HsnProposalInput {
+    /// 4, 6 or 8 digits.
+    pub hsn: String,
+    /// What the goods are.
+    pub description: String,
+    /// The total GST the brand believes applies, in percent, or empty.
+    #[serde(default)]
+    pub rate: String,
+    /// Where the brand read it (notification and serial number), or empty.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// A proposal that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HsnProposal {
+    pub hsn: String,
+    pub description: String,
+    pub rate_bp: Option<i32>,
+    pub source: String,
+}
+
+impl HsnProposalInput {
+    /// Every problem by field, or the clean proposal.
+    pub fn validate(&self) -> Result<HsnProposal, Vec<(&'static str, String)>> {
+        let mut errors: Vec<(&'static str, String)> = Vec::new();
+        let hsn = super::catalog::parse_hsn(&self.hsn).unwrap_or_else(|e| {
+            errors.push(("hsn", e.to_string()));
+            String::new()
+        });
+        let mut text = |field: &'static str, input: &str, least: usize, most: usize, what: &str| {
+            match super::text::clean(input) {
+                Err(e) => {
+                    errors.push((field, e.to_string()));
+                    String::new()
+                }
+                Ok(t) if t.chars().count() > most => {
+                    errors.push((field, format!("Keep {what} under {most} characters")));
+                    String::new()
+                }
+                Ok(t) if t.chars().count() < least => {
+                    errors.push((field, "Say what the goods are, in a few words".into()));
+                    String::new()
+                }
+                Ok(t) => t.to_string(),
+            }
+        };
+        let description = text("description", &self.description, 3, 200, "the description");
+        let source = text("source", &self.source, 0, 200, "the source");
+        let rate_bp = match self.rate.trim() {
+            "" => None,
+            r => match super::Paise::parse(r) {
+                Ok(p) if KNOWN_RATES_BP.contains(&i32::try_from(p.0).unwrap_or(-1)) => {
+                    i32::try_from(p.0).ok()
+                }
+                _ => {
+                    errors.push((
+                        "rate",
+                        "Enter the total GST in percent (0, 0.1, 0.25, 1.5, 3, 5, 12, 18, 28 or 40), or leave it empty".into(),
+                    ));
+                    None
+                }
+            },
+        };
+        if errors.is_empty() {
+            Ok(HsnProposal {
+                hsn,
+                description,
+                rate_bp,
+                source,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 /// `YYYY-MM-DD` as (year, month, day), only real dates.
 fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
     let mut parts = s.split('-');
@@ -373,6 +452,43 @@ mod tests {
         }
         assert_eq!(parse_date("2028-02-29"), Some((2028, 2, 29)));
         assert_eq!(parse_date("2026-13-01"), None);
+    }
+
+    #[test]
+    fn a_proposal_is_checked_field_by_field() {
+        let ok = HsnProposalInput {
+            hsn: " 9619 00 90 ".into(),
+            description: "  Sanitary pads of cotton ".into(),
+            rate: "5".into(),
+            source: String::new(),
+        };
+        assert_eq!(
+            ok.validate(),
+            Ok(HsnProposal {
+                hsn: "96190090".into(),
+                description: "Sanitary pads of cotton".into(),
+                rate_bp: Some(500),
+                source: String::new(),
+            })
+        );
+        let no_rate = HsnProposalInput {
+            rate: " ".into(),
+            ..ok.clone()
+        };
+        assert_eq!(no_rate.validate().map(|p| p.rate_bp), Ok(None));
+        let bad = HsnProposalInput {
+            hsn: "961".into(),
+            description: "ab".into(),
+            rate: "180".into(),
+            source: "x\u{7}".into(),
+        };
+        let fields: Vec<_> = bad
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(fields, ["hsn", "description", "source", "rate"]);
     }
 
     #[test]

@@ -34,9 +34,51 @@ impl PincodePlace {
     }
 }
 
+/// A list of pincodes (a distributor's delivery area) in a few words: how many
+/// lie in each district, and those India Post does not have.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PincodeList {
+    /// (district, state, pincodes), most pincodes first.
+    pub districts: Vec<(String, String, i64)>,
+    pub unknown: Vec<String>,
+}
+
+impl PincodeList {
+    /// "12 pincodes in Pune, Maharashtra; 3 in Thane, Maharashtra"
+    pub fn summary(&self) -> String {
+        self.districts
+            .iter()
+            .enumerate()
+            .map(|(i, (district, state, n))| {
+                let what = match (i, n) {
+                    (0, 1) => "1 pincode in ".to_string(),
+                    (0, n) => format!("{n} pincodes in "),
+                    (_, n) => format!("{n} in "),
+                };
+                format!("{what}{district}, {state}")
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_counts_pincodes_by_district() {
+        let mut l = PincodeList::default();
+        assert_eq!(l.summary(), "");
+        l.districts.push(("Pune".into(), "Maharashtra".into(), 1));
+        assert_eq!(l.summary(), "1 pincode in Pune, Maharashtra");
+        l.districts[0].2 = 12;
+        l.districts.push(("Thane".into(), "Maharashtra".into(), 3));
+        assert_eq!(
+            l.summary(),
+            "12 pincodes in Pune, Maharashtra; 3 in Thane, Maharashtra"
+        );
+    }
 
     #[test]
     fn summary_names_three_offices_then_counts() {

@@ -1,6 +1,6 @@
 //! Pincode look-ups and the address checks built on them.
 
-use super::PincodePlace;
+use super::{PincodeList, PincodePlace};
 use crate::domain::pincode::Pincode;
 use crate::domain::state::IndianState;
 use crate::error::AppError;
@@ -66,6 +66,29 @@ pub async fn unknown(conn: &mut PgConnection, pins: &[String]) -> Result<Vec<Str
     )
     .fetch_all(conn)
     .await?)
+}
+
+/// How `pins` spread over districts, and which India Post does not have.
+pub async fn list(conn: &mut PgConnection, pins: &[String]) -> Result<PincodeList, AppError> {
+    let rows = sqlx::query!(
+        r#"SELECT district, state_code, count(DISTINCT pincode) AS "n!"
+             FROM pincodes WHERE pincode = ANY($1)
+            GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2"#,
+        pins
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let districts = rows
+        .into_iter()
+        .filter_map(|r| {
+            let state = IndianState::by_code(u8::try_from(r.state_code).ok()?)?;
+            Some((r.district, state.name.to_string(), r.n))
+        })
+        .collect();
+    Ok(PincodeList {
+        districts,
+        unknown: unknown(conn, pins).await?,
+    })
 }
 
 #[cfg(test)]

@@ -79,11 +79,16 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandR
     };
     let districts = async {
         Ok::<_, AppError>(sqlx::query!(
-        r#"WITH sold AS (
-             SELECT retailer_id, state_code, left(pincode, 3) AS district, sum(qty)::bigint AS qty,
-                    sum(value_paise)::bigint AS value
+        r#"WITH by_pin AS (
+             SELECT retailer_id, state_code, pincode, sum(qty)::bigint AS qty, sum(value_paise)::bigint AS value
                FROM sales_daily
               WHERE manufacturer_id = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
+              GROUP BY 1, 2, 3),
+           sold AS (
+             SELECT b.retailer_id, b.state_code, COALESCE(p.district, left(b.pincode, 3) || 'xxx') AS district,
+                    sum(b.qty)::bigint AS qty, sum(b.value)::bigint AS value
+               FROM by_pin b
+               LEFT JOIN pincodes p ON p.pincode = b.pincode AND p.state_code = b.state_code
               GROUP BY 1, 2, 3),
            earlier AS (
              SELECT DISTINCT s.retailer_id FROM sales_daily s
@@ -174,10 +179,12 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandR
         Ok::<_, AppError>(sqlx::query!(
         r#"SELECT k.code, k.name, t.state_code AS "state_code!", t.district AS "district!", t.shops AS "shops!",
                   t.qty AS "qty!", t.value AS "value!"
-             FROM (SELECT sku_id, state_code, left(pincode, 3) AS district, count(DISTINCT retailer_id) AS shops,
-                          sum(qty)::bigint AS qty, sum(value_paise)::bigint AS value
-                     FROM sales_daily
-                    WHERE manufacturer_id = $1 AND day BETWEEN $2 AND $3 AND stage IN ('confirmed', 'fulfilled')
+             FROM (SELECT s.sku_id, s.state_code, COALESCE(p.district, left(s.pincode, 3) || 'xxx') AS district,
+                          count(DISTINCT s.retailer_id) AS shops, sum(s.qty)::bigint AS qty,
+                          sum(s.value_paise)::bigint AS value
+                     FROM sales_daily s
+                     LEFT JOIN pincodes p ON p.pincode = s.pincode AND p.state_code = s.state_code
+                    WHERE s.manufacturer_id = $1 AND s.day BETWEEN $2 AND $3 AND s.stage IN ('confirmed', 'fulfilled')
                     GROUP BY 1, 2, 3) t
              JOIN skus k ON k.id = t.sku_id
             ORDER BY k.name, k.id, t.shops DESC, t.state_code, t.district"#,
@@ -251,13 +258,14 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandR
         }),
     );
 
-    // Per postal district (a pincode's first three digits): shops buying, of
+    // Per district (India Post's, from the pincode directory; a pincode it lacks
+    // shows as its first three digits): shops buying, of
     // them how many had bought the brand before the period (repeat) or not (new).
     let districts_table = ReportTable::of(
         "By place",
         &[
             ("State", Kind::Text),
-            ("Postal district", Kind::Text),
+            ("District", Kind::Text),
             ("Shops", Kind::Count),
             ("New shops", Kind::Count),
             ("Repeat shops", Kind::Count),
@@ -267,7 +275,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandR
         districts.into_iter().map(|r| {
             vec![
                 Cell::Text(state_name(r.state_code)),
-                Cell::Text(format!("{}xxx", r.district)),
+                Cell::Text(r.district),
                 Cell::Count(r.shops),
                 Cell::Count(r.shops - r.repeat),
                 Cell::Count(r.repeat),
@@ -367,7 +375,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandR
             ("Code", Kind::Text),
             ("Product", Kind::Text),
             ("State", Kind::Text),
-            ("Postal district", Kind::Text),
+            ("District", Kind::Text),
             ("Shops", Kind::Distinct),
             ("Quantity", Kind::Count),
             ("Value before GST", Kind::Money),
@@ -377,7 +385,7 @@ pub async fn report(ctx: &Ctx, q: &PeriodQuery, remember: bool) -> Result<BrandR
                 Cell::Text(r.code),
                 Cell::Text(r.name),
                 Cell::Text(state_name(r.state_code)),
-                Cell::Text(format!("{}xxx", r.district)),
+                Cell::Text(r.district),
                 Cell::Count(r.shops),
                 Cell::Count(r.qty),
                 Cell::Money(r.value),

@@ -330,7 +330,7 @@ impl Report for SalesReport {
 }
 
 /// A brand's view of its products' sales over a period: by distributor, by
-/// place (state, postal district, pincode), by product with its growth, and the
+/// place (state, district, pincode), by product with its growth, and the
 /// shops that buy, named only where the shop consented.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BrandReport {
@@ -358,7 +358,7 @@ pub struct BrandReport {
     /// what was not filled: rejected or cancelled orders, carts refused for
     /// stock, searches that found none in stock).
     pub visibility: ReportTable,
-    /// Distinct shops buying each product, per postal district.
+    /// Distinct shops buying each product, per district (India Post's).
     pub product_places: ReportTable,
     /// Only shops that let brands see their name.
     pub named_shops: ReportTable,

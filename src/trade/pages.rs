@@ -557,12 +557,11 @@ fn Delivery(
                             no="No delivery"
                             test="delivers"
                         />
-                        <label class="field">
-                            "Pincodes (commas or new lines)"
-                            <textarea name="options[pincodes]" rows="3" data-test="pincodes">
-                                {o.pincodes.clone()}
-                            </textarea> <small class="field-error">{reason("pincodes")}</small>
-                        </label>
+                        <crate::places::pages::PincodeListField
+                            name="options[pincodes]"
+                            value=o.pincodes.clone()
+                            reason=Signal::derive(move || reason("pincodes")())
+                        />
                         <YesNo
                             label="Can retailers pick up?"
                             name="options[offers_pickup]"

@@ -249,3 +249,156 @@ async fn an_organisations_page_and_a_user_turned_off_at_once() {
         .await;
     assert_eq!(own.error_kind().as_deref(), Some("Conflict"));
 }
+
+#[tokio::test]
+async fn removing_a_staff_member_signs_them_out_frees_the_number_and_keeps_the_history() {
+    let app = spawn_app().await;
+    let (admin, admin_org) = app.admin().await;
+    let (owner, org) = app.active(OrgKind::Distributor, 231).await;
+    let staff_phone = "919700000231";
+    let staff = app.staff(org, staff_phone).await;
+    assert!(
+        !staff.call("auth/me", &[]).await.ok().is_null(),
+        "signed in"
+    );
+    let staff_id: i64 = sqlx::query_scalar!("SELECT id FROM users WHERE phone = $1", staff_phone)
+        .fetch_one(&app.db)
+        .await
+        .expect("staff id");
+    let owner_id = user_id(&app, org).await;
+    let remove = |user: i64, note: &'static str| {
+        let admin = &admin;
+        async move {
+            admin
+                .call(
+                    "admin/remove_user",
+                    &pairs(&[("user_id", &user.to_string()), ("note", note)]),
+                )
+                .await
+        }
+    };
+
+    // A reason is required; an owner and the admin themself are never removed.
+    assert!(remove(staff_id, " ").await.field_reason("note").is_some());
+    let owner_refused = remove(owner_id, "Left the business").await;
+    assert_eq!(owner_refused.error_kind().as_deref(), Some("Conflict"));
+    assert!(
+        !owner.call("auth/me", &[]).await.ok().is_null(),
+        "the owner stays"
+    );
+    let me = user_id(&app, admin_org).await;
+    assert_eq!(
+        remove(me, "x").await.error_kind().as_deref(),
+        Some("Conflict")
+    );
+
+    let removed = remove(staff_id, "Left the shop").await;
+    assert_eq!(removed.ok()["active"], false);
+    assert!(removed.ok()["removed"].is_string(), "{:?}", removed.body);
+    assert!(removed.ok()["phone"].is_null());
+    assert!(
+        staff.call("auth/me", &[]).await.ok().is_null(),
+        "signed out"
+    );
+    let again = app
+        .client()
+        .call(
+            "auth/login",
+            &pairs(&[
+                ("identifier", &staff_phone[2..]),
+                ("password", "Kirana@Pune7"),
+            ]),
+        )
+        .await;
+    assert!(again.status >= 400, "cannot log in: {:?}", again.body);
+    // Removed is final: not enabled again, not removed twice.
+    let enable = admin
+        .call(
+            "admin/set_user_active",
+            &pairs(&[
+                ("user_id", &staff_id.to_string()),
+                ("active", "true"),
+                ("note", ""),
+            ]),
+        )
+        .await;
+    assert_eq!(enable.error_kind().as_deref(), Some("Conflict"));
+    assert_eq!(
+        remove(staff_id, "again").await.error_kind().as_deref(),
+        Some("Conflict")
+    );
+    // The organisation's page still lists them, as removed; the number is free
+    // for another business's staff.
+    let detail = admin
+        .call(
+            "admin/organisation",
+            &pairs(&[("org_id", &org.to_string())]),
+        )
+        .await;
+    let users = detail.ok()["users"].as_array().cloned().unwrap_or_default();
+    let listed = users.iter().find(|u| u["id"] == staff_id).expect("listed");
+    assert!(listed["removed"].is_string());
+    let (_, other_org) = app.active(OrgKind::Distributor, 232).await;
+    let rehired = app.staff(other_org, staff_phone).await;
+    assert!(
+        !rehired.call("auth/me", &[]).await.ok().is_null(),
+        "the number works again"
+    );
+    // Audited once, with the former contact.
+    let logged = sqlx::query!(
+        r#"SELECT before->>'phone' AS phone, note FROM audit_log WHERE action = 'user_removed' AND subject_id = $1"#,
+        staff_id
+    )
+    .fetch_all(&app.db)
+    .await
+    .expect("audit");
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0].phone.as_deref(), Some(staff_phone));
+    assert_eq!(logged[0].note.as_deref(), Some("Left the shop"));
+}
+
+#[tokio::test]
+async fn an_admin_removes_another_admin_but_never_the_owner() {
+    let app = spawn_app().await;
+    let (admin, admin_org) = app.admin().await;
+    let second = app.staff(admin_org, "919700000233").await;
+    let second_id: i64 = sqlx::query_scalar!("SELECT id FROM users WHERE phone = '919700000233'")
+        .fetch_one(&app.db)
+        .await
+        .expect("second admin");
+    let first_id = user_id(&app, admin_org).await;
+    // The first admin owns the platform organisation: never removed. (Two admins
+    // removing each other at once cannot leave none: each removal locks every
+    // admin's row and needs another active one.)
+    let owner = second
+        .call(
+            "admin/remove_user",
+            &pairs(&[("user_id", &first_id.to_string()), ("note", "x")]),
+        )
+        .await;
+    assert_eq!(owner.error_kind().as_deref(), Some("Conflict"));
+    let off = admin
+        .call(
+            "admin/set_user_active",
+            &pairs(&[
+                ("user_id", &second_id.to_string()),
+                ("active", "false"),
+                ("note", "On leave"),
+            ]),
+        )
+        .await;
+    assert_eq!(off.ok()["active"], false);
+    let gone = admin
+        .call(
+            "admin/remove_user",
+            &pairs(&[("user_id", &second_id.to_string()), ("note", "Left")]),
+        )
+        .await;
+    assert!(gone.ok()["removed"].is_string(), "{:?}", gone.body);
+    let list = admin.call("admin/admins", &[]).await;
+    assert_eq!(
+        list.ok().as_array().map(Vec::len),
+        Some(1),
+        "removed admins are not listed"
+    );
+}

@@ -437,3 +437,141 @@ async fn a_notification_csv_is_added_whole_or_not_at_all() {
         listed.body
     );
 }
+
+/// A proposal form for `catalog/propose_hsn`.
+fn proposal(hsn: &str, description: &str, rate: &str) -> Vec<(String, String)> {
+    pairs(&[
+        ("proposal[hsn]", hsn),
+        ("proposal[description]", description),
+        ("proposal[rate]", rate),
+        ("proposal[source]", ""),
+    ])
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_the_schedule_lacks_is_proposed_and_the_admin_adds_or_declines_it() {
+    let app = spawn_app().await;
+    let (admin, _) = app.admin().await;
+    let (brand, _) = app.active(OrgKind::Manufacturer, 890).await;
+    // Chapter 77 is reserved in the HS: no entry names it, only the residual one.
+    let lacking = brand
+        .call("catalog/gst_options", &pairs(&[("hsn", "77001000")]))
+        .await;
+    assert_eq!(lacking.ok()["residual_only"], true);
+
+    // A code the schedule names is not proposed; bad fields are named.
+    let named = brand
+        .call("catalog/propose_hsn", &proposal("1905", "Biscuits", "5"))
+        .await;
+    assert!(named.field_reason("hsn").is_some(), "{:?}", named.body);
+    let bad = brand
+        .call("catalog/propose_hsn", &proposal("77001000", "x", "180"))
+        .await;
+    assert!(bad.field_reason("description").is_some());
+    assert!(bad.field_reason("rate").is_some());
+
+    let sent = brand
+        .call(
+            "catalog/propose_hsn",
+            &proposal("77001000", "Test alloy sheets", "18"),
+        )
+        .await;
+    assert_eq!(sent.ok()["rate_bp"], 1800);
+    assert!(sent.ok()["outcome"].is_null());
+    let twice = brand
+        .call(
+            "catalog/propose_hsn",
+            &proposal("77001000", "Test alloy sheets", "18"),
+        )
+        .await;
+    assert_eq!(twice.error_kind().as_deref(), Some("Conflict"));
+    let other = brand
+        .call(
+            "catalog/propose_hsn",
+            &proposal("77002000", "Test foil", ""),
+        )
+        .await;
+    let other_id = other.ok()["id"].as_i64().expect("id");
+
+    // The admin's queue holds both, oldest first.
+    let queue = admin.call("catalog/hsn_proposals", &[]).await;
+    let codes: Vec<&str> = queue
+        .ok()
+        .as_array()
+        .map(|l| l.iter().filter_map(|p| p["hsn"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(codes, ["77001000", "77002000"]);
+
+    // A rate for heading 7700 closes the first as added; the second is declined
+    // with a reason the brand sees; both leave the queue.
+    let today: String = sqlx::query_scalar!(r#"SELECT ist_today()::text AS "d!""#)
+        .fetch_one(&app.db)
+        .await
+        .expect("today");
+    admin
+        .call(
+            "catalog/add_gst_rate",
+            &change("770010", &today, "18", "Test 2/2026-CT(Rate) S. No. 1"),
+        )
+        .await
+        .ok();
+    let no_reason = admin
+        .call(
+            "catalog/decline_hsn_proposal",
+            &pairs(&[("id", &other_id.to_string()), ("note", "")]),
+        )
+        .await;
+    assert!(no_reason.field_reason("note").is_some());
+    let declined = admin
+        .call(
+            "catalog/decline_hsn_proposal",
+            &pairs(&[
+                ("id", &other_id.to_string()),
+                ("note", "Foil is 7607: use that code"),
+            ]),
+        )
+        .await;
+    assert_eq!(declined.ok()["outcome"], "declined");
+    let again = admin
+        .call(
+            "catalog/decline_hsn_proposal",
+            &pairs(&[("id", &other_id.to_string()), ("note", "again")]),
+        )
+        .await;
+    assert_eq!(again.error_kind().as_deref(), Some("Conflict"));
+    let queue = admin.call("catalog/hsn_proposals", &[]).await;
+    assert_eq!(queue.ok().as_array().map(Vec::len), Some(0));
+    let mine = brand.call("catalog/my_hsn_proposals", &[]).await;
+    let outcomes: Vec<(&str, &str)> = mine
+        .ok()
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .map(|p| {
+                    (
+                        p["hsn"].as_str().unwrap_or_default(),
+                        p["outcome"].as_str().unwrap_or_default(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        outcomes,
+        [("77002000", "declined"), ("77001000", "added")],
+        "newest first"
+    );
+    // The code now has its own entry; the decline is in the audit log.
+    let now_named = brand
+        .call("catalog/gst_options", &pairs(&[("hsn", "77001000")]))
+        .await;
+    assert_eq!(now_named.ok()["residual_only"], false);
+    let logged = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM audit_log WHERE action = 'hsn_proposal_declined' AND subject_id = $1"#,
+        other_id
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("audit");
+    assert_eq!(logged, 1);
+}

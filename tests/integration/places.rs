@@ -68,6 +68,31 @@ async fn the_directory_is_loaded_once_and_looked_up_by_anyone() {
         .call("places/pincode", &pairs(&[("pincode", "41103")]))
         .await;
     assert!(bad.field_reason("pincode").is_some(), "{:?}", bad.body);
+
+    // A delivery area's list: how it spreads over districts, and what India
+    // Post does not have.
+    let list = anyone
+        .call(
+            "places/pincode_list",
+            &pairs(&[("list", "411038, 411037\n411038 400001 411010")]),
+        )
+        .await;
+    let districts = list.ok()["districts"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(districts.len(), 2, "{:?}", list.body);
+    assert_eq!(districts[0], serde_json::json!(["Pune", "Maharashtra", 2]));
+    assert_eq!(districts[1][1], "Maharashtra");
+    assert_eq!(list.ok()["unknown"], serde_json::json!(["411010"]));
+    let bad_list = anyone
+        .call("places/pincode_list", &pairs(&[("list", "411038, 4110")]))
+        .await;
+    assert!(
+        bad_list.field_reason("pincodes").is_some(),
+        "{:?}",
+        bad_list.body
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -421,7 +421,7 @@ async fn a_brand_names_a_shop_only_while_the_shop_consents() {
     assert_eq!(r["shops"]["now"].as_i64(), Some(1));
     assert_eq!(r["private_shops"].as_i64(), Some(1));
     assert_eq!(r["named_shops"]["rows"].as_array().map(Vec::len), Some(0));
-    assert_eq!(r["districts"]["rows"][0][1]["Text"], "411xxx");
+    assert_eq!(r["districts"]["rows"][0][1]["Text"], "Pune");
     assert_eq!(r["districts"]["rows"][0][3]["Count"], 1, "a new shop");
     assert_eq!(money(&r["products"]["totals"][4]), 5 * 2_750);
     let without = format!("{r}{}", brand_downloads(&m.manufacturer).await);
@@ -650,7 +650,7 @@ async fn a_brand_sees_demand_its_distributors_could_not_fill() {
     // Shops per product and place, and the same rows downloaded as PDF and CSV.
     let r = brand_report(&m.manufacturer).await;
     let place = &r["product_places"]["rows"][0];
-    assert_eq!(place[3]["Text"], "411xxx");
+    assert_eq!(place[3]["Text"], "Pune");
     assert_eq!(count(&place[4]), 1);
     for section in ["visibility", "product_places"] {
         let (status, kind, pdf) = m

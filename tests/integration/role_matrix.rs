@@ -36,6 +36,10 @@ struct World {
     spare_user: i64,
     /// Another business's owner, whose password the admin may reset.
     reset_user: i64,
+    /// A staff member the admin may remove.
+    staff_user: i64,
+    /// Manufacturer 0's proposal of an HSN code the schedule lacks.
+    hsn_proposal: i64,
     proposed_category: i64,
     order_for_retailer: i64,
     order_for_distributor: i64,
@@ -170,6 +174,12 @@ fn cases() -> Vec<Case> {
             tenancy: None,
         },
         Case {
+            endpoint: "places/pincode_list",
+            who: Anyone,
+            args: |_, _| pairs(&[("list", "411038, 411037")]),
+            tenancy: None,
+        },
+        Case {
             endpoint: "auth/request_reset",
             who: Anyone,
             args: |_, _| pairs(&[("phone", "9800000198")]),
@@ -261,6 +271,17 @@ fn cases() -> Vec<Case> {
             tenancy: Platform,
         },
         Case {
+            endpoint: "admin/remove_user",
+            who: Kinds(&[OrgKind::Platform]),
+            args: |w, _| {
+                pairs(&[
+                    ("user_id", &w.staff_user.to_string()),
+                    ("note", "matrix test"),
+                ])
+            },
+            tenancy: Platform,
+        },
+        Case {
             endpoint: "admin/admins",
             who: Kinds(&[OrgKind::Platform]),
             args: no_args,
@@ -327,6 +348,41 @@ fn cases() -> Vec<Case> {
             tenancy: OwnOrgOnly(|_, _, _, v| {
                 v["default"].as_array().is_some_and(|d| !d.is_empty())
             }),
+        },
+        Case {
+            endpoint: "catalog/propose_hsn",
+            who: Kinds(&[OrgKind::Manufacturer]),
+            args: |w, _| {
+                let hsn = format!("7798{:04}", w.fresh());
+                pairs(&[
+                    ("proposal[hsn]", &hsn),
+                    ("proposal[description]", "Matrix goods"),
+                    ("proposal[rate]", ""),
+                    ("proposal[source]", ""),
+                ])
+            },
+            tenancy: Creates,
+        },
+        Case {
+            endpoint: "catalog/my_hsn_proposals",
+            who: Kinds(&[OrgKind::Manufacturer]),
+            args: no_args,
+            // Manufacturer 0's proposal is seen by itself only (and the admin).
+            tenancy: OwnOrgOnly(|w, k, t, v| {
+                ids(v, "id").contains(&w.hsn_proposal) == (k == OrgKind::Manufacturer && t == 0)
+            }),
+        },
+        Case {
+            endpoint: "catalog/hsn_proposals",
+            who: Kinds(&[OrgKind::Platform]),
+            args: no_args,
+            tenancy: Platform,
+        },
+        Case {
+            endpoint: "catalog/decline_hsn_proposal",
+            who: Kinds(&[OrgKind::Platform]),
+            args: |w, _| pairs(&[("id", &w.hsn_proposal.to_string()), ("note", "matrix test")]),
+            tenancy: Platform,
         },
         Case {
             endpoint: "catalog/gst_rates",
@@ -818,6 +874,12 @@ async fn world() -> World {
         .fetch_one(&app.db)
         .await
         .expect("reset user");
+    let (_, staff_org) = app.signup(OrgKind::Retailer, 197).await;
+    app.staff(staff_org, "919700000197").await;
+    let staff_user: i64 = sqlx::query_scalar!("SELECT id FROM users WHERE phone = '919700000197'")
+        .fetch_one(&app.db)
+        .await
+        .expect("staff user");
     let mut pending = Vec::new();
     for (kind, n) in [
         (OrgKind::Retailer, 120),
@@ -843,6 +905,21 @@ async fn world() -> World {
         )
         .await;
     let proposed_category = proposed.ok()["id"].as_i64().expect("category id");
+    let hsn_proposal = t0
+        .manufacturer
+        .call(
+            "catalog/propose_hsn",
+            &pairs(&[
+                ("proposal[hsn]", "77990001"),
+                ("proposal[description]", "Proposal of M0"),
+                ("proposal[rate]", "18"),
+                ("proposal[source]", ""),
+            ]),
+        )
+        .await
+        .ok()["id"]
+        .as_i64()
+        .expect("proposal id");
     let sku_import = t0
         .manufacturer
         .call(
@@ -887,6 +964,8 @@ async fn world() -> World {
         spare_org,
         spare_user,
         reset_user,
+        staff_user,
+        hsn_proposal,
         proposed_category,
         order_for_retailer,
         order_for_distributor,

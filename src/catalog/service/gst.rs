@@ -241,6 +241,9 @@ async fn insert(tx: &mut sqlx::PgConnection, ctx: &Ctx, c: &RateChange) -> Resul
     .await
     .map_err(|e| AddError::App(e.into()))?
     .ok_or(AddError::Duplicate)?;
+    super::proposals::close_covered(&mut sp, ctx, &c.hsn, &c.source)
+        .await
+        .map_err(|e| AddError::App(e.into()))?;
     // What applied to the code and condition the day before, for the log.
     let before = sqlx::query_scalar!(
         "SELECT rate_bp FROM gst_rates

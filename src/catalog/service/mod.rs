@@ -6,6 +6,7 @@ mod csv;
 pub mod gst;
 mod import;
 mod photos;
+pub mod proposals;
 mod skus;
 
 pub use categories::{categories, decide_category, propose_category};
