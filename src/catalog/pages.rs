@@ -768,7 +768,9 @@ fn HsnField(
     let typed = RwSignal::new(String::new());
     let ask = move |code: String| {
         let code: String = code.chars().filter(char::is_ascii_digit).collect();
-        if matches!(code.len(), 4 | 6 | 8) {
+        // The same code again (the change event after the input events) would
+        // rebuild the choices and lose what was typed in them.
+        if matches!(code.len(), 4 | 6 | 8) && typed.get_untracked() != code {
             typed.set(code.clone());
             lookup.dispatch(GstOptions { hsn: code });
         }
