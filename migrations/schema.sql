@@ -327,6 +327,14 @@ CREATE FUNCTION public.orders_span(d_from date, d_to date) RETURNS TABLE(distrib
      WHERE d.day BETWEEN greatest(d_from, rollup_months_to(d_from, d_to) + 1) AND d_to
 $$;
 
+CREATE FUNCTION public.payments_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION 'payments are never changed: record a reversal with its reason'
+        USING ERRCODE = 'insufficient_privilege';
+END $$;
+
 CREATE FUNCTION public.rollup_months_from(d_from date) RETURNS date
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$
@@ -799,6 +807,7 @@ CREATE TABLE public.invoices (
     data jsonb NOT NULL,
     pdf bytea NOT NULL,
     pdf_sha256 text NOT NULL,
+    due_on date,
     CONSTRAINT invoices_check CHECK (((kind = 'credit_note'::text) = (refers_to IS NOT NULL))),
     CONSTRAINT invoices_kind_check CHECK ((kind = ANY (ARRAY['invoice'::text, 'credit_note'::text]))),
     CONSTRAINT invoices_number_check CHECK ((number ~ '^[A-Za-z0-9/-]{1,16}$'::text)),
@@ -976,11 +985,13 @@ CREATE TABLE public.organisations (
     shares_identity_with_brands boolean DEFAULT false NOT NULL,
     identity_consent_changed_at timestamp with time zone,
     staff_long_downloads boolean DEFAULT true NOT NULL,
+    default_due_days integer DEFAULT 15 NOT NULL,
     CONSTRAINT organisations_address_line_check CHECK (((length(address_line) >= 2) AND (length(address_line) <= 300))),
     CONSTRAINT organisations_approval_check CHECK ((approval = ANY (ARRAY['pending'::text, 'active'::text, 'suspended'::text]))),
     CONSTRAINT organisations_check CHECK (((kind = 'retailer'::text) OR (kind = 'platform'::text) OR (gstin IS NOT NULL))),
     CONSTRAINT organisations_check1 CHECK (((gstin IS NULL) OR ((substr(gstin, 1, 2))::smallint = state_code))),
     CONSTRAINT organisations_city_check CHECK (((length(city) >= 2) AND (length(city) <= 100))),
+    CONSTRAINT organisations_default_due_days_check CHECK (((default_due_days >= 0) AND (default_due_days <= 365))),
     CONSTRAINT organisations_gstin_check CHECK ((gstin ~ '^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$'::text)),
     CONSTRAINT organisations_identity_consent_retailer CHECK (((NOT shares_identity_with_brands) OR (kind = 'retailer'::text))),
     CONSTRAINT organisations_invoice_prefix_check CHECK ((invoice_prefix ~ '^[A-Z0-9]{1,5}$'::text)),
@@ -1056,6 +1067,47 @@ CREATE TABLE public.password_resets (
 
 ALTER TABLE public.password_resets ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME public.password_resets_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.payment_allocations (
+    payment_id bigint NOT NULL,
+    invoice_id bigint NOT NULL,
+    paise bigint NOT NULL,
+    CONSTRAINT payment_allocations_paise_check CHECK ((paise > 0))
+);
+
+CREATE TABLE public.payments (
+    id bigint NOT NULL,
+    distributor_id bigint NOT NULL,
+    retailer_id bigint NOT NULL,
+    kind text NOT NULL,
+    reverses bigint,
+    amount_paise bigint NOT NULL,
+    received_on date NOT NULL,
+    method text NOT NULL,
+    reference text DEFAULT ''::text NOT NULL,
+    note text DEFAULT ''::text NOT NULL,
+    request_key text,
+    gateway_event text,
+    recorded_by bigint,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT payments_amount_paise_check CHECK ((amount_paise > 0)),
+    CONSTRAINT payments_check CHECK (((kind = 'reversal'::text) = (reverses IS NOT NULL))),
+    CONSTRAINT payments_check1 CHECK (((kind = 'payment'::text) OR (note <> ''::text))),
+    CONSTRAINT payments_kind_check CHECK ((kind = ANY (ARRAY['payment'::text, 'reversal'::text]))),
+    CONSTRAINT payments_method_check CHECK ((method = ANY (ARRAY['cash'::text, 'cheque'::text, 'bank'::text, 'upi'::text, 'gateway'::text]))),
+    CONSTRAINT payments_note_check CHECK ((length(note) <= 300)),
+    CONSTRAINT payments_reference_check CHECK ((length(reference) <= 40)),
+    CONSTRAINT payments_request_key_check CHECK (((length(request_key) >= 8) AND (length(request_key) <= 64)))
+);
+
+ALTER TABLE public.payments ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.payments_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -1156,6 +1208,17 @@ CREATE TABLE public.sessions (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     expires_at timestamp with time zone NOT NULL,
     user_agent text
+);
+
+CREATE TABLE public.shop_terms (
+    distributor_id bigint NOT NULL,
+    retailer_id bigint NOT NULL,
+    due_days integer,
+    credit_limit_paise bigint,
+    updated_by bigint,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT shop_terms_credit_limit_paise_check CHECK ((credit_limit_paise >= 0)),
+    CONSTRAINT shop_terms_due_days_check CHECK (((due_days >= 0) AND (due_days <= 365)))
 );
 
 CREATE TABLE public.sku_images (
@@ -1460,6 +1523,21 @@ ALTER TABLE ONLY public.outbox
 ALTER TABLE ONLY public.password_resets
     ADD CONSTRAINT password_resets_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.payment_allocations
+    ADD CONSTRAINT payment_allocations_pkey PRIMARY KEY (payment_id, invoice_id);
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_distributor_id_request_key_key UNIQUE (distributor_id, request_key);
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_gateway_event_key UNIQUE (gateway_event);
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_reverses_key UNIQUE (reverses);
+
 ALTER TABLE ONLY public.pincodes
     ADD CONSTRAINT pincodes_pkey PRIMARY KEY (pincode, state_code);
 
@@ -1492,6 +1570,9 @@ ALTER TABLE ONLY public.search_vocab
 
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_pkey PRIMARY KEY (token_hash);
+
+ALTER TABLE ONLY public.shop_terms
+    ADD CONSTRAINT shop_terms_pkey PRIMARY KEY (distributor_id, retailer_id);
 
 ALTER TABLE ONLY public.sku_images
     ADD CONSTRAINT sku_images_pkey PRIMARY KEY (sku_id);
@@ -1552,7 +1633,11 @@ CREATE UNIQUE INDEX hsn_proposals_open ON public.hsn_proposals USING btree (manu
 
 CREATE INDEX hsn_proposals_queue ON public.hsn_proposals USING btree (proposed_at) WHERE (outcome IS NULL);
 
+CREATE INDEX invoices_account ON public.invoices USING btree (distributor_id, retailer_id, issued_on, id);
+
 CREATE INDEX invoices_distributor_idx ON public.invoices USING btree (distributor_id, issued_on DESC, id DESC);
+
+CREATE INDEX invoices_refers_to ON public.invoices USING btree (refers_to) WHERE (refers_to IS NOT NULL);
 
 CREATE INDEX invoices_retailer_idx ON public.invoices USING btree (retailer_id, issued_on DESC, id DESC);
 
@@ -1603,6 +1688,14 @@ CREATE INDEX outbox_order_idx ON public.outbox USING btree (order_id);
 CREATE UNIQUE INDEX outbox_provider_id_key ON public.outbox USING btree (provider_message_id) WHERE (provider_message_id IS NOT NULL);
 
 CREATE INDEX password_resets_user ON public.password_resets USING btree (user_id, created_at DESC);
+
+CREATE INDEX payment_allocations_invoice ON public.payment_allocations USING btree (invoice_id);
+
+CREATE INDEX payments_account ON public.payments USING btree (distributor_id, retailer_id, received_on, id);
+
+CREATE UNIQUE INDEX payments_reference ON public.payments USING btree (distributor_id, upper(reference)) WHERE ((kind = 'payment'::text) AND (reference <> ''::text));
+
+CREATE INDEX payments_retailer ON public.payments USING btree (retailer_id, distributor_id);
 
 CREATE INDEX sales_daily_day ON public.sales_daily USING btree (day) INCLUDE (distributor_id, retailer_id, sku_id, stage, state_code, pincode, manufacturer_id, orders, qty, value_paise);
 
@@ -1659,6 +1752,14 @@ CREATE TRIGGER orders_monthly_deleted AFTER DELETE ON public.orders_daily FOR EA
 CREATE TRIGGER orders_monthly_inserted AFTER INSERT ON public.orders_daily FOR EACH ROW WHEN ((new.day < public.ist_month_now())) EXECUTE FUNCTION public.orders_monthly_follow();
 
 CREATE TRIGGER orders_monthly_updated AFTER UPDATE ON public.orders_daily FOR EACH ROW WHEN (((old.day < public.ist_month_now()) OR (new.day < public.ist_month_now()))) EXECUTE FUNCTION public.orders_monthly_follow();
+
+CREATE TRIGGER payment_allocations_append_only BEFORE DELETE OR UPDATE ON public.payment_allocations FOR EACH ROW EXECUTE FUNCTION public.payments_append_only();
+
+CREATE TRIGGER payment_allocations_no_truncate BEFORE TRUNCATE ON public.payment_allocations FOR EACH STATEMENT EXECUTE FUNCTION public.payments_append_only();
+
+CREATE TRIGGER payments_append_only BEFORE DELETE OR UPDATE ON public.payments FOR EACH ROW EXECUTE FUNCTION public.payments_append_only();
+
+CREATE TRIGGER payments_no_truncate BEFORE TRUNCATE ON public.payments FOR EACH STATEMENT EXECUTE FUNCTION public.payments_append_only();
 
 CREATE TRIGGER sales_daily_lines_added AFTER INSERT ON public.order_lines REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION public.sales_daily_lines_added();
 
@@ -1785,11 +1886,38 @@ ALTER TABLE ONLY public.password_resets
 ALTER TABLE ONLY public.password_resets
     ADD CONSTRAINT password_resets_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
 
+ALTER TABLE ONLY public.payment_allocations
+    ADD CONSTRAINT payment_allocations_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES public.invoices(id);
+
+ALTER TABLE ONLY public.payment_allocations
+    ADD CONSTRAINT payment_allocations_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments(id);
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_distributor_id_fkey FOREIGN KEY (distributor_id) REFERENCES public.organisations(id);
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_retailer_id_fkey FOREIGN KEY (retailer_id) REFERENCES public.organisations(id);
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_reverses_fkey FOREIGN KEY (reverses) REFERENCES public.payments(id);
+
 ALTER TABLE ONLY public.report_choices
     ADD CONSTRAINT report_choices_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.shop_terms
+    ADD CONSTRAINT shop_terms_distributor_id_fkey FOREIGN KEY (distributor_id) REFERENCES public.organisations(id);
+
+ALTER TABLE ONLY public.shop_terms
+    ADD CONSTRAINT shop_terms_retailer_id_fkey FOREIGN KEY (retailer_id) REFERENCES public.organisations(id);
+
+ALTER TABLE ONLY public.shop_terms
+    ADD CONSTRAINT shop_terms_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES public.users(id);
 
 ALTER TABLE ONLY public.sku_images
     ADD CONSTRAINT sku_images_sku_id_fkey FOREIGN KEY (sku_id) REFERENCES public.skus(id) ON DELETE CASCADE;

@@ -112,6 +112,26 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("retailer/accounts")
+                        view=RetailerAccountsRoute::page()
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("retailer/accounts/:id")
+                        view=RetailerAccountRoute::page()
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("distributor/accounts")
+                        view=DistributorAccountsRoute::page()
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("distributor/accounts/:id")
+                        view=DistributorAccountRoute::page()
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("retailer/reports")
                         view=RetailerReportsRoute::page()
                         ssr=SsrMode::Async
@@ -246,6 +266,12 @@ lazy_pages! {
     }
     order {
         OrdersIdRoute => crate::orders::pages::OrderPage,
+    }
+    khata {
+        RetailerAccountsRoute => crate::khata::pages::AccountsPage,
+        RetailerAccountRoute => crate::khata::pages::AccountPage,
+        DistributorAccountsRoute => crate::khata::pages::AccountsPage,
+        DistributorAccountRoute => crate::khata::pages::AccountPage,
     }
     shop_reports {
         RetailerReportsRoute => crate::reports::pages::ReportsPage,

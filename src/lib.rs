@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod domain;
 pub mod error;
 pub mod invoices;
+pub mod khata;
 pub mod orders;
 #[cfg(feature = "ssr")]
 pub mod pdf;

@@ -10,9 +10,9 @@ import { DEMO, hydrated, login } from './helpers';
 // from /pkg/ is recorded, gzip as served.
 
 const ROLES: Record<string, string[]> = {
-  [DEMO.retailer]: ['/retailer/shop', '/retailer/cart', '/retailer', '/retailer/invoices', '/retailer/reports'],
+  [DEMO.retailer]: ['/retailer/shop', '/retailer/cart', '/retailer', '/retailer/invoices', '/retailer/accounts', '/retailer/reports'],
   [DEMO.distributor]: ['/distributor', '/distributor/stock', '/distributor/brands', '/distributor/delivery',
-    '/distributor/invoices', '/distributor/billing', '/distributor/reports'],
+    '/distributor/invoices', '/distributor/accounts', '/distributor/billing', '/distributor/reports'],
   [DEMO.manufacturer]: ['/manufacturer', '/manufacturer/products', '/manufacturer/distributors', '/manufacturer/reports'],
   [DEMO.admin]: ['/admin', '/admin/categories', '/admin/whatsapp', '/admin/reports', '/admin/audit', '/admin/gst'],
 };

@@ -8,6 +8,7 @@ pub mod gst;
 pub mod gst_schedule;
 pub mod gstin;
 pub mod invoice;
+pub mod ledger;
 pub mod money;
 pub mod order;
 pub mod period;

@@ -271,10 +271,16 @@ async fn issue(
     let sha = hex::encode(Sha256::digest(&pdf));
     let data = serde_json::to_value(&doc)?;
     let t = &doc.computed;
+    // An invoice falls due after the shop's days to pay (its own terms, else the
+    // distributor's default), frozen with the invoice; a credit note has no due date.
     let id: i64 = sqlx::query_scalar!("INSERT INTO invoices (kind, distributor_id, retailer_id, order_id, refers_to, fy, seq, number, issued_on, issued_by,
                                supply, place_of_supply, b2b, taxable_paise, cgst_paise, sgst_paise, igst_paise, round_off_paise,
-                               total_paise, data, pdf, pdf_sha256)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::date, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+                               total_paise, data, pdf, pdf_sha256, due_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::date, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+                 CASE WHEN $1 = 'invoice' THEN $9::text::date + (
+                     SELECT COALESCE(t.due_days, o.default_due_days) FROM organisations o
+                       LEFT JOIN shop_terms t ON t.distributor_id = o.id AND t.retailer_id = $3
+                      WHERE o.id = $2) END)
          RETURNING id", kind.as_str(), head.distributor_id, head.retailer_id, order_id, against.as_ref().map(|((id, _, _), _)| *id), fy.0, seq, &doc.number, &doc.date, by_user, match doc.supply {
         crate::domain::gst::Supply::IntraState => "intra_state",
         crate::domain::gst::Supply::InterState => "inter_state",

@@ -12,6 +12,7 @@ pub fn RoleNav(kind: OrgKind, #[prop(optional)] badge: Option<Signal<i64>>) -> i
             ("/retailer/shop", "Shop"),
             ("/retailer/cart", "Cart"),
             ("/retailer/invoices", "Invoices"),
+            ("/retailer/accounts", "Accounts"),
             ("/retailer/reports", "Reports"),
         ],
         OrgKind::Distributor => &[
@@ -19,6 +20,7 @@ pub fn RoleNav(kind: OrgKind, #[prop(optional)] badge: Option<Signal<i64>>) -> i
             ("/distributor/stock", "Stock"),
             ("/distributor/brands", "Brands"),
             ("/distributor/invoices", "Invoices"),
+            ("/distributor/accounts", "Accounts"),
             ("/distributor/reports", "Reports"),
             ("/distributor/delivery", "Delivery"),
             ("/distributor/billing", "Billing"),

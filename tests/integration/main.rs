@@ -9,6 +9,7 @@ mod directory;
 mod gst_schedule;
 mod hardening;
 mod invoices;
+mod khata;
 mod orders;
 mod places;
 mod reports;

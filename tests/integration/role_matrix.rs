@@ -40,6 +40,8 @@ struct World {
     staff_user: i64,
     /// Manufacturer 0's proposal of an HSN code the schedule lacks.
     hsn_proposal: i64,
+    /// A payment distributor 0 recorded from retailer 0.
+    payment: i64,
     proposed_category: i64,
     order_for_retailer: i64,
     order_for_distributor: i64,
@@ -663,6 +665,85 @@ fn cases() -> Vec<Case> {
             tenancy: Rows,
         },
         Case {
+            endpoint: "khata/receivables",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: no_args,
+            tenancy: OwnOrgOnly(|_, _, t, v| {
+                v["accounts"].as_array().is_some_and(|a| !a.is_empty()) == (t == 0)
+            }),
+        },
+        Case {
+            endpoint: "khata/my_accounts",
+            who: Kinds(&[OrgKind::Retailer]),
+            args: no_args,
+            tenancy: OwnOrgOnly(|_, _, t, v| {
+                v.as_array().is_some_and(|a| !a.is_empty()) == (t == 0)
+            }),
+        },
+        Case {
+            endpoint: "khata/account",
+            who: Kinds(PARTIES),
+            args: |w, k| {
+                let other = if k == OrgKind::Retailer {
+                    w.t0.distributor_org
+                } else {
+                    w.t0.retailer_org
+                };
+                pairs(&[("other_id", &other.to_string()), ("from", ""), ("to", "")])
+            },
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "khata/record_payment",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: |w, _| {
+                let key = format!("matrix-pay-{}", w.fresh());
+                pairs(&[
+                    ("payment[retailer_id]", &w.t0.retailer_org.to_string()),
+                    ("payment[amount]", "1"),
+                    (
+                        "payment[received_on]",
+                        &chrono::Utc::now().date_naive().to_string(),
+                    ),
+                    ("payment[method]", "cash"),
+                    ("payment[reference]", ""),
+                    ("payment[note]", ""),
+                    ("payment[advance_ok]", "true"),
+                    ("payment[request_key]", &key),
+                ])
+            },
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "khata/reverse_payment",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: |w, _| {
+                pairs(&[
+                    ("payment_id", &w.payment.to_string()),
+                    ("reason", "matrix test"),
+                ])
+            },
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "khata/set_terms",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: |w, _| {
+                pairs(&[
+                    ("retailer_id", &w.t0.retailer_org.to_string()),
+                    ("due_days", "10"),
+                    ("credit_limit", ""),
+                ])
+            },
+            tenancy: Rows,
+        },
+        Case {
+            endpoint: "khata/set_default_days",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: |_, _| pairs(&[("days", "20")]),
+            tenancy: Creates,
+        },
+        Case {
             endpoint: "invoices/statements",
             who: Kinds(PARTIES),
             args: no_args,
@@ -936,6 +1017,28 @@ async fn world() -> World {
     t0.act(&t0.distributor, invoiced_order, "accept_deliver", "")
         .await
         .ok();
+    let payment = t0
+        .distributor
+        .call(
+            "khata/record_payment",
+            &pairs(&[
+                ("payment[retailer_id]", &t0.retailer_org.to_string()),
+                ("payment[amount]", "1"),
+                (
+                    "payment[received_on]",
+                    &chrono::Utc::now().date_naive().to_string(),
+                ),
+                ("payment[method]", "cash"),
+                ("payment[reference]", ""),
+                ("payment[note]", ""),
+                ("payment[advance_ok]", "true"),
+                ("payment[request_key]", "matrix-payment-0"),
+            ]),
+        )
+        .await
+        .ok()["id"]
+        .as_i64()
+        .expect("payment id");
     let failed_message: i64 = sqlx::query_scalar!("INSERT INTO outbox (dedupe_key, recipient, template, params, state, last_error)
          VALUES ('matrix', '919800000112', 'announcement', '{\"message\": \"x\"}', 'failed', 'test') RETURNING id")
     .fetch_one(&app.db)
@@ -966,6 +1069,7 @@ async fn world() -> World {
         reset_user,
         staff_user,
         hsn_proposal,
+        payment,
         proposed_category,
         order_for_retailer,
         order_for_distributor,

@@ -1,0 +1,428 @@
+//! The shop's account with its distributor (khata), as pure rules: what an
+//! invoice still owes, how a payment is spread over open invoices (oldest
+//! first, or as the distributor chose), how late each due is (ageing buckets),
+//! and the running balance of a statement. Every figure is derived from the
+//! documents and payments: nothing here is a stored balance that could drift.
+
+use serde::{Deserialize, Serialize};
+
+/// An invoice with something still to pay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenInvoice {
+    pub id: i64,
+    /// `YYYY-MM-DD`; with `id`, the order "oldest first" uses.
+    pub issued_on: String,
+    /// What is still owed: total − credit notes − allocations (paise, > 0).
+    pub due_paise: i64,
+}
+
+/// Part of a payment applied to one invoice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allocation {
+    pub invoice_id: i64,
+    pub paise: i64,
+}
+
+/// Why a payment's allocation cannot stand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AllocationError {
+    /// The amount is zero or negative.
+    NotPositive,
+    /// An allocation names an invoice that is not open in this account.
+    NotOpen(i64),
+    /// An allocation is zero or negative.
+    Empty(i64),
+    /// More is applied to an invoice than it owes.
+    OverDue { invoice_id: i64, due_paise: i64 },
+    /// The same invoice twice.
+    Twice(i64),
+    /// More is applied than the payment brings.
+    OverAmount { applied: i64, amount: i64 },
+}
+
+impl std::fmt::Display for AllocationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let inr = |p: i64| super::Paise(p).to_string();
+        match self {
+            AllocationError::NotPositive => write!(f, "Enter an amount above zero"),
+            AllocationError::NotOpen(_) => {
+                write!(f, "This invoice is not open in this shop's account")
+            }
+            AllocationError::Empty(_) => write!(f, "Apply an amount above zero, or leave it out"),
+            AllocationError::OverDue { due_paise, .. } => {
+                write!(f, "This invoice owes only {}", inr(*due_paise))
+            }
+            AllocationError::Twice(_) => write!(f, "The same invoice is named twice"),
+            AllocationError::OverAmount { applied, amount } => write!(
+                f,
+                "{} is applied to invoices but the payment is {}",
+                inr(*applied),
+                inr(*amount)
+            ),
+        }
+    }
+}
+
+/// An invoice as the account sees it: its total, what credit notes took off,
+/// and what payments (not reversed) were applied to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Charge {
+    pub id: i64,
+    /// `YYYY-MM-DD`.
+    pub issued_on: String,
+    pub total_paise: i64,
+    pub credited_paise: i64,
+    pub allocated_paise: i64,
+}
+
+/// What each invoice still owes, oldest first. Money paid but not applied to an
+/// invoice (an advance, or what a credit note freed from an invoice already
+/// paid) settles the oldest dues, so the dues always add up to the balance
+/// when the shop owes, and to nothing when it is in credit.
+pub fn dues(charges: &[Charge], unapplied: i64) -> Vec<OpenInvoice> {
+    let mut order: Vec<&Charge> = charges.iter().collect();
+    order.sort_by(|a, b| (&a.issued_on, a.id).cmp(&(&b.issued_on, b.id)));
+    let freed: i64 = order
+        .iter()
+        .map(|c| (c.credited_paise + c.allocated_paise - c.total_paise).max(0))
+        .sum();
+    let mut pool = unapplied.max(0) + freed;
+    order
+        .into_iter()
+        .map(|c| {
+            let owed = (c.total_paise - c.credited_paise - c.allocated_paise).max(0);
+            let settled = owed.min(pool);
+            pool -= settled;
+            OpenInvoice {
+                id: c.id,
+                issued_on: c.issued_on.clone(),
+                due_paise: owed - settled,
+            }
+        })
+        .collect()
+}
+
+/// Spreads `amount` over `open` oldest first (by date, then id). What is left
+/// is an advance: the second value.
+pub fn allocate_oldest_first(open: &[OpenInvoice], amount: i64) -> (Vec<Allocation>, i64) {
+    let mut order: Vec<&OpenInvoice> = open.iter().filter(|i| i.due_paise > 0).collect();
+    order.sort_by(|a, b| (&a.issued_on, a.id).cmp(&(&b.issued_on, b.id)));
+    let mut left = amount.max(0);
+    let mut out = Vec::new();
+    for inv in order {
+        if left == 0 {
+            break;
+        }
+        let paise = left.min(inv.due_paise);
+        out.push(Allocation {
+            invoice_id: inv.id,
+            paise,
+        });
+        left -= paise;
+    }
+    (out, left)
+}
+
+/// Checks a chosen allocation of `amount` against the open invoices; returns
+/// the advance (what is not applied).
+pub fn check_allocation(
+    open: &[OpenInvoice],
+    amount: i64,
+    chosen: &[Allocation],
+) -> Result<i64, AllocationError> {
+    if amount <= 0 {
+        return Err(AllocationError::NotPositive);
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut applied: i64 = 0;
+    for a in chosen {
+        if !seen.insert(a.invoice_id) {
+            return Err(AllocationError::Twice(a.invoice_id));
+        }
+        if a.paise <= 0 {
+            return Err(AllocationError::Empty(a.invoice_id));
+        }
+        let inv = open
+            .iter()
+            .find(|i| i.id == a.invoice_id)
+            .ok_or(AllocationError::NotOpen(a.invoice_id))?;
+        if a.paise > inv.due_paise {
+            return Err(AllocationError::OverDue {
+                invoice_id: inv.id,
+                due_paise: inv.due_paise,
+            });
+        }
+        applied = applied.saturating_add(a.paise);
+    }
+    if applied > amount {
+        return Err(AllocationError::OverAmount { applied, amount });
+    }
+    Ok(amount - applied)
+}
+
+/// How late a due is, by days past its due date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Bucket {
+    /// Not yet due.
+    NotDue,
+    /// 0–30 days past the due date.
+    Days0To30,
+    Days31To60,
+    Days61To90,
+    Over90,
+}
+
+impl Bucket {
+    pub const ALL: [Bucket; 5] = [
+        Bucket::NotDue,
+        Bucket::Days0To30,
+        Bucket::Days31To60,
+        Bucket::Days61To90,
+        Bucket::Over90,
+    ];
+
+    /// The bucket of a due `days_past` days after its due date (negative: not yet due).
+    pub fn of(days_past: i64) -> Bucket {
+        match days_past {
+            d if d < 0 => Bucket::NotDue,
+            0..=30 => Bucket::Days0To30,
+            31..=60 => Bucket::Days31To60,
+            61..=90 => Bucket::Days61To90,
+            _ => Bucket::Over90,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Bucket::NotDue => "Not yet due",
+            Bucket::Days0To30 => "0–30 days late",
+            Bucket::Days31To60 => "31–60 days late",
+            Bucket::Days61To90 => "61–90 days late",
+            Bucket::Over90 => "Over 90 days late",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Dues by bucket, in `Bucket::ALL` order (paise).
+pub fn ageing(dues: &[(i64, i64)]) -> [i64; 5] {
+    let mut out = [0i64; 5];
+    for &(days_past, paise) in dues {
+        out[Bucket::of(days_past).index()] += paise;
+    }
+    out
+}
+
+/// What moves a shop's account: a debit raises what the shop owes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    Invoice,
+    CreditNote,
+    Payment,
+    /// A payment taken back (a bounced cheque, a mistake), with its reason.
+    Reversal,
+}
+
+impl EntryKind {
+    /// The entry's effect on the balance, given its (positive) amount.
+    pub fn signed(self, paise: i64) -> i64 {
+        match self {
+            EntryKind::Invoice | EntryKind::Reversal => paise,
+            EntryKind::CreditNote | EntryKind::Payment => -paise,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Invoice => "invoice",
+            EntryKind::CreditNote => "credit_note",
+            EntryKind::Payment => "payment",
+            EntryKind::Reversal => "reversal",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EntryKind> {
+        [
+            EntryKind::Invoice,
+            EntryKind::CreditNote,
+            EntryKind::Payment,
+            EntryKind::Reversal,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// The running balance after each entry, from `opening` (positive: the shop owes).
+pub fn running(opening: i64, entries: &[(EntryKind, i64)]) -> Vec<i64> {
+    let mut balance = opening;
+    entries
+        .iter()
+        .map(|&(kind, paise)| {
+            balance += kind.signed(paise);
+            balance
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inv(id: i64, day: &str, due: i64) -> OpenInvoice {
+        OpenInvoice {
+            id,
+            issued_on: day.into(),
+            due_paise: due,
+        }
+    }
+
+    fn alloc(invoice_id: i64, paise: i64) -> Allocation {
+        Allocation { invoice_id, paise }
+    }
+
+    #[test]
+    fn a_payment_settles_the_oldest_invoices_first_and_the_rest_is_an_advance() {
+        let open = [
+            inv(3, "2026-11-20", 5_000),
+            inv(1, "2026-11-02", 10_000),
+            inv(2, "2026-11-02", 2_500),
+        ];
+        assert_eq!(
+            allocate_oldest_first(&open, 11_000),
+            (vec![alloc(1, 10_000), alloc(2, 1_000)], 0)
+        );
+        assert_eq!(
+            allocate_oldest_first(&open, 20_000),
+            (
+                vec![alloc(1, 10_000), alloc(2, 2_500), alloc(3, 5_000)],
+                2_500
+            )
+        );
+        assert_eq!(allocate_oldest_first(&[], 700), (vec![], 700));
+        assert_eq!(allocate_oldest_first(&open, 0), (vec![], 0));
+    }
+
+    fn charge(id: i64, day: &str, total: i64, credited: i64, allocated: i64) -> Charge {
+        Charge {
+            id,
+            issued_on: day.into(),
+            total_paise: total,
+            credited_paise: credited,
+            allocated_paise: allocated,
+        }
+    }
+
+    #[test]
+    fn unapplied_money_settles_the_oldest_dues_and_the_dues_add_up_to_the_balance() {
+        let charges = [
+            charge(2, "2026-11-05", 5_000, 0, 1_000),
+            charge(1, "2026-11-01", 10_000, 0, 0),
+            // Cancelled after it was paid: the credit note frees the payment.
+            charge(3, "2026-11-03", 3_000, 3_000, 3_000),
+        ];
+        let owed: Vec<(i64, i64)> = dues(&charges, 500)
+            .into_iter()
+            .map(|o| (o.id, o.due_paise))
+            .collect();
+        // 500 unapplied + 3,000 freed settle invoice 1 first.
+        assert_eq!(owed, vec![(1, 6_500), (3, 0), (2, 4_000)]);
+        // Balance: 18,000 invoiced − 3,000 credited − 4,000 paid (+500 unapplied) = 10,500.
+        assert_eq!(
+            owed.iter().map(|(_, d)| d).sum::<i64>(),
+            18_000 - 3_000 - 4_500
+        );
+        // In credit: nothing is due.
+        assert!(dues(&charges, 50_000).iter().all(|o| o.due_paise == 0));
+    }
+
+    #[test]
+    fn a_chosen_allocation_is_checked_invoice_by_invoice() {
+        let open = [inv(1, "2026-11-02", 10_000), inv(2, "2026-11-05", 2_500)];
+        assert_eq!(
+            check_allocation(&open, 12_000, &[alloc(2, 2_500), alloc(1, 9_000)]),
+            Ok(500)
+        );
+        for (amount, chosen, err) in [
+            (0, vec![], AllocationError::NotPositive),
+            (-5, vec![], AllocationError::NotPositive),
+            (100, vec![alloc(9, 100)], AllocationError::NotOpen(9)),
+            (100, vec![alloc(1, 0)], AllocationError::Empty(1)),
+            (
+                5_000,
+                vec![alloc(2, 3_000)],
+                AllocationError::OverDue {
+                    invoice_id: 2,
+                    due_paise: 2_500,
+                },
+            ),
+            (
+                5_000,
+                vec![alloc(1, 100), alloc(1, 100)],
+                AllocationError::Twice(1),
+            ),
+            (
+                1_000,
+                vec![alloc(1, 900), alloc(2, 200)],
+                AllocationError::OverAmount {
+                    applied: 1_100,
+                    amount: 1_000,
+                },
+            ),
+        ] {
+            assert_eq!(check_allocation(&open, amount, &chosen), Err(err));
+        }
+        assert_eq!(
+            AllocationError::OverDue {
+                invoice_id: 2,
+                due_paise: 250_000
+            }
+            .to_string(),
+            "This invoice owes only ₹2,500.00"
+        );
+    }
+
+    #[test]
+    fn dues_fall_in_buckets_by_days_past_the_due_date() {
+        for (days, bucket) in [
+            (-10, Bucket::NotDue),
+            (-1, Bucket::NotDue),
+            (0, Bucket::Days0To30),
+            (30, Bucket::Days0To30),
+            (31, Bucket::Days31To60),
+            (60, Bucket::Days31To60),
+            (61, Bucket::Days61To90),
+            (90, Bucket::Days61To90),
+            (91, Bucket::Over90),
+            (2_000, Bucket::Over90),
+        ] {
+            assert_eq!(Bucket::of(days), bucket, "{days}");
+        }
+        assert_eq!(
+            ageing(&[(-3, 100), (5, 200), (45, 300), (45, 1), (100, 400)]),
+            [100, 200, 301, 0, 400]
+        );
+    }
+
+    #[test]
+    fn the_balance_runs_from_the_opening() {
+        let entries = [
+            (EntryKind::Invoice, 10_000),
+            (EntryKind::Payment, 4_000),
+            (EntryKind::CreditNote, 1_000),
+            (EntryKind::Reversal, 4_000),
+            (EntryKind::Payment, 12_000),
+        ];
+        assert_eq!(
+            running(500, &entries),
+            vec![10_500, 6_500, 5_500, 9_500, -2_500]
+        );
+        for k in entries.map(|(k, _)| k) {
+            assert_eq!(EntryKind::parse(k.as_str()), Some(k));
+        }
+    }
+}

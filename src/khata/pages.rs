@@ -1,0 +1,722 @@
+//! The khata's pages. A distributor: what it is owed (total, by age, collected
+//! this month, every shop most overdue first) and one shop's account (open
+//! invoices, record a payment, the statement of a period, reverse a payment,
+//! terms and credit limit). A shop: its account with each distributor.
+
+use super::api::{
+    RecordPayment, ReversePayment, SetDefaultDays, SetTerms, get_account, get_receivables,
+    my_accounts,
+};
+use super::{Account, AccountRow, Method};
+use crate::auth::CurrentUser;
+use crate::domain::ledger::{Bucket, EntryKind};
+use crate::domain::{MemberRole, OrgKind};
+use crate::ui::confirm::Confirm;
+use crate::ui::form::{action_banner, use_save_form};
+use crate::ui::gate::gated;
+use crate::ui::money;
+use crate::ui::nav::RoleNav;
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn base(kind: OrgKind) -> &'static str {
+    if kind == OrgKind::Distributor {
+        "/distributor/accounts"
+    } else {
+        "/retailer/accounts"
+    }
+}
+
+/// The list of accounts: a distributor's receivables, or a shop's accounts.
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    gated("Accounts", &OrgKind::PARTIES, |u: CurrentUser| {
+        if u.org_kind == OrgKind::Distributor {
+            view! { <ReceivablesView owner=u.role == MemberRole::Owner /> }.into_any()
+        } else {
+            view! { <ShopAccounts /> }.into_any()
+        }
+    })
+}
+
+/// The five ageing buckets as a row of figures.
+#[component]
+fn AgeingCards(ageing: [i64; 5]) -> impl IntoView {
+    view! {
+        <div class="stat-row" data-test="ageing">
+            {Bucket::ALL
+                .into_iter()
+                .map(|b| {
+                    view! {
+                        <div class="stat" data-bucket=b.index().to_string()>
+                            <span class="muted">{b.label()}</span>
+                            <strong>{money(ageing[b.index()])}</strong>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn AccountsTable(rows: Vec<AccountRow>, kind: OrgKind) -> impl IntoView {
+    let who = if kind == OrgKind::Distributor {
+        "Shop"
+    } else {
+        "Distributor"
+    };
+    view! {
+        <table class="table" data-test="accounts">
+            <thead>
+                <tr>
+                    <th>{who}</th>
+                    <th class="num">"Balance"</th>
+                    <th class="num">"Overdue"</th>
+                    <th class="num">"Over 90 days"</th>
+                    <th>"Last payment"</th>
+                    <th class="num">"Credit limit"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows
+                    .into_iter()
+                    .map(|a| {
+                        let href = format!("{}/{}", base(kind), a.other_id);
+                        let name = a.other_name.clone();
+                        let shown = a.other_name.clone();
+                        view! {
+                            <tr data-test="account-row" data-name=name>
+                                <td>
+                                    <A href=href>{shown}</A>
+                                    <div class="muted">{a.city.clone()}</div>
+                                </td>
+                                <td class="num" data-test="balance">
+                                    {balance_text(a.balance_paise)}
+                                </td>
+                                <td class="num">{money(a.overdue_paise)}</td>
+                                <td class="num">{money(a.ageing[Bucket::Over90.index()])}</td>
+                                <td>{a.last_payment.clone().unwrap_or_else(|| "—".into())}</td>
+                                <td class="num">
+                                    {a
+                                        .credit_limit_paise
+                                        .map(money)
+                                        .unwrap_or_else(|| "—".into())}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// "₹1,200.00 due" or "₹300.00 advance".
+fn balance_text(paise: i64) -> String {
+    match paise {
+        0 => "Settled".into(),
+        p if p > 0 => format!("{} due", money(p)),
+        p => format!("{} advance", money(-p)),
+    }
+}
+
+#[component]
+fn ReceivablesView(owner: bool) -> impl IntoView {
+    let set_days = ServerAction::<SetDefaultDays>::new();
+    let data = Resource::new(|| (), |_| get_receivables());
+    view! {
+        <RoleNav kind=OrgKind::Distributor />
+        <h1>"Accounts"</h1>
+        <Suspense fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(r) => {
+                        view! {
+                            <section class="card" data-test="receivables">
+                                <div class="stat-row">
+                                    <div class="stat">
+                                        <span class="muted">"Receivable"</span>
+                                        <strong data-test="receivable">
+                                            {money(r.total_paise)}
+                                        </strong>
+                                    </div>
+                                    <div class="stat">
+                                        <span class="muted">"Collected this month"</span>
+                                        <strong data-test="collected">
+                                            {money(r.collected_this_month_paise)}
+                                        </strong>
+                                    </div>
+                                </div>
+                                <AgeingCards ageing=r.ageing />
+                            </section>
+                            {if r.accounts.is_empty() {
+                                view! {
+                                    <p class="muted">
+                                        "No shop has an invoice from you yet: accounts begin with the first accepted order."
+                                    </p>
+                                }
+                                    .into_any()
+                            } else {
+                                view! {
+                                    <AccountsTable rows=r.accounts kind=OrgKind::Distributor />
+                                }
+                                    .into_any()
+                            }}
+                        }
+                            .into_any()
+                    }
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+        {owner
+            .then(|| {
+                view! {
+                    <section class="card">
+                        <h2>"Days to pay"</h2>
+                        <p class="muted">
+                            "How many days after an invoice a shop has to pay, unless its own terms say otherwise. Applies to invoices issued from now on."
+                        </p>
+                        <ActionForm action=set_days attr:class="inline">
+                            <input
+                                name="days"
+                                type="number"
+                                min="0"
+                                max="365"
+                                required
+                                aria-label="Days"
+                            />
+                            <button type="submit">"Save"</button>
+                        </ActionForm>
+                        {action_banner(
+                            "days-saved",
+                            set_days,
+                            |d| Some(format!("New invoices are due {d} days after their date.")),
+                        )}
+                    </section>
+                }
+            })}
+    }
+}
+
+#[component]
+fn ShopAccounts() -> impl IntoView {
+    let data = Resource::new(|| (), |_| my_accounts());
+    view! {
+        <RoleNav kind=OrgKind::Retailer />
+        <h1>"My accounts"</h1>
+        <p class="muted">"What you owe each distributor, from their invoices and your payments."</p>
+        <Suspense fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(rows) if rows.is_empty() => {
+                        view! { <p class="muted">"No invoices yet."</p> }.into_any()
+                    }
+                    Ok(rows) => view! { <AccountsTable rows kind=OrgKind::Retailer /> }.into_any(),
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// One account: the distributor's view (with actions) or the shop's.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    gated("Account", &OrgKind::PARTIES, |u: CurrentUser| {
+        view! { <AccountView kind=u.org_kind owner=u.role == MemberRole::Owner /> }
+    })
+}
+
+#[component]
+fn AccountView(kind: OrgKind, owner: bool) -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let record = ServerAction::<RecordPayment>::new();
+    let reverse = ServerAction::<ReversePayment>::new();
+    let terms = ServerAction::<SetTerms>::new();
+    let other = move || {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let period = move || {
+        query.with(|q| {
+            (
+                q.get("from").unwrap_or_default(),
+                q.get("to").unwrap_or_default(),
+            )
+        })
+    };
+    let data = Resource::new(
+        move || {
+            (
+                other(),
+                period(),
+                record.version().get(),
+                reverse.version().get(),
+                terms.version().get(),
+            )
+        },
+        |(id, (from, to), ..)| get_account(id, from, to),
+    );
+    let distributor = kind == OrgKind::Distributor;
+    view! {
+        <RoleNav kind />
+        <p>
+            <A href=base(kind)>"← All accounts"</A>
+        </p>
+        {action_banner(
+            "payment-recorded",
+            record,
+            |p| {
+                let applied = p
+                    .applied
+                    .iter()
+                    .map(|(n, a)| format!("{} to {n}", money(*a)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let advance = if p.advance_paise > 0 {
+                    format!(" {} kept as an advance.", money(p.advance_paise))
+                } else {
+                    String::new()
+                };
+                Some(
+                    format!(
+                        "{} received on {}.{}{}",
+                        money(p.amount_paise),
+                        p.received_on,
+                        if applied.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" Applied: {applied}.")
+                        },
+                        advance,
+                    ),
+                )
+            },
+        )}
+        {action_banner(
+            "payment-reversed",
+            reverse,
+            |p| Some(format!("{} is reversed: its invoices are due again.", money(p.amount_paise))),
+        )}
+        {action_banner(
+            "terms-saved",
+            terms,
+            |t| {
+                Some(
+                    format!(
+                        "Invoices are due in {} days; credit limit {}.",
+                        t.due_days,
+                        t.credit_limit_paise.map(money).unwrap_or_else(|| "none".into()),
+                    ),
+                )
+            },
+        )}
+        <Suspense fallback=|| {
+            view! { <p class="muted">"Loading…"</p> }
+        }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(a) => {
+                        view! { <AccountBody a distributor owner record reverse terms /> }
+                            .into_any()
+                    }
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AccountBody(
+    a: Account,
+    distributor: bool,
+    owner: bool,
+    record: ServerAction<RecordPayment>,
+    reverse: ServerAction<ReversePayment>,
+    terms: ServerAction<SetTerms>,
+) -> impl IntoView {
+    let title = if distributor {
+        a.retailer.clone()
+    } else {
+        a.distributor.clone()
+    };
+    let (form_from, form_to) = (a.from.clone(), a.to.clone());
+    view! {
+        <h1 data-test="account-title">{title}</h1>
+        <section class="card">
+            <div class="stat-row">
+                <div class="stat">
+                    <span class="muted">"Balance today"</span>
+                    <strong data-test="account-balance">{balance_text(a.balance_paise)}</strong>
+                </div>
+                {(a.advance_paise > 0)
+                    .then(|| {
+                        view! {
+                            <div class="stat">
+                                <span class="muted">"Paid, not yet applied"</span>
+                                <strong data-test="advance">{money(a.advance_paise)}</strong>
+                            </div>
+                        }
+                    })}
+                <div class="stat">
+                    <span class="muted">"Terms"</span>
+                    <strong data-test="terms">
+                        {format!(
+                            "{} days{}",
+                            a.terms.due_days,
+                            a
+                                .terms
+                                .credit_limit_paise
+                                .map(|l| format!(", limit {}", money(l)))
+                                .unwrap_or_default(),
+                        )}
+                    </strong>
+                </div>
+            </div>
+            <AgeingCards ageing=a.ageing />
+        </section>
+        <h2>"Open invoices"</h2>
+        {if a.open.is_empty() {
+            view! {
+                <p class="muted" data-test="no-open">
+                    "Nothing is due."
+                </p>
+            }
+                .into_any()
+        } else {
+            view! {
+                <table class="table" data-test="open-invoices">
+                    <thead>
+                        <tr>
+                            <th>"Invoice"</th>
+                            <th>"Date"</th>
+                            <th>"Due by"</th>
+                            <th class="num">"Total"</th>
+                            <th class="num">"Due"</th>
+                            <th>"State"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {a
+                            .open
+                            .iter()
+                            .map(|o| {
+                                let late = if o.days_past < 0 {
+                                    "not yet due".to_string()
+                                } else {
+                                    format!("{} days late", o.days_past)
+                                };
+                                view! {
+                                    <tr data-test="open-invoice" data-number=o.number.clone()>
+                                        <td>{o.number.clone()}</td>
+                                        <td>{o.issued_on.clone()}</td>
+                                        <td>{o.due_on.clone()} <div class="muted">{late}</div></td>
+                                        <td class="num">{money(o.total_paise)}</td>
+                                        <td class="num" data-test="due">
+                                            {money(o.due_paise)}
+                                        </td>
+                                        <td>{if o.unpaid { "Unpaid" } else { "Part-paid" }}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            }
+                .into_any()
+        }}
+        {distributor
+            .then(|| {
+                view! { <PaymentForm a=a.clone() record /> }
+            })}
+        <h2>"Statement"</h2>
+        <Form method="GET" action="" attr:class="filters">
+            <label>"From" <input type="date" name="from" value=form_from /></label>
+            <label>"To" <input type="date" name="to" value=form_to /></label>
+            <button type="submit">"Show"</button>
+        </Form>
+        <table class="table" data-test="statement">
+            <thead>
+                <tr>
+                    <th>"Date"</th>
+                    <th>"Entry"</th>
+                    <th class="num">"Debit"</th>
+                    <th class="num">"Credit"</th>
+                    <th class="num">"Balance"</th>
+                </tr>
+            </thead>
+            <tbody>
+                <tr>
+                    <td>{a.from.clone()}</td>
+                    <td>"Opening balance"</td>
+                    <td></td>
+                    <td></td>
+                    <td class="num" data-test="opening">
+                        {money(a.opening_paise)}
+                    </td>
+                </tr>
+                {a
+                    .lines
+                    .iter()
+                    .map(|l| {
+                        let what = match l.kind {
+                            EntryKind::Invoice => format!("Invoice {}", l.document),
+                            EntryKind::CreditNote => format!("Credit note {}", l.document),
+                            EntryKind::Payment => format!("Payment, {}", l.document),
+                            EntryKind::Reversal => format!("Reversed: {}", l.note),
+                        };
+                        view! {
+                            <tr data-test="statement-line" data-kind=l.kind.as_str()>
+                                <td>{l.date.clone()}</td>
+                                <td>{what}</td>
+                                <td class="num">
+                                    {(l.debit_paise > 0).then(|| money(l.debit_paise))}
+                                </td>
+                                <td class="num">
+                                    {(l.credit_paise > 0).then(|| money(l.credit_paise))}
+                                </td>
+                                <td class="num">{money(l.balance_paise)}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+                <tr>
+                    <td>{a.to.clone()}</td>
+                    <td>"Closing balance"</td>
+                    <td></td>
+                    <td></td>
+                    <td class="num" data-test="closing">
+                        {money(a.closing_paise)}
+                    </td>
+                </tr>
+            </tbody>
+        </table>
+        {(distributor && owner)
+            .then(|| {
+                view! {
+                    <PaymentsList a=a.clone() reverse />
+                    <TermsForm a=a.clone() terms />
+                }
+            })}
+    }
+}
+
+#[component]
+fn PaymentForm(a: Account, record: ServerAction<RecordPayment>) -> impl IntoView {
+    let form = use_save_form(record);
+    let errors = form.errors;
+    let reason = move |f: &'static str| form.reason(f);
+    // A fresh key per form: a retried submit records the payment once.
+    let key = RwSignal::new(String::new());
+    Effect::new(move || {
+        record.version().track();
+        key.set(crate::orders::cart::new_key());
+    });
+    let _ = errors;
+    view! {
+        <section class="card">
+            <h2>"Record a payment"</h2>
+            <ActionForm action=record attr:data-test="payment-form">
+                <input type="hidden" name="payment[retailer_id]" value=a.retailer_id.to_string() />
+                <input type="hidden" name="payment[request_key]" prop:value=key />
+                <label class="field">
+                    "Amount (₹)"
+                    <input name="payment[amount]" inputmode="decimal" required data-test="amount" />
+                    <small class="field-error" data-field="amount" role="alert">
+                        {reason("amount")}
+                    </small>
+                </label>
+                <label class="field">
+                    "Received on"
+                    <input
+                        name="payment[received_on]"
+                        type="date"
+                        required
+                        value=a.to.clone()
+                        max=a.to.clone()
+                    /> <small class="field-error" data-field="received_on" role="alert">
+                        {reason("received_on")}
+                    </small>
+                </label>
+                <label class="field">
+                    "How" <select name="payment[method]" data-test="method">
+                        {Method::BY_HAND
+                            .into_iter()
+                            .map(|m| view! { <option value=m.as_str()>{m.label()}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    "Reference (UTR or cheque number; not needed for cash)"
+                    <input name="payment[reference]" maxlength="40" data-test="reference" />
+                    <small class="field-error" data-field="reference" role="alert">
+                        {reason("reference")}
+                    </small>
+                </label>
+                {(!a.open.is_empty())
+                    .then(|| {
+                        view! {
+                            <fieldset class="field">
+                                <legend>"Apply to invoices (leave empty: oldest first)"</legend>
+                                {a
+                                    .open
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(i, o)| {
+                                        view! {
+                                            <label class="choice">
+                                                <input
+                                                    type="hidden"
+                                                    name=format!("payment[allocations][{i}][invoice_id]")
+                                                    value=o.invoice_id.to_string()
+                                                />
+                                                {format!("{} (due {})", o.number, money(o.due_paise))}
+                                                <input
+                                                    name=format!("payment[allocations][{i}][amount]")
+                                                    inputmode="decimal"
+                                                    placeholder="₹"
+                                                    data-test="allocate"
+                                                    data-number=o.number.clone()
+                                                />
+                                            </label>
+                                        }
+                                    })
+                                    .collect_view()}
+                                <small class="field-error" data-field="allocations" role="alert">
+                                    {reason("allocations")}
+                                </small>
+                            </fieldset>
+                        }
+                    })}
+                <label class="field">
+                    "Note (optional)" <input name="payment[note]" maxlength="300" />
+                </label>
+                <label class="choice">
+                    <input
+                        type="checkbox"
+                        name="payment[advance_ok]"
+                        value="true"
+                        data-test="advance-ok"
+                    />
+                    "Keep what is not applied as an advance"
+                </label>
+                <small class="field-error" data-field="advance_ok" role="alert">
+                    {reason("advance_ok")}
+                </small>
+                <button type="submit" data-test="record-payment">
+                    "Record payment"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn PaymentsList(a: Account, reverse: ServerAction<ReversePayment>) -> impl IntoView {
+    let live: Vec<_> = a
+        .payments
+        .into_iter()
+        .filter(|p| p.kind == EntryKind::Payment)
+        .collect();
+    (!live.is_empty()).then(|| {
+        view! {
+            <h2>"Payments"</h2>
+            <table class="table" data-test="payments">
+                <tbody>
+                    {live
+                        .into_iter()
+                        .map(|p| {
+                            let id = p.id.to_string();
+                            view! {
+                                <tr data-test="payment-row" data-reference=p.reference.clone()>
+                                    <td>{p.received_on.clone()}</td>
+                                    <td>{format!("{} {}", p.method.label(), p.reference)}</td>
+                                    <td class="num">{money(p.amount_paise)}</td>
+                                    <td>
+                                        {if p.reversed {
+                                            view! { <span class="pill">"Reversed"</span> }.into_any()
+                                        } else {
+                                            view! {
+                                                <Confirm
+                                                    label="Reverse"
+                                                    test="ask-reverse"
+                                                    question="Reverse this payment? Its invoices become due again; both sides see why."
+                                                        .to_string()
+                                                >
+                                                    <ActionForm action=reverse attr:class="inline">
+                                                        <input type="hidden" name="payment_id" value=id.clone() />
+                                                        <input
+                                                            name="reason"
+                                                            required
+                                                            placeholder="Reason, e.g. cheque bounced"
+                                                            aria-label="Reason"
+                                                        />
+                                                        <button type="submit" class="danger" data-test="reverse">
+                                                            "Yes, reverse"
+                                                        </button>
+                                                    </ActionForm>
+                                                </Confirm>
+                                            }
+                                                .into_any()
+                                        }}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        }
+    })
+}
+
+#[component]
+fn TermsForm(a: Account, terms: ServerAction<SetTerms>) -> impl IntoView {
+    let form = use_save_form(terms);
+    let reason = move |f: &'static str| form.reason(f);
+    let days = if a.terms.default_days {
+        String::new()
+    } else {
+        a.terms.due_days.to_string()
+    };
+    let limit = a
+        .terms
+        .credit_limit_paise
+        .map(|l| crate::domain::money::plain(l).replace(',', ""))
+        .unwrap_or_default();
+    view! {
+        <section class="card">
+            <h2>"Terms for this shop"</h2>
+            <ActionForm action=terms attr:data-test="terms-form">
+                <input type="hidden" name="retailer_id" value=a.retailer_id.to_string() />
+                <label class="field">
+                    "Days to pay (empty: your default)"
+                    <input name="due_days" type="number" min="0" max="365" value=days />
+                    <small class="field-error" data-field="due_days" role="alert">
+                        {reason("due_days")}
+                    </small>
+                </label>
+                <label class="field">
+                    "Credit limit in ₹ (empty: no limit)"
+                    <input name="credit_limit" inputmode="decimal" value=limit />
+                    <small class="field-error" data-field="credit_limit" role="alert">
+                        {reason("credit_limit")}
+                    </small>
+                </label>
+                <button type="submit">"Save terms"</button>
+            </ActionForm>
+        </section>
+    }
+}
