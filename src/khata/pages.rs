@@ -353,6 +353,26 @@ fn AccountBody(
         a.distributor.clone()
     };
     let (form_from, form_to) = (a.from.clone(), a.to.clone());
+    let downloads = ["pdf", "xlsx", "csv"]
+        .into_iter()
+        .map(|f| {
+            view! {
+                <a
+                    href=format!(
+                        "/khata/{}/{}/statement/{f}?from={}&to={}",
+                        a.distributor_id,
+                        a.retailer_id,
+                        a.from,
+                        a.to,
+                    )
+                    download
+                    data-test=format!("statement-{f}")
+                >
+                    {f.to_uppercase()}
+                </a>
+            }
+        })
+        .collect_view();
     view! {
         <h1 data-test="account-title">{title}</h1>
         <section class="card">
@@ -446,6 +466,7 @@ fn AccountBody(
             <label>"From" <input type="date" name="from" value=form_from /></label>
             <label>"To" <input type="date" name="to" value=form_to /></label>
             <button type="submit">"Show"</button>
+            {downloads}
         </Form>
         <table class="table" data-test="statement">
             <thead>

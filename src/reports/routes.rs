@@ -88,6 +88,21 @@ async fn download<R: Report>(
         period.to
     );
     let table = report.section(section).ok_or_else(no_such_report)?;
+    let heading = format!("{} · {}", R::TITLE, table.title);
+    let about = vec![period.show(), format!("For {}", ctx.user().org_name)];
+    table_file(format, &name, &heading, about, table).await
+}
+
+/// A table as a CSV, XLSX or PDF file called `name`, never cached (the figures
+/// change with every order). The PDF and the workbook carry `heading`; the PDF
+/// also the `about` lines and when it was made; the workbook the first of them.
+pub async fn table_file(
+    format: &str,
+    name: &str,
+    heading: &str,
+    about: Vec<String>,
+    table: super::table::ReportTable,
+) -> Result<Response, AppError> {
     let mut res = match format {
         // A byte-order mark, so spreadsheet programs read the ₹ and Devanagari as UTF-8.
         "csv" => attachment(
@@ -97,7 +112,10 @@ async fn download<R: Report>(
             None,
         ),
         "xlsx" => {
-            let heading = format!("{} · {} · {}", R::TITLE, table.title, period.show());
+            let heading = match about.first() {
+                Some(first) => format!("{heading} · {first}"),
+                None => heading.to_string(),
+            };
             let bytes = super::xlsx::workbook(&table, &heading).map_err(crate::error::internal)?;
             attachment(
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -117,14 +135,11 @@ async fn download<R: Report>(
                     ),
                 ));
             }
-            let heading = format!("{} · {}", R::TITLE, table.title);
             // India time is UTC + 5:30.
             let made = chrono::Utc::now() + chrono::TimeDelta::minutes(330);
-            let about = vec![
-                period.show(),
-                format!("For {}", ctx.user().org_name),
-                format!("Made on {} IST", made.format("%-d %b %Y, %H:%M")),
-            ];
+            let mut about = about;
+            about.push(format!("Made on {} IST", made.format("%-d %b %Y, %H:%M")));
+            let heading = heading.to_string();
             let bytes = tokio::task::spawn_blocking(move || {
                 super::pdf::layout(&[&table], &heading, &about).and_then(|c| c.finish())
             })
@@ -135,6 +150,7 @@ async fn download<R: Report>(
         }
         _ => return Err(no_such_report()),
     };
+
     res.headers_mut().insert(
         http::header::CACHE_CONTROL,
         http::HeaderValue::from_static("private, no-store"),

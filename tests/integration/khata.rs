@@ -350,6 +350,30 @@ async fn a_cash_payment_settles_two_invoices_and_both_sides_see_it() {
     assert_eq!(twice.error_kind().as_deref(), Some("Conflict"));
     let back = account(&m.distributor, m.retailer_org).await;
     assert_eq!(back["balance_paise"], rest + t3);
+    // The statement downloads for both sides; another shop's is not found.
+    let path = format!(
+        "/khata/{}/{}/statement/csv",
+        m.distributor_org, m.retailer_org
+    );
+    let (status, _, csv) = m.retailer.download(&path).await;
+    assert_eq!(status, 200);
+    let csv = String::from_utf8_lossy(&csv).to_string();
+    assert!(csv.contains("Opening balance"), "{csv}");
+    assert!(
+        csv.contains("Payment reversed: UTR not found in the bank statement"),
+        "{csv}"
+    );
+    let (status, _, pdf) = m.distributor.download(&path.replace("/csv", "/pdf")).await;
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with(b"%PDF"));
+    let (status, _, _) = m
+        .distributor
+        .download(&format!(
+            "/khata/{}/{}/statement/xlsx",
+            m.distributor_org, other.retailer_org
+        ))
+        .await;
+    assert_eq!(status, 404, "a shop this distributor never sold to");
     // Rows are never changed.
     let edit = sqlx::query!("UPDATE payments SET amount_paise = 1")
         .execute(&app.db)

@@ -1351,6 +1351,24 @@ fn route_cases() -> Vec<RouteCase> {
             },
         },
         RouteCase {
+            path: "/khata/{distributor}/{retailer}/statement/{format}",
+            who: Kinds(PARTIES),
+            tenancy: Rows,
+            // The caller's own side and tenant 0's other party.
+            url: |r, kind, caller| {
+                let (d, rt) = match kind {
+                    OrgKind::Retailer => {
+                        (r.w.t0.distributor_org, r.w.org(OrgKind::Retailer, caller))
+                    }
+                    OrgKind::Distributor => {
+                        (r.w.org(OrgKind::Distributor, caller), r.w.t0.retailer_org)
+                    }
+                    _ => (r.w.t0.distributor_org, r.w.t0.retailer_org),
+                };
+                format!("/khata/{d}/{rt}/statement/pdf")
+            },
+        },
+        RouteCase {
             path: "/reports/sales/{section}/{format}",
             who: Kinds(PARTIES),
             tenancy: OwnOrgOnly,
