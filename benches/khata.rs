@@ -129,7 +129,7 @@ fn main() {
               WHERE r.kind = 'retailer';
              INSERT INTO orders (retailer_id, distributor_id, placed_by, idempotency_key, state, delivery_mode, line_count,
                                  total_paise, state_code, pincode, created_at, updated_at)
-             SELECT retailer_id, distributor_id, user_id, 'bench-' || seq, 'delivered', 'delivery', 1,
+             SELECT retailer_id, distributor_id, user_id, 'bench-order-' || seq, 'delivered', 'deliver', 1,
                     10000 + (seq * 7919) % 500000, 27, '411038', day, day
                FROM plan;
              INSERT INTO invoices (kind, distributor_id, retailer_id, order_id, fy, seq, number, issued_on, supply,
@@ -137,7 +137,7 @@ fn main() {
                                    total_paise, data, pdf, pdf_sha256, due_on)
              SELECT 'invoice', o.distributor_id, o.retailer_id, o.id, 2020, p.seq, 'BT/' || p.seq, p.day, 'intra_state', 27,
                     false, o.total_paise, 0, 0, 0, 0, o.total_paise, '{}', '\\x', '', p.day + 15
-               FROM plan p JOIN orders o ON o.idempotency_key = 'bench-' || p.seq;",
+               FROM plan p JOIN orders o ON o.idempotency_key = 'bench-order-' || p.seq;",
         )
         .execute(&mut db)
         .await
@@ -177,12 +177,12 @@ fn main() {
               WHERE i.total_paise - COALESCE(c.total_paise, 0) > 0;
              INSERT INTO payments (distributor_id, retailer_id, kind, reverses, amount_paise, received_on, method, note)
              SELECT distributor_id, retailer_id, 'reversal', id, amount_paise, received_on + 2, method, 'Cheque bounced'
-               FROM payments WHERE id % 50 = 0;
-             VACUUM ANALYZE;",
+               FROM payments WHERE id % 50 = 0;",
         )
         .execute(&mut db)
         .await
         .expect("payments");
+        sqlx::raw_sql("VACUUM ANALYZE").execute(&mut db).await.expect("vacuum");
         let counts = sqlx::query!(
             r#"SELECT (SELECT count(*) FROM invoices) AS "invoices!", (SELECT count(*) FROM payments) AS "payments!",
                       (SELECT count(*) FROM invoices i JOIN organisations r ON r.id = i.retailer_id
