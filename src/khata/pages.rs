@@ -666,6 +666,15 @@ fn PaymentsList(a: Account, reverse: ServerAction<ReversePayment>) -> impl IntoV
                                     <td>{format!("{} {}", p.method.label(), p.reference)}</td>
                                     <td class="num">{money(p.amount_paise)}</td>
                                     <td>
+                                        <a
+                                            href=format!("/khata/receipts/{}/pdf", p.id)
+                                            download
+                                            data-test="receipt"
+                                        >
+                                            "Receipt"
+                                        </a>
+                                    </td>
+                                    <td>
                                         {if p.reversed {
                                             view! { <span class="pill">"Reversed"</span> }.into_any()
                                         } else {

@@ -55,6 +55,25 @@ pub async fn statement_download(
     result.await.unwrap_or_else(error_response)
 }
 
+/// `/khata/receipts/{id}/pdf`: a payment's receipt, for its distributor or shop.
+pub async fn receipt_pdf(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    parts: Parts,
+) -> Response {
+    let result = async {
+        let ctx = Ctx::from_parts(state, parts, &OrgKind::PARTIES).await?;
+        let (name, bytes) = super::receipt::render(ctx.db(), id, Some(ctx.user().org_id)).await?;
+        let mut res = crate::server::http::attachment("application/pdf", name, bytes, None);
+        res.headers_mut().insert(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("private, no-store"),
+        );
+        Ok(res)
+    };
+    result.await.unwrap_or_else(error_response)
+}
+
 fn slug(a: &Account) -> String {
     a.retailer
         .chars()

@@ -86,16 +86,27 @@ async fn facts(
     r: Option<i64>,
 ) -> Result<Vec<Fact>, AppError> {
     let rows = sqlx::query!(
-        r#"SELECT i.distributor_id, i.retailer_id, i.id, i.number, i.issued_on::text AS "issued_on!",
+        // Credit notes and live allocations summed per invoice once (hash joins),
+        // not looked up invoice by invoice: a distributor's receivables read
+        // every invoice of every shop.
+        r#"WITH credited AS (
+             SELECT n.refers_to AS id, sum(n.total_paise)::bigint AS paise FROM invoices n
+              WHERE n.kind = 'credit_note' AND ($1::bigint IS NULL OR n.distributor_id = $1)
+                AND ($2::bigint IS NULL OR n.retailer_id = $2)
+              GROUP BY 1),
+           allocated AS (
+             SELECT x.invoice_id AS id, sum(x.paise)::bigint AS paise
+               FROM payment_allocations x JOIN payments p ON p.id = x.payment_id
+              WHERE ($1::bigint IS NULL OR p.distributor_id = $1) AND ($2::bigint IS NULL OR p.retailer_id = $2)
+                AND NOT EXISTS (SELECT 1 FROM payments v WHERE v.reverses = p.id)
+              GROUP BY 1)
+           SELECT i.distributor_id, i.retailer_id, i.id, i.number, i.issued_on::text AS "issued_on!",
                   COALESCE(i.due_on, i.issued_on)::text AS "due_on!",
                   (ist_today() - COALESCE(i.due_on, i.issued_on)) AS "days_past!",
-                  i.total_paise, COALESCE(c.credited, 0) AS "credited!", COALESCE(a.allocated, 0) AS "allocated!"
+                  i.total_paise, COALESCE(c.paise, 0) AS "credited!", COALESCE(a.paise, 0) AS "allocated!"
              FROM invoices i
-             LEFT JOIN LATERAL (SELECT sum(n.total_paise)::bigint AS credited FROM invoices n
-                                 WHERE n.refers_to = i.id) c ON true
-             LEFT JOIN LATERAL (SELECT sum(x.paise)::bigint AS allocated FROM payment_allocations x
-                                 WHERE x.invoice_id = i.id
-                                   AND NOT EXISTS (SELECT 1 FROM payments v WHERE v.reverses = x.payment_id)) a ON true
+             LEFT JOIN credited c ON c.id = i.id
+             LEFT JOIN allocated a ON a.id = i.id
             WHERE i.kind = 'invoice' AND ($1::bigint IS NULL OR i.distributor_id = $1)
               AND ($2::bigint IS NULL OR i.retailer_id = $2)
             ORDER BY i.distributor_id, i.retailer_id, i.issued_on, i.id"#,
@@ -127,14 +138,18 @@ async fn paid(
     r: Option<i64>,
 ) -> Result<BTreeMap<Pair, Paid>, AppError> {
     let rows = sqlx::query!(
-        r#"SELECT p.distributor_id, p.retailer_id,
+        r#"WITH applied AS (
+             SELECT a.payment_id, sum(a.paise)::bigint AS applied
+               FROM payment_allocations a JOIN payments q ON q.id = a.payment_id
+              WHERE ($1::bigint IS NULL OR q.distributor_id = $1) AND ($2::bigint IS NULL OR q.retailer_id = $2)
+              GROUP BY 1)
+           SELECT p.distributor_id, p.retailer_id,
                   sum(p.amount_paise - COALESCE(x.applied, 0))::bigint AS "unapplied!",
                   COALESCE(sum(p.amount_paise) FILTER (WHERE p.received_on >= date_trunc('month', ist_today())), 0)::bigint
                       AS "this_month!",
                   max(p.received_on)::text AS last
              FROM payments p
-             LEFT JOIN LATERAL (SELECT sum(a.paise)::bigint AS applied FROM payment_allocations a
-                                 WHERE a.payment_id = p.id) x ON true
+             LEFT JOIN applied x ON x.payment_id = p.id
             WHERE p.kind = 'payment' AND NOT EXISTS (SELECT 1 FROM payments v WHERE v.reverses = p.id)
               AND ($1::bigint IS NULL OR p.distributor_id = $1) AND ($2::bigint IS NULL OR p.retailer_id = $2)
             GROUP BY 1, 2"#,
@@ -444,6 +459,34 @@ pub async fn record(ctx: &Ctx, input: PaymentInput) -> Result<PaymentRow, AppErr
     .fetch_one(&mut *tx)
     .await?;
     insert_allocations(&mut tx, id, &allocations).await?;
+    // The shop's owner gets the receipt on WhatsApp (sent by the outbox worker),
+    // with what is still due after it.
+    let due = state(&mut tx, pair).await?.balance.max(0);
+    let shown = if reference.is_empty() {
+        method.label().to_string()
+    } else {
+        format!("{} {reference}", method.label())
+    };
+    sqlx::query!(
+        "INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, document_kind, document_id)
+         SELECT 'payment_received:' || p.id || ':' || u.id, COALESCE(u.phone, r.whatsapp), u.id, 'payment_received',
+                u.language,
+                jsonb_build_object('distributor', d.trade_name, 'amount_paise', p.amount_paise,
+                                   'date', to_char(p.received_on, 'DD Mon YYYY'), 'reference', $2::text,
+                                   'due_paise', $3::bigint),
+                'receipt', p.id
+           FROM payments p
+           JOIN organisations r ON r.id = p.retailer_id
+           JOIN organisations d ON d.id = p.distributor_id
+           JOIN users u ON u.org_id = r.id AND u.active AND u.role = 'owner'
+          WHERE p.id = $1 AND COALESCE(u.phone, r.whatsapp) IS NOT NULL
+         ON CONFLICT (dedupe_key) DO NOTHING",
+        id,
+        shown,
+        due
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     payment_row(ctx.db(), pair.0, id).await
 }

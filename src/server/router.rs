@@ -135,6 +135,10 @@ pub fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(invoices::statement_pdf),
         ),
         (
+            "/khata/receipts/{id}/pdf",
+            get(crate::khata::routes::receipt_pdf),
+        ),
+        (
             "/khata/{distributor}/{retailer}/statement/{format}",
             get(crate::khata::routes::statement_download),
         ),

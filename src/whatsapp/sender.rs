@@ -382,6 +382,16 @@ async fn document(state: &AppState, row: &Claimed) -> Result<DocumentRef, Build>
                 .ok_or_else(|| Build::Permanent(format!("invoice {id} does not exist")))?;
             (format!("{}.pdf", found.number.replace('/', "-")), found.pdf)
         }
+        (Some("receipt"), Some(id)) => {
+            crate::khata::receipt::render(db, id, None)
+                .await
+                .map_err(|e| match e {
+                    crate::error::AppError::NotFound(_) => {
+                        Build::Permanent(format!("receipt: {e}"))
+                    }
+                    _ => Build::Retry(format!("receipt: {e}")),
+                })?
+        }
         (Some("statement"), _) => {
             let month = row.month.clone().unwrap_or_default();
             let ids = |f: &str| row.params.get(f).and_then(Value::as_i64);

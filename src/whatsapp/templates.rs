@@ -300,6 +300,24 @@ pub const TEMPLATES: &[Template] = &[
         buttons: &[],
     },
     Template {
+        name: "payment_received",
+        category: Category::Utility,
+        document: true,
+        params: &[
+            DISTRIBUTOR,
+            money("amount_paise", "₹12,500.00"),
+            p("date", "07 Dec 2026"),
+            p("reference", "UPI 4411 0923 7781"),
+            money("due_paise", "₹3,240.00"),
+        ],
+        body: Tr {
+            en: "{{1}} has received {{2}} from you on {{3}} ({{4}}). Still due to them: {{5}}. The receipt is attached.",
+            hi: "{{1}} को आपसे {{3}} को {{2}} प्राप्त हुए ({{4}})। उनका बाकी बकाया: {{5}}। रसीद साथ में है।",
+            mr: "{{1}} यांना तुमच्याकडून {{3}} रोजी {{2}} मिळाले ({{4}}). त्यांची उरलेली बाकी: {{5}}. पावती सोबत आहे.",
+        },
+        buttons: &[],
+    },
+    Template {
         name: "monthly_statement",
         category: Category::Utility,
         document: true,

@@ -350,6 +350,25 @@ async fn a_cash_payment_settles_two_invoices_and_both_sides_see_it() {
     assert_eq!(twice.error_kind().as_deref(), Some("Conflict"));
     let back = account(&m.distributor, m.retailer_org).await;
     assert_eq!(back["balance_paise"], rest + t3);
+    // Each payment's receipt is queued for the shop's WhatsApp once (the retry
+    // added none) and downloads for both sides only.
+    let cash_id = p["id"].as_i64().expect("id");
+    let queued = sqlx::query!(
+        r#"SELECT count(*) AS "n!", max(params->>'due_paise') AS due FROM outbox
+            WHERE template = 'payment_received' AND document_kind = 'receipt' AND document_id = $1"#,
+        cash_id
+    )
+    .fetch_one(&app.db)
+    .await
+    .expect("outbox");
+    assert_eq!(queued.n, 1);
+    assert_eq!(queued.due, Some((t2 - part).to_string()));
+    let receipt = format!("/khata/receipts/{cash_id}/pdf");
+    let (status, _, pdf) = m.retailer.download(&receipt).await;
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with(b"%PDF"));
+    let (status, _, _) = other.retailer.download(&receipt).await;
+    assert_eq!(status, 404, "another shop's receipt");
     // The statement downloads for both sides; another shop's is not found.
     let path = format!(
         "/khata/{}/{}/statement/csv",

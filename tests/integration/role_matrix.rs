@@ -1351,6 +1351,12 @@ fn route_cases() -> Vec<RouteCase> {
             },
         },
         RouteCase {
+            path: "/khata/receipts/{id}/pdf",
+            who: Kinds(PARTIES),
+            tenancy: Rows,
+            url: |r, _, _| format!("/khata/receipts/{}/pdf", r.w.payment),
+        },
+        RouteCase {
             path: "/khata/{distributor}/{retailer}/statement/{format}",
             who: Kinds(PARTIES),
             tenancy: Rows,
