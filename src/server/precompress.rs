@@ -83,6 +83,13 @@ pub fn run(dir: &Path) -> io::Result<usize> {
             };
             let tmp = with_suffix(&copy, &format!("tmp{}", std::process::id()));
             std::fs::write(&tmp, compress(bytes)?)?;
+            // The build rewrote the file while it was being compressed (a server
+            // started during `cargo leptos build`): the copy would be of the old
+            // file yet newer than the new one, so it is dropped for the next run.
+            if path.metadata()?.modified()? != modified {
+                std::fs::remove_file(&tmp)?;
+                continue;
+            }
             std::fs::rename(&tmp, &copy)?;
             written += 1;
         }

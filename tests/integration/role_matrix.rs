@@ -1253,6 +1253,17 @@ struct RouteCase {
     url: fn(&RouteWorld, OrgKind, usize) -> String,
 }
 
+/// (distributor, retailer) for a URL naming both: the caller's own side and
+/// tenant 0's other party, exactly the pair a curious distributor or retailer
+/// would try.
+fn curious_pair(r: &RouteWorld, kind: OrgKind, caller: usize) -> (i64, i64) {
+    match kind {
+        OrgKind::Retailer => (r.w.t0.distributor_org, r.w.org(OrgKind::Retailer, caller)),
+        OrgKind::Distributor => (r.w.org(OrgKind::Distributor, caller), r.w.t0.retailer_org),
+        _ => (r.w.t0.distributor_org, r.w.t0.retailer_org),
+    }
+}
+
 /// The world of the server-function matrix plus rows the routes name.
 struct RouteWorld {
     w: World,
@@ -1335,18 +1346,8 @@ fn route_cases() -> Vec<RouteCase> {
             path: "/statements/{month}/{distributor}/{retailer}/pdf",
             who: Kinds(PARTIES),
             tenancy: Rows,
-            // The caller's own side and tenant 0's other party: exactly the pair
-            // a curious distributor or retailer would try.
             url: |r, kind, caller| {
-                let (d, rt) = match kind {
-                    OrgKind::Retailer => {
-                        (r.w.t0.distributor_org, r.w.org(OrgKind::Retailer, caller))
-                    }
-                    OrgKind::Distributor => {
-                        (r.w.org(OrgKind::Distributor, caller), r.w.t0.retailer_org)
-                    }
-                    _ => (r.w.t0.distributor_org, r.w.t0.retailer_org),
-                };
+                let (d, rt) = curious_pair(r, kind, caller);
                 format!("/statements/{}/{d}/{rt}/pdf", r.month)
             },
         },
@@ -1360,17 +1361,8 @@ fn route_cases() -> Vec<RouteCase> {
             path: "/khata/{distributor}/{retailer}/statement/{format}",
             who: Kinds(PARTIES),
             tenancy: Rows,
-            // The caller's own side and tenant 0's other party.
             url: |r, kind, caller| {
-                let (d, rt) = match kind {
-                    OrgKind::Retailer => {
-                        (r.w.t0.distributor_org, r.w.org(OrgKind::Retailer, caller))
-                    }
-                    OrgKind::Distributor => {
-                        (r.w.org(OrgKind::Distributor, caller), r.w.t0.retailer_org)
-                    }
-                    _ => (r.w.t0.distributor_org, r.w.t0.retailer_org),
-                };
+                let (d, rt) = curious_pair(r, kind, caller);
                 format!("/khata/{d}/{rt}/statement/pdf")
             },
         },
