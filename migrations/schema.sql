@@ -4,7 +4,7 @@
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
 
 CREATE DOMAIN public.audit_action AS text
-	CONSTRAINT audit_action_check CHECK ((VALUE = ANY (ARRAY['org_approval'::text, 'category_decision'::text, 'message_retry'::text, 'broadcast'::text, 'sandbox_tap'::text, 'sandbox_type'::text, 'gst_rate_change'::text, 'user_disabled'::text, 'user_enabled'::text, 'password_reset'::text, 'admin_invited'::text, 'user_removed'::text, 'hsn_proposal_declined'::text])));
+	CONSTRAINT audit_action_check CHECK ((VALUE = ANY (ARRAY['org_approval'::text, 'category_decision'::text, 'message_retry'::text, 'broadcast'::text, 'sandbox_tap'::text, 'sandbox_type'::text, 'gst_rate_change'::text, 'user_disabled'::text, 'user_enabled'::text, 'password_reset'::text, 'admin_invited'::text, 'user_removed'::text, 'hsn_proposal_declined'::text, 'payment_gateway'::text])));
 
 CREATE DOMAIN public.count_positive AS integer
 	CONSTRAINT count_positive_check CHECK ((VALUE > 0));
@@ -721,6 +721,18 @@ CREATE TABLE public.document_series (
     CONSTRAINT document_series_last_seq_check CHECK ((last_seq >= 0))
 );
 
+CREATE TABLE public.gateway_events (
+    event_id text NOT NULL,
+    distributor_id bigint NOT NULL,
+    event text NOT NULL,
+    payment_id bigint,
+    outcome text NOT NULL,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT gateway_events_event_check CHECK ((length(event) <= 64)),
+    CONSTRAINT gateway_events_event_id_check CHECK ((length(event_id) <= 64)),
+    CONSTRAINT gateway_events_outcome_check CHECK ((length(outcome) <= 200))
+);
+
 CREATE TABLE public.gst_rates (
     id bigint NOT NULL,
     hsn text NOT NULL,
@@ -1081,6 +1093,47 @@ CREATE TABLE public.payment_allocations (
     CONSTRAINT payment_allocations_paise_check CHECK ((paise > 0))
 );
 
+CREATE TABLE public.payment_gateways (
+    distributor_id bigint NOT NULL,
+    provider text DEFAULT 'razorpay'::text NOT NULL,
+    key_id text NOT NULL,
+    key_secret text NOT NULL,
+    webhook_secret text NOT NULL,
+    connected_by bigint,
+    connected_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT payment_gateways_key_id_check CHECK ((key_id ~ '^rzp_(test|live)_[A-Za-z0-9]{6,40}$'::text)),
+    CONSTRAINT payment_gateways_key_secret_check CHECK (((length(key_secret) >= 8) AND (length(key_secret) <= 100))),
+    CONSTRAINT payment_gateways_provider_check CHECK ((provider = 'razorpay'::text)),
+    CONSTRAINT payment_gateways_webhook_secret_check CHECK (((length(webhook_secret) >= 8) AND (length(webhook_secret) <= 100)))
+);
+
+CREATE TABLE public.payment_links (
+    id bigint NOT NULL,
+    distributor_id bigint NOT NULL,
+    retailer_id bigint NOT NULL,
+    invoice_id bigint,
+    amount_paise bigint NOT NULL,
+    gateway_id text NOT NULL,
+    short_url text NOT NULL,
+    status text DEFAULT 'created'::text NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    created_by bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT payment_links_amount_paise_check CHECK ((amount_paise > 0)),
+    CONSTRAINT payment_links_gateway_id_check CHECK ((length(gateway_id) <= 64)),
+    CONSTRAINT payment_links_short_url_check CHECK (((short_url ~ '^https?://'::text) AND (length(short_url) <= 300))),
+    CONSTRAINT payment_links_status_check CHECK ((status = ANY (ARRAY['created'::text, 'partially_paid'::text, 'paid'::text, 'cancelled'::text, 'expired'::text])))
+);
+
+ALTER TABLE public.payment_links ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.payment_links_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE public.payments (
     id bigint NOT NULL,
     distributor_id bigint NOT NULL,
@@ -1096,6 +1149,7 @@ CREATE TABLE public.payments (
     gateway_event text,
     recorded_by bigint,
     recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    link_id bigint,
     CONSTRAINT payments_amount_paise_check CHECK ((amount_paise > 0)),
     CONSTRAINT payments_check CHECK (((kind = 'reversal'::text) = (reverses IS NOT NULL))),
     CONSTRAINT payments_check1 CHECK (((kind = 'payment'::text) OR (note <> ''::text))),
@@ -1457,6 +1511,9 @@ ALTER TABLE ONLY public.distributor_pincodes
 ALTER TABLE ONLY public.document_series
     ADD CONSTRAINT document_series_pkey PRIMARY KEY (distributor_id, fy, kind);
 
+ALTER TABLE ONLY public.gateway_events
+    ADD CONSTRAINT gateway_events_pkey PRIMARY KEY (event_id);
+
 ALTER TABLE ONLY public.gst_rates
     ADD CONSTRAINT gst_rates_pkey PRIMARY KEY (id);
 
@@ -1525,6 +1582,15 @@ ALTER TABLE ONLY public.password_resets
 
 ALTER TABLE ONLY public.payment_allocations
     ADD CONSTRAINT payment_allocations_pkey PRIMARY KEY (payment_id, invoice_id);
+
+ALTER TABLE ONLY public.payment_gateways
+    ADD CONSTRAINT payment_gateways_pkey PRIMARY KEY (distributor_id);
+
+ALTER TABLE ONLY public.payment_links
+    ADD CONSTRAINT payment_links_gateway_id_key UNIQUE (gateway_id);
+
+ALTER TABLE ONLY public.payment_links
+    ADD CONSTRAINT payment_links_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.payments
     ADD CONSTRAINT payments_distributor_id_request_key_key UNIQUE (distributor_id, request_key);
@@ -1691,6 +1757,8 @@ CREATE INDEX password_resets_user ON public.password_resets USING btree (user_id
 
 CREATE INDEX payment_allocations_invoice ON public.payment_allocations USING btree (invoice_id);
 
+CREATE INDEX payment_links_account ON public.payment_links USING btree (distributor_id, retailer_id, created_at DESC);
+
 CREATE INDEX payments_account ON public.payments USING btree (distributor_id, retailer_id, received_on, id);
 
 CREATE UNIQUE INDEX payments_reference ON public.payments USING btree (distributor_id, upper(reference)) WHERE ((kind = 'payment'::text) AND (reference <> ''::text));
@@ -1811,6 +1879,12 @@ ALTER TABLE ONLY public.distributor_pincodes
 ALTER TABLE ONLY public.document_series
     ADD CONSTRAINT document_series_distributor_id_fkey FOREIGN KEY (distributor_id) REFERENCES public.organisations(id);
 
+ALTER TABLE ONLY public.gateway_events
+    ADD CONSTRAINT gateway_events_distributor_id_fkey FOREIGN KEY (distributor_id) REFERENCES public.organisations(id);
+
+ALTER TABLE ONLY public.gateway_events
+    ADD CONSTRAINT gateway_events_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments(id);
+
 ALTER TABLE ONLY public.gst_rates
     ADD CONSTRAINT gst_rates_added_by_fkey FOREIGN KEY (added_by) REFERENCES public.users(id);
 
@@ -1892,8 +1966,29 @@ ALTER TABLE ONLY public.payment_allocations
 ALTER TABLE ONLY public.payment_allocations
     ADD CONSTRAINT payment_allocations_payment_id_fkey FOREIGN KEY (payment_id) REFERENCES public.payments(id);
 
+ALTER TABLE ONLY public.payment_gateways
+    ADD CONSTRAINT payment_gateways_connected_by_fkey FOREIGN KEY (connected_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.payment_gateways
+    ADD CONSTRAINT payment_gateways_distributor_id_fkey FOREIGN KEY (distributor_id) REFERENCES public.organisations(id);
+
+ALTER TABLE ONLY public.payment_links
+    ADD CONSTRAINT payment_links_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.payment_links
+    ADD CONSTRAINT payment_links_distributor_id_fkey FOREIGN KEY (distributor_id) REFERENCES public.organisations(id);
+
+ALTER TABLE ONLY public.payment_links
+    ADD CONSTRAINT payment_links_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES public.invoices(id);
+
+ALTER TABLE ONLY public.payment_links
+    ADD CONSTRAINT payment_links_retailer_id_fkey FOREIGN KEY (retailer_id) REFERENCES public.organisations(id);
+
 ALTER TABLE ONLY public.payments
     ADD CONSTRAINT payments_distributor_id_fkey FOREIGN KEY (distributor_id) REFERENCES public.organisations(id);
+
+ALTER TABLE ONLY public.payments
+    ADD CONSTRAINT payments_link_id_fkey FOREIGN KEY (link_id) REFERENCES public.payment_links(id);
 
 ALTER TABLE ONLY public.payments
     ADD CONSTRAINT payments_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id);

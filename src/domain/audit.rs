@@ -32,10 +32,12 @@ pub enum AuditAction {
     UserRemoved,
     /// A brand's proposal of an HSN code the schedule lacks, declined with a reason.
     HsnProposalDeclined,
+    /// A distributor connected, replaced or disconnected its payment gateway.
+    PaymentGateway,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 14] = [
         AuditAction::OrgApproval,
         AuditAction::CategoryDecision,
         AuditAction::MessageRetry,
@@ -49,6 +51,7 @@ impl AuditAction {
         AuditAction::AdminInvited,
         AuditAction::UserRemoved,
         AuditAction::HsnProposalDeclined,
+        AuditAction::PaymentGateway,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +69,7 @@ impl AuditAction {
             AuditAction::AdminInvited => "admin_invited",
             AuditAction::UserRemoved => "user_removed",
             AuditAction::HsnProposalDeclined => "hsn_proposal_declined",
+            AuditAction::PaymentGateway => "payment_gateway",
         }
     }
 
@@ -88,6 +92,7 @@ impl AuditAction {
             AuditAction::AdminInvited => "Admin invited",
             AuditAction::UserRemoved => "User removed",
             AuditAction::HsnProposalDeclined => "HSN proposal declined",
+            AuditAction::PaymentGateway => "Payment gateway changed",
         }
     }
 }
@@ -109,7 +114,7 @@ mod tests {
 
     #[test]
     fn the_migration_allows_each_one() {
-        let sql = include_str!("../../migrations/0026_staff_removal_and_hsn_proposals.sql");
+        let sql = include_str!("../../migrations/0028_payment_gateway.sql");
         for a in AuditAction::ALL {
             assert!(sql.contains(&format!("'{}'", a.as_str())), "{a:?}");
         }

@@ -123,6 +123,27 @@ pub fn allocate_oldest_first(open: &[OpenInvoice], amount: i64) -> (Vec<Allocati
     (out, left)
 }
 
+/// Like `allocate_oldest_first`, but invoice `first` (the one a payment link
+/// was made for) takes what it owes before the others.
+pub fn allocate_first(open: &[OpenInvoice], amount: i64, first: i64) -> (Vec<Allocation>, i64) {
+    let Some(inv) = open.iter().find(|i| i.id == first && i.due_paise > 0) else {
+        return allocate_oldest_first(open, amount);
+    };
+    let paise = amount.max(0).min(inv.due_paise);
+    let rest: Vec<OpenInvoice> = open.iter().filter(|i| i.id != first).cloned().collect();
+    let (mut more, advance) = allocate_oldest_first(&rest, amount.max(0) - paise);
+    if paise > 0 {
+        more.insert(
+            0,
+            Allocation {
+                invoice_id: first,
+                paise,
+            },
+        );
+    }
+    (more, advance)
+}
+
 /// Checks a chosen allocation of `amount` against the open invoices; returns
 /// the advance (what is not applied).
 pub fn check_allocation(
@@ -283,6 +304,28 @@ mod tests {
 
     fn alloc(invoice_id: i64, paise: i64) -> Allocation {
         Allocation { invoice_id, paise }
+    }
+
+    #[test]
+    fn a_link_payment_pays_its_own_invoice_first_then_the_oldest() {
+        let open = [
+            inv(1, "2026-01-01", 500),
+            inv(2, "2026-02-01", 300),
+            inv(3, "2026-03-01", 700),
+        ];
+        assert_eq!(
+            allocate_first(&open, 1_000, 3),
+            (vec![alloc(3, 700), alloc(1, 300)], 0)
+        );
+        // Part of the link's amount: only its invoice.
+        assert_eq!(allocate_first(&open, 200, 3), (vec![alloc(3, 200)], 0));
+        // More than everything: the rest is an advance.
+        assert_eq!(
+            allocate_first(&open, 2_000, 2),
+            (vec![alloc(2, 300), alloc(1, 500), alloc(3, 700)], 500)
+        );
+        // The invoice was settled meanwhile: oldest first.
+        assert_eq!(allocate_first(&open, 100, 9), (vec![alloc(1, 100)], 0));
     }
 
     #[test]

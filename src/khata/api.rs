@@ -1,7 +1,7 @@
 //! Server functions of the khata. A distributor sees and records its own shops'
 //! accounts; a shop sees its accounts with each distributor it has ordered from.
 
-use super::{Account, AccountRow, PaymentInput, PaymentRow, Receivables, Terms};
+use super::{Account, AccountRow, Gateway, PayLink, PaymentInput, PaymentRow, Receivables, Terms};
 #[cfg(feature = "ssr")]
 use crate::domain::OrgKind;
 use crate::error::AppError;
@@ -66,4 +66,43 @@ pub async fn set_default_days(days: i32) -> Result<i32, AppError> {
         .await?
         .owner_only()?;
     super::service::set_default_days(&ctx, days).await
+}
+
+/// The distributor's payment gateway (never its secrets). Owner only.
+#[server(endpoint = "khata/gateway")]
+pub async fn get_gateway() -> Result<Gateway, AppError> {
+    let ctx = crate::server::Ctx::require(&[OrgKind::Distributor])
+        .await?
+        .owner_only()?;
+    super::online::gateway(&ctx).await
+}
+
+/// Connects the distributor's Razorpay account once Razorpay accepts the keys. Owner only.
+#[server(endpoint = "khata/connect_gateway")]
+pub async fn connect_gateway(
+    key_id: String,
+    key_secret: String,
+    webhook_secret: String,
+) -> Result<Gateway, AppError> {
+    let ctx = crate::server::Ctx::require_active(&[OrgKind::Distributor])
+        .await?
+        .owner_only()?;
+    super::online::connect(&ctx, &key_id, &key_secret, &webhook_secret).await
+}
+
+/// Disconnects the gateway: shops pay to the static UPI id again. Owner only.
+#[server(endpoint = "khata/disconnect_gateway")]
+pub async fn disconnect_gateway() -> Result<Gateway, AppError> {
+    let ctx = crate::server::Ctx::require(&[OrgKind::Distributor])
+        .await?
+        .owner_only()?;
+    super::online::disconnect(&ctx).await
+}
+
+/// A payment link for an invoice's due (or the whole due) of the account with
+/// `other`: the distributor shows or shares it, the shop pays it.
+#[server(endpoint = "khata/payment_link")]
+pub async fn payment_link(other_id: i64, invoice_id: Option<i64>) -> Result<PayLink, AppError> {
+    let ctx = crate::server::Ctx::require_active(&OrgKind::PARTIES).await?;
+    super::online::link(&ctx, other_id, invoice_id).await
 }

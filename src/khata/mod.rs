@@ -8,7 +8,11 @@
 #![doc = include_str!("README.md")]
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod online;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod razorpay;
 #[cfg(feature = "ssr")]
 pub mod receipt;
 #[cfg(feature = "ssr")]
@@ -194,6 +198,8 @@ pub struct Account {
     /// Paid but not applied to any open invoice.
     pub advance_paise: i64,
     pub terms: Terms,
+    /// The distributor takes payments online (a gateway is connected).
+    pub online: bool,
     /// Payments and reversals of the period, newest first (for the reverse action).
     pub payments: Vec<PaymentRow>,
 }
@@ -223,6 +229,31 @@ pub struct Receivables {
     pub collected_this_month_paise: i64,
     /// Every shop with a balance or history, most overdue first.
     pub accounts: Vec<AccountRow>,
+}
+
+/// A distributor's payment gateway as its page shows it (never the secrets).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gateway {
+    /// The connected Razorpay key id; None: not connected.
+    pub key_id: Option<String>,
+    pub connected_at: Option<String>,
+    /// Where Razorpay must send webhooks (pasted into its dashboard).
+    pub webhook_url: String,
+    /// The webhook events to tick there.
+    pub events: Vec<String>,
+}
+
+/// A payment link at the gateway for what is due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayLink {
+    pub url: String,
+    pub amount_paise: i64,
+    /// Payable until (shown as "08 Dec 2026, 14:05").
+    pub expires: String,
+    /// The invoice's number; None: the whole due.
+    pub invoice: Option<String>,
+    /// The link as a QR code (SVG) for the shop to scan off the distributor's phone.
+    pub qr_svg: String,
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 //! terms and credit limit). A shop: its account with each distributor.
 
 use super::api::{
-    RecordPayment, ReversePayment, SetDefaultDays, SetTerms, get_account, get_receivables,
-    my_accounts,
+    ConnectGateway, DisconnectGateway, PaymentLink, RecordPayment, ReversePayment, SetDefaultDays,
+    SetTerms, get_account, get_gateway, get_receivables, my_accounts,
 };
 use super::{Account, AccountRow, Method};
 use crate::auth::CurrentUser;
@@ -14,6 +14,7 @@ use crate::domain::{MemberRole, OrgKind};
 use crate::ui::confirm::Confirm;
 use crate::ui::form::{action_banner, use_save_form};
 use crate::ui::gate::gated;
+use crate::ui::live::accounts_version;
 use crate::ui::money;
 use crate::ui::nav::RoleNav;
 use leptos::form::ActionForm;
@@ -126,7 +127,7 @@ fn balance_text(paise: i64) -> String {
 #[component]
 fn ReceivablesView(owner: bool) -> impl IntoView {
     let set_days = ServerAction::<SetDefaultDays>::new();
-    let data = Resource::new(|| (), |_| get_receivables());
+    let data = Resource::new(move || accounts_version().get(), |_| get_receivables());
     view! {
         <RoleNav kind=OrgKind::Distributor />
         <h1>"Accounts"</h1>
@@ -177,6 +178,7 @@ fn ReceivablesView(owner: bool) -> impl IntoView {
         {owner
             .then(|| {
                 view! {
+                    <GatewayCard />
                     <section class="card">
                         <h2>"Days to pay"</h2>
                         <p class="muted">
@@ -206,7 +208,7 @@ fn ReceivablesView(owner: bool) -> impl IntoView {
 
 #[component]
 fn ShopAccounts() -> impl IntoView {
-    let data = Resource::new(|| (), |_| my_accounts());
+    let data = Resource::new(move || accounts_version().get(), |_| my_accounts());
     view! {
         <RoleNav kind=OrgKind::Retailer />
         <h1>"My accounts"</h1>
@@ -264,6 +266,7 @@ fn AccountView(kind: OrgKind, owner: bool) -> impl IntoView {
                 record.version().get(),
                 reverse.version().get(),
                 terms.version().get(),
+                accounts_version().get(),
             )
         },
         |(id, (from, to), ..)| get_account(id, from, to),
@@ -373,8 +376,39 @@ fn AccountBody(
             }
         })
         .collect_view();
+    // The shop pays online through a plain link (works before the page's code
+    // loads): the server makes the gateway's payment link and redirects to it.
+    let pay_href = {
+        let (d, r) = (a.distributor_id, a.retailer_id);
+        move |invoice: Option<i64>| {
+            format!(
+                "/khata/{d}/{r}/pay{}",
+                invoice.map(|i| format!("?invoice={i}")).unwrap_or_default()
+            )
+        }
+    };
+    let pays_online = a.online && !distributor;
+    let pay_all = (pays_online && a.balance_paise > 0).then(|| {
+        view! {
+            <p>
+                <a class="button primary" rel="external" href=pay_href(None) data-test="pay-all">
+                    {format!("Pay {} online (UPI)", money(a.balance_paise))}
+                </a>
+            </p>
+        }
+    });
+    let no_gateway_hint = (!a.online && !distributor && a.balance_paise > 0).then(|| {
+        view! {
+            <p class="muted" data-test="pay-by-upi">
+                "Pay by scanning the UPI QR code on the invoice; your distributor marks it paid."
+            </p>
+        }
+    });
+    let link_card = (a.online && distributor && a.balance_paise > 0)
+        .then(|| view! { <PayLinkCard other=a.retailer_id due=a.balance_paise /> });
     view! {
         <h1 data-test="account-title">{title}</h1>
+        {no_gateway_hint}
         <section class="card">
             <div class="stat-row">
                 <div class="stat">
@@ -406,7 +440,9 @@ fn AccountBody(
                 </div>
             </div>
             <AgeingCards ageing=a.ageing />
+            {pay_all}
         </section>
+        {link_card}
         <h2>"Open invoices"</h2>
         {if a.open.is_empty() {
             view! {
@@ -426,6 +462,7 @@ fn AccountBody(
                             <th class="num">"Total"</th>
                             <th class="num">"Due"</th>
                             <th>"State"</th>
+                            {pays_online.then(|| view! { <th></th> })}
                         </tr>
                     </thead>
                     <tbody>
@@ -448,6 +485,21 @@ fn AccountBody(
                                             {money(o.due_paise)}
                                         </td>
                                         <td>{if o.unpaid { "Unpaid" } else { "Part-paid" }}</td>
+                                        {pays_online
+                                            .then(|| {
+                                                view! {
+                                                    <td>
+                                                        <a
+                                                            class="button"
+                                                            rel="external"
+                                                            href=pay_href(Some(o.invoice_id))
+                                                            data-test="pay-invoice"
+                                                        >
+                                                            {format!("Pay {}", money(o.due_paise))}
+                                                        </a>
+                                                    </td>
+                                                }
+                                            })}
                                     </tr>
                                 }
                             })
@@ -746,6 +798,153 @@ fn TermsForm(a: Account, terms: ServerAction<SetTerms>) -> impl IntoView {
                     </small>
                 </label>
                 <button type="submit">"Save terms"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The distributor's payment link for a shop's whole due: its address to share
+/// and a QR code to scan off the phone at the counter.
+#[component]
+fn PayLinkCard(other: i64, due: i64) -> impl IntoView {
+    let make = ServerAction::<PaymentLink>::new();
+    view! {
+        <section class="card" data-test="pay-link-card">
+            <h2>"Collect online"</h2>
+            <ActionForm action=make attr:class="inline">
+                <input type="hidden" name="other_id" value=other.to_string() />
+                <button type="submit" data-test="make-link">
+                    {format!("Payment link for {}", money(due))}
+                </button>
+            </ActionForm>
+            {move || match make.value().get() {
+                Some(Ok(link)) => {
+                    view! {
+                        <div data-test="pay-link">
+                            <p>
+                                <a href=link.url.clone() rel="external" target="_blank">
+                                    {link.url.clone()}
+                                </a>
+                                <span class="muted">
+                                    {format!(
+                                        " {} · payable until {}",
+                                        money(link.amount_paise),
+                                        link.expires,
+                                    )}
+                                </span>
+                            </p>
+                            <div class="qr" inner_html=link.qr_svg.clone()></div>
+                        </div>
+                    }
+                        .into_any()
+                }
+                Some(Err(e)) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                None => ().into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Connecting the distributor's own Razorpay account (owner only).
+#[component]
+fn GatewayCard() -> impl IntoView {
+    let connect = ServerAction::<ConnectGateway>::new();
+    let disconnect = ServerAction::<DisconnectGateway>::new();
+    let form = use_save_form(connect);
+    let reason = move |f: &'static str| form.reason(f);
+    let data = Resource::new(
+        move || (connect.version().get(), disconnect.version().get()),
+        |_| get_gateway(),
+    );
+    view! {
+        <section class="card" data-test="gateway">
+            <h2>"Online payments (Razorpay)"</h2>
+            {action_banner(
+                "gateway-saved",
+                connect,
+                |g| {
+                    g
+                        .key_id
+                        .as_ref()
+                        .map(|k| format!("Razorpay {k} is connected: shops can pay online."))
+                },
+            )}
+            {action_banner(
+                "gateway-removed",
+                disconnect,
+                |_| Some("Razorpay is disconnected: shops pay to your UPI id again.".into()),
+            )}
+            <Suspense fallback=|| {
+                view! { <p class="muted">"Loading…"</p> }
+            }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(g) => {
+                            let events = g.events.join(", ");
+                            let status = match (&g.key_id, &g.connected_at) {
+                                (Some(k), Some(at)) => {
+                                    view! {
+                                        <p data-test="gateway-status">
+                                            {format!("Connected: {k}, since {at}.")}
+                                        </p>
+                                        <ActionForm action=disconnect attr:class="inline">
+                                            <button type="submit" class="danger" data-test="disconnect">
+                                                "Disconnect"
+                                            </button>
+                                        </ActionForm>
+                                    }
+                                        .into_any()
+                                }
+                                _ => {
+                                    view! {
+                                        <p class="muted" data-test="gateway-status">
+                                            "Not connected: shops pay to the UPI id on your invoices and you mark payments by hand."
+                                        </p>
+                                    }
+                                        .into_any()
+                                }
+                            };
+                            view! {
+                                {status}
+                                <p class="muted">
+                                    "In Razorpay's dashboard (Settings → Webhooks) add this address with a secret of your choice, and tick "
+                                    {events} ":"
+                                </p>
+                                <p>
+                                    <code data-test="webhook-url">{g.webhook_url}</code>
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <ActionForm action=connect attr:data-test="gateway-form">
+                <label class="field">
+                    "Key id"
+                    <input name="key_id" required autocomplete="off" placeholder="rzp_live_…" />
+                    <small class="field-error" data-field="key_id" role="alert">
+                        {reason("key_id")}
+                    </small>
+                </label>
+                <label class="field">
+                    "Key secret"
+                    <input name="key_secret" type="password" required autocomplete="off" />
+                    <small class="field-error" data-field="key_secret" role="alert">
+                        {reason("key_secret")}
+                    </small>
+                </label>
+                <label class="field">
+                    "Webhook secret"
+                    <input name="webhook_secret" type="password" required autocomplete="off" />
+                    <small class="field-error" data-field="webhook_secret" role="alert">
+                        {reason("webhook_secret")}
+                    </small>
+                </label>
+                <button type="submit" data-test="connect">
+                    "Connect Razorpay"
+                </button>
             </ActionForm>
         </section>
     }

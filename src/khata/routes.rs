@@ -182,6 +182,7 @@ mod tests {
                 default_days: true,
                 credit_limit_paise: None,
             },
+            online: false,
             payments: vec![],
         };
         let t = statement_table(&a);

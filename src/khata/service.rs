@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 const MAX_PAISE: i64 = 10_000_000_000;
 
 /// (distributor, retailer): one account.
-type Pair = (i64, i64);
+pub(super) type Pair = (i64, i64);
 
 /// An invoice's facts as the account needs them.
 struct Fact {
@@ -46,7 +46,7 @@ struct Paid {
 /// The account of the caller's organisation with `other`: the caller is its
 /// distributor or its retailer, and the two have traded (an order between them).
 /// Anything else looks like a missing account.
-async fn pair_of(ctx: &Ctx, other: i64) -> Result<Pair, AppError> {
+pub(super) async fn pair_of(ctx: &Ctx, other: i64) -> Result<Pair, AppError> {
     let me = ctx.user().org_id;
     let pair = match ctx.user().org_kind {
         OrgKind::Distributor => (me, other),
@@ -68,7 +68,7 @@ async fn pair_of(ctx: &Ctx, other: i64) -> Result<Pair, AppError> {
 }
 
 /// Serialises writes to one account until the transaction ends.
-async fn lock(conn: &mut PgConnection, (d, r): Pair) -> Result<(), AppError> {
+pub(super) async fn lock(conn: &mut PgConnection, (d, r): Pair) -> Result<(), AppError> {
     sqlx::query!(
         "SELECT pg_advisory_xact_lock(hashtextextended('khata:' || $1::bigint || ':' || $2::bigint, 0))",
         d,
@@ -174,11 +174,25 @@ async fn paid(
 }
 
 /// One account's figures today.
-struct State {
-    balance: i64,
-    open: Vec<OpenItem>,
-    ageing: [i64; 5],
-    advance: i64,
+pub(super) struct State {
+    pub balance: i64,
+    pub open: Vec<OpenItem>,
+    pub ageing: [i64; 5],
+    pub advance: i64,
+}
+
+impl State {
+    /// The open invoices as `domain::ledger` allocates over them.
+    pub fn open_invoices(&self) -> Vec<OpenInvoice> {
+        self.open
+            .iter()
+            .map(|o| OpenInvoice {
+                id: o.invoice_id,
+                issued_on: o.issued_on.clone(),
+                due_paise: o.due_paise,
+            })
+            .collect()
+    }
 }
 
 fn state_of(facts: &[&Fact], unapplied: i64) -> State {
@@ -231,7 +245,7 @@ fn state_of(facts: &[&Fact], unapplied: i64) -> State {
 }
 
 /// One account's state, read inside `conn` (under its lock when writing).
-async fn state(conn: &mut PgConnection, pair: Pair) -> Result<State, AppError> {
+pub(super) async fn state(conn: &mut PgConnection, pair: Pair) -> Result<State, AppError> {
     let facts = facts(conn, Some(pair.0), Some(pair.1)).await?;
     let paid = paid(conn, Some(pair.0), Some(pair.1)).await?;
     let unapplied = paid.get(&pair).map_or(0, |p| p.unapplied);
@@ -271,7 +285,7 @@ fn fy_start(day: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, 4, 1).unwrap_or(day)
 }
 
-async fn today(conn: &mut PgConnection) -> Result<NaiveDate, AppError> {
+pub(super) async fn today(conn: &mut PgConnection) -> Result<NaiveDate, AppError> {
     Ok(sqlx::query_scalar!(r#"SELECT ist_today() AS "d!""#)
         .fetch_one(conn)
         .await?)
@@ -408,16 +422,7 @@ pub async fn record(ctx: &Ctx, input: PaymentInput) -> Result<PaymentRow, AppErr
             ),
         ));
     }
-    let now = state(&mut tx, pair).await?;
-    let open: Vec<OpenInvoice> = now
-        .open
-        .iter()
-        .map(|o| OpenInvoice {
-            id: o.invoice_id,
-            issued_on: o.issued_on.clone(),
-            due_paise: o.due_paise,
-        })
-        .collect();
+    let open = state(&mut tx, pair).await?.open_invoices();
     let (allocations, advance) = if chosen.is_empty() {
         ledger::allocate_oldest_first(&open, amount)
     } else {
@@ -459,14 +464,34 @@ pub async fn record(ctx: &Ctx, input: PaymentInput) -> Result<PaymentRow, AppErr
     .fetch_one(&mut *tx)
     .await?;
     insert_allocations(&mut tx, id, &allocations).await?;
-    // The shop's owner gets the receipt on WhatsApp (sent by the outbox worker),
-    // with what is still due after it.
-    let due = state(&mut tx, pair).await?.balance.max(0);
     let shown = if reference.is_empty() {
         method.label().to_string()
     } else {
         format!("{} {reference}", method.label())
     };
+    queue_receipt(&mut tx, id, pair, &shown).await?;
+    tx.commit().await?;
+    announce(ctx.state(), pair);
+    payment_row(ctx.db(), pair.0, id).await
+}
+
+/// Tells both sides' open pages that the account changed (after the commit).
+pub(super) fn announce(state: &crate::server::AppState, (d, r): Pair) {
+    state
+        .notifier
+        .send(crate::orders::live::Change::account(d, r));
+}
+
+/// Queues the receipt of payment `id` to the shop's owner on WhatsApp (sent by
+/// the outbox worker), with what is still due after it; `shown` is how it was
+/// paid ("UPI 4123…").
+pub(super) async fn queue_receipt(
+    conn: &mut PgConnection,
+    id: i64,
+    pair: Pair,
+    shown: &str,
+) -> Result<(), AppError> {
+    let due = state(conn, pair).await?.balance.max(0);
     sqlx::query!(
         "INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, document_kind, document_id)
          SELECT 'payment_received:' || p.id || ':' || u.id, COALESCE(u.phone, r.whatsapp), u.id, 'payment_received',
@@ -485,13 +510,12 @@ pub async fn record(ctx: &Ctx, input: PaymentInput) -> Result<PaymentRow, AppErr
         shown,
         due
     )
-    .execute(&mut *tx)
+    .execute(conn)
     .await?;
-    tx.commit().await?;
-    payment_row(ctx.db(), pair.0, id).await
+    Ok(())
 }
 
-async fn insert_allocations(
+pub(super) async fn insert_allocations(
     conn: &mut PgConnection,
     payment: i64,
     allocations: &[Allocation],
@@ -553,11 +577,16 @@ pub async fn reverse(ctx: &Ctx, payment_id: i64, reason: &str) -> Result<Payment
     .await?
     .ok_or_else(|| AppError::Conflict("This payment is already reversed.".into()))?;
     tx.commit().await?;
+    announce(ctx.state(), (d, p.retailer_id));
     payment_row(ctx.db(), d, id).await
 }
 
 /// A payment or reversal of distributor `d` with what it applied.
-async fn payment_row(db: &sqlx::PgPool, d: i64, id: i64) -> Result<PaymentRow, AppError> {
+pub(super) async fn payment_row(
+    db: &sqlx::PgPool,
+    d: i64,
+    id: i64,
+) -> Result<PaymentRow, AppError> {
     let mut rows = payment_rows(db, d, None, Some(id), None).await?;
     rows.pop().ok_or_else(|| not_found("Payment"))
 }
@@ -704,6 +733,7 @@ pub async fn account(ctx: &Ctx, other: i64, from: &str, to: &str) -> Result<Acco
         .collect();
     let now = state(&mut conn, pair).await?;
     let terms = terms(&mut conn, pair).await?;
+    let online = super::online::connected(&mut conn, pair.0).await?;
     drop(conn);
     let payments = payment_rows(ctx.db(), pair.0, Some(pair.1), None, Some(from)).await?;
     Ok(Account {
@@ -721,6 +751,7 @@ pub async fn account(ctx: &Ctx, other: i64, from: &str, to: &str) -> Result<Acco
         ageing: now.ageing,
         advance_paise: now.advance,
         terms,
+        online,
         payments,
     })
 }

@@ -28,9 +28,34 @@ use tokio_stream::wrappers::BroadcastStream;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
+    /// The order; 0 for an account change.
     pub order: i64,
     pub retailer: i64,
     pub distributor: i64,
+    /// The shop's account with the distributor changed (a payment, a
+    /// reversal): the khata's pages refetch.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub account: bool,
+}
+
+impl Change {
+    pub fn order(order: i64, retailer: i64, distributor: i64) -> Change {
+        Change {
+            order,
+            retailer,
+            distributor,
+            account: false,
+        }
+    }
+
+    pub fn account(distributor: i64, retailer: i64) -> Change {
+        Change {
+            order: 0,
+            retailer,
+            distributor,
+            account: true,
+        }
+    }
 }
 
 /// What this process hears from PostgreSQL: order changes, and organisations
@@ -188,11 +213,20 @@ pub async fn events(State(state): State<AppState>, parts: Parts) -> Response {
     let stream = BroadcastStream::new(state.hub.orders.subscribe())
         .filter_map(move |msg| async move {
             match msg {
-                Ok(c) if c.retailer == org || c.distributor == org => {
+                Ok(c) if c.account && (c.retailer == org || c.distributor == org) => {
+                    // The other side's id: the page of that account refetches.
+                    let other = if c.distributor == org {
+                        c.retailer
+                    } else {
+                        c.distributor
+                    };
                     Some(Ok::<_, std::convert::Infallible>(
-                        Event::default().event("order").data(c.order.to_string()),
+                        Event::default().event("account").data(other.to_string()),
                     ))
                 }
+                Ok(c) if c.retailer == org || c.distributor == org => Some(Ok(Event::default()
+                    .event("order")
+                    .data(c.order.to_string()))),
                 // A slow client missed some: tell it to refresh everything.
                 Err(_) => Some(Ok(Event::default().event("order").data("0"))),
                 _ => None,
@@ -243,11 +277,7 @@ mod tests {
 
     #[test]
     fn notifications_carry_one_change_or_a_batch() {
-        let one = Change {
-            order: 7,
-            retailer: 1,
-            distributor: 2,
-        };
+        let one = Change::order(7, 1, 2);
         assert_eq!(
             changes(r#"{"order":7,"retailer":1,"distributor":2}"#),
             vec![one]
@@ -256,5 +286,8 @@ mod tests {
         assert!(batch.len() < 8000, "fits a NOTIFY payload: {}", batch.len());
         assert_eq!(changes(&batch).len(), BATCH);
         assert!(changes("not json").is_empty());
+        let account = Change::account(2, 1);
+        let text = serde_json::to_string(&vec![account, one]).expect("json");
+        assert_eq!(changes(&text), vec![account, one]);
     }
 }

@@ -623,6 +623,29 @@ fn qr_modules(data: &str) -> Result<Vec<qrcode::Color>, PdfError> {
     Ok(canvas.into_colors())
 }
 
+/// A QR code as an SVG image (one path, a quiet zone of four modules), for a
+/// page to show: `title` names it for screen readers.
+pub fn qr_svg(data: &str, title: &str) -> Result<String, PdfError> {
+    let colors = qr_modules(data)?;
+    let n = (colors.len() as f64).sqrt() as usize;
+    let mut path = String::new();
+    for r in 0..n {
+        for c in 0..n {
+            if colors[r * n + c] == qrcode::Color::Dark {
+                path.push_str(&format!("M{} {}h1v1h-1z", c + 4, r + 4));
+            }
+        }
+    }
+    let size = n + 8;
+    let title: String = title
+        .chars()
+        .filter(|c| !matches!(c, '<' | '>' | '&' | '"'))
+        .collect();
+    Ok(format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" width="220" height="220" shape-rendering="crispEdges"><title>{title}</title><rect width="{size}" height="{size}" fill="#fff"/><path d="{path}" fill="#000"/></svg>"##
+    ))
+}
+
 fn grey(value: f32) -> Color {
     Color::Rgb(Rgb {
         r: value,

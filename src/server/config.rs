@@ -35,6 +35,33 @@ pub struct Config {
     pub whatsapp: WhatsAppConfig,
     /// Send last month's statements on the 1st (Asia/Kolkata).
     pub monthly_summaries: bool,
+    /// Online payments through a distributor's own Razorpay account (`[auromart.razorpay]`).
+    pub razorpay: RazorpayConfig,
+    /// How often the payment reminders look for invoices to remind about.
+    pub reminder_interval_secs: u64,
+}
+
+/// `[auromart.razorpay]`: where the Razorpay API is (tests point it at their
+/// fake). Each distributor connects its own account (keys and webhook secret,
+/// kept in the database), so no secret lives here.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RazorpayConfig {
+    pub api_base: String,
+    /// Each request gives up after this long.
+    pub timeout_secs: u64,
+    /// A payment link stays payable this many days.
+    pub link_days: u32,
+}
+
+impl Default for RazorpayConfig {
+    fn default() -> Self {
+        RazorpayConfig {
+            api_base: "https://api.razorpay.com".into(),
+            timeout_secs: 15,
+            link_days: 7,
+        }
+    }
 }
 
 /// `[auromart.whatsapp]`. With no phone number id or token, messages go to the
@@ -102,6 +129,8 @@ impl Default for Config {
             pincode_file: super::reference::default_pincode_file(),
             whatsapp: WhatsAppConfig::default(),
             monthly_summaries: true,
+            razorpay: RazorpayConfig::default(),
+            reminder_interval_secs: 600,
         }
     }
 }
@@ -224,6 +253,10 @@ impl Config {
         env_field!(whatsapp.poll_ms, "AUROMART_WHATSAPP_POLL_MS");
         env_field!(whatsapp.timeout_secs, "AUROMART_WHATSAPP_TIMEOUT_SECS");
         env_field!(monthly_summaries, "AUROMART_MONTHLY_SUMMARIES");
+        env_field!(razorpay.api_base, "AUROMART_RAZORPAY_API_BASE");
+        env_field!(razorpay.timeout_secs, "AUROMART_RAZORPAY_TIMEOUT_SECS");
+        env_field!(razorpay.link_days, "AUROMART_RAZORPAY_LINK_DAYS");
+        env_field!(reminder_interval_secs, "AUROMART_REMINDER_INTERVAL_SECS");
         let wa = &mut self.whatsapp;
         for (name, secret) in [
             ("AUROMART_WHATSAPP_TOKEN", &mut wa.token),

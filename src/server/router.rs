@@ -139,6 +139,14 @@ pub fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(crate::khata::routes::receipt_pdf),
         ),
         (
+            crate::khata::online::WEBHOOK_PATH,
+            axum::routing::post(crate::khata::online::receive),
+        ),
+        (
+            "/khata/{distributor}/{retailer}/pay",
+            get(crate::khata::online::pay_redirect),
+        ),
+        (
             "/khata/{distributor}/{retailer}/statement/{format}",
             get(crate::khata::routes::statement_download),
         ),

@@ -17,18 +17,21 @@ pub struct AppState {
     /// Its queue, until `spawn_workers` starts sending from it.
     pending: Arc<std::sync::Mutex<Option<crate::orders::live::Pending>>>,
     pub whatsapp: Arc<crate::whatsapp::transport::WhatsApp>,
+    /// Razorpay's API (each distributor's keys come with each call).
+    pub razorpay: Arc<crate::khata::razorpay::Razorpay>,
     /// Sessions resolved in the last moment (see `server::session_cache`).
     pub sessions: Arc<super::session_cache::SessionCache>,
 }
 
 impl AppState {
-    /// Fails only if the HTTP client for the WhatsApp API cannot be set up (TLS).
+    /// Fails only if an HTTP client (WhatsApp, Razorpay) cannot be set up (TLS).
     pub fn new(
         leptos_options: LeptosOptions,
         config: Config,
         db: PgPool,
     ) -> Result<Self, reqwest::Error> {
         let whatsapp = crate::whatsapp::transport::WhatsApp::from_config(&config)?;
+        let razorpay = crate::khata::razorpay::Razorpay::new(&config.razorpay)?;
         let (notifier, pending) = crate::orders::live::Notifier::new();
         let sessions = Arc::new(super::session_cache::SessionCache::new(
             std::time::Duration::from_millis(config.session_cache_ms),
@@ -41,6 +44,7 @@ impl AppState {
             notifier,
             pending: Arc::new(std::sync::Mutex::new(Some(pending))),
             whatsapp: Arc::new(whatsapp),
+            razorpay: Arc::new(razorpay),
             sessions,
         })
     }

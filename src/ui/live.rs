@@ -9,9 +9,16 @@ use leptos::prelude::*;
 #[derive(Clone, Copy)]
 pub struct OrdersVersion(pub RwSignal<u64>);
 
+/// Bumped whenever a shop's account of this organisation changes (a payment
+/// recorded or reversed, from the dashboard or the gateway's webhook).
+#[derive(Clone, Copy)]
+pub struct AccountsVersion(pub RwSignal<u64>);
+
 pub fn provide_live_orders() -> OrdersVersion {
     let version = OrdersVersion(RwSignal::new(0));
+    let accounts = AccountsVersion(RwSignal::new(0));
     provide_context(version);
+    provide_context(accounts);
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         {
@@ -24,8 +31,8 @@ pub fn provide_live_orders() -> OrdersVersion {
                     crate::ui::sleep_ms(50).await;
                 }
                 match owner {
-                    Some(owner) => owner.with(|| connect(version.0)),
-                    None => connect(version.0),
+                    Some(owner) => owner.with(|| connect(version.0, accounts.0)),
+                    None => connect(version.0, accounts.0),
                 }
             });
         }
@@ -50,8 +57,14 @@ pub fn orders_version() -> RwSignal<u64> {
         .unwrap_or_else(|| RwSignal::new(0))
 }
 
+pub fn accounts_version() -> RwSignal<u64> {
+    use_context::<AccountsVersion>()
+        .map(|v| v.0)
+        .unwrap_or_else(|| RwSignal::new(0))
+}
+
 #[cfg(feature = "hydrate")]
-fn connect(version: RwSignal<u64>) {
+fn connect(version: RwSignal<u64>, accounts: RwSignal<u64>) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
     let Ok(source) = web_sys::EventSource::new("/events") else {
@@ -62,13 +75,20 @@ fn connect(version: RwSignal<u64>) {
             version.update(|v| *v += 1);
         });
     let _ = source.add_event_listener_with_callback("order", on_order.as_ref().unchecked_ref());
+    let on_account =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_: web_sys::MessageEvent| {
+            accounts.update(|v| *v += 1);
+        });
+    let _ = source.add_event_listener_with_callback("account", on_account.as_ref().unchecked_ref());
     // After a dropped connection EventSource reconnects by itself; refetch then, in
     // case changes were missed while offline.
     let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
         version.update(|v| *v += 1);
+        accounts.update(|v| *v += 1);
     });
     source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     on_order.forget();
+    on_account.forget();
     on_open.forget();
     on_cleanup(move || source.close());
 }

@@ -19,7 +19,7 @@ impl Steps {
 }
 
 /// An accepted (invoiced) order; returns (order id, invoice id, invoice total).
-async fn invoiced(m: &Market, qty: i64) -> (i64, i64, i64) {
+pub(crate) async fn invoiced(m: &Market, qty: i64) -> (i64, i64, i64) {
     let order = m.order(qty).await["id"].as_i64().expect("order");
     let a = m.act(&m.distributor, order, "accept_deliver", "").await;
     assert!(a.status < 400, "{a:?}");
@@ -39,12 +39,12 @@ async fn invoiced(m: &Market, qty: i64) -> (i64, i64, i64) {
 }
 
 /// Rupees as the form takes them, from paise.
-fn rupees(paise: i64) -> String {
+pub(crate) fn rupees(paise: i64) -> String {
     format!("{}.{:02}", paise / 100, paise % 100)
 }
 
 #[allow(clippy::too_many_arguments)]
-fn payment(
+pub(crate) fn payment(
     retailer: i64,
     amount: &str,
     method: &str,
@@ -78,7 +78,7 @@ fn payment(
     form
 }
 
-async fn today(app: &TestApp) -> String {
+pub(crate) async fn today(app: &TestApp) -> String {
     sqlx::query_scalar!(r#"SELECT ist_today()::text AS "d!""#)
         .fetch_one(&app.db)
         .await
@@ -86,7 +86,7 @@ async fn today(app: &TestApp) -> String {
 }
 
 /// Records a payment received today.
-async fn pay(client: &Client, app: &TestApp, form: Vec<(String, String)>) -> Answer {
+pub(crate) async fn pay(client: &Client, app: &TestApp, form: Vec<(String, String)>) -> Answer {
     let day = today(app).await;
     let form = form
         .into_iter()
@@ -101,7 +101,7 @@ async fn pay(client: &Client, app: &TestApp, form: Vec<(String, String)>) -> Ans
     client.call("khata/record_payment", &form).await
 }
 
-async fn account(client: &Client, other: i64) -> Value {
+pub(crate) async fn account(client: &Client, other: i64) -> Value {
     client
         .call(
             "khata/account",
@@ -112,7 +112,7 @@ async fn account(client: &Client, other: i64) -> Value {
         .clone()
 }
 
-fn dues(a: &Value) -> Vec<(String, i64)> {
+pub(crate) fn dues(a: &Value) -> Vec<(String, i64)> {
     a["open"]
         .as_array()
         .map(|l| {
@@ -459,7 +459,7 @@ async fn terms_set_the_due_date_and_the_age_of_a_due() {
 }
 
 /// The account's figures from the raw rows, without the ledger's code.
-async fn recount(app: &TestApp, d: i64, r: i64) -> i64 {
+pub(crate) async fn recount(app: &TestApp, d: i64, r: i64) -> i64 {
     sqlx::query_scalar!(
         r#"SELECT (COALESCE((SELECT sum(CASE kind WHEN 'invoice' THEN total_paise ELSE -total_paise END)
                                FROM invoices WHERE distributor_id = $1 AND retailer_id = $2), 0)

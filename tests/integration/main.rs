@@ -6,6 +6,7 @@ mod audit;
 mod catalog;
 mod common;
 mod directory;
+mod gateway;
 mod gst_schedule;
 mod hardening;
 mod invoices;

@@ -6,7 +6,7 @@
 //! router's list of plain routes, so a new one without a case fails this test.
 
 use crate::common::trade::{Market, browse_form, order_form, sku_form};
-use crate::common::{Client, TestApp, pairs, spawn_app};
+use crate::common::{Client, TestApp, pairs, spawn_app_with};
 use auromart::domain::OrgKind;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -738,6 +738,38 @@ fn cases() -> Vec<Case> {
             tenancy: Rows,
         },
         Case {
+            endpoint: "khata/gateway",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: no_args,
+            tenancy: OwnOrgOnly(|_, _, t, v| v["key_id"].is_null() == (t != 0)),
+        },
+        // Disconnected, then connected again (the positive controls run in this order).
+        Case {
+            endpoint: "khata/disconnect_gateway",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: no_args,
+            tenancy: Creates,
+        },
+        Case {
+            endpoint: "khata/connect_gateway",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: |_, _| gateway_keys(),
+            tenancy: Creates,
+        },
+        Case {
+            endpoint: "khata/payment_link",
+            who: Kinds(PARTIES),
+            args: |w, k| {
+                let other = if k == OrgKind::Retailer {
+                    w.t0.distributor_org
+                } else {
+                    w.t0.retailer_org
+                };
+                pairs(&[("other_id", &other.to_string())])
+            },
+            tenancy: Rows,
+        },
+        Case {
             endpoint: "khata/set_default_days",
             who: Kinds(&[OrgKind::Distributor]),
             args: |_, _| pairs(&[("days", "20")]),
@@ -924,9 +956,27 @@ fn cases() -> Vec<Case> {
     ]
 }
 
+/// The fake Razorpay merchant's keys, as the connect form sends them.
+fn gateway_keys() -> Vec<(String, String)> {
+    use crate::common::fake_razorpay::{KEY_ID, KEY_SECRET, WEBHOOK_SECRET};
+    pairs(&[
+        ("key_id", KEY_ID),
+        ("key_secret", KEY_SECRET),
+        ("webhook_secret", WEBHOOK_SECRET),
+    ])
+}
+
 async fn world() -> World {
-    let app = spawn_app().await;
+    let fake = crate::common::fake_razorpay::FakeRazorpay::start().await;
+    let mut config = auromart::server::config::Config::default();
+    fake.configure(&mut config);
+    let app = spawn_app_with(config).await;
     let t0 = app.market(100, 50).await;
+    // Distributor 0 takes payments online.
+    t0.distributor
+        .call("khata/connect_gateway", &gateway_keys())
+        .await
+        .ok();
     // Tenant 1: the same kinds, nothing linked or stocked, retailer in another pincode.
     let t1 = app.parties(110, true).await;
     // Pending requests across tenants: distributor 1 asks manufacturer 0, manufacturer 1 invites distributor 0.
@@ -1358,6 +1408,21 @@ fn route_cases() -> Vec<RouteCase> {
             url: |r, _, _| format!("/khata/receipts/{}/pdf", r.w.payment),
         },
         RouteCase {
+            path: auromart::khata::online::WEBHOOK_PATH,
+            who: Signed,
+            tenancy: None,
+            url: |r, _, _| format!("/webhooks/razorpay/{}", r.w.t0.distributor_org),
+        },
+        RouteCase {
+            path: "/khata/{distributor}/{retailer}/pay",
+            who: Kinds(&[OrgKind::Retailer]),
+            tenancy: Rows,
+            url: |r, kind, caller| {
+                let (d, rt) = curious_pair(r, kind, caller);
+                format!("/khata/{d}/{rt}/pay")
+            },
+        },
+        RouteCase {
             path: "/khata/{distributor}/{retailer}/statement/{format}",
             who: Kinds(PARTIES),
             tenancy: Rows,
@@ -1484,12 +1549,12 @@ async fn every_plain_route_refuses_the_wrong_caller() {
                     let url = (case.url)(&r, OrgKind::Retailer, 0);
                     let get = status_of(c, &url).await;
                     assert!(
-                        matches!(get, 401 | 403),
+                        matches!(get, 401 | 403 | 405),
                         "{path} GET without the token: {get}"
                     );
                     let post = c
                         .http
-                        .post(format!("{}{}", c.base, path))
+                        .post(format!("{}{url}", c.base))
                         .header("Content-Type", "application/json")
                         .body(r#"{"object":"whatsapp_business_account","entry":[]}"#)
                         .send()

@@ -327,11 +327,11 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
         return Err(internal("reservation count mismatch under lock"));
     }
     tx.commit().await?;
-    ctx.state().notifier.send(Change {
-        order: order_id,
-        retailer: ctx.user().org_id,
-        distributor: order.distributor_id,
-    });
+    ctx.state().notifier.send(Change::order(
+        order_id,
+        ctx.user().org_id,
+        order.distributor_id,
+    ));
     Ok(OrderSummary {
         id: order_id,
         retailer_id: ctx.user().org_id,

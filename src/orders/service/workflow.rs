@@ -114,11 +114,11 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
     enqueue(&mut tx, id, next, new_mode, by_retailer, reason).await?;
     let detail = load_detail(&mut tx, id).await?;
     tx.commit().await?;
-    ctx.state().notifier.send(Change {
-        order: id,
-        retailer: detail.order.retailer_id,
-        distributor: detail.order.distributor_id,
-    });
+    ctx.state().notifier.send(Change::order(
+        id,
+        detail.order.retailer_id,
+        detail.order.distributor_id,
+    ));
     Ok(detail)
 }
 

@@ -2,6 +2,7 @@
 //! HTTP clients that call server functions the way the browser does.
 
 pub mod fake_graph;
+pub mod fake_razorpay;
 pub mod trade;
 
 use auromart::domain::OrgKind;
