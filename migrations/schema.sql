@@ -942,7 +942,15 @@ CREATE TABLE public.orders (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     round_off boolean DEFAULT false NOT NULL,
-    request_hash bytea
+    request_hash bytea,
+    hold_kind text,
+    hold_reason text,
+    hold_released_by bigint,
+    hold_released_at timestamp with time zone,
+    CONSTRAINT orders_hold_kind_check CHECK ((hold_kind = ANY (ARRAY['credit_limit'::text, 'overdue'::text]))),
+    CONSTRAINT orders_hold_reason CHECK (((hold_kind IS NULL) = (hold_reason IS NULL))),
+    CONSTRAINT orders_hold_reason_check CHECK ((length(hold_reason) <= 300)),
+    CONSTRAINT orders_hold_release CHECK (((hold_released_at IS NULL) OR (hold_kind IS NOT NULL)))
 );
 
 CREATE SEQUENCE public.orders_id_seq
@@ -998,6 +1006,8 @@ CREATE TABLE public.organisations (
     identity_consent_changed_at timestamp with time zone,
     staff_long_downloads boolean DEFAULT true NOT NULL,
     default_due_days integer DEFAULT 15 NOT NULL,
+    hold_overdue_days integer,
+    reminder_days smallint[] DEFAULT '{}'::smallint[] NOT NULL,
     CONSTRAINT organisations_address_line_check CHECK (((length(address_line) >= 2) AND (length(address_line) <= 300))),
     CONSTRAINT organisations_approval_check CHECK ((approval = ANY (ARRAY['pending'::text, 'active'::text, 'suspended'::text]))),
     CONSTRAINT organisations_check CHECK (((kind = 'retailer'::text) OR (kind = 'platform'::text) OR (gstin IS NOT NULL))),
@@ -1005,11 +1015,13 @@ CREATE TABLE public.organisations (
     CONSTRAINT organisations_city_check CHECK (((length(city) >= 2) AND (length(city) <= 100))),
     CONSTRAINT organisations_default_due_days_check CHECK (((default_due_days >= 0) AND (default_due_days <= 365))),
     CONSTRAINT organisations_gstin_check CHECK ((gstin ~ '^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$'::text)),
+    CONSTRAINT organisations_hold_overdue_days_check CHECK (((hold_overdue_days >= 0) AND (hold_overdue_days <= 365))),
     CONSTRAINT organisations_identity_consent_retailer CHECK (((NOT shares_identity_with_brands) OR (kind = 'retailer'::text))),
     CONSTRAINT organisations_invoice_prefix_check CHECK ((invoice_prefix ~ '^[A-Z0-9]{1,5}$'::text)),
     CONSTRAINT organisations_kind_check CHECK ((kind = ANY (ARRAY['retailer'::text, 'distributor'::text, 'manufacturer'::text, 'platform'::text]))),
     CONSTRAINT organisations_legal_name_check CHECK (((length(legal_name) >= 2) AND (length(legal_name) <= 200))),
     CONSTRAINT organisations_pincode_check CHECK ((pincode ~ '^[1-9][0-9]{5}$'::text)),
+    CONSTRAINT organisations_reminder_days_check CHECK (((cardinality(reminder_days) <= 6) AND ('-30'::integer <= ALL (reminder_days)) AND (90 >= ALL (reminder_days)))),
     CONSTRAINT organisations_state_code_check CHECK (((state_code >= 1) AND (state_code <= 38))),
     CONSTRAINT organisations_trade_name_check CHECK (((length(trade_name) >= 2) AND (length(trade_name) <= 200))),
     CONSTRAINT organisations_upi_id_check CHECK ((upi_id ~ '^[a-z0-9._-]{2,200}@[a-z]{2,64}$'::text)),
@@ -1132,6 +1144,12 @@ ALTER TABLE public.payment_links ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+CREATE TABLE public.payment_reminders (
+    invoice_id bigint NOT NULL,
+    day_offset smallint NOT NULL,
+    sent_on date NOT NULL
 );
 
 CREATE TABLE public.payments (
@@ -1592,6 +1610,9 @@ ALTER TABLE ONLY public.payment_links
 ALTER TABLE ONLY public.payment_links
     ADD CONSTRAINT payment_links_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.payment_reminders
+    ADD CONSTRAINT payment_reminders_pkey PRIMARY KEY (invoice_id, day_offset);
+
 ALTER TABLE ONLY public.payments
     ADD CONSTRAINT payments_distributor_id_request_key_key UNIQUE (distributor_id, request_key);
 
@@ -1703,6 +1724,8 @@ CREATE INDEX invoices_account ON public.invoices USING btree (distributor_id, re
 
 CREATE INDEX invoices_distributor_idx ON public.invoices USING btree (distributor_id, issued_on DESC, id DESC);
 
+CREATE INDEX invoices_due ON public.invoices USING btree (COALESCE(due_on, issued_on)) WHERE (kind = 'invoice'::text);
+
 CREATE INDEX invoices_refers_to ON public.invoices USING btree (refers_to) WHERE (refers_to IS NOT NULL);
 
 CREATE INDEX invoices_retailer_idx ON public.invoices USING btree (retailer_id, issued_on DESC, id DESC);
@@ -1724,6 +1747,8 @@ CREATE INDEX orders_daily_retailer ON public.orders_daily USING btree (retailer_
 CREATE INDEX orders_distributor_idx ON public.orders USING btree (distributor_id, created_at DESC);
 
 CREATE INDEX orders_distributor_state_idx ON public.orders USING btree (distributor_id, state, created_at DESC);
+
+CREATE INDEX orders_held ON public.orders USING btree (distributor_id, retailer_id) WHERE ((hold_kind IS NOT NULL) AND (hold_released_at IS NULL));
 
 CREATE INDEX orders_monthly_month ON public.orders_monthly USING btree (month) INCLUDE (distributor_id, retailer_id, stage, orders, lines, total_paise, last_day);
 
@@ -1943,6 +1968,9 @@ ALTER TABLE ONLY public.orders
     ADD CONSTRAINT orders_distributor_id_fkey FOREIGN KEY (distributor_id) REFERENCES public.organisations(id);
 
 ALTER TABLE ONLY public.orders
+    ADD CONSTRAINT orders_hold_released_by_fkey FOREIGN KEY (hold_released_by) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.orders
     ADD CONSTRAINT orders_placed_by_fkey FOREIGN KEY (placed_by) REFERENCES public.users(id);
 
 ALTER TABLE ONLY public.orders
@@ -1983,6 +2011,9 @@ ALTER TABLE ONLY public.payment_links
 
 ALTER TABLE ONLY public.payment_links
     ADD CONSTRAINT payment_links_retailer_id_fkey FOREIGN KEY (retailer_id) REFERENCES public.organisations(id);
+
+ALTER TABLE ONLY public.payment_reminders
+    ADD CONSTRAINT payment_reminders_invoice_id_fkey FOREIGN KEY (invoice_id) REFERENCES public.invoices(id);
 
 ALTER TABLE ONLY public.payments
     ADD CONSTRAINT payments_distributor_id_fkey FOREIGN KEY (distributor_id) REFERENCES public.organisations(id);

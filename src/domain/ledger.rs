@@ -290,6 +290,192 @@ pub fn running(opening: i64, entries: &[(EntryKind, i64)]) -> Vec<i64> {
         .collect()
 }
 
+/// Why a new order waits for the distributor's approval instead of going
+/// straight to its list: shown to both sides, never a silent refusal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Hold {
+    /// The order would take what the shop owes plus its orders awaiting
+    /// acceptance past its credit limit.
+    CreditLimit {
+        owed_paise: i64,
+        open_orders_paise: i64,
+        order_paise: i64,
+        limit_paise: i64,
+    },
+    /// The shop has dues more than `limit_days` past their due date.
+    Overdue {
+        overdue_paise: i64,
+        /// The oldest due's days past its due date.
+        days: i64,
+        limit_days: i32,
+    },
+}
+
+impl Hold {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Hold::CreditLimit { .. } => "credit_limit",
+            Hold::Overdue { .. } => "overdue",
+        }
+    }
+
+    /// What the account would come to with this order (credit limit holds).
+    pub fn exposure_paise(&self) -> i64 {
+        match self {
+            Hold::CreditLimit {
+                owed_paise,
+                open_orders_paise,
+                order_paise,
+                ..
+            } => owed_paise + open_orders_paise + order_paise,
+            Hold::Overdue { .. } => 0,
+        }
+    }
+
+    /// The reason as both sides read it.
+    pub fn reason(&self) -> String {
+        use super::money::Paise;
+        match self {
+            Hold::CreditLimit {
+                owed_paise,
+                open_orders_paise,
+                order_paise,
+                limit_paise,
+            } => format!(
+                "Over the credit limit: {} owed + {} in orders awaiting acceptance + this order {} = {}, limit {}",
+                Paise(*owed_paise),
+                Paise(*open_orders_paise),
+                Paise(*order_paise),
+                Paise(self.exposure_paise()),
+                Paise(*limit_paise)
+            ),
+            Hold::Overdue {
+                overdue_paise,
+                days,
+                limit_days,
+            } => format!(
+                "{} is overdue, the oldest by {days} days (more than {limit_days} days past due)",
+                Paise(*overdue_paise)
+            ),
+        }
+    }
+}
+
+/// What the credit check knows about an account when an order comes in.
+#[derive(Debug, Clone, Default)]
+pub struct CreditFacts {
+    /// None: no limit.
+    pub limit_paise: Option<i64>,
+    /// Hold when a due is more than this many days late; None: never.
+    pub hold_overdue_days: Option<i32>,
+    /// Today's balance (negative: an advance).
+    pub balance_paise: i64,
+    /// Orders placed and not yet accepted (not yet invoiced).
+    pub open_orders_paise: i64,
+    /// Each open due: (days past its due date, paise).
+    pub dues: Vec<(i64, i64)>,
+}
+
+/// Whether an order of `order_paise` is held, and why. Long-overdue dues come
+/// first (the more serious reason); an advance counts towards the limit.
+pub fn credit_hold(f: &CreditFacts, order_paise: i64) -> Option<Hold> {
+    if let Some(limit_days) = f.hold_overdue_days {
+        let late: Vec<&(i64, i64)> = f
+            .dues
+            .iter()
+            .filter(|(days, due)| *days > i64::from(limit_days) && *due > 0)
+            .collect();
+        if let Some(days) = late.iter().map(|(d, _)| *d).max() {
+            return Some(Hold::Overdue {
+                overdue_paise: late.iter().map(|(_, p)| p).sum(),
+                days,
+                limit_days,
+            });
+        }
+    }
+    let limit = f.limit_paise?;
+    let hold = Hold::CreditLimit {
+        owed_paise: f.balance_paise,
+        open_orders_paise: f.open_orders_paise,
+        order_paise,
+        limit_paise: limit,
+    };
+    (hold.exposure_paise() > limit).then_some(hold)
+}
+
+/// At most this many reminder days per distributor.
+pub const MAX_REMINDER_DAYS: usize = 6;
+
+/// Reminder days as the distributor types them, relative to each invoice's due
+/// date: "-3, 0, 7, 15" (three days before, on the day, 7 and 15 days after).
+/// Sorted, without repeats; empty: no reminders.
+pub fn parse_reminder_days(text: &str) -> Result<Vec<i16>, String> {
+    let mut days = Vec::new();
+    for part in text
+        .split([',', ' ', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let n: i16 = part
+            .trim_start_matches('+')
+            .parse()
+            .map_err(|_| format!("{part:?} is not a number of days"))?;
+        if !(-30..=90).contains(&n) {
+            return Err(format!(
+                "{n}: use days from -30 (before the due date) to 90 (after it)"
+            ));
+        }
+        days.push(n);
+    }
+    days.sort_unstable();
+    days.dedup();
+    if days.len() > MAX_REMINDER_DAYS {
+        return Err(format!("At most {MAX_REMINDER_DAYS} reminders per invoice"));
+    }
+    Ok(days)
+}
+
+/// "3 days before, on the due date, 7 and 15 days after the due date".
+pub fn describe_reminder_days(days: &[i16]) -> String {
+    fn list(v: &[String]) -> String {
+        match v {
+            [] => String::new(),
+            [one] => one.clone(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        }
+    }
+    let before: Vec<String> = days
+        .iter()
+        .filter(|d| **d < 0)
+        .map(|d| (-d).to_string())
+        .collect();
+    let after: Vec<String> = days
+        .iter()
+        .filter(|d| **d > 0)
+        .map(|d| d.to_string())
+        .collect();
+    let day = |v: &[String]| if v == ["1"] { "day" } else { "days" };
+    let mut parts = Vec::new();
+    if !before.is_empty() {
+        parts.push(format!("{} {} before", list(&before), day(&before)));
+    }
+    if days.contains(&0) {
+        parts.push("on the due date".to_string());
+    }
+    if !after.is_empty() {
+        parts.push(format!(
+            "{} {} after the due date",
+            list(&after),
+            day(&after)
+        ));
+    }
+    if parts.is_empty() {
+        "never".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,6 +490,96 @@ mod tests {
 
     fn alloc(invoice_id: i64, paise: i64) -> Allocation {
         Allocation { invoice_id, paise }
+    }
+
+    #[test]
+    fn reminder_days_are_read_and_said_plainly() {
+        assert_eq!(parse_reminder_days("-3, 0, 7, 15"), Ok(vec![-3, 0, 7, 15]));
+        assert_eq!(parse_reminder_days("15 7 +7 -3"), Ok(vec![-3, 7, 15]));
+        assert_eq!(parse_reminder_days("  "), Ok(vec![]));
+        assert!(parse_reminder_days("soon").is_err());
+        assert!(parse_reminder_days("-31").is_err());
+        assert!(parse_reminder_days("91").is_err());
+        assert!(parse_reminder_days("1,2,3,4,5,6,7").is_err());
+        assert_eq!(
+            describe_reminder_days(&[-3, 0, 7, 15]),
+            "3 days before, on the due date, 7 and 15 days after the due date"
+        );
+        assert_eq!(
+            describe_reminder_days(&[-1, 1, 2, 3]),
+            "1 day before, 1, 2 and 3 days after the due date"
+        );
+        assert_eq!(describe_reminder_days(&[]), "never");
+    }
+
+    #[test]
+    // Rupees_paise, as the amounts read on paper.
+    #[allow(clippy::inconsistent_digit_grouping)]
+    fn an_order_past_the_limit_or_with_old_dues_is_held() {
+        let facts = CreditFacts {
+            limit_paise: Some(50_000_00),
+            hold_overdue_days: None,
+            balance_paise: 30_000_00,
+            open_orders_paise: 15_000_00,
+            dues: vec![(40, 30_000_00)],
+        };
+        // ₹30,000 owed + ₹15,000 awaiting + ₹5,000 = the limit exactly: not held.
+        assert_eq!(credit_hold(&facts, 5_000_00), None);
+        let held = credit_hold(&facts, 5_000_01).expect("held");
+        assert_eq!(held.kind(), "credit_limit");
+        assert_eq!(held.exposure_paise(), 50_000_01);
+        assert_eq!(
+            held.reason(),
+            "Over the credit limit: ₹30,000.00 owed + ₹15,000.00 in orders awaiting acceptance + this order ₹5,000.01 = ₹50,000.01, limit ₹50,000.00"
+        );
+        // An advance makes room.
+        let advance = CreditFacts {
+            balance_paise: -10_000_00,
+            dues: vec![],
+            ..facts.clone()
+        };
+        assert_eq!(credit_hold(&advance, 45_000_00), None);
+        // A limit of zero: cash only, every credit order waits.
+        let cash_only = CreditFacts {
+            limit_paise: Some(0),
+            balance_paise: 0,
+            open_orders_paise: 0,
+            ..facts.clone()
+        };
+        assert!(credit_hold(&cash_only, 1).is_some());
+        // Dues more than 30 days late hold any order, even within the limit.
+        let late = CreditFacts {
+            hold_overdue_days: Some(30),
+            dues: vec![
+                (45, 12_000_00),
+                (31, 3_000_00),
+                (30, 1_000_00),
+                (-5, 9_000_00),
+            ],
+            ..facts.clone()
+        };
+        let held = credit_hold(&late, 1_00).expect("held");
+        assert_eq!(
+            held,
+            Hold::Overdue {
+                overdue_paise: 15_000_00,
+                days: 45,
+                limit_days: 30
+            }
+        );
+        assert_eq!(
+            held.reason(),
+            "₹15,000.00 is overdue, the oldest by 45 days (more than 30 days past due)"
+        );
+        // Exactly N days late is not "more than N".
+        let on_the_day = CreditFacts {
+            dues: vec![(30, 1_000_00)],
+            limit_paise: None,
+            ..late
+        };
+        assert_eq!(credit_hold(&on_the_day, 1_00), None);
+        // No limit and no overdue rule: never held.
+        assert_eq!(credit_hold(&CreditFacts::default(), i64::MAX / 4), None);
     }
 
     #[test]

@@ -106,3 +106,32 @@ pub async fn payment_link(other_id: i64, invoice_id: Option<i64>) -> Result<PayL
     let ctx = crate::server::Ctx::require_active(&OrgKind::PARTIES).await?;
     super::online::link(&ctx, other_id, invoice_id).await
 }
+
+/// Hold a shop's new orders while a due is more than this many days late
+/// (empty: never). Owner only.
+#[server(endpoint = "khata/set_hold_days")]
+pub async fn set_hold_days(days: String) -> Result<Option<i32>, AppError> {
+    let ctx = crate::server::Ctx::require(&[OrgKind::Distributor])
+        .await?
+        .owner_only()?;
+    super::service::set_hold_days(&ctx, &days).await
+}
+
+/// Let an order held for credit through, once. The distributor's owner only.
+#[server(endpoint = "khata/approve_held_order")]
+pub async fn approve_held_order(order_id: i64) -> Result<(), AppError> {
+    let ctx = crate::server::Ctx::require_active(&[OrgKind::Distributor])
+        .await?
+        .owner_only()?;
+    super::holds::approve(&ctx, order_id).await
+}
+
+/// The days around each invoice's due date on which shops get a WhatsApp
+/// reminder ("-3, 0, 7, 15"; empty: never). Owner only.
+#[server(endpoint = "khata/set_reminder_days")]
+pub async fn set_reminder_days(days: String) -> Result<Vec<i16>, AppError> {
+    let ctx = crate::server::Ctx::require(&[OrgKind::Distributor])
+        .await?
+        .owner_only()?;
+    super::service::set_reminder_days(&ctx, &days).await
+}

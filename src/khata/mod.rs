@@ -9,12 +9,16 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod holds;
+#[cfg(feature = "ssr")]
 pub mod online;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod razorpay;
 #[cfg(feature = "ssr")]
 pub mod receipt;
+#[cfg(feature = "ssr")]
+pub mod reminders;
 #[cfg(feature = "ssr")]
 pub mod routes;
 #[cfg(feature = "ssr")]
@@ -229,6 +233,12 @@ pub struct Receivables {
     pub collected_this_month_paise: i64,
     /// Every shop with a balance or history, most overdue first.
     pub accounts: Vec<AccountRow>,
+    /// Days a shop has to pay, unless its own terms say otherwise.
+    pub default_due_days: i32,
+    /// New orders are held while a due is more than this many days late (None: never).
+    pub hold_overdue_days: Option<i32>,
+    /// Days relative to the due date on which shops are reminded (empty: never).
+    pub reminder_days: Vec<i16>,
 }
 
 /// A distributor's payment gateway as its page shows it (never the secrets).

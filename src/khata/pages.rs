@@ -5,7 +5,7 @@
 
 use super::api::{
     ConnectGateway, DisconnectGateway, PaymentLink, RecordPayment, ReversePayment, SetDefaultDays,
-    SetTerms, get_account, get_gateway, get_receivables, my_accounts,
+    SetHoldDays, SetReminderDays, SetTerms, get_account, get_gateway, get_receivables, my_accounts,
 };
 use super::{Account, AccountRow, Method};
 use crate::auth::CurrentUser;
@@ -127,7 +127,19 @@ fn balance_text(paise: i64) -> String {
 #[component]
 fn ReceivablesView(owner: bool) -> impl IntoView {
     let set_days = ServerAction::<SetDefaultDays>::new();
-    let data = Resource::new(move || accounts_version().get(), |_| get_receivables());
+    let set_hold = ServerAction::<SetHoldDays>::new();
+    let set_reminders = ServerAction::<SetReminderDays>::new();
+    let data = Resource::new(
+        move || {
+            (
+                accounts_version().get(),
+                set_days.version().get(),
+                set_hold.version().get(),
+                set_reminders.version().get(),
+            )
+        },
+        |_| get_receivables(),
+    );
     view! {
         <RoleNav kind=OrgKind::Distributor />
         <h1>"Accounts"</h1>
@@ -154,6 +166,28 @@ fn ReceivablesView(owner: bool) -> impl IntoView {
                                     </div>
                                 </div>
                                 <AgeingCards ageing=r.ageing />
+                                <p class="muted" data-test="credit-rules">
+                                    {format!(
+                                        "Invoices are due {} days after their date. {}",
+                                        r.default_due_days,
+                                        match r.hold_overdue_days {
+                                            Some(n) => {
+                                                format!(
+                                                    "New orders from a shop with a due more than {n} days late wait for your approval.",
+                                                )
+                                            }
+                                            None => "Orders are never held for late payment.".into(),
+                                        },
+                                    )}
+                                </p>
+                                <p class="muted" data-test="reminder-rules">
+                                    {format!(
+                                        "WhatsApp reminders: {}.",
+                                        crate::domain::ledger::describe_reminder_days(
+                                            &r.reminder_days,
+                                        ),
+                                    )}
+                                </p>
                             </section>
                             {if r.accounts.is_empty() {
                                 view! {
@@ -199,6 +233,68 @@ fn ReceivablesView(owner: bool) -> impl IntoView {
                             "days-saved",
                             set_days,
                             |d| Some(format!("New invoices are due {d} days after their date.")),
+                        )}
+                    </section>
+                    <section class="card">
+                        <h2>"Payment reminders"</h2>
+                        <p class="muted">
+                            "Shops get a WhatsApp reminder of what is still due on these days, counted from each invoice's due date: -3 is three days before, 0 the day itself, 7 a week after. Each reminder goes once, none once paid, none to a shop that replied STOP. Leave it empty for no reminders."
+                        </p>
+                        <ActionForm
+                            action=set_reminders
+                            attr:class="inline"
+                            attr:data-test="reminder-form"
+                        >
+                            <input
+                                name="days"
+                                placeholder="-3, 0, 7, 15"
+                                aria-label="Reminder days"
+                            />
+                            <button type="submit">"Save"</button>
+                        </ActionForm>
+                        {action_banner(
+                            "reminders-saved",
+                            set_reminders,
+                            |d| {
+                                Some(
+                                    format!(
+                                        "Reminders: {}.",
+                                        crate::domain::ledger::describe_reminder_days(d),
+                                    ),
+                                )
+                            },
+                        )}
+                    </section>
+                    <section class="card">
+                        <h2>"Hold orders of late payers"</h2>
+                        <p class="muted">
+                            "A shop's new order waits for your approval while one of its dues is more than this many days past its due date. Leave it empty to never hold. A shop's credit limit is set on its account."
+                        </p>
+                        <ActionForm action=set_hold attr:class="inline" attr:data-test="hold-form">
+                            <input
+                                name="days"
+                                type="number"
+                                min="0"
+                                max="365"
+                                aria-label="Days late"
+                            />
+                            <button type="submit">"Save"</button>
+                        </ActionForm>
+                        {action_banner(
+                            "hold-saved",
+                            set_hold,
+                            |d| {
+                                Some(
+                                    match d {
+                                        Some(n) => {
+                                            format!(
+                                                "Orders from shops with dues more than {n} days late now wait for your approval.",
+                                            )
+                                        }
+                                        None => "Orders are no longer held for late payment.".into(),
+                                    },
+                                )
+                            },
                         )}
                     </section>
                 }
@@ -780,7 +876,7 @@ fn TermsForm(a: Account, terms: ServerAction<SetTerms>) -> impl IntoView {
         .unwrap_or_default();
     view! {
         <section class="card">
-            <h2>"Terms for this shop"</h2>
+            <h2 id="terms">"Terms for this shop"</h2>
             <ActionForm action=terms attr:data-test="terms-form">
                 <input type="hidden" name="retailer_id" value=a.retailer_id.to_string() />
                 <label class="field">
@@ -863,8 +959,7 @@ fn GatewayCard() -> impl IntoView {
                 "gateway-saved",
                 connect,
                 |g| {
-                    g
-                        .key_id
+                    g.key_id
                         .as_ref()
                         .map(|k| format!("Razorpay {k} is connected: shops can pay online."))
                 },

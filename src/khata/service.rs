@@ -510,8 +510,9 @@ pub(super) async fn queue_receipt(
         shown,
         due
     )
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    super::reminders::skip_pending(conn, pair).await?;
     Ok(())
 }
 
@@ -839,11 +840,20 @@ pub async fn receivables(ctx: &Ctx) -> Result<Receivables, AppError> {
             *sum += x;
         }
     }
+    let settings = sqlx::query!(
+        "SELECT default_due_days, hold_overdue_days, reminder_days FROM organisations WHERE id = $1",
+        ctx.user().org_id
+    )
+    .fetch_one(ctx.db())
+    .await?;
     Ok(Receivables {
         total_paise: accounts.iter().map(|a| a.balance_paise.max(0)).sum(),
         ageing,
         collected_this_month_paise: collected,
         accounts,
+        default_due_days: settings.default_due_days,
+        hold_overdue_days: settings.hold_overdue_days,
+        reminder_days: settings.reminder_days,
     })
 }
 
@@ -906,7 +916,14 @@ pub async fn set_terms(
     .execute(&mut *tx)
     .await?;
     let t = terms(&mut tx, pair).await?;
+    // A raised limit lets through the held orders that now fit.
+    let released = super::holds::recheck(&mut tx, pair, ctx.user().user_id).await?;
     tx.commit().await?;
+    for order in released {
+        ctx.state()
+            .notifier
+            .send(crate::orders::live::Change::order(order, pair.1, pair.0));
+    }
     Ok(t)
 }
 
@@ -920,6 +937,49 @@ pub async fn set_default_days(ctx: &Ctx, days: i32) -> Result<i32, AppError> {
         "UPDATE organisations SET default_due_days = $2, updated_at = now() WHERE id = $1",
         ctx.user().org_id,
         days
+    )
+    .execute(ctx.db())
+    .await?;
+    Ok(days)
+}
+
+/// Hold a shop's new orders while a due is more than `days` past its due date
+/// (empty: never). Owner only.
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn set_hold_days(ctx: &Ctx, days: &str) -> Result<Option<i32>, AppError> {
+    let days = match days.trim() {
+        "" => None,
+        t => Some(
+            t.parse::<i32>()
+                .ok()
+                .filter(|n| (0..=365).contains(n))
+                .ok_or_else(|| {
+                    AppError::field(
+                        "days",
+                        "Enter 0 to 365 days, or leave it empty to never hold",
+                    )
+                })?,
+        ),
+    };
+    sqlx::query!(
+        "UPDATE organisations SET hold_overdue_days = $2, updated_at = now() WHERE id = $1",
+        ctx.user().org_id,
+        days
+    )
+    .execute(ctx.db())
+    .await?;
+    Ok(days)
+}
+
+/// The days, relative to each invoice's due date, on which shops are reminded
+/// on WhatsApp ("-3, 0, 7": empty for none). Owner only.
+#[tracing::instrument(skip_all, fields(org = ctx.user().org_id, user = ctx.user().user_id))]
+pub async fn set_reminder_days(ctx: &Ctx, days: &str) -> Result<Vec<i16>, AppError> {
+    let days = ledger::parse_reminder_days(days).map_err(|e| AppError::field("days", e))?;
+    sqlx::query!(
+        "UPDATE organisations SET reminder_days = $2, updated_at = now() WHERE id = $1",
+        ctx.user().org_id,
+        &days
     )
     .execute(ctx.db())
     .await?;

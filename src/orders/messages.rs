@@ -4,6 +4,14 @@
 
 use crate::domain::order::OrderState;
 
+/// The distributor's alert for an order held for approval, by the reason.
+pub fn held_template(hold: &crate::domain::ledger::Hold) -> &'static str {
+    match hold {
+        crate::domain::ledger::Hold::CreditLimit { .. } => "order_held_limit",
+        crate::domain::ledger::Hold::Overdue { .. } => "order_held_overdue",
+    }
+}
+
 /// The template sent when an order reaches `state` (None: no message): to the
 /// distributor's people for "placed", to the retailer after that. `delivery`:
 /// the order is (or, when placed, can be) delivered to the shop.

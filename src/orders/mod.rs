@@ -138,6 +138,8 @@ pub struct OrderSummary {
     pub placed: String,
     /// The distributor delivers to the retailer's pincode (else pickup only).
     pub deliverable: bool,
+    /// Held for the distributor's approval, and why (None: not held, or let through).
+    pub held: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -198,9 +198,11 @@ fn OrderCard(order: OrderSummary, kind: OrgKind, act: ServerAction<ActOnOrder>) 
     let party = Party::from(kind);
     let state = order.state;
     let mode = order.delivery_mode;
+    let held = order.held.clone();
     let quick: Vec<OrderAction> = available_actions(state, mode, party)
         .into_iter()
         .filter(|a| !a.needs_reason(state) && possible(*a, order.deliverable))
+        .filter(|a| held.is_none() || !matches!(a, OrderAction::Accept(_)))
         .collect();
     let other = if kind == OrgKind::Retailer {
         order.distributor_name.clone()
@@ -226,6 +228,14 @@ fn OrderCard(order: OrderSummary, kind: OrgKind, act: ServerAction<ActOnOrder>) 
                     money(order.total_paise),
                 )} {mode.map(|m| format!(" · {}", m.label()))}
             </div>
+            {held
+                .map(|why| {
+                    view! {
+                        <p class="hold" data-test="held">
+                            {format!("Waiting for the distributor's approval: {why}")}
+                        </p>
+                    }
+                })}
             {(!quick.is_empty())
                 .then(|| {
                     view! {
@@ -249,23 +259,29 @@ fn OrderCard(order: OrderSummary, kind: OrgKind, act: ServerAction<ActOnOrder>) 
 /// One order: lines, totals, the actions the caller may take and the timeline.
 #[component]
 pub fn OrderPage() -> impl IntoView {
-    gated(
-        "Order",
-        &[OrgKind::Retailer, OrgKind::Distributor],
-        |u| view! { <OrderView kind=u.org_kind /> },
-    )
+    gated("Order", &[OrgKind::Retailer, OrgKind::Distributor], |u| {
+        view! { <OrderView kind=u.org_kind owner=u.role == crate::domain::MemberRole::Owner /> }
+    })
 }
 
 #[component]
-fn OrderView(kind: OrgKind) -> impl IntoView {
+fn OrderView(kind: OrgKind, owner: bool) -> impl IntoView {
     provide_live_orders();
     let version = orders_version();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let act = ServerAction::<ActOnOrder>::new();
+    let approve = ServerAction::<crate::khata::api::ApproveHeldOrder>::new();
     let detail = Resource::new(
-        move || (id(), version.get(), act.version().get()),
-        |(id, _, _)| get_order(id),
+        move || {
+            (
+                id(),
+                version.get(),
+                act.version().get(),
+                approve.version().get(),
+            )
+        },
+        |(id, ..)| get_order(id),
     );
     view! {
         <RoleNav kind />
@@ -274,7 +290,7 @@ fn OrderView(kind: OrgKind) -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <OrderBody detail=d kind act /> }.into_any(),
+                    Ok(d) => view! { <OrderBody detail=d kind owner act approve /> }.into_any(),
                     Err(e) => view! { <p class="card error">{e.to_string()}</p> }.into_any(),
                 }
             })}
@@ -288,7 +304,13 @@ fn OrderView(kind: OrgKind) -> impl IntoView {
 }
 
 #[component]
-fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) -> impl IntoView {
+fn OrderBody(
+    detail: OrderDetail,
+    kind: OrgKind,
+    owner: bool,
+    act: ServerAction<ActOnOrder>,
+    approve: ServerAction<crate::khata::api::ApproveHeldOrder>,
+) -> impl IntoView {
     let o = detail.order.clone();
     let party = Party::from(kind);
     let state = o.state;
@@ -296,7 +318,53 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
     let actions: Vec<OrderAction> = available_actions(state, mode, party)
         .into_iter()
         .filter(|a| possible(*a, o.deliverable))
+        .filter(|a| o.held.is_none() || !matches!(a, OrderAction::Accept(_)))
         .collect();
+    let distributor = kind == OrgKind::Distributor;
+    let hold = o.held.clone().map(|why| {
+        let terms = format!("/distributor/accounts/{}#terms", o.retailer_id);
+        let order_id = o.id.to_string();
+        view! {
+            <div class="banner warn" role="status" data-test="hold">
+                <p>
+                    {if distributor {
+                        "Held for your approval: "
+                    } else {
+                        "Waiting for the distributor's approval: "
+                    }} {why}
+                </p>
+                {(distributor && owner)
+                    .then(|| {
+                        view! {
+                            <div class="row-actions">
+                                <ActionForm action=approve attr:class="inline">
+                                    <input type="hidden" name="order_id" value=order_id />
+                                    <button type="submit" data-test="approve-hold">
+                                        "Approve this order once"
+                                    </button>
+                                </ActionForm>
+                                <A
+                                    href=terms
+                                    attr:class="button ghost"
+                                    attr:data-test="raise-limit"
+                                >
+                                    "Change the shop's credit limit"
+                                </A>
+                            </div>
+                        }
+                    })}
+                {(distributor && !owner)
+                    .then(|| {
+                        view! {
+                            <p class="muted">
+                                "Only the owner can approve it or change the limit."
+                            </p>
+                        }
+                    })}
+            </div>
+        }
+    });
+    let approve_error = move || approve.value().get().and_then(Result::err);
     let error = move || act.value().get().and_then(Result::err);
     let id = o.id;
     let supply = Supply::from_intra_state(detail.intra_state);
@@ -339,8 +407,10 @@ fn OrderBody(detail: OrderDetail, kind: OrgKind, act: ServerAction<ActOnOrder>) 
                         }
                     })}
             </dl>
+            {hold}
             {move || {
                 error()
+                    .or_else(approve_error)
                     .map(|e| {
                         view! {
                             <div class="banner danger" role="alert" data-test="act-error">

@@ -39,6 +39,10 @@ pub struct Config {
     pub razorpay: RazorpayConfig,
     /// How often the payment reminders look for invoices to remind about.
     pub reminder_interval_secs: u64,
+    /// Reminders go out only from this hour (Asia/Kolkata, inclusive)...
+    pub reminder_from_hour: u32,
+    /// ...until this hour (exclusive; 24: until midnight).
+    pub reminder_to_hour: u32,
 }
 
 /// `[auromart.razorpay]`: where the Razorpay API is (tests point it at their
@@ -131,6 +135,8 @@ impl Default for Config {
             monthly_summaries: true,
             razorpay: RazorpayConfig::default(),
             reminder_interval_secs: 600,
+            reminder_from_hour: 9,
+            reminder_to_hour: 20,
         }
     }
 }
@@ -257,6 +263,8 @@ impl Config {
         env_field!(razorpay.timeout_secs, "AUROMART_RAZORPAY_TIMEOUT_SECS");
         env_field!(razorpay.link_days, "AUROMART_RAZORPAY_LINK_DAYS");
         env_field!(reminder_interval_secs, "AUROMART_REMINDER_INTERVAL_SECS");
+        env_field!(reminder_from_hour, "AUROMART_REMINDER_FROM_HOUR");
+        env_field!(reminder_to_hour, "AUROMART_REMINDER_TO_HOUR");
         let wa = &mut self.whatsapp;
         for (name, secret) in [
             ("AUROMART_WHATSAPP_TOKEN", &mut wa.token),

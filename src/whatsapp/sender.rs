@@ -110,11 +110,25 @@ pub async fn run(state: AppState) {
     let mut wake = state.hub.orders.subscribe();
     let pacer = Arc::new(Pacer::new(state.whatsapp.rate_per_sec));
     let mut last_monthly = Instant::now() - Duration::from_secs(3600);
+    // The first look a few seconds after start, then every interval.
+    let mut last_reminders = Instant::now()
+        .checked_sub(Duration::from_secs(
+            state.config.reminder_interval_secs.saturating_sub(5),
+        ))
+        .unwrap_or_else(Instant::now);
     loop {
         if state.config.monthly_summaries && last_monthly.elapsed() >= Duration::from_secs(60) {
             last_monthly = Instant::now();
             if let Err(e) = super::monthly::run_due(&state).await {
                 tracing::warn!(error = %e, "monthly summaries");
+            }
+        }
+        if last_reminders.elapsed()
+            >= Duration::from_secs(state.config.reminder_interval_secs.max(1))
+        {
+            last_reminders = Instant::now();
+            if let Err(e) = crate::khata::reminders::run_due(&state).await {
+                tracing::warn!(error = %e, "payment reminders");
             }
         }
         match send_due(&state, &pacer).await {

@@ -154,6 +154,44 @@ pub const TEMPLATES: &[Template] = &[
         buttons: &[ACCEPT_PICKUP, REJECT],
     },
     Template {
+        // Placed past the shop's credit limit: waits for the distributor's approval.
+        name: "order_held_limit",
+        category: Category::Utility,
+        document: false,
+        params: &[
+            RETAILER,
+            ORDER,
+            TOTAL,
+            money("exposure_paise", "₹62,400.00"),
+            money("limit_paise", "₹50,000.00"),
+        ],
+        body: Tr {
+            en: "Order #{{2}} from {{1}} ({{3}}) is held for your approval: with it the shop would owe {{4}}, over its credit limit of {{5}}.\nOpen AuroMart to approve it once or raise the limit, or reject it.",
+            hi: "{{1}} का ऑर्डर #{{2}} ({{3}}) आपकी मंज़ूरी के लिए रुका है: इसके साथ दुकान का बकाया {{4}} होगा, जो उसकी क्रेडिट सीमा {{5}} से ज़्यादा है।\nएक बार मंज़ूरी देने या सीमा बढ़ाने के लिए AuroMart खोलें, या इसे अस्वीकार करें।",
+            mr: "{{1}} ची ऑर्डर #{{2}} ({{3}}) तुमच्या मंजुरीसाठी थांबवली आहे: तिच्यासह दुकानाची बाकी {{4}} होईल, जी त्याच्या क्रेडिट मर्यादेपेक्षा ({{5}}) जास्त आहे.\nएकदा मंजुरी देण्यासाठी किंवा मर्यादा वाढवण्यासाठी AuroMart उघडा, किंवा ती नाकारा.",
+        },
+        buttons: &[REJECT],
+    },
+    Template {
+        // Placed by a shop with dues long overdue: waits for the distributor's approval.
+        name: "order_held_overdue",
+        category: Category::Utility,
+        document: false,
+        params: &[
+            RETAILER,
+            ORDER,
+            TOTAL,
+            money("overdue_paise", "₹18,250.00"),
+            p("days", "45"),
+        ],
+        body: Tr {
+            en: "Order #{{2}} from {{1}} ({{3}}) is held for your approval: {{4}} is overdue, the oldest by {{5}} days.\nOpen AuroMart to approve it once, or reject it.",
+            hi: "{{1}} का ऑर्डर #{{2}} ({{3}}) आपकी मंज़ूरी के लिए रुका है: {{4}} की देय तारीख निकल चुकी है, सबसे पुराना {{5}} दिन से।\nएक बार मंज़ूरी देने के लिए AuroMart खोलें, या इसे अस्वीकार करें।",
+            mr: "{{1}} ची ऑर्डर #{{2}} ({{3}}) तुमच्या मंजुरीसाठी थांबवली आहे: {{4}} ची मुदत उलटली आहे, सर्वात जुनी {{5}} दिवसांपासून.\nएकदा मंजुरी देण्यासाठी AuroMart उघडा, किंवा ती नाकारा.",
+        },
+        buttons: &[REJECT],
+    },
+    Template {
         name: "order_accepted_delivery",
         category: Category::Utility,
         document: false,
@@ -314,6 +352,44 @@ pub const TEMPLATES: &[Template] = &[
             en: "{{1}} has received {{2}} from you on {{3}} ({{4}}). Still due to them: {{5}}. The receipt is attached.",
             hi: "{{1}} को आपसे {{3}} को {{2}} प्राप्त हुए ({{4}})। उनका बाकी बकाया: {{5}}। रसीद साथ में है।",
             mr: "{{1}} यांना तुमच्याकडून {{3}} रोजी {{2}} मिळाले ({{4}}). त्यांची उरलेली बाकी: {{5}}. पावती सोबत आहे.",
+        },
+        buttons: &[],
+    },
+    Template {
+        // Before or on the due date, on the days the distributor chose.
+        name: "payment_reminder_due",
+        category: Category::Utility,
+        document: false,
+        params: &[
+            DISTRIBUTOR,
+            money("due_paise", "₹4,240.00"),
+            p("invoices", "SGT/2627/41, SGT/2627/44"),
+            p("due_on", "08 Dec 2026"),
+            p("pay", "https://rzp.io/i/Ab12Cd3"),
+        ],
+        body: Tr {
+            en: "Reminder from {{1}}: {{2}} for invoices {{3}} is due on {{4}}.\nTo pay: {{5}}\nAlready paid? Please ignore this message. Reply STOP to stop reminders.",
+            hi: "{{1}} की ओर से याद दिलाना: इनवॉइस {{3}} के {{2}} का भुगतान {{4}} तक करना है।\nभुगतान के लिए: {{5}}\nभुगतान कर दिया है? तो यह संदेश अनदेखा करें। रिमाइंडर बंद करने के लिए STOP लिखें।",
+            mr: "{{1}} कडून आठवण: इनव्हॉइस {{3}} चे {{2}} {{4}} पर्यंत भरायचे आहेत.\nभरण्यासाठी: {{5}}\nआधीच भरले आहेत? तर हा संदेश दुर्लक्षित करा. आठवणी थांबवण्यासाठी STOP लिहा.",
+        },
+        buttons: &[],
+    },
+    Template {
+        // After the due date, on the days the distributor chose.
+        name: "payment_reminder_overdue",
+        category: Category::Utility,
+        document: false,
+        params: &[
+            DISTRIBUTOR,
+            money("due_paise", "₹4,240.00"),
+            p("invoices", "SGT/2627/41, SGT/2627/44"),
+            p("due_on", "23 Nov 2026"),
+            p("pay", "https://rzp.io/i/Ab12Cd3"),
+        ],
+        body: Tr {
+            en: "Reminder from {{1}}: {{2}} for invoices {{3}} was due on {{4}} and is still unpaid.\nTo pay: {{5}}\nAlready paid? Please ignore this message. Reply STOP to stop reminders.",
+            hi: "{{1}} की ओर से याद दिलाना: इनवॉइस {{3}} के {{2}} का भुगतान {{4}} तक होना था और अभी बाकी है।\nभुगतान के लिए: {{5}}\nभुगतान कर दिया है? तो यह संदेश अनदेखा करें। रिमाइंडर बंद करने के लिए STOP लिखें।",
+            mr: "{{1}} कडून आठवण: इनव्हॉइस {{3}} चे {{2}} {{4}} पर्यंत भरायचे होते आणि अजून बाकी आहेत.\nभरण्यासाठी: {{5}}\nआधीच भरले आहेत? तर हा संदेश दुर्लक्षित करा. आठवणी थांबवण्यासाठी STOP लिहा.",
         },
         buttons: &[],
     },
@@ -648,6 +724,23 @@ mod tests {
                 let name = crate::orders::messages::template_for(s, delivery).expect("a template");
                 assert!(find(name).is_some(), "{name}");
             }
+        }
+        use crate::domain::ledger::Hold;
+        for hold in [
+            Hold::CreditLimit {
+                owed_paise: 1,
+                open_orders_paise: 0,
+                order_paise: 1,
+                limit_paise: 1,
+            },
+            Hold::Overdue {
+                overdue_paise: 1,
+                days: 40,
+                limit_days: 30,
+            },
+        ] {
+            let name = crate::orders::messages::held_template(&hold);
+            assert!(find(name).is_some(), "{name}");
         }
     }
 

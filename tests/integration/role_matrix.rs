@@ -46,6 +46,8 @@ struct World {
     order_for_retailer: i64,
     order_for_distributor: i64,
     invoiced_order: i64,
+    /// An order of tenant 0 held for credit.
+    held_order: i64,
     failed_message: i64,
     sandbox_message: i64,
     sku_import: i64,
@@ -693,6 +695,13 @@ fn cases() -> Vec<Case> {
             },
             tenancy: Rows,
         },
+        // Before khata/set_terms, whose recheck lets the held order through.
+        Case {
+            endpoint: "khata/approve_held_order",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: |w, _| pairs(&[("order_id", &w.held_order.to_string())]),
+            tenancy: Rows,
+        },
         Case {
             endpoint: "khata/record_payment",
             who: Kinds(&[OrgKind::Distributor]),
@@ -768,6 +777,18 @@ fn cases() -> Vec<Case> {
                 pairs(&[("other_id", &other.to_string())])
             },
             tenancy: Rows,
+        },
+        Case {
+            endpoint: "khata/set_reminder_days",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: |_, _| pairs(&[("days", "")]),
+            tenancy: Creates,
+        },
+        Case {
+            endpoint: "khata/set_hold_days",
+            who: Kinds(&[OrgKind::Distributor]),
+            args: |_, _| pairs(&[("days", "")]),
+            tenancy: Creates,
         },
         Case {
             endpoint: "khata/set_default_days",
@@ -1064,6 +1085,14 @@ async fn world() -> World {
     let order_for_retailer = t0.order(1).await["id"].as_i64().expect("order");
     let order_for_distributor = t0.order(1).await["id"].as_i64().expect("order");
     let invoiced_order = t0.order(1).await["id"].as_i64().expect("order");
+    let held_order = t0.order(1).await["id"].as_i64().expect("order");
+    sqlx::query!(
+        "UPDATE orders SET hold_kind = 'credit_limit', hold_reason = 'Over the credit limit (matrix)' WHERE id = $1",
+        held_order
+    )
+    .execute(&app.db)
+    .await
+    .expect("hold");
     t0.act(&t0.distributor, invoiced_order, "accept_deliver", "")
         .await
         .ok();
@@ -1124,6 +1153,7 @@ async fn world() -> World {
         order_for_retailer,
         order_for_distributor,
         invoiced_order,
+        held_order,
         failed_message,
         sandbox_message,
         sku_import,

@@ -248,12 +248,38 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
     // event and the WhatsApp alerts to the distributor's people (their parameters
     // built once, not per recipient): one statement, in this transaction (the live
     // update follows the commit, see `orders::live`).
-    let template =
-        crate::orders::messages::template_for(OrderState::Placed, deliverable.unwrap_or(false));
+    // Past the shop's credit limit, or with dues long overdue: placed, but held
+    // for the distributor's approval (the reason shown to both sides).
+    let hold =
+        crate::khata::holds::check(&mut tx, (order.distributor_id, ctx.user().org_id), total)
+            .await?;
+    let template = match &hold {
+        Some(h) => Some(crate::orders::messages::held_template(h)),
+        None => {
+            crate::orders::messages::template_for(OrderState::Placed, deliverable.unwrap_or(false))
+        }
+    };
+    let (exposure, limit, overdue, days) = match &hold {
+        Some(crate::domain::ledger::Hold::CreditLimit { limit_paise, .. }) => (
+            hold.as_ref().map_or(0, |h| h.exposure_paise()),
+            *limit_paise,
+            0,
+            0,
+        ),
+        Some(crate::domain::ledger::Hold::Overdue {
+            overdue_paise,
+            days,
+            ..
+        }) => (0, 0, *overdue_paise, *days),
+        None => (0, 0, 0, 0),
+    };
+    let hold_kind = hold.as_ref().map(|h| h.kind());
+    let hold_reason = hold.as_ref().map(|h| h.reason());
     let created = sqlx::query!(
         r#"WITH o AS (
-             INSERT INTO orders (retailer_id, distributor_id, placed_by, idempotency_key, line_count, total_paise, note, state_code, pincode, round_off, request_hash)
-             VALUES ($1, $2, $3, $4::text, $5::int, $6::bigint, NULLIF($7, ''), $8, $9, $22, $24)
+             INSERT INTO orders (retailer_id, distributor_id, placed_by, idempotency_key, line_count, total_paise, note, state_code, pincode, round_off, request_hash,
+                                 hold_kind, hold_reason)
+             VALUES ($1, $2, $3, $4::text, $5::int, $6::bigint, NULLIF($7, ''), $8, $9, $22, $24, $29, $30)
              ON CONFLICT (retailer_id, idempotency_key) DO NOTHING
              RETURNING id, ist_datetime(created_at) AS placed),
          lines AS (
@@ -274,7 +300,9 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
          message AS MATERIALIZED (
              SELECT o.id, d.whatsapp,
                     jsonb_build_object('order', o.id::text, 'retailer', $21::text, 'distributor', d.trade_name,
-                                       'items', s.items, 'total_paise', $6::bigint) AS params
+                                       'items', s.items, 'total_paise', $6::bigint,
+                                       'exposure_paise', $25::bigint, 'limit_paise', $26::bigint,
+                                       'overdue_paise', $27::bigint, 'days', $28::bigint::text) AS params
                FROM o, organisations d, order_items_summary($13::text[], $17::int[]) s WHERE d.id = $2),
          alert AS (
              INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, order_id)
@@ -309,6 +337,12 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
         round_off,
         template,
         &request,
+        exposure,
+        limit,
+        overdue,
+        days,
+        hold_kind,
+        hold_reason,
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -346,6 +380,7 @@ pub async fn place(ctx: &Ctx, order: NewOrder) -> Result<OrderSummary, AppError>
         note: (!note.is_empty()).then(|| note.to_string()),
         placed,
         deliverable: deliverable.unwrap_or(false),
+        held: hold_reason,
     })
 }
 

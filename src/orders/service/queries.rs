@@ -25,7 +25,8 @@ macro_rules! summary_query {
                       o.delivery_mode AS "delivery_mode: DeliveryMode", o.total_paise AS "total_paise: i64", o.line_count AS "line_count: i32", o.note,
                       ist_datetime(o.created_at) AS "placed!",
                       d.delivers AND EXISTS (SELECT 1 FROM distributor_pincodes dp
-                                              WHERE dp.distributor_id = d.id AND dp.pincode = r.pincode) AS "deliverable!"
+                                              WHERE dp.distributor_id = d.id AND dp.pincode = r.pincode) AS "deliverable!",
+                      CASE WHEN o.state = 'placed' AND o.hold_released_at IS NULL THEN o.hold_reason END AS held
                  FROM orders o JOIN organisations r ON r.id = o.retailer_id JOIN organisations d ON d.id = o.distributor_id "#
                 + $($tail)+
             $(, $arg)*

@@ -47,6 +47,13 @@ pub async fn act(ctx: &Ctx, id: i64, action: &str, reason: &str) -> Result<Order
     }
     let next = transition(from, mode, action, party, reason)
         .map_err(|e| AppError::Conflict(e.to_string()))?;
+    if matches!(action, OrderAction::Accept(_))
+        && let Some(why) = crate::khata::holds::held(&mut tx, id).await?
+    {
+        return Err(AppError::Conflict(format!(
+            "This order is held for your approval ({why}). Approve it once, or raise the shop's credit limit, then accept it."
+        )));
+    }
     if next == OrderState::Accepted {
         // Accepting issues the tax invoice: the profile must carry what it prints.
         crate::invoices::service::check_can_invoice(&mut tx, ctx.user().org_id).await?;
