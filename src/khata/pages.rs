@@ -124,6 +124,25 @@ fn balance_text(paise: i64) -> String {
     }
 }
 
+/// CSV, Excel and PDF links of one receivables table (this month's period).
+fn report_links(section: &'static str) -> impl IntoView {
+    ["csv", "xlsx", "pdf"]
+        .into_iter()
+        .map(|f| {
+            view! {
+                <a
+                    href=format!("/reports/receivables/{section}/{f}?period=this_month")
+                    download
+                    data-test=format!("{section}-{f}")
+                >
+                    {f.to_uppercase()}
+                </a>
+                " "
+            }
+        })
+        .collect_view()
+}
+
 #[component]
 fn ReceivablesView(owner: bool) -> impl IntoView {
     let set_days = ServerAction::<SetDefaultDays>::new();
@@ -166,6 +185,12 @@ fn ReceivablesView(owner: bool) -> impl IntoView {
                                     </div>
                                 </div>
                                 <AgeingCards ageing=r.ageing />
+                                <p class="downloads" data-test="receivable-downloads">
+                                    "What shops owe: "
+                                    {report_links("receivables")}
+                                    " · Collected this month: "
+                                    {report_links("collections")}
+                                </p>
                                 <p class="muted" data-test="credit-rules">
                                     {format!(
                                         "Invoices are due {} days after their date. {}",

@@ -200,12 +200,16 @@ pub enum Section {
     Rejections,
     Visibility,
     ProductPlaces,
+    /// What each shop owes a distributor today, by age (`khata::report`).
+    Receivables,
+    /// Money a distributor collected in the period (`khata::report`).
+    Collections,
     /// Every order line of the period, streamed (see `export`).
     Lines,
 }
 
 impl Section {
-    pub const ALL: [Section; 14] = [
+    pub const ALL: [Section; 16] = [
         Section::Series,
         Section::Parties,
         Section::Products,
@@ -219,6 +223,8 @@ impl Section {
         Section::Rejections,
         Section::Visibility,
         Section::ProductPlaces,
+        Section::Receivables,
+        Section::Collections,
         Section::Lines,
     ];
 
@@ -237,6 +243,8 @@ impl Section {
             Section::Rejections => "rejections",
             Section::Visibility => "visibility",
             Section::ProductPlaces => "product_places",
+            Section::Receivables => "receivables",
+            Section::Collections => "collections",
             Section::Lines => "lines",
         }
     }

@@ -64,6 +64,13 @@ download_route!(
     super::PlatformTables::SECTIONS => super::platform::tables
 );
 
+download_route!(
+    /// A distributor's receivables and collections (`khata::report`).
+    receivables_download,
+    &[OrgKind::Distributor],
+    crate::khata::report::receivables
+);
+
 fn no_such_report() -> AppError {
     AppError::NotFound("There is no such report.".into())
 }

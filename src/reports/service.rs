@@ -10,12 +10,12 @@ use crate::error::AppError;
 use crate::server::Ctx;
 use chrono::{Datelike, NaiveDate};
 
-pub(super) fn naive(d: Day) -> NaiveDate {
+pub(crate) fn naive(d: Day) -> NaiveDate {
     let (y, m, dd) = d.ymd();
     NaiveDate::from_ymd_opt(y, m, dd).unwrap_or_default()
 }
 
-pub(super) fn civil(d: NaiveDate) -> Option<Day> {
+pub(crate) fn civil(d: NaiveDate) -> Option<Day> {
     Day::from_ymd(d.year(), d.month(), d.day())
 }
 

@@ -159,6 +159,10 @@ pub fn plain_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(crate::reports::routes::brand_download),
         ),
         (
+            "/reports/receivables/{section}/{format}",
+            get(crate::reports::routes::receivables_download),
+        ),
+        (
             "/reports/platform/{section}/{format}",
             get(crate::reports::routes::platform_download),
         ),

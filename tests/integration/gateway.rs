@@ -371,4 +371,43 @@ async fn concurrent_webhooks_and_a_cash_payment_on_one_invoice_add_up() {
     let a = account(&m.distributor, m.retailer_org).await;
     assert_eq!(a["balance_paise"], expected);
     assert_eq!(a["advance_paise"], 1_000);
+    // The collections report has each payment, and adds up to what was paid.
+    let (status, _, csv) = m
+        .distributor
+        .download("/reports/receivables/collections/csv?period=this_month")
+        .await;
+    assert_eq!(status, 200);
+    let csv = String::from_utf8(csv).expect("utf-8");
+    assert!(
+        csv.contains("pay_FakeConcA0001") && csv.contains("pay_FakeConcB0001"),
+        "{csv}"
+    );
+    let total_line = csv.lines().last().unwrap_or_default().to_string();
+    assert!(
+        total_line.ends_with(&format!(
+            "{}.{:02}",
+            (total + 1_000) / 100,
+            (total + 1_000) % 100
+        )),
+        "{total_line}"
+    );
+    // What shops owe today: an advance is a negative balance.
+    let (status, _, csv) = m
+        .distributor
+        .download("/reports/receivables/receivables/csv?period=this_month")
+        .await;
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&csv).contains("-10.00"));
+    let (status, _, pdf) = m
+        .distributor
+        .download("/reports/receivables/receivables/pdf?period=this_month")
+        .await;
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with(b"%PDF"));
+    // Shops have no receivables report.
+    let (status, _, _) = m
+        .retailer
+        .download("/reports/receivables/receivables/csv?period=this_month")
+        .await;
+    assert_eq!(status, 403);
 }

@@ -475,12 +475,42 @@ pub(crate) async fn recount(app: &TestApp, d: i64, r: i64) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_balance_equals_a_full_recount_after_random_sequences() {
-    let app = spawn_app().await;
+    use crate::common::fake_razorpay::{FakeRazorpay, KEY_ID, KEY_SECRET, WEBHOOK_SECRET};
+    let fake = FakeRazorpay::start().await;
+    let mut config = auromart::server::config::Config::default();
+    fake.configure(&mut config);
+    let app = crate::common::spawn_app_with(config).await;
     let m = app.market(940, 500).await;
+    m.distributor
+        .call(
+            "khata/connect_gateway",
+            &pairs(&[
+                ("key_id", KEY_ID),
+                ("key_secret", KEY_SECRET),
+                ("webhook_secret", WEBHOOK_SECRET),
+            ]),
+        )
+        .await
+        .ok();
+    let hook = format!("{}/webhooks/razorpay/{}", app.base, m.distributor_org);
     let seed = 0x5eed_2026_1207_u64;
     let mut steps = Steps(seed);
-    let (first, _, _) = invoiced(&m, 1).await;
+    let (first, _, first_total) = invoiced(&m, 1).await;
     let mut orders: Vec<i64> = vec![first];
+    // Paid in part online first (the later online steps need something due).
+    m.retailer
+        .call(
+            "khata/payment_link",
+            &pairs(&[("other_id", &m.distributor_org.to_string())]),
+        )
+        .await
+        .ok();
+    let plink = fake.links()[0].id.clone();
+    let event = fake.paid_event(&plink, "pay_RandFirst0001", first_total / 2);
+    assert_eq!(
+        fake.post(&hook, &event, WEBHOOK_SECRET, "evt_first").await,
+        200
+    );
     let mut payments: Vec<i64> = Vec::new();
     for n in 0..40 {
         match steps.next(10) {
@@ -541,6 +571,50 @@ async fn every_balance_equals_a_full_recount_after_random_sequences() {
                         .into_iter()
                         .flatten(),
                 );
+            }
+            6 => {
+                // The shop pays part of its due online; Razorpay delivers the
+                // event twice at once and once more later (retries), while the
+                // distributor records cash on the same account.
+                let link = m
+                    .retailer
+                    .call(
+                        "khata/payment_link",
+                        &pairs(&[("other_id", &m.distributor_org.to_string())]),
+                    )
+                    .await;
+                if let Some(due) = link.body["amount_paise"].as_i64() {
+                    let id = fake
+                        .links()
+                        .last()
+                        .map(|l| l.id.clone())
+                        .unwrap_or_default();
+                    let paid = 1 + steps.next(due as u64) as i64;
+                    let event =
+                        fake.paid_event(&id, &format!("pay_Rand{n:04}{}", seed % 1000), paid);
+                    let evt = format!("evt_rand_{n}");
+                    let cash = payment(
+                        m.retailer_org,
+                        &rupees(1 + steps.next(10_000) as i64),
+                        "cash",
+                        "",
+                        &[],
+                        true,
+                        &format!("key-{n}-c-{seed}"),
+                    );
+                    let (x, y, c) = tokio::join!(
+                        fake.post(&hook, &event, WEBHOOK_SECRET, &evt),
+                        fake.post(&hook, &event, WEBHOOK_SECRET, &evt),
+                        pay(&m.distributor, &app, cash),
+                    );
+                    assert_eq!((x, y), (200, 200), "seed {seed:#x}, step {n}");
+                    assert_eq!(
+                        fake.post(&hook, &event, WEBHOOK_SECRET, &format!("{evt}-again"))
+                            .await,
+                        200
+                    );
+                    payments.extend(c.body["id"].as_i64());
+                }
             }
             _ => {
                 // A payment, applied to the oldest invoice by choice or oldest first.
@@ -624,13 +698,14 @@ async fn every_balance_equals_a_full_recount_after_random_sequences() {
     let mix = sqlx::query!(
         r#"SELECT (SELECT count(*) FROM invoices WHERE kind = 'credit_note') AS "credit_notes!",
                   (SELECT count(*) FROM payments WHERE kind = 'reversal') AS "reversals!",
-                  (SELECT count(*) FROM payment_allocations) AS "allocations!""#
+                  (SELECT count(*) FROM payment_allocations) AS "allocations!",
+                  (SELECT count(*) FROM payments WHERE method = 'gateway') AS "online!""#
     )
     .fetch_one(&app.db)
     .await
     .expect("mix");
     assert!(
-        mix.credit_notes > 0 && mix.reversals > 0 && mix.allocations > 0,
-        "seed {seed:#x}: the sequence covers credit notes, reversals and allocations"
+        mix.credit_notes > 0 && mix.reversals > 0 && mix.allocations > 0 && mix.online > 0,
+        "seed {seed:#x}: the sequence covers credit notes, reversals, allocations and webhooks"
     );
 }

@@ -1468,6 +1468,12 @@ fn route_cases() -> Vec<RouteCase> {
             url: |_, _, _| "/reports/sales/parties/csv?period=this_month".into(),
         },
         RouteCase {
+            path: "/reports/receivables/{section}/{format}",
+            who: Kinds(&[OrgKind::Distributor]),
+            tenancy: OwnOrgOnly,
+            url: |_, _, _| "/reports/receivables/receivables/csv?period=this_month".into(),
+        },
+        RouteCase {
             path: "/reports/platform/{section}/{format}",
             who: Kinds(&[OrgKind::Platform]),
             tenancy: None,
