@@ -4,6 +4,8 @@ import { defineConfig } from '@playwright/test';
 // fresh database and the demo data. Debian's Chromium: Playwright's own browser
 // download is not available offline.
 const port = Number(process.env.E2E_PORT ?? 3100);
+// The fake Razorpay the server's payment links and the tests' checkout use.
+const razorpayPort = Number(process.env.FAKE_RAZORPAY_PORT ?? 3190);
 
 export default defineConfig({
   testDir: './tests',
@@ -29,12 +31,22 @@ export default defineConfig({
     { name: 'hydrated', use: { javaScriptEnabled: true }, testIgnore: /nojs\.spec\.ts/ },
     { name: 'no-js', use: { javaScriptEnabled: false }, testMatch: /nojs\.spec\.ts/ },
   ],
-  webServer: {
-    command: 'bash ./server.sh',
-    url: `http://127.0.0.1:${port}/healthz`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: 'ignore',
-    env: { E2E_PORT: String(port) },
-  },
+  webServer: [
+    {
+      command: 'node ./fake-razorpay.mjs',
+      url: `http://127.0.0.1:${razorpayPort}/_fake/health`,
+      timeout: 20_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      env: { FAKE_RAZORPAY_PORT: String(razorpayPort) },
+    },
+    {
+      command: 'bash ./server.sh',
+      url: `http://127.0.0.1:${port}/healthz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      env: { E2E_PORT: String(port), FAKE_RAZORPAY_PORT: String(razorpayPort) },
+    },
+  ],
 });

@@ -14,7 +14,7 @@ use crate::domain::{MemberRole, OrgKind};
 use crate::ui::confirm::Confirm;
 use crate::ui::form::{action_banner, use_save_form};
 use crate::ui::gate::gated;
-use crate::ui::live::accounts_version;
+use crate::ui::live::{accounts_version, provide_live_orders};
 use crate::ui::money;
 use crate::ui::nav::RoleNav;
 use leptos::form::ActionForm;
@@ -145,6 +145,8 @@ fn report_links(section: &'static str) -> impl IntoView {
 
 #[component]
 fn ReceivablesView(owner: bool) -> impl IntoView {
+    // Payments recorded elsewhere (another device, the gateway) show at once.
+    provide_live_orders();
     let set_days = ServerAction::<SetDefaultDays>::new();
     let set_hold = ServerAction::<SetHoldDays>::new();
     let set_reminders = ServerAction::<SetReminderDays>::new();
@@ -329,6 +331,7 @@ fn ReceivablesView(owner: bool) -> impl IntoView {
 
 #[component]
 fn ShopAccounts() -> impl IntoView {
+    provide_live_orders();
     let data = Resource::new(move || accounts_version().get(), |_| my_accounts());
     view! {
         <RoleNav kind=OrgKind::Retailer />
@@ -360,6 +363,7 @@ pub fn AccountPage() -> impl IntoView {
 
 #[component]
 fn AccountView(kind: OrgKind, owner: bool) -> impl IntoView {
+    provide_live_orders();
     let params = use_params_map();
     let query = use_query_map();
     let record = ServerAction::<RecordPayment>::new();
