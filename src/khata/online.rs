@@ -402,8 +402,13 @@ pub async fn pay_redirect(
                     .map_err(|_| AppError::field("invoice", "Not an invoice"))?,
             ),
         };
-        let link = link(&ctx, d, invoice).await?;
-        Ok(Redirect::to(&link.url).into_response())
+        let pair = service::pair_of(&ctx, d).await?;
+        let link = link_for(ctx.state(), pair, invoice, Some(ctx.user().user_id)).await?;
+        // Razorpay's checkout page, an address Razorpay gave (never the request's).
+        let mut res = Redirect::to(&link.url).into_response();
+        res.extensions_mut()
+            .insert(crate::server::boundary::TrustedRedirect);
+        Ok(res)
     };
     result
         .await

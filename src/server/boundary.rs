@@ -134,7 +134,13 @@ pub fn same_site_location(location: &str, host: Option<&str>) -> String {
     "/".to_string()
 }
 
-/// Every redirect stays on this site.
+/// Marks a response whose off-site redirect is deliberate: the address came
+/// from a party the server trusts (a payment gateway's checkout page), never
+/// from the request.
+#[derive(Debug, Clone, Copy)]
+pub struct TrustedRedirect;
+
+/// Every redirect stays on this site, unless its handler marked it `TrustedRedirect`.
 pub async fn safe_redirects(req: Request, next: Next) -> Response {
     let host = req
         .headers()
@@ -142,6 +148,9 @@ pub async fn safe_redirects(req: Request, next: Next) -> Response {
         .and_then(|h| h.to_str().ok())
         .map(str::to_string);
     let mut res = next.run(req).await;
+    if res.extensions().get::<TrustedRedirect>().is_some() {
+        return res;
+    }
     if let Some(location) = res.headers().get(LOCATION) {
         let target = location.to_str().unwrap_or("/");
         let safe = same_site_location(target, host.as_deref());

@@ -177,6 +177,23 @@ async fn a_link_paid_through_razorpay_settles_its_invoice_once() {
         "{:?}",
         links[0].request
     );
+    // The shop's "Pay online" button: a plain link that lands on Razorpay's page.
+    let pay = m
+        .retailer
+        .http
+        .get(format!(
+            "{}/khata/{}/{}/pay?invoice={invoice}",
+            app.base, m.distributor_org, m.retailer_org
+        ))
+        .send()
+        .await
+        .expect("pay");
+    assert_eq!(pay.status().as_u16(), 303);
+    assert_eq!(
+        pay.headers().get("location").and_then(|v| v.to_str().ok()),
+        l["url"].as_str(),
+        "straight to the gateway's checkout"
+    );
     // The distributor can make the same link to show at the counter.
     let d = m
         .distributor
