@@ -117,6 +117,8 @@ async fn remind(state: &AppState, pair: Pair, today: NaiveDate) -> Result<bool, 
     if items.is_empty() {
         return Ok(false);
     }
+    // The first invoice names the message: another invoice falling due later
+    // the same day gets a message of its own.
     let ids: Vec<i64> = items.iter().map(|i| i.0).collect();
     let offsets: Vec<i16> = items.iter().map(|i| i.1).collect();
     sqlx::query!(
@@ -149,7 +151,7 @@ async fn remind(state: &AppState, pair: Pair, today: NaiveDate) -> Result<bool, 
         .to_string();
     sqlx::query!(
         "INSERT INTO outbox (dedupe_key, recipient, recipient_user, template, language, params, transactional)
-         SELECT 'payment_reminder:' || d.id || ':' || r.id || ':' || $3::date || ':' || u.id,
+         SELECT 'payment_reminder:' || d.id || ':' || r.id || ':' || $3::date || ':' || $9::bigint || ':' || u.id,
                 COALESCE(u.phone, r.whatsapp), u.id, $4, u.language,
                 jsonb_build_object('distributor', d.trade_name, 'due_paise', $5::bigint, 'invoices', $6::text,
                                    'due_on', $7::text,
@@ -167,7 +169,8 @@ async fn remind(state: &AppState, pair: Pair, today: NaiveDate) -> Result<bool, 
         due,
         numbers,
         first_due,
-        link
+        link,
+        ids[0]
     )
     .execute(&mut *tx)
     .await?;

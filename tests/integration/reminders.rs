@@ -228,3 +228,36 @@ async fn a_reminder_carries_the_payment_link_and_respects_stop() {
     .expect("sandbox");
     assert_eq!(sandbox, 0, "nothing reached the phone");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invoice_issued_later_the_same_day_gets_its_own_reminder() {
+    let (app, state, _fake) = setup(false).await;
+    let m = app.market(982, 200).await;
+    // Reminded the day an invoice is issued (15 days before it falls due).
+    days(&m, "-15").await.ok();
+    let (_, _, first) = invoiced(&m, 1).await;
+    let day0 = today(&app).await;
+    assert_eq!(
+        auromart::khata::reminders::run(&state, day0)
+            .await
+            .expect("run"),
+        1
+    );
+    let (_, _, second) = invoiced(&m, 2).await;
+    assert_eq!(
+        auromart::khata::reminders::run(&state, day0)
+            .await
+            .expect("run"),
+        1
+    );
+    assert_eq!(
+        auromart::khata::reminders::run(&state, day0)
+            .await
+            .expect("run"),
+        0
+    );
+    let sent = reminders(&app).await;
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_eq!(sent[0].2["due_paise"], first);
+    assert_eq!(sent[1].2["due_paise"], second, "the new invoice alone");
+}
