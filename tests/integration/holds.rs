@@ -8,7 +8,8 @@ use crate::common::{TestApp, pairs, spawn_app};
 use crate::khata::{invoiced, pay, payment, rupees};
 use serde_json::Value;
 
-async fn terms(m: &Market, days: &str, limit: &str) {
+/// Sets the shop's days to pay and credit limit (empty: the default, none).
+pub(crate) async fn terms(m: &Market, days: &str, limit: &str) {
     let t = m
         .distributor
         .call(

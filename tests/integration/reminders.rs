@@ -6,6 +6,7 @@
 use crate::common::fake_razorpay::{FakeRazorpay, KEY_ID, KEY_SECRET, WEBHOOK_SECRET};
 use crate::common::trade::Market;
 use crate::common::{TestApp, pairs, spawn_app_with};
+use crate::holds::terms;
 use crate::khata::{invoiced, pay, payment, rupees};
 use auromart::server::AppState;
 use chrono::NaiveDate;
@@ -67,18 +68,7 @@ async fn reminders_go_once_on_the_chosen_days_and_stop_when_paid() {
     );
     // Terms are per shop the distributor has traded with: a first order.
     m.order(1).await;
-    let t = m
-        .distributor
-        .call(
-            "khata/set_terms",
-            &pairs(&[
-                ("retailer_id", &m.retailer_org.to_string()),
-                ("due_days", "3"),
-                ("credit_limit", ""),
-            ]),
-        )
-        .await;
-    assert!(t.status < 400);
+    terms(&m, "3", "").await;
     let (_, _, total) = invoiced(&m, 2).await;
     let day0 = today(&app).await;
     let run = |d: NaiveDate| auromart::khata::reminders::run(&state, d);
@@ -169,17 +159,7 @@ async fn a_reminder_carries_the_payment_link_and_respects_stop() {
         .ok();
     days(&m, "0").await.ok();
     m.order(1).await;
-    m.distributor
-        .call(
-            "khata/set_terms",
-            &pairs(&[
-                ("retailer_id", &m.retailer_org.to_string()),
-                ("due_days", "0"),
-                ("credit_limit", ""),
-            ]),
-        )
-        .await
-        .ok();
+    terms(&m, "0", "").await;
     let (_, _, total) = invoiced(&m, 1).await;
     // The shop replied STOP.
     sqlx::query!(
