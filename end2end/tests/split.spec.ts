@@ -7,7 +7,7 @@ import { DEMO, hydrated, login } from './helpers';
 // page is opened both ways a user opens it — a fresh load (the server-rendered
 // page hydrates after fetching its module) and a tap on a link (the router
 // fetches the module, then shows the page) — and what each fresh load downloads
-// from /pkg/ is recorded, gzip as served.
+// from /pkg/ is recorded as served (brotli when the browser accepts it).
 
 const ROLES: Record<string, string[]> = {
   [DEMO.retailer]: ['/retailer/shop', '/retailer/cart', '/retailer', '/retailer/invoices', '/retailer/accounts', '/retailer/reports'],
@@ -93,6 +93,6 @@ test('each page loads its own WASM chunk, by a fresh load and by a tap on a link
   const report = loads.map((l) => ({ path: l.path, gzip: l.gzip, files: l.files }));
   fs.mkdirSync('test-results', { recursive: true });
   fs.writeFileSync('test-results/wasm-per-page.json', JSON.stringify(report, null, 2));
-  console.log('What a fresh load of each page downloads from /pkg/ (bytes as sent, gzip):');
+  console.log('What a fresh load of each page downloads from /pkg/ (bytes as sent: brotli when the browser accepts it):');
   for (const l of loads) console.log(`  ${l.path.padEnd(28)} ${String(l.gzip).padStart(9)}  (${chunks(l).length} WASM files)`);
 });

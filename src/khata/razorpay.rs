@@ -4,10 +4,8 @@
 //! secret the distributor set in Razorpay's dashboard). Payment Links API v1:
 //! <https://razorpay.com/docs/api/payments/payment-links/>.
 
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use sha2::Sha256;
 use std::time::Duration;
 
 /// A distributor's API keys.
@@ -163,22 +161,12 @@ impl Razorpay {
 
 /// Hex HMAC-SHA256 of `body`: what Razorpay puts in `X-Razorpay-Signature`.
 pub fn signature(secret: &[u8], body: &[u8]) -> String {
-    // HMAC takes a key of any length.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC accepts any key");
-    mac.update(body);
-    hex::encode(mac.finalize().into_bytes())
+    crate::server::hmac::hex_sha256(secret, body)
 }
 
 /// Constant-time check of the header against the body.
 pub fn signature_ok(secret: &[u8], body: &[u8], header: Option<&str>) -> bool {
-    let Some(given) = header.and_then(|h| hex::decode(h.trim()).ok()) else {
-        return false;
-    };
-    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(secret) else {
-        return false;
-    };
-    mac.update(body);
-    mac.verify_slice(&given).is_ok()
+    header.is_some_and(|h| crate::server::hmac::hex_matches(secret, body, h))
 }
 
 /// A webhook body: `{"event": "payment_link.paid", "payload": {...}, "created_at": …}`.

@@ -8,6 +8,7 @@ pub mod db;
 pub mod db_types;
 pub mod demo;
 pub mod guard;
+pub mod hmac;
 pub mod http;
 pub mod icons;
 pub mod listing;

@@ -14,37 +14,24 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use hmac::{Hmac, Mac};
 use http::StatusCode;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::Value;
-use sha2::Sha256;
 use std::collections::HashMap;
 
 pub const PATH: &str = "/webhooks/whatsapp";
 
 /// `sha256=<hex HMAC-SHA256 of body>`.
 pub fn signature(secret: &[u8], body: &[u8]) -> String {
-    // HMAC takes a key of any length.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC accepts any key");
-    mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    format!("sha256={}", crate::server::hmac::hex_sha256(secret, body))
 }
 
 /// Constant-time check of the header against the body.
 pub fn signature_ok(secret: &[u8], body: &[u8], header: Option<&str>) -> bool {
-    let Some(hex_sig) = header.and_then(|h| h.trim().strip_prefix("sha256=")) else {
-        return false;
-    };
-    let Ok(given) = hex::decode(hex_sig) else {
-        return false;
-    };
-    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(secret) else {
-        return false;
-    };
-    mac.update(body);
-    mac.verify_slice(&given).is_ok()
+    header
+        .and_then(|h| h.trim().strip_prefix("sha256="))
+        .is_some_and(|hex| crate::server::hmac::hex_matches(secret, body, hex))
 }
 
 #[derive(Debug, thiserror::Error)]
